@@ -1,0 +1,50 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seb
+
+.PHONY: help run test lint format install assets bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create the virtual environment and install the pinned dependencies
+
+run: $(STAMP) ## Migrate, load the standard and the demo survey, and serve http://127.0.0.1:8000/s/demo/
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo --with-login
+	@echo "Serving the demo survey at http://127.0.0.1:$(PORT)/s/demo/ (staff pages: http://127.0.0.1:$(PORT)/staff/)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP) ## Run the whole suite against PostgreSQL (DATABASE_URL), browser tests included
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(BIN)/pytest
+
+lint: $(STAMP) ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+assets: ## Rebuild static/ from GOV.UK Frontend (needs npm)
+	npm ci --no-audit --no-fund
+	npm run build
+
+bench: $(STAMP) ## Run the benchmarks against PostgreSQL (DATABASE_URL)
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(BIN)/python bench/bench_tables.py
+
+clean: ## Remove the virtual environment and the local SQLite database
+	rm -rf $(VENV) db.sqlite3

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from surveys.views import staff
+
+admin.site.site_header = "Socio-economic background surveys"
+admin.site.site_title = "SEB surveys admin"
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/staff/", permanent=False)),
+    path("s/", include("surveys.urls_online")),
+    path("interview/", include("surveys.urls_interview")),
+    path("analysis/", include("classification.urls")),
+    path("staff/", staff.staff_home, name="staff-home"),
+    path("staff/login/", staff.StaffLoginView.as_view(), name="staff-login"),
+    path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "surveys.views.errors.bad_request"
+handler403 = "surveys.views.errors.permission_denied"
+handler404 = "surveys.views.errors.page_not_found"
+handler500 = "surveys.views.errors.server_error"

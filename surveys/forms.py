@@ -1,0 +1,79 @@
+from typing import Any
+
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+
+from .standard import Question, Wording
+
+# GOV.UK error messages for radios say what to select ("Select ..."). The
+# standard has none of its own, so these are ours.
+ERROR_MESSAGES = {
+    "school_type": "Select the type of secondary school you attended for the most time",
+    "free_school_meals": "Select whether you were eligible for free school meals",
+    "earner_employment_status": (
+        "Select whether the main or highest income earner was an employee, "
+        "self-employed, or not working"
+    ),
+    "employer_size": "Select how many people worked for the employer",
+    "self_employed_size": "Select how many people the main or highest income earner employed",
+    "supervisor": "Select whether the main or highest income earner supervised other employees",
+    "earner_occupation": "Select the occupation of the main or highest income earner",
+    "parental_qualification": "Select the highest level of qualification achieved",
+}
+SPONTANEOUS_DIVIDER = "Spontaneous answers: do not read out"
+
+
+def answer_choices(wording: Wording, *, numbered: bool) -> list[Choice]:
+    """The mode's options in the mode's order.
+
+    In the interviewer modes each label carries its number key and the standard's
+    "(Spontaneous)" mark, and a divider sets the spontaneous options apart.
+    """
+    choices = []
+    options = wording.options
+    for position, option in enumerate(options, start=1):
+        label = f"{position}. {option.printed_label}" if numbered else option.label
+        extra: dict[str, Any] = {}
+        if option.hint:
+            extra["hint"] = option.hint
+        following = options[position] if position < len(options) else None
+        if numbered and following and following.spontaneous and not option.spontaneous:
+            extra["divider"] = SPONTANEOUS_DIVIDER
+        choices.append(Choice(option.code, label, **extra))
+    return choices
+
+
+class AnswerForm(forms.Form):
+    """One question of the standard, as radios, in one mode's wording."""
+
+    answer = forms.ChoiceField(widget=forms.RadioSelect)
+
+    def __init__(
+        self,
+        *args: Any,
+        question: Question,
+        wording: Wording,
+        interviewer: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["answer"]
+        field.label = wording.text
+        field.help_text = "" if interviewer else wording.guidance
+        field.choices = answer_choices(wording, numbered=interviewer)
+        message = ERROR_MESSAGES[question.key]
+        field.error_messages = {"required": message, "invalid_choice": message}
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("answer", legend_tag="h1", legend_size=Size.LARGE),
+        )
+
+
+class SubmitForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+

@@ -1,0 +1,253 @@
+"""The harmonised standard as typed, immutable data, loaded from `fixtures/standard/`.
+
+Pure domain code: no Django. Everything a page shows, routing follows and the
+database stores comes from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+STANDARD_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "standard"
+CURRENT_VERSION = "2023-07-07"
+END = "end"
+
+
+class Mode(StrEnum):
+    ONLINE = "online"
+    FACE_TO_FACE = "face_to_face"
+    TELEPHONE = "telephone"
+
+    @property
+    def is_interviewer_led(self) -> bool:
+        return self is not Mode.ONLINE
+
+    @property
+    def label(self) -> str:
+        return MODE_LABELS[self]
+
+
+MODE_LABELS = {
+    Mode.ONLINE: "Online",
+    Mode.FACE_TO_FACE: "Face to face",
+    Mode.TELEPHONE: "Telephone",
+}
+
+
+class StandardError(ValueError):
+    """The standard's definition file breaks one of its own rules."""
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    code: str
+    label: str
+    hint: str = ""
+    spontaneous: bool = False
+
+    @property
+    def printed_label(self) -> str:
+        """The label as the standard prints it, with its "(Spontaneous)" mark."""
+        return f"(Spontaneous) {self.label}" if self.spontaneous else self.label
+
+
+@dataclass(frozen=True, slots=True)
+class InstructionList:
+    """A bulleted or numbered list inside the interviewer instructions."""
+
+    numbered: bool
+    items: tuple[str, ...]
+
+
+Instruction = str | InstructionList
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """How one question is put in one mode."""
+
+    mode: Mode
+    text: str
+    options: tuple[Option, ...]
+    guidance: str = ""
+    showcard: bool = False
+    prompt: str = ""
+    instructions: tuple[Instruction, ...] = ()
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(option.code for option in self.options)
+
+    @property
+    def read_out_options(self) -> tuple[Option, ...]:
+        return tuple(option for option in self.options if not option.spontaneous)
+
+    @property
+    def spontaneous_options(self) -> tuple[Option, ...]:
+        return tuple(option for option in self.options if option.spontaneous)
+
+    def offers(self, code: str) -> bool:
+        return code in self.codes
+
+    def option(self, code: str) -> Option:
+        for option in self.options:
+            if option.code == code:
+                return option
+        raise KeyError(code)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """Go to `go_to` when the answer is one of `if_answer` (or always, when empty)."""
+
+    go_to: str
+    if_answer: frozenset[str] = frozenset()
+
+    def matches(self, code: str) -> bool:
+        return not self.if_answer or code in self.if_answer
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    key: str
+    name: str
+    codes: tuple[str, ...]
+    routing: tuple[Rule, ...]
+    wordings: Mapping[Mode, Wording]
+
+    def wording(self, mode: Mode | str) -> Wording:
+        return self.wordings[Mode(mode)]
+
+    def next_after(self, code: str) -> str:
+        """The question key (or END) that follows the answer `code`."""
+        for rule in self.routing:
+            if rule.matches(code):
+                return rule.go_to
+        raise StandardError(f"{self.key}: no route for {code!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Standard:
+    version: str
+    title: str
+    publication_date: str
+    mode_sections: Mapping[Mode, str]
+    prompt_styles: Mapping[str, str]
+    questions: tuple[Question, ...]
+
+    @property
+    def first(self) -> Question:
+        return self.questions[0]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(question.key for question in self.questions)
+
+    def question(self, key: str) -> Question:
+        for question in self.questions:
+            if question.key == key:
+                return question
+        raise KeyError(key)
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise StandardError(f"{where}: expected text, found {value!r}")
+    return value
+
+
+def _instruction(raw: Any, where: str) -> Instruction:
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, dict) and len(raw) == 1:
+        (kind, items), = raw.items()
+        if kind in ("bullets", "numbered") and isinstance(items, list):
+            return InstructionList(
+                numbered=kind == "numbered",
+                items=tuple(_text(item, where) for item in items),
+            )
+    raise StandardError(f"{where}: an instruction is text, bullets or numbered, not {raw!r}")
+
+
+def _wording(mode: Mode, raw: dict[str, Any], codes: tuple[str, ...], where: str) -> Wording:
+    options = tuple(
+        Option(
+            code=_text(item["code"], where),
+            label=_text(item["label"], where),
+            hint=item.get("hint", ""),
+            spontaneous=bool(item.get("spontaneous", False)),
+        )
+        for item in raw["options"]
+    )
+    for option in options:
+        if option.code not in codes:
+            raise StandardError(f"{where}: option {option.code!r} is not one of {codes}")
+    if len({option.code for option in options}) != len(options):
+        raise StandardError(f"{where}: an option is listed twice")
+    return Wording(
+        mode=mode,
+        text=_text(raw["text"], where),
+        options=options,
+        guidance=raw.get("guidance", ""),
+        showcard=bool(raw.get("showcard", False)),
+        prompt=raw.get("prompt", ""),
+        instructions=tuple(_instruction(item, where) for item in raw.get("instructions", [])),
+    )
+
+
+def _question(raw: dict[str, Any]) -> Question:
+    key = _text(raw["key"], "question")
+    codes = tuple(_text(code, f"{key} options") for code in raw["options"])
+    routing = tuple(
+        Rule(
+            go_to=_text(rule["go_to"], f"{key} routing"),
+            if_answer=frozenset(_text(c, f"{key} routing") for c in rule.get("if_answer", [])),
+        )
+        for rule in raw["routing"]
+    )
+    wordings = {
+        Mode(mode): _wording(Mode(mode), wording, codes, f"{key} ({mode})")
+        for mode, wording in raw["modes"].items()
+    }
+    return Question(
+        key=key, name=_text(raw["name"], key), codes=codes, routing=routing, wordings=wordings
+    )
+
+
+def parse_standard(raw: dict[str, Any]) -> Standard:
+    """Build a Standard from its YAML document, checking that it hangs together."""
+    standard = Standard(
+        version=_text(raw["version"], "version"),
+        title=_text(raw["title"], "title"),
+        publication_date=_text(raw["publication_date"], "publication_date"),
+        mode_sections={Mode(mode): section for mode, section in raw["modes"].items()},
+        prompt_styles=dict(raw["prompt_styles"]),
+        questions=tuple(_question(question) for question in raw["questions"]),
+    )
+    keys = set(standard.keys)
+    for question in standard.questions:
+        for rule in question.routing:
+            if rule.go_to != END and rule.go_to not in keys:
+                raise StandardError(f"{question.key}: routes to unknown question {rule.go_to!r}")
+            if not rule.if_answer <= set(question.codes):
+                raise StandardError(f"{question.key}: routes on an unknown answer")
+        for wording in question.wordings.values():
+            if wording.prompt and wording.prompt not in standard.prompt_styles:
+                raise StandardError(f"{question.key}: unknown prompt style {wording.prompt!r}")
+            for code in wording.codes:
+                question.next_after(code)  # every offered answer has somewhere to go
+    return standard
+
+
+@cache
+def load_standard(version: str = CURRENT_VERSION) -> Standard:
+    path = STANDARD_DIR / f"seb-{version}.yaml"
+    with path.open(encoding="utf-8") as handle:
+        return parse_standard(yaml.safe_load(handle))

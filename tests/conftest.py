@@ -1,0 +1,100 @@
+"""Fixtures every part of the suite shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from surveys.models import Response, StandardVersion, Survey
+from surveys.options import clear_option_index
+from surveys.roles import ANALYST, INTERVIEWER
+from surveys.services import answer_record, response_start, response_submit
+from surveys.standard import CURRENT_VERSION, Mode, Standard, load_standard
+
+STAFF_PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture
+def standard() -> Standard:
+    return load_standard()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_option_index() -> None:
+    # Option ids differ between test databases (and after a flush).
+    clear_option_index()
+
+
+@pytest.fixture
+def make_survey(db: None) -> Callable[..., Survey]:
+    def make(slug: str = "test-survey", **fields: Any) -> Survey:
+        defaults: dict[str, Any] = {
+            "name": "Test survey",
+            "standard": StandardVersion.objects.get(version=CURRENT_VERSION),
+            "offers_online": True,
+            "offers_face_to_face": True,
+            "offers_telephone": True,
+        }
+        return Survey.objects.create(slug=slug, **{**defaults, **fields})
+
+    return make
+
+
+@pytest.fixture
+def survey(make_survey: Callable[..., Survey]) -> Survey:
+    return make_survey()
+
+
+@pytest.fixture
+def make_response(db: None) -> Callable[..., Response]:
+    """A response with the given answers recorded through the services, optionally submitted."""
+
+    def make(
+        survey: Survey,
+        answers: Mapping[str, str],
+        *,
+        mode: Mode | str = Mode.ONLINE,
+        submit: bool = True,
+        **start: Any,
+    ) -> Response:
+        response = response_start(survey=survey, mode=mode, **start)
+        for key, code in answers.items():
+            answer_record(response_id=response.pk, question_key=key, code=code)
+        response.refresh_from_db()
+        if submit:
+            response_submit(response_id=response.pk, revision=response.revision)
+            response.refresh_from_db()
+        return response
+
+    return make
+
+
+@pytest.fixture
+def make_staff(db: None) -> Callable[..., User]:
+    def make(username: str, *roles: str, **fields: Any) -> User:
+        user = User.objects.create_user(username=username, password=STAFF_PASSWORD, **fields)
+        for role in roles:
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+        return user
+
+    return make
+
+
+@pytest.fixture
+def analyst(make_staff: Callable[..., User]) -> User:
+    return make_staff("analyst", ANALYST)
+
+
+@pytest.fixture
+def interviewer(make_staff: Callable[..., User]) -> User:
+    return make_staff("interviewer", INTERVIEWER)
+
+
+@pytest.fixture
+def csrf_client() -> Client:
+    """A client that enforces CSRF checks, as a browser meets them."""
+    return Client(enforce_csrf_checks=True)
