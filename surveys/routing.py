@@ -76,3 +76,42 @@ def is_complete(standard: Standard, mode: Mode | str, answers: Mapping[str, str 
     walked = route(standard, mode, answers)
     extra = {key for key, code in answers.items() if code is not None} - set(walked.answers)
     return walked.is_complete and not extra
+
+
+def reachable_from(standard: Standard, key: str) -> frozenset[str]:
+    """The questions some answers could lead to after `key` (itself included)."""
+    seen: set[str] = set()
+    waiting = [key]
+    while waiting:
+        current = waiting.pop()
+        if current == END or current in seen:
+            continue
+        seen.add(current)
+        waiting.extend(rule.go_to for rule in standard.question(current).routing)
+    return frozenset(seen)
+
+
+def retained_answers(
+    standard: Standard, mode: Mode | str, answers: Mapping[str, str | None]
+) -> dict[str, str]:
+    """The stored answers worth keeping after a change.
+
+    The answers on the route, and, while the route waits on an unanswered
+    question, the answers to questions it may still reach from there: they are
+    not part of the response yet, but nothing the person said is thrown away
+    before a route that cannot reach their question is certain.
+    """
+    walked = route(standard, mode, answers)
+    kept = dict(walked.answers)
+    if walked.next_question is not None:
+        ahead = reachable_from(standard, walked.next_question)
+        mode = Mode(mode)
+        for key, code in answers.items():
+            if (
+                code is not None
+                and key in ahead
+                and key not in kept
+                and standard.question(key).wording(mode).offers(code)
+            ):
+                kept[key] = code
+    return kept

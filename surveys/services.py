@@ -17,7 +17,7 @@ from classification.derivation import derive
 
 from .models import QUESTION_KEYS, Option, Question, Response, StandardVersion, Survey
 from .options import clear_option_index, option_index
-from .routing import Route, route
+from .routing import Route, retained_answers, route
 from .standard import CURRENT_VERSION, Mode, Standard, load_standard
 
 
@@ -120,12 +120,12 @@ def answer_record(*, response_id: Any, question_key: str, code: str) -> Route:
             )
         if not standard.question(question_key).wording(response.mode).offers(code):
             raise Refused("Select one of the options shown.", code="option")
-        answers = dict(current.answers)
-        if answers.get(question_key) == code:
+        stored = response_answers(response)
+        if current.answers.get(question_key) == code:
             return current
-        answers[question_key] = code
-        updated = route(standard, response.mode, answers)
-        _set_answers(response, dict(updated.answers))
+        stored[question_key] = code
+        _set_answers(response, retained_answers(standard, response.mode, stored))
+        updated = route(standard, response.mode, stored)
         response.revision += 1
         response.updated_at = timezone.now()
         response.save(update_fields=[*QUESTION_KEYS, "revision", "updated_at"])
@@ -154,12 +154,15 @@ def response_submit(*, response_id: Any, revision: int) -> Response:
         if not current.is_complete:
             raise Refused("Answer every question before you submit.", code="incomplete")
         derived = derive(current.answers)
+        _set_answers(response, dict(current.answers))
         response.status = Response.Status.COMPLETE
         response.completed_at = timezone.now()
         response.updated_at = response.completed_at
         response.nssec5, response.nssec3 = derived.nssec5, derived.nssec3
         response.save(
-            update_fields=["status", "completed_at", "updated_at", "nssec5", "nssec3"]
+            update_fields=[
+                *QUESTION_KEYS, "status", "completed_at", "updated_at", "nssec5", "nssec3"
+            ]
         )
         return response
 

@@ -6,6 +6,9 @@ import re
 from functools import cache
 from pathlib import Path
 
+from surveys.routing import route
+from surveys.standard import Mode, Standard
+
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 STANDARD_TEXT = SHARED / "reference" / "seb-harmonised-standard.txt"
 CODES_MD = SHARED / "spec" / "codes.md"
@@ -94,3 +97,42 @@ def codes_md_next(question: str, code: str) -> str:
         if answer in ("any", "any other") or code in _codes(answer):
             return target
     raise AssertionError(f"codes.md has no route for {question}={code}")
+
+
+def all_paths(standard: Standard, mode: Mode) -> list[dict[str, str]]:
+    """Every complete set of answers a mode allows, by walking the routing graph."""
+    complete: list[dict[str, str]] = []
+    partial: list[dict[str, str]] = [{}]
+    while partial:
+        answers = partial.pop()
+        walked = route(standard, mode, answers)
+        if walked.is_complete:
+            complete.append(answers)
+            continue
+        key = walked.next_question
+        assert key is not None
+        for code in standard.question(key).wording(mode).codes:
+            partial.append({**answers, key: code})
+    return complete
+
+
+def covering_paths(standard: Standard, mode: Mode) -> list[dict[str, str]]:
+    """A few complete paths that between them give every answer the mode offers."""
+    chosen: list[dict[str, str]] = []
+    covered: set[tuple[str, str]] = set()
+    for answers in sorted(all_paths(standard, mode), key=lambda a: sorted(a.items())):
+        pairs = set(answers.items())
+        if not pairs <= covered:
+            chosen.append(answers)
+            covered |= pairs
+    return chosen
+
+
+def expected_questions(answers: dict[str, str]) -> list[str]:
+    """The questions codes.md's routing table asks for these answers, in order."""
+    asked = []
+    key = next(iter(codes_md_questions()))
+    while key != "end":
+        asked.append(key)
+        key = codes_md_next(key, answers[key])
+    return asked

@@ -13,6 +13,7 @@ import pytest
 from surveys.routing import route
 from surveys.standard import END, InstructionList, Mode, Standard, load_standard
 from tests.standard_text import (
+    all_paths,
     codes_md_next,
     codes_md_questions,
     mode_section,
@@ -27,23 +28,6 @@ MODES = list(Mode)
 def blocks(mode: Mode) -> dict[str, str]:
     texts = [question.wording(mode).text for question in STANDARD.questions]
     return dict(zip(STANDARD.keys, question_blocks(mode, texts), strict=True))
-
-
-def all_paths(standard: Standard, mode: Mode) -> list[dict[str, str]]:
-    """Every complete set of answers a mode allows, by walking the routing graph."""
-    complete: list[dict[str, str]] = []
-    partial: list[dict[str, str]] = [{}]
-    while partial:
-        answers = partial.pop()
-        walked = route(standard, mode, answers)
-        if walked.is_complete:
-            complete.append(answers)
-            continue
-        key = walked.next_question
-        assert key is not None
-        for code in standard.question(key).wording(mode).codes:
-            partial.append({**answers, key: code})
-    return complete
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -58,10 +58,14 @@ class Journey(View):
         url = self.url("question", key=key)
         return f"{url}?change=1" if change else url
 
-    def resume_url(self, current: Route) -> str:
-        """The page a response in progress continues from."""
+    def resume_url(self, current: Route, *, change: bool = False) -> str:
+        """The page a response in progress continues from.
+
+        From a change on the check page, each question newly on the route is asked
+        in turn, still as a change, and then the check page again.
+        """
         if current.next_question:
-            return self.question_url(current.next_question)
+            return self.question_url(current.next_question, change=change)
         return self.url("check")
 
     def render_page(
@@ -156,7 +160,7 @@ class QuestionView(Journey):
             return self.refused(refusal, continue_url=self.resume_url(current))
         if change:
             # Only questions newly on the route are asked; then back to the check page.
-            return HttpResponseRedirect(self.resume_url(updated))
+            return HttpResponseRedirect(self.resume_url(updated, change=True))
         following = updated.following(key)
         return HttpResponseRedirect(
             self.question_url(following) if following else self.url("check")

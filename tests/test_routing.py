@@ -1,0 +1,151 @@
+"""The routing function: the route from a mode and the answers so far."""
+
+from __future__ import annotations
+
+from surveys.routing import is_complete, retained_answers, route
+from surveys.standard import Mode, load_standard
+
+STANDARD = load_standard()
+
+
+def test_a_new_response_starts_at_school_type() -> None:
+    walked = route(STANDARD, Mode.ONLINE, {})
+    assert walked.next_question == "school_type"
+    assert walked.path == ("school_type",)
+    assert not walked.is_complete
+
+
+def test_routing_skips_free_school_meals_when_school_was_independent() -> None:
+    walked = route(STANDARD, Mode.ONLINE, {"school_type": "independent"})
+    assert walked.next_question == "earner_employment_status"
+
+
+def test_routing_asks_free_school_meals_when_school_was_state() -> None:
+    assert route(STANDARD, Mode.ONLINE, {"school_type": "state"}).next_question == (
+        "free_school_meals"
+    )
+
+
+def test_routing_asks_size_and_supervisor_when_earner_was_an_employee() -> None:
+    answers = {"school_type": "outside_uk", "earner_employment_status": "employee"}
+    assert route(STANDARD, Mode.ONLINE, answers).next_question == "employer_size"
+    answers["employer_size"] = "25_or_more"
+    assert route(STANDARD, Mode.ONLINE, answers).next_question == "supervisor"
+    answers["supervisor"] = "no"
+    assert route(STANDARD, Mode.ONLINE, answers).next_question == "earner_occupation"
+
+
+def test_routing_skips_occupation_when_employer_had_25_or_more_employees() -> None:
+    answers = {
+        "school_type": "independent",
+        "earner_employment_status": "self_employed_with_employees",
+        "self_employed_size": "25_or_more",
+    }
+    assert route(STANDARD, Mode.ONLINE, answers).next_question == "parental_qualification"
+
+
+def test_routing_asks_occupation_when_self_employed_size_is_unknown() -> None:
+    answers = {
+        "school_type": "independent",
+        "earner_employment_status": "self_employed_with_employees",
+        "self_employed_size": "dont_know",
+    }
+    assert route(STANDARD, Mode.ONLINE, answers).next_question == "earner_occupation"
+
+
+def test_routing_skips_to_qualification_when_earner_was_not_working() -> None:
+    answers = {"school_type": "independent", "earner_employment_status": "not_working"}
+    assert route(STANDARD, Mode.ONLINE, answers).next_question == "parental_qualification"
+
+
+def test_routing_sends_telephone_dont_know_where_prefer_not_to_say_goes() -> None:
+    answers = {"school_type": "independent", "earner_employment_status": "dont_know"}
+    assert route(STANDARD, Mode.TELEPHONE, answers).next_question == "parental_qualification"
+
+
+def test_routing_ignores_an_answer_the_mode_does_not_offer() -> None:
+    answers = {"school_type": "independent", "earner_employment_status": "dont_know"}
+    walked = route(STANDARD, Mode.ONLINE, answers)
+    assert walked.next_question == "earner_employment_status"
+    assert "earner_employment_status" not in walked.answers
+
+
+def test_routing_drops_answers_a_changed_earlier_answer_takes_off_the_route() -> None:
+    answers = {
+        "school_type": "state",
+        "free_school_meals": "yes",
+        "earner_employment_status": "not_working",
+        "parental_qualification": "degree",
+    }
+    answers["school_type"] = "independent"
+    walked = route(STANDARD, Mode.ONLINE, answers)
+    assert "free_school_meals" not in walked.answers
+    assert walked.answered == ("school_type", "earner_employment_status", "parental_qualification")
+    assert walked.is_complete
+
+
+def test_routing_asks_only_the_newly_reached_question_after_a_change() -> None:
+    answers = {
+        "school_type": "independent",
+        "earner_employment_status": "not_working",
+        "parental_qualification": "degree",
+    }
+    answers["school_type"] = "state"
+    walked = route(STANDARD, Mode.ONLINE, answers)
+    assert walked.next_question == "free_school_meals"
+    answers["free_school_meals"] = "no"
+    assert route(STANDARD, Mode.ONLINE, answers).is_complete
+
+
+def test_response_is_complete_only_with_every_question_on_its_route_and_no_other() -> None:
+    answers = {
+        "school_type": "independent",
+        "earner_employment_status": "not_working",
+        "parental_qualification": "degree",
+    }
+    assert is_complete(STANDARD, Mode.ONLINE, answers)
+    assert not is_complete(STANDARD, Mode.ONLINE, {**answers, "free_school_meals": "yes"})
+    del answers["parental_qualification"]
+    assert not is_complete(STANDARD, Mode.ONLINE, answers)
+
+
+def test_previous_and_following_walk_the_route() -> None:
+    walked = route(STANDARD, Mode.ONLINE, {"school_type": "state", "free_school_meals": "no"})
+    assert walked.previous("school_type") is None
+    assert walked.previous("earner_employment_status") == "free_school_meals"
+    assert walked.following("school_type") == "free_school_meals"
+    assert walked.following("earner_employment_status") is None
+
+
+def test_a_change_keeps_answers_the_unfinished_route_may_still_reach() -> None:
+    stored = {
+        "school_type": "state",  # changed from independent: free school meals is now unanswered
+        "earner_employment_status": "not_working",
+        "parental_qualification": "degree",
+    }
+    assert retained_answers(STANDARD, Mode.ONLINE, stored) == stored
+
+
+def test_a_change_drops_answers_no_route_from_here_can_reach() -> None:
+    stored = {
+        "school_type": "independent",  # changed from state
+        "free_school_meals": "yes",
+        "earner_employment_status": "not_working",
+        "parental_qualification": "degree",
+    }
+    kept = retained_answers(STANDARD, Mode.ONLINE, stored)
+    assert "free_school_meals" not in kept
+    assert kept["parental_qualification"] == "degree"
+
+
+def test_a_change_mid_route_drops_answers_behind_the_unanswered_question() -> None:
+    stored = {
+        "school_type": "independent",
+        "earner_employment_status": "employee",  # changed from self-employed with employees
+        "self_employed_size": "1_to_24",
+        "earner_occupation": "manager",
+        "parental_qualification": "degree",
+    }
+    kept = retained_answers(STANDARD, Mode.ONLINE, stored)
+    assert "self_employed_size" not in kept
+    assert kept["earner_occupation"] == "manager"
