@@ -221,7 +221,9 @@ def test_too_many_fields_are_refused(client: Client, survey) -> None:
     started(client, survey.slug)
     before = snapshot()
     fields = {f"field{n}": "x" for n in range(200)}
-    response = client.post(f"/s/{survey.slug}/questions/school_type/", {"answer": "state", **fields})
+    response = client.post(
+        f"/s/{survey.slug}/questions/school_type/", {"answer": "state", **fields}
+    )
     assert response.status_code == 400
     assert snapshot() == before
 
