@@ -1,0 +1,53 @@
+"""`manage.py seed_demo`: the demo survey and a local login, safe to run again."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+
+from surveys.models import Survey
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_creates_an_open_demo_survey_offering_every_mode() -> None:
+    seed()
+    survey = Survey.objects.get(slug="demo")
+    assert survey.is_open()
+    assert [m.value for m in survey.modes] == ["online", "face_to_face", "telephone"]
+    assert Client().get("/s/demo/").status_code == 200
+
+
+def test_seed_demo_is_safe_to_run_again() -> None:
+    seed()
+    seed()
+    assert Survey.objects.filter(slug="demo").count() == 1
+
+
+def test_seed_demo_prints_a_random_login_that_works() -> None:
+    first = re.search(r"password: (\S+)", seed("--with-login"))
+    second = re.search(r"password: (\S+)", seed("--with-login"))
+    assert first and second
+    assert first[1] != second[1], "the demo password is random, never a fixed one"
+    assert len(second[1]) >= 12
+    user = User.objects.get(username="demo-admin")
+    assert user.check_password(second[1])
+    assert not user.check_password(first[1])
+    assert user.password.startswith("argon2")
+    assert {g.name for g in user.groups.all()} == {"analyst", "interviewer"}
+
+
+def test_seed_demo_without_login_makes_no_account() -> None:
+    seed()
+    assert not User.objects.exists()
