@@ -1,0 +1,279 @@
+"""Importing responses collected elsewhere, in the interchange format (codes.md).
+
+All or nothing: a first pass checks every line and keeps only the problems; only
+a file without any is written, in a second pass, inside one transaction. Both
+passes stream the file, so a million lines import in bounded memory. On
+PostgreSQL the second pass is a single COPY; other databases get batched
+inserts.
+
+Imported responses are complete at the moment of import, carry their derived
+NS-SEC classes, and are marked `imported`; the tables count them like any other.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO, Final
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import connection, transaction
+from django.utils import timezone
+
+from surveys.models import QUESTION_KEYS, Response, StandardVersion, Survey
+from surveys.options import OptionIndex, option_index
+from surveys.standard import CURRENT_VERSION, load_standard
+
+from .interchange import (
+    CheckedLine,
+    FileFormat,
+    FileProblem,
+    LineChecker,
+    Problem,
+    check_header,
+    read_lines,
+)
+
+MAX_LISTED_PROBLEMS: Final = 1000
+BATCH_SIZE: Final = 10_000
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or every reason it did nothing.
+
+    `problems` lists the first `MAX_LISTED_PROBLEMS` problems in file order;
+    `problem_count` counts them all and `bad_lines` the lines they are on.
+    """
+
+    survey: Survey
+    lines_read: int = 0
+    imported: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    bad_lines: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+    @property
+    def unlisted(self) -> int:
+        return self.problem_count - len(self.problems)
+
+    def add(self, problems: list[Problem], *, limit: int) -> None:
+        self.problem_count += len(problems)
+        room = limit - len(self.problems)
+        if room > 0:
+            self.problems.extend(problems[:room])
+
+    @property
+    def summary(self) -> str:
+        if self.ok:
+            noun = "response" if self.imported == 1 else "responses"
+            return f"{self.imported:,} {noun} imported into {self.survey.name}"
+        if self.bad_lines:
+            lines = "line has" if self.bad_lines == 1 else "lines have"
+            return f"Nothing was imported: {self.bad_lines:,} {lines} problems"
+        return "Nothing was imported: the file cannot be read"
+
+
+class SurveyNotFound(Exception):
+    pass
+
+
+def survey_for_import(*, slug: str, create: bool = False, name: str = "") -> Survey:
+    """The survey with this slug; with `create`, a new one offering every mode if none has it."""
+    survey = Survey.objects.filter(slug=slug).select_related("standard").first()
+    if survey is not None:
+        return survey
+    if not create:
+        raise SurveyNotFound(f"There is no survey “{slug}”: use --create to make it")
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        raise SurveyNotFound(
+            f"“{slug}” cannot be a survey's address: use letters, numbers, hyphens and underscores"
+        ) from None
+    return Survey.objects.create(
+        slug=slug,
+        name=name or slug,
+        standard=StandardVersion.objects.get(version=CURRENT_VERSION),
+        offers_online=True,
+        offers_face_to_face=True,
+        offers_telephone=True,
+    )
+
+
+def _checked_lines(
+    *, survey: Survey, stream: IO[bytes], file_format: FileFormat, report: ImportReport, limit: int
+) -> Iterator[CheckedLine]:
+    """Every line of the file that passes its checks; the others' problems go in the report."""
+    lines = read_lines(stream, file_format)
+    header_line = next(lines, None)
+    if header_line is None:
+        report.add([Problem("The file is empty: it has no header row and no responses")], limit=1)
+        return
+    header, problems = check_header(header_line)
+    if problems:
+        report.add(problems, limit=limit)
+        return
+    checker = LineChecker(
+        header=header,
+        standard=load_standard(survey.standard.version),
+        modes=survey.modes,
+        csv_quoting=file_format is FileFormat.CSV,
+    )
+    for line in lines:
+        report.lines_read += 1
+        checked = checker.check(line)
+        if isinstance(checked, list):
+            report.bad_lines += 1
+            report.add(checked, limit=limit)
+        else:
+            yield checked
+
+
+def import_responses(
+    *,
+    survey: Survey,
+    stream: IO[bytes],
+    file_format: FileFormat,
+    now: datetime | None = None,
+    max_listed: int = MAX_LISTED_PROBLEMS,
+) -> ImportReport:
+    """Import every line of an interchange file into `survey`, or none of them.
+
+    `stream` is a seekable binary file; it is read twice.
+    """
+    survey = Survey.objects.select_related("standard").get(pk=survey.pk)
+    checking = ImportReport(survey=survey)
+    try:
+        for _ in _checked_lines(
+            survey=survey, stream=stream, file_format=file_format, report=checking, limit=max_listed
+        ):
+            pass
+    except FileProblem as error:
+        checking.add([error.problem], limit=max_listed)
+    if checking.ok and checking.lines_read == 0:
+        checking.add(
+            [Problem("The file has a header row but no responses under it", line=1)],
+            limit=max_listed,
+        )
+    if not checking.ok:
+        return checking
+
+    now = now or timezone.now()
+    writing = ImportReport(survey=survey)
+    writer = _copy_responses if connection.vendor == "postgresql" else _insert_responses
+    try:
+        with transaction.atomic():
+            lines = _checked_lines(
+                survey=survey, stream=stream, file_format=file_format, report=writing, limit=1
+            )
+            writing.imported = writer(survey=survey, lines=lines, now=now)
+            if not writing.ok or writing.lines_read != checking.lines_read:
+                raise _FileChanged
+    except (_FileChanged, FileProblem):
+        changed = ImportReport(survey=survey)
+        changed.add([Problem("The file changed while it was being imported")], limit=1)
+        return changed
+    return writing
+
+
+class _FileChanged(Exception):
+    """The second pass did not read what the first checked: nothing is kept."""
+
+
+def _copy_text(value: str) -> str:
+    """`value` escaped for PostgreSQL's COPY text format."""
+    return (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
+
+
+def _copy_responses(*, survey: Survey, lines: Iterator[CheckedLine], now: datetime) -> int:
+    """Write the lines with one COPY, a batch of rows per write."""
+    index = option_index(survey.standard.version)
+    fixed = {
+        "survey": str(survey.pk),
+        "standard": str(survey.standard_id),
+        "status": Response.Status.COMPLETE.value,
+        "source": Response.Source.IMPORTED.value,
+        "stop_reason": "",
+        "revision": "0",
+        "started_at": now.isoformat(),
+        "updated_at": now.isoformat(),
+        "completed_at": now.isoformat(),
+    }
+    fields = ["id", "reference", "mode", *QUESTION_KEYS, "nssec5", "nssec3", *fixed]
+    columns = [Response._meta.get_field(name).column for name in fields]
+    tail = "\t".join(fixed.values()) + "\n"
+    answer_text: dict[tuple[str, ...], str] = {}
+    quote = connection.ops.quote_name
+    table = quote(Response._meta.db_table)
+    sql = f"COPY {table} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
+    written = 0
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        batch: list[str] = []
+        for line in lines:
+            text = answer_text.get(line.key)
+            if text is None:
+                text = _answer_text(line, index)
+                if len(answer_text) < 100_000:
+                    answer_text[line.key] = text
+            batch.append(f"{uuid.uuid4()}\t{_copy_text(line.reference)}\t{text}\t{tail}")
+            if len(batch) == BATCH_SIZE:
+                copy.write("".join(batch))
+                written += len(batch)
+                batch.clear()
+        if batch:
+            copy.write("".join(batch))
+            written += len(batch)
+    return written
+
+
+def _answer_text(line: CheckedLine, index: OptionIndex) -> str:
+    checked = line.answers
+    cells = [checked.mode.value]
+    for key in QUESTION_KEYS:
+        code = checked.answers.get(key)
+        cells.append("\\N" if code is None else str(index.id_for(key, code)))
+    cells += [checked.nssec.nssec5, checked.nssec.nssec3]
+    return "\t".join(cells)
+
+
+def _insert_responses(*, survey: Survey, lines: Iterator[CheckedLine], now: datetime) -> int:
+    """Write the lines in batches of bulk inserts (databases without COPY)."""
+    index = option_index(survey.standard.version)
+    written = 0
+    batch: list[Response] = []
+    for line in lines:
+        checked = line.answers
+        response = Response(
+            survey=survey,
+            standard_id=survey.standard_id,
+            mode=checked.mode.value,
+            status=Response.Status.COMPLETE,
+            source=Response.Source.IMPORTED,
+            reference=line.reference,
+            started_at=now,
+            updated_at=now,
+            completed_at=now,
+            nssec5=checked.nssec.nssec5,
+            nssec3=checked.nssec.nssec3,
+        )
+        for key, code in checked.answers.items():
+            setattr(response, f"{key}_id", index.id_for(key, code))
+        batch.append(response)
+        if len(batch) == BATCH_SIZE:
+            Response.objects.bulk_create(batch)
+            written += len(batch)
+            batch.clear()
+    if batch:
+        Response.objects.bulk_create(batch)
+        written += len(batch)
+    return written

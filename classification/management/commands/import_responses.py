@@ -1,0 +1,66 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from classification.imports import (
+    ImportReport,
+    SurveyNotFound,
+    import_responses,
+    survey_for_import,
+)
+from classification.interchange import FileFormat, FileProblem
+
+
+class Command(BaseCommand):
+    help = (
+        "Import responses collected elsewhere from a CSV or XLSX file in the interchange "
+        "format of codes.md. Every line is checked first; one bad line and nothing is "
+        "imported, and every problem is listed with its line, column and reason."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="A .csv (UTF-8) or .xlsx file.")
+        parser.add_argument("--survey", required=True, help="The survey's slug.")
+        parser.add_argument(
+            "--create",
+            action="store_true",
+            help="Make the survey, offering every mode, when no survey has this slug.",
+        )
+        parser.add_argument("--name", default="", help="The new survey's name (with --create).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        try:
+            file_format = FileFormat.for_name(path.name)
+        except FileProblem as error:
+            raise CommandError(str(error.problem)) from None
+        try:
+            stream = path.open("rb")
+        except OSError as error:
+            raise CommandError(f"Cannot open {path}: {error.strerror}") from None
+        with stream, transaction.atomic():
+            # A survey made for this file is kept only if the file is imported.
+            try:
+                survey = survey_for_import(
+                    slug=options["survey"], create=options["create"], name=options["name"]
+                )
+            except SurveyNotFound as error:
+                raise CommandError(str(error)) from None
+            created = survey.responses.count() == 0 and options["create"]
+            report = import_responses(survey=survey, stream=stream, file_format=file_format)
+            if not report.ok:
+                transaction.set_rollback(True)
+        if not report.ok:
+            self._list_problems(report)
+            raise CommandError(report.summary)
+        if created:
+            self.stdout.write(f"Survey “{survey.slug}” is ready, offering every mode.")
+        self.stdout.write(self.style.SUCCESS(f"{report.summary} (“{survey.slug}”)."))
+
+    def _list_problems(self, report: ImportReport) -> None:
+        for problem in report.problems:
+            self.stderr.write(str(problem))
+        if report.unlisted:
+            self.stderr.write(f"… and {report.unlisted:,} more problems.")
