@@ -1,0 +1,91 @@
+"""Staff sign-in: lockout after repeated failures, Argon2 hashes, and the idle timeout."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.test import Client, override_settings
+
+from surveys.middleware import LAST_SEEN_KEY
+from surveys.roles import INTERVIEWER
+from tests.conftest import STAFF_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/staff/login/"
+
+
+def sign_in(client: Client, username: str, password: str) -> object:
+    return client.post(LOGIN, {"username": username, "password": password})
+
+
+def test_an_interviewer_who_signs_in_lands_on_their_interviews(
+    client: Client, interviewer: User
+) -> None:
+    response = sign_in(client, interviewer.username, STAFF_PASSWORD)
+    assert response.status_code == 302
+    page = client.get(response["Location"], follow=True)
+    assert page.redirect_chain[-1][0] == "/interview/"
+    assert "Your interviews" in page.content.decode()
+
+
+def test_sign_in_is_locked_after_the_failure_limit_even_with_the_right_password(
+    client: Client, interviewer: User
+) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, interviewer.username, "wrong-password")
+    response = sign_in(client, interviewer.username, STAFF_PASSWORD)
+    assert response.status_code == 429
+    assert "Your account is locked" in response.content.decode()
+    assert client.get("/interview/").status_code == 302  # still signed out
+
+
+def test_one_failure_fewer_than_the_limit_does_not_lock_the_account(
+    client: Client, interviewer: User
+) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, interviewer.username, "wrong-password")
+    response = sign_in(client, interviewer.username, STAFF_PASSWORD)
+    assert response.status_code == 302
+    assert client.get("/interview/").status_code == 200
+
+
+def test_staff_passwords_are_stored_as_argon2_hashes(
+    make_staff: Callable[..., User],
+) -> None:
+    user = make_staff("hashed", INTERVIEWER)
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$")
+    assert STAFF_PASSWORD not in user.password
+    assert user.check_password(STAFF_PASSWORD)
+
+
+@override_settings(STAFF_IDLE_TIMEOUT_SECONDS=60)
+def test_an_idle_staff_session_is_signed_out_and_sent_to_the_login_page(
+    client: Client, interviewer: User
+) -> None:
+    sign_in(client, interviewer.username, STAFF_PASSWORD)
+    assert client.get("/interview/").status_code == 200
+    session = client.session
+    session[LAST_SEEN_KEY] = time.time() - 61
+    session.save()
+    response = client.get("/interview/")
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/login/?timed_out=1"
+    after = client.get("/interview/")
+    assert after.status_code == 302
+    assert after["Location"].startswith("/staff/login/?next=")
+
+
+@override_settings(STAFF_IDLE_TIMEOUT_SECONDS=60)
+def test_a_staff_session_in_use_is_kept(client: Client, interviewer: User) -> None:
+    sign_in(client, interviewer.username, STAFF_PASSWORD)
+    session = client.session
+    session[LAST_SEEN_KEY] = time.time() - 59
+    session.save()
+    assert client.get("/interview/").status_code == 200
+    assert client.get("/interview/").status_code == 200
