@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Final, Literal
 
 from surveys.standard import Mode
@@ -20,6 +20,7 @@ from .disclosure import ShownCounts, control, unrounded
 DONT_KNOW_OR_PREFER_NOT: Final = NSSEC5_LABELS[DONT_KNOW_PREFER_NOT_TO_SAY]
 UNKNOWN: Final = ("dont_know", "prefer_not_to_say")
 TOTAL_LABEL: Final = "Total"
+UNROUNDED_MARK: Final = "(unrounded: disclosure control not applied)"
 
 Base = Literal["all", "asked"]
 Classes = Literal["5", "3"]
@@ -204,3 +205,26 @@ def build_table(spec: TableSpec, counts: Mapping[str | None, int]) -> Table:
     if missing:
         raise TableError(f"{spec.key}: {missing} complete responses have no value")
     return Table(spec=spec, rows=rows, total=sum(row.count for row in rows))
+
+
+@dataclass(frozen=True, slots=True)
+class TablesReport:
+    """Everything one workbook (or one page of tables) shows."""
+
+    survey_name: str
+    selection: Selection
+    tables: tuple[Table, ...]
+    produced_at: datetime
+    standard_title: str
+    controlled: bool = True
+
+    def title_of(self, table: Table) -> str:
+        """A table's title, marked when its figures are unrounded."""
+        title = f"{table.spec.title}: {self.survey_name}"
+        return title if self.controlled else f"{title} {UNROUNDED_MARK}"
+
+    def table(self, key: str) -> Table:
+        for table in self.tables:
+            if table.key == key:
+                return table
+        raise KeyError(key)

@@ -1,5 +1,16 @@
-from django.urls import path, URLPattern
+from django.urls import URLPattern, path
+
+from . import views
 
 app_name = "analysis"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.survey_list, name="surveys"),
+    path("<slug:slug>/", views.survey_tables, name="survey"),
+    path(
+        "<slug:slug>/download/output-tables-nssec<str:classes>.xlsx",
+        views.workbook_download,
+        name="workbook",
+    ),
+    path("<slug:slug>/download/<str:key>.csv", views.table_csv_download, name="table-csv"),
+]

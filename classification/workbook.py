@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import BinaryIO, Final, TextIO
 
 from openpyxl import Workbook
@@ -27,10 +26,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .disclosure import CONFIDENTIAL, NOT_APPLICABLE, ShownCell, shown_count
 from .safe_text import safe_text, set_text_cell
-from .tables import TOTAL_LABEL, Selection, Table
+from .tables import TOTAL_LABEL, UNROUNDED_MARK, Table, TablesReport
 
 HEADER: Final = ("Category", "Count", "Percentage")
-UNROUNDED_MARK: Final = "(unrounded: disclosure control not applied)"
 COUNT_FORMAT: Final = "#,##0"
 PERCENTAGE_FORMAT: Final = "0.0"
 SHEET_NAMES: Final = {
@@ -43,29 +41,6 @@ SHEET_NAMES: Final = {
 TITLE_FONT: Final = Font(bold=True, size=15)
 HEADING_FONT: Final = Font(bold=True, size=12)
 WRAP: Final = Alignment(wrap_text=True, vertical="top")
-
-
-@dataclass(frozen=True, slots=True)
-class TablesReport:
-    """Everything one workbook (or one page of tables) shows."""
-
-    survey_name: str
-    selection: Selection
-    tables: tuple[Table, ...]
-    produced_at: datetime
-    standard_title: str
-    controlled: bool = True
-
-    def title_of(self, table: Table) -> str:
-        """A table's title, marked when its figures are unrounded."""
-        title = f"{table.spec.title}: {self.survey_name}"
-        return title if self.controlled else f"{title} {UNROUNDED_MARK}"
-
-    def table(self, key: str) -> Table:
-        for table in self.tables:
-            if table.key == key:
-                return table
-        raise KeyError(key)
 
 
 @dataclass(frozen=True, slots=True)

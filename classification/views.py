@@ -1,0 +1,173 @@
+"""The analyst area: surveys, their output tables, and downloads.
+
+Only analysts reach these pages (anonymous people are sent to sign in; anyone
+else signed in is refused). Figures are rounded with disclosure control unless
+the analyst also holds `classification.view_unrounded` and asks for unrounded
+ones; nothing in a query string can turn disclosure control off for anyone else.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from surveys.models import Survey
+from surveys.roles import ANALYST, has_role
+
+from .forms import SelectionForm
+from .presentation import report_view
+from .selectors import selection_table, survey_summaries, tables_report
+from .tables import TABLES, TableError
+from .workbook import write_table_csv, write_workbook
+
+UNROUNDED_PERMISSION = "classification.view_unrounded"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WORKBOOK_CLASSES = ("5", "3", "both")
+
+View = Callable[..., HttpResponseBase]
+
+
+def analyst_required(view: View) -> View:
+    """Anonymous: to the sign-in page. Signed in without the analyst role: 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not has_role(request.user, ANALYST):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def can_see_unrounded(request: HttpRequest) -> bool:
+    return has_role(request.user, ANALYST) and request.user.has_perm(UNROUNDED_PERMISSION)
+
+
+def _selection_form(request: HttpRequest, survey: Survey) -> SelectionForm:
+    """The GET form; asking for unrounded figures without the permission is refused."""
+    allowed = can_see_unrounded(request)
+    form = SelectionForm(request.GET, survey=survey, allow_unrounded=allowed)
+    if form.asks_unrounded and not allowed:
+        raise PermissionDenied
+    return form
+
+
+def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+@analyst_required
+def survey_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "analysis/survey_list.html", {"summaries": survey_summaries()})
+
+
+@require_safe
+@analyst_required
+def survey_tables(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = get_object_or_404(Survey.objects.select_related("standard"), slug=slug)
+    form = _selection_form(request, survey)
+    context: dict[str, Any] = {"survey": survey, "form": form, "has_filters": bool(request.GET)}
+    if form.is_valid():
+        try:
+            report = tables_report(
+                survey=survey,
+                selection=form.selection,
+                classes=form.nssec_classes,
+                controlled=form.controlled,
+            )
+        except TableError as error:
+            context["table_error"] = str(error)
+        else:
+            tables, notes = report_view(report)
+            context.update(
+                report=report,
+                tables=tables,
+                notes=notes,
+                report_classes=form.nssec_classes,
+                query=form.query(),
+            )
+    return render(request, "analysis/survey_tables.html", context)
+
+
+def _valid_form_or_redirect(
+    request: HttpRequest, survey: Survey
+) -> tuple[SelectionForm | None, HttpResponse | None]:
+    form = _selection_form(request, survey)
+    if form.is_valid():
+        return form, None
+    # The survey's page shows what is wrong with the selection.
+    url = reverse("analysis:survey", args=[survey.slug])
+    return None, redirect(f"{url}?{request.GET.urlencode()}")
+
+
+def _filename(survey: Survey, name: str, *, controlled: bool, extension: str) -> str:
+    suffix = "" if controlled else "-unrounded"
+    return f"{survey.slug}-{name}{suffix}.{extension}"
+
+
+@require_safe
+@analyst_required
+def workbook_download(request: HttpRequest, slug: str, classes: str) -> HttpResponse:
+    """The output tables workbook (XLSX) for the selection, with one or both NS-SEC systems."""
+    if classes not in WORKBOOK_CLASSES:
+        raise Http404
+    survey = get_object_or_404(Survey.objects.select_related("standard"), slug=slug)
+    form, invalid = _valid_form_or_redirect(request, survey)
+    if form is None:
+        assert invalid is not None
+        return invalid
+    try:
+        report = tables_report(
+            survey=survey, selection=form.selection, classes=classes, controlled=form.controlled
+        )
+    except TableError:
+        return redirect(f"{reverse('analysis:survey', args=[slug])}?{form.query()}")
+    stream = io.BytesIO()
+    write_workbook(report, stream)
+    name = f"output-tables-nssec{classes}"
+    return _download(
+        stream.getvalue(),
+        filename=_filename(survey, name, controlled=form.controlled, extension="xlsx"),
+        content_type=XLSX_TYPE,
+    )
+
+
+@require_safe
+@analyst_required
+def table_csv_download(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """One output table as CSV (UTF-8 with a byte order mark, so spreadsheets read it right)."""
+    spec = TABLES.get(key)
+    if spec is None:
+        raise Http404
+    survey = get_object_or_404(Survey.objects.select_related("standard"), slug=slug)
+    form, invalid = _valid_form_or_redirect(request, survey)
+    if form is None:
+        assert invalid is not None
+        return invalid
+    try:
+        table = selection_table(survey=survey, selection=form.selection, spec=spec)
+    except TableError:
+        return redirect(f"{reverse('analysis:survey', args=[slug])}?{form.query()}")
+    text = io.StringIO()
+    write_table_csv(table, text, controlled=form.controlled)
+    return _download(
+        text.getvalue().encode("utf-8-sig"),
+        filename=_filename(survey, key, controlled=form.controlled, extension="csv"),
+        content_type="text/csv; charset=utf-8",
+    )
