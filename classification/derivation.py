@@ -20,14 +20,14 @@ NSSEC5_LABELS: Final = {
     "4": "Lower supervisory and technical occupations",
     "5": "Semi-routine and routine occupations",
     NOT_WORKING: "They were not working",
-    DONT_KNOW_PREFER_NOT_TO_SAY: "Don’t know or prefer not to say",  # noqa: RUF001
+    DONT_KNOW_PREFER_NOT_TO_SAY: "Don’t know or prefer not to say",
 }
 NSSEC3_LABELS: Final = {
     "1": "Managerial, administrative and professional occupations",
     "2": "Intermediate occupations",
     "3": "Routine and manual occupations",
     NOT_WORKING: "They were not working",
-    DONT_KNOW_PREFER_NOT_TO_SAY: "Don’t know or prefer not to say",  # noqa: RUF001
+    DONT_KNOW_PREFER_NOT_TO_SAY: "Don’t know or prefer not to say",
 }
 NSSEC5_TO_NSSEC3: Final = {
     "1": "1",

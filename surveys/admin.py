@@ -7,8 +7,16 @@ from .models import Response, StandardVersion, Survey
 
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "offers_online", "offers_face_to_face", "offers_telephone",
-                    "opens_at", "closes_at", "complete_count"]
+    list_display = [
+        "name",
+        "slug",
+        "offers_online",
+        "offers_face_to_face",
+        "offers_telephone",
+        "opens_at",
+        "closes_at",
+        "complete_count",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
     fieldsets = [
@@ -18,8 +26,12 @@ class SurveyAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Survey]:
-        return super().get_queryset(request).annotate(
-            complete=Count("responses", filter=Q(responses__status=Response.Status.COMPLETE))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                complete=Count("responses", filter=Q(responses__status=Response.Status.COMPLETE))
+            )
         )
 
     @admin.display(description="complete responses", ordering="complete")

@@ -74,6 +74,3 @@ class AnswerForm(forms.Form):
 
 class SubmitForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-
-

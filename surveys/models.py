@@ -67,7 +67,9 @@ class Option(models.Model):
 
 class Survey(models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=60, unique=True, help_text="The survey's web address: /s/<slug>/")
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text="The survey's web address: /s/<slug>/"
+    )
     description = models.TextField(
         blank=True, help_text="What the survey is for, shown on its start page."
     )

@@ -161,7 +161,12 @@ def response_submit(*, response_id: Any, revision: int) -> Response:
         response.nssec5, response.nssec3 = derived.nssec5, derived.nssec3
         response.save(
             update_fields=[
-                *QUESTION_KEYS, "status", "completed_at", "updated_at", "nssec5", "nssec3"
+                *QUESTION_KEYS,
+                "status",
+                "completed_at",
+                "updated_at",
+                "nssec5",
+                "nssec3",
             ]
         )
         return response

@@ -167,7 +167,7 @@ def _instruction(raw: Any, where: str) -> Instruction:
     if isinstance(raw, str):
         return raw
     if isinstance(raw, dict) and len(raw) == 1:
-        (kind, items), = raw.items()
+        ((kind, items),) = raw.items()
         if kind in ("bullets", "numbered") and isinstance(items, list):
             return InstructionList(
                 numbered=kind == "numbered",

@@ -11,6 +11,8 @@ urlpatterns = [
         respondent.OnlineQuestionView.as_view(),
         name="question",
     ),
-    path("<slug:slug>/check-your-answers/", respondent.OnlineCheckAnswersView.as_view(), name="check"),
+    path(
+        "<slug:slug>/check-your-answers/", respondent.OnlineCheckAnswersView.as_view(), name="check"
+    ),
     path("<slug:slug>/complete/", respondent.OnlineConfirmationView.as_view(), name="confirmation"),
 ]

@@ -95,7 +95,9 @@ def test_question_page_shows_the_standards_wording_hints_and_guidance(
     client.post(f"/s/{survey.slug}/questions/earner_employment_status/", {"answer": "employee"})
     page = client.get(f"/s/{survey.slug}/questions/employer_size/").content.decode()
     wording = STANDARD.question("employer_size").wording(Mode.ONLINE)
-    assert f'<h1 class="govuk-fieldset__heading">\n      {wording.text}' in page.replace("&#x27;", "'")
+    assert f'<h1 class="govuk-fieldset__heading">\n      {wording.text}' in page.replace(
+        "&#x27;", "'"
+    )
     assert wording.guidance in page
     for option in wording.options:
         assert option.label in page
@@ -165,9 +167,7 @@ def test_changing_an_answer_reroutes_and_asks_only_questions_newly_on_the_route(
             "parental_qualification": "degree",
         },
     )
-    change = client.post(
-        f"/s/{survey.slug}/questions/school_type/?change=1", {"answer": "state"}
-    )
+    change = client.post(f"/s/{survey.slug}/questions/school_type/?change=1", {"answer": "state"})
     assert change["Location"] == f"/s/{survey.slug}/questions/free_school_meals/?change=1"
     after = client.post(change["Location"], {"answer": "no"})
     assert after["Location"] == f"/s/{survey.slug}/check-your-answers/"

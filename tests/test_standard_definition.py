@@ -11,7 +11,7 @@ import itertools
 import pytest
 
 from surveys.routing import route
-from surveys.standard import END, InstructionList, Mode, Standard, load_standard
+from surveys.standard import END, InstructionList, Mode, load_standard
 from tests.standard_text import (
     all_paths,
     codes_md_next,
@@ -97,9 +97,12 @@ def test_every_path_ends(mode: Mode) -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_every_option_of_every_mode_is_reachable(mode: Mode) -> None:
-    reached = {(key, code) for answers in all_paths(STANDARD, mode) for key, code in answers.items()}
+    reached = {
+        (key, code) for answers in all_paths(STANDARD, mode) for key, code in answers.items()
+    }
     offered = {
-        (question.key, code) for question in STANDARD.questions
+        (question.key, code)
+        for question in STANDARD.questions
         for code in question.wording(mode).codes
     }
     assert offered == reached
@@ -181,7 +184,9 @@ def test_online_mode_has_no_interviewer_material() -> None:
         (Mode.TELEPHONE, "school_type", False),
     ],
 )
-def test_showcards_are_where_the_standard_asks_for_one(mode: Mode, key: str, expected: bool) -> None:
+def test_showcards_are_where_the_standard_asks_for_one(
+    mode: Mode, key: str, expected: bool
+) -> None:
     assert STANDARD.question(key).wording(mode).showcard is expected
 
 
@@ -193,12 +198,7 @@ def test_prompt_style_is_named_in_the_question_instructions(mode: Mode) -> None:
 
 
 def test_curly_quotes_are_kept() -> None:
-    labels = [
-        o.label
-        for q in STANDARD.questions
-        for w in q.wordings.values()
-        for o in w.options
-    ]
+    labels = [o.label for q in STANDARD.questions for w in q.wordings.values() for o in w.options]
     assert "I don’t know" in labels
     assert not any("'" in label for label in labels), "straight apostrophes are not the standard's"
     assert "don’t" in standard_text()

@@ -8,7 +8,7 @@ os.environ.setdefault("DATABASE_URL", "sqlite:///db.sqlite3")
 os.environ.setdefault("SECRET_KEY", "django-insecure-local-development-only")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 
-from .base import *  # noqa: E402, F403
+from .base import *  # noqa: F403
 
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"

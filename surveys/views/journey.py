@@ -211,8 +211,9 @@ class CheckAnswersView(Journey):
             return HttpResponseRedirect(self.url("confirmation"))
         if not form.is_valid():
             return self.refused(
-                Refused("The form was incomplete. Check your answers and submit again.",
-                        code="stale"),
+                Refused(
+                    "The form was incomplete. Check your answers and submit again.", code="stale"
+                ),
                 continue_url=self.url("check"),
             )
         try:

@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, with_login: bool = False, **options: Any) -> None:
         standard_install()
         standard = StandardVersion.objects.get(version=CURRENT_VERSION)
-        survey, created = Survey.objects.update_or_create(
+        _, created = Survey.objects.update_or_create(
             slug="demo",
             defaults={
                 "name": "Demo socio-economic background survey",
