@@ -1,0 +1,147 @@
+"""The analysts' upload page: responses collected elsewhere, imported from a file.
+
+The view stays thin: it checks who is asking and how big the upload is, then
+hands the file to `imports.import_responses`, which checks every line and keeps
+all of them or none. The page lists every problem with its line, column and
+reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from surveys.models import Survey
+from surveys.roles import ANALYST, has_role
+
+from .imports import ImportReport, import_responses
+from .interchange import COLUMNS, FileFormat, FileProblem
+
+# The multipart envelope around the file (boundaries, the CSRF token) is small.
+ENVELOPE_BYTES = 64 * 1024
+SUMMARY_PROBLEMS = 10
+
+
+class UploadLimit(FileUploadHandler):
+    """Refuses a file over the import limit without storing it.
+
+    It runs before Django's own handlers: a request that says it is too large
+    is skipped at once; one that grows too large while it arrives is skipped
+    when it passes the limit. Other fields (the CSRF token) are still read.
+    """
+
+    def __init__(self, request: HttpRequest, *, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.exceeded = False
+
+    def handle_raw_input(
+        self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None
+    ) -> None:
+        if content_length and content_length > self.limit + ENVELOPE_BYTES:
+            self.exceeded = True
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        if self.exceeded:
+            raise SkipFile
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > self.limit:
+            self.exceeded = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="A CSV file (UTF-8) or an Excel workbook (.xlsx)",
+        error_messages={
+            "required": "Select a CSV or XLSX file",
+            "empty": "The selected file is empty",
+        },
+    )
+
+    def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field("file"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            self.file_format = FileFormat.for_name(upload.name)
+        except FileProblem:
+            raise forms.ValidationError("The selected file must be a CSV or XLSX file") from None
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        if self.too_large:
+            self.errors.pop("file", None)
+            self.add_error("file", too_large_message())
+        return super().clean()
+
+
+def too_large_message() -> str:
+    return (
+        f"The selected file must be smaller than {filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)}"
+    )
+
+
+@csrf_exempt  # checked by csrf_protect below, once the upload limit is in place
+@login_required
+def import_page(request: HttpRequest, slug: str) -> HttpResponse:
+    if not has_role(request.user, ANALYST):
+        raise PermissionDenied
+    survey = get_object_or_404(Survey.objects.select_related("standard"), slug=slug)
+    limit = UploadLimit(request, limit=settings.IMPORT_MAX_UPLOAD_BYTES)
+    request.upload_handlers.insert(0, limit)
+    return _import_page(request, survey=survey, limit=limit)
+
+
+@csrf_protect
+def _import_page(request: HttpRequest, *, survey: Survey, limit: UploadLimit) -> HttpResponse:
+    report: ImportReport | None = None
+    status = 200
+    if request.method == "POST":
+        data, files = request.POST, request.FILES  # parsed here, through the upload limit
+        form = ImportForm(data, files, too_large=limit.exceeded)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = import_responses(
+                survey=survey, stream=upload.file, file_format=form.file_format
+            )
+            if report.ok:
+                messages.success(request, report.summary)
+                return redirect(request.path)
+            form.add_error(None, report.summary)
+        status = 413 if limit.exceeded else 400
+    else:
+        form = ImportForm()
+    context = {
+        "survey": survey,
+        "form": form,
+        "report": report,
+        "summary_problems": report.problems[:SUMMARY_PROBLEMS] if report else [],
+        "columns": COLUMNS,
+        "max_size": filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES),
+    }
+    return render(request, "analysis/import.html", context, status=status)
