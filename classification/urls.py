@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from . import views
+from . import views, views_import
 
 app_name = "analysis"
 
@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern] = [
         name="workbook",
     ),
     path("<slug:slug>/download/<str:key>.csv", views.table_csv_download, name="table-csv"),
+    path("<slug:slug>/import/", views_import.import_page, name="import"),
 ]
