@@ -12,6 +12,11 @@ urlpatterns: list[URLPattern] = [
         views.workbook_download,
         name="workbook",
     ),
+    path(
+        "<slug:slug>/download/microdata.<str:file_format>",
+        views.microdata_download,
+        name="microdata",
+    ),
     path("<slug:slug>/download/<str:key>.csv", views.table_csv_download, name="table-csv"),
     path("<slug:slug>/import/", views_import.import_page, name="import"),
 ]

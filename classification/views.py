@@ -9,13 +9,21 @@ ones; nothing in a query string can turn disclosure control off for anyone else.
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -25,8 +33,10 @@ from surveys.models import Survey
 from surveys.roles import ANALYST, has_role
 
 from .forms import SelectionForm
+from .interchange import FileFormat, TooManyRows
+from .microdata import microdata_csv_chunks, microdata_write
 from .presentation import report_view
-from .selectors import selection_table, survey_summaries, tables_report
+from .selectors import selected_responses, selection_table, survey_summaries, tables_report
 from .tables import TABLES, TableError
 from .workbook import write_table_csv, write_workbook
 
@@ -101,6 +111,9 @@ def survey_tables(request: HttpRequest, slug: str) -> HttpResponse:
                 notes=notes,
                 report_classes=form.nssec_classes,
                 query=form.query(),
+                microdata_formats=[file_format.value for file_format in FileFormat]
+                if form.allow_unrounded
+                else [],
             )
     return render(request, "analysis/survey_tables.html", context)
 
@@ -171,3 +184,49 @@ def table_csv_download(request: HttpRequest, slug: str, key: str) -> HttpRespons
         filename=_filename(survey, key, controlled=form.controlled, extension="csv"),
         content_type="text/csv; charset=utf-8",
     )
+
+
+@require_safe
+@analyst_required
+def microdata_download(request: HttpRequest, slug: str, file_format: str) -> HttpResponseBase:
+    """The selection's complete responses with their NS-SEC classes, as CSV or XLSX.
+
+    Microdata are unrounded: only analysts allowed to see unrounded figures get them.
+    CSV is streamed; XLSX is built in a temporary file (spilling to disk when large).
+    """
+    try:
+        chosen = FileFormat(file_format)
+    except ValueError:
+        raise Http404 from None
+    if not can_see_unrounded(request):
+        raise PermissionDenied
+    survey = get_object_or_404(Survey.objects.select_related("standard"), slug=slug)
+    form, invalid = _valid_form_or_redirect(request, survey)
+    if form is None:
+        assert invalid is not None
+        return invalid
+    responses = selected_responses(survey=survey, selection=form.selection)
+    filename = f"{survey.slug}-microdata.{chosen.value}"
+    if chosen is FileFormat.CSV:
+        response: HttpResponseBase = StreamingHttpResponse(
+            microdata_csv_chunks(responses=responses), content_type=chosen.content_type
+        )
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+    else:
+        spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
+        try:
+            microdata_write(responses=responses, stream=spool, file_format=chosen)
+        except TooManyRows as error:
+            spool.close()
+            return render(
+                request,
+                "analysis/download_problem.html",
+                {"survey": survey, "problem": str(error), "query": form.query()},
+                status=422,
+            )
+        spool.seek(0)
+        response = FileResponse(
+            spool, as_attachment=True, filename=filename, content_type=chosen.content_type
+        )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from typing import BinaryIO, Final, TextIO
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
@@ -244,8 +246,7 @@ class TablesWorkbook:
             cell.alignment = WRAP
             if font is not None:
                 cell.font = font
-        sheet.cell(row=len(lines), column=1).hyperlink = "#'Contents'!A1"
-        sheet.cell(row=len(lines), column=1).style = "Hyperlink"
+        _link(sheet.cell(row=len(lines), column=1), "Contents")
 
     def _contents(self, sheet: Worksheet) -> None:
         set_text_cell(sheet["A1"], "Contents").font = TITLE_FONT
@@ -254,14 +255,10 @@ class TablesWorkbook:
         for table in self.report.tables:
             name = SHEET_NAMES[table.key]
             row = sheet.max_row + 1
-            link = sheet.cell(row=row, column=1, value=name)
-            link.hyperlink = f"#'{name}'!A1"
-            link.style = "Hyperlink"
+            _link(sheet.cell(row=row, column=1, value=name), name)
             set_text_cell(sheet.cell(row=row, column=2), self.report.title_of(table))
         notes_row = sheet.max_row + 1
-        sheet.cell(row=notes_row, column=1, value="Notes")
-        sheet.cell(row=notes_row, column=1).hyperlink = "#'Notes'!A1"
-        sheet.cell(row=notes_row, column=1).style = "Hyperlink"
+        _link(sheet.cell(row=notes_row, column=1, value="Notes"), "Notes")
         sheet.cell(row=notes_row, column=2, value="Notes for every table")
         _add_table(sheet, "contents", first_row=3, last_row=notes_row, last_column="B")
         sheet.column_dimensions["A"].width = 26
@@ -296,6 +293,12 @@ class TablesWorkbook:
         sheet.column_dimensions["A"].width = 60
         sheet.column_dimensions["B"].width = 12
         sheet.column_dimensions["C"].width = 14
+
+
+def _link(cell: Cell, sheet_name: str) -> None:
+    """Make `cell` a link to the top of another sheet of this workbook."""
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet_name}'!A1")
+    cell.style = "Hyperlink"
 
 
 def _append_row(sheet: Worksheet, label: str, cell: ShownCell) -> None:

@@ -1,0 +1,75 @@
+"""Reading the output workbook back, for the tests' checks."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from classification.tables import UNROUNDED_MARK
+
+FIRST_SHEETS = ["Cover", "Contents", "Notes"]
+
+
+def open_workbook(content: bytes) -> Workbook:
+    return load_workbook(io.BytesIO(content))
+
+
+def table_sheet(workbook: Workbook, key: str) -> tuple[Worksheet, Any]:
+    """The sheet holding the Excel table named `key`, and that table."""
+    for sheet in workbook.worksheets:
+        if key in sheet.tables:
+            return sheet, sheet.tables[key]
+    raise AssertionError(f"no table named {key}")
+
+
+def table_rows(workbook: Workbook, key: str) -> list[tuple[Any, ...]]:
+    """The rows of the named Excel table, header first."""
+    sheet, table = table_sheet(workbook, key)
+    return [tuple(cell.value for cell in row) for row in sheet[table.ref]]
+
+
+def table_counts(workbook: Workbook, key: str) -> dict[str, tuple[Any, Any]]:
+    """Category label to (count, percentage) as stored, Total included."""
+    return {label: (count, pct) for label, count, pct in table_rows(workbook, key)[1:]}
+
+
+def check_structure(workbook: Workbook, keys: list[str], *, unrounded: bool) -> None:
+    """The workbook follows output-tables.md's layout for the tables `keys`."""
+    assert workbook.sheetnames[:3] == FIRST_SHEETS
+    assert len(workbook.sheetnames) == 3 + len(keys)
+    cover_text = " ".join(str(c.value) for row in workbook["Cover"].iter_rows() for c in row)
+    assert ("NOT APPLIED" in cover_text) is unrounded
+    contents_links = {
+        cell.hyperlink.location
+        for row in workbook["Contents"].iter_rows()
+        for cell in row
+        if cell.hyperlink is not None
+    }
+    for key in keys:
+        sheet, table = table_sheet(workbook, key)
+        assert f"'{sheet.title}'!A1" in contents_links
+        title = sheet["A1"].value
+        assert isinstance(title, str) and title
+        assert (UNROUNDED_MARK in title) is unrounded
+        first, last = table.ref.split(":")
+        header_row = int(first[1:])
+        # Notes references sit above the table, under the title.
+        assert header_row > 2
+        assert "[note " in sheet.cell(row=header_row - 1, column=1).value
+        rows = table_rows(workbook, key)
+        assert rows[0] == ("Category", "Count", "Percentage")
+        assert rows[-1][0] == "Total"
+        assert int(last[1:]) == sheet.max_row  # nothing below the table
+        for label, count, percentage in rows[1:]:
+            assert isinstance(label, str) and label
+            # Numbers are numbers; symbols such as [c] are text.
+            assert isinstance(count, int) or count == "[c]"
+            assert isinstance(percentage, int | float) or percentage in ("[c]", "[z]")
+    for sheet in workbook.worksheets:
+        assert not sheet.merged_cells.ranges
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"

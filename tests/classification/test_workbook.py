@@ -1,0 +1,168 @@
+"""The output workbook and table CSV, built from known tables and read back (no database)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+import pytest
+
+from classification.tables import (
+    FREE_SCHOOL_MEALS,
+    NSSEC3,
+    NSSEC5,
+    PARENTAL_QUALIFICATION,
+    SCHOOL_TYPE,
+    UNROUNDED_MARK,
+    Selection,
+    TablesReport,
+    build_table,
+)
+from classification.workbook import report_notes, write_table_csv, write_workbook
+from surveys.standard import Mode
+
+from .helpers import check_structure, open_workbook, table_counts, table_rows
+
+TABLES = (
+    build_table(
+        SCHOOL_TYPE, {"state": 40, "state_selective": 7, "independent": 3, "dont_know": 12}
+    ),
+    build_table(FREE_SCHOOL_MEALS, {"yes": 21, "no": 38, None: 3}),
+    build_table(NSSEC5, {"1": 30, "5": 32}),
+    build_table(NSSEC3, {"1": 30, "3": 32}),
+    build_table(PARENTAL_QUALIFICATION, {"degree": 58, "not_applicable": 4}),
+)
+
+
+def make_report(
+    *, controlled: bool = True, survey_name: str = "Graduate scheme 2025"
+) -> TablesReport:
+    return TablesReport(
+        survey_name=survey_name,
+        selection=Selection(modes=(Mode.ONLINE,), date_from=date(2025, 1, 1)),
+        tables=TABLES,
+        produced_at=datetime(2025, 6, 30, 9, 15),
+        standard_title="Socio-economic background harmonised standard (2023-07-07)",
+        controlled=controlled,
+    )
+
+
+def workbook_bytes(report: TablesReport) -> bytes:
+    stream = io.BytesIO()
+    write_workbook(report, stream)
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize("controlled", [True, False])
+def test_workbook_has_cover_contents_notes_and_a_named_table_per_output(controlled: bool) -> None:
+    """Cover, Contents, Notes, then one sheet per table with its Excel table named by key."""
+    workbook = open_workbook(workbook_bytes(make_report(controlled=controlled)))
+    check_structure(
+        workbook,
+        ["school_type", "free_school_meals", "nssec5", "nssec3", "parental_qualification"],
+        unrounded=not controlled,
+    )
+
+
+def test_workbook_tables_hold_the_controlled_counts_and_percentages() -> None:
+    """Counts are rounded or [c]; percentages come from unrounded counts, to one place."""
+    workbook = open_workbook(workbook_bytes(make_report()))
+    assert table_rows(workbook, "school_type") == [
+        ("Category", "Count", "Percentage"),
+        ("Non-selective state", 40, 64.5),
+        ("Selective state", "[c]", "[c]"),
+        ("Independent or fee-paying", "[c]", "[c]"),
+        ("Independent or fee-paying with a bursary", 0, 0),
+        ("Attended school outside the UK", 0, 0),
+        ("Don’t know or prefer not to say", 10, 19.4),
+        ("Total", 60, 100),
+    ]
+    # One [c] (not applicable, 4): the next smallest non-zero (degree, 58) is hidden too.
+    counts = table_counts(workbook, "parental_qualification")
+    assert counts["Degree or above"] == ("[c]", "[c]")
+    assert counts["Not applicable"] == ("[c]", "[c]")
+    assert counts["Total"] == (60, 100)
+    assert table_counts(workbook, "free_school_meals")["Eligible"] == (20, 35.6)
+
+
+def test_unrounded_workbook_holds_exact_counts_and_says_so() -> None:
+    """Unrounded: exact counts, and the cover and every table title say so."""
+    workbook = open_workbook(workbook_bytes(make_report(controlled=False)))
+    counts = table_counts(workbook, "school_type")
+    assert counts["Selective state"] == (7, 11.3)
+    assert counts["Total"] == (62, 100)
+    assert "NOT APPLIED" in " ".join(str(c.value) for c in workbook["Cover"]["A"])
+    for sheet in workbook.worksheets[3:]:
+        assert UNROUNDED_MARK in sheet["A1"].value
+
+
+def test_cover_names_the_survey_selection_date_standard_and_disclosure_control() -> None:
+    """The cover has the survey, the selection, the date produced, the method and control."""
+    workbook = open_workbook(workbook_bytes(make_report()))
+    cover = [cell.value for cell in workbook["Cover"]["A"]]
+    assert cover[0].startswith("Socio-economic background")
+    assert "Graduate scheme 2025" in cover
+    text = " ".join(cover)
+    assert "online; completed on or after 1 January 2025" in text
+    assert "30 June 2025" in text
+    assert "self-coded method" in text
+    assert "Applied: counts from 1 to 9 are shown as [c]" in text
+
+
+def test_notes_state_routing_bases_every_derivation_choice_and_the_disclosure_rule() -> None:
+    """The Notes sheet numbers each note; it covers §3 of nssec-derivation.md row by row."""
+    workbook = open_workbook(workbook_bytes(make_report()))
+    rows = table_rows(workbook, "notes")
+    assert rows[0] == ("Note number", "Note text")
+    assert [number for number, _ in rows[1:]] == [f"[note {n}]" for n in range(1, len(rows))]
+    text = " ".join(note for _, note in rows[1:])
+    for phrase in (
+        "not asked of people who attended an independent",  # the free school meals base
+        "fewer than 10 (shown as [c]) complete responses",  # how many were not asked (3)
+        "25 or more employees are not asked their occupation and are in class 1",
+        "in class 1 when their occupation is professional",
+        "class 1 or class 3 depending on the unknown size",
+        "Where the occupation is 'don't know' or 'prefer not to say'",
+        "'They were not working'",
+        "Where the answer to employee, self-employed or not working is 'don't know'",
+        "does not change the class",
+        "classes 2 and 3 make class 2",
+        "rounded to the nearest 5",
+        "the first in table order when two are equally small",
+    ):
+        assert phrase in text
+
+
+def test_each_table_refers_to_its_own_notes() -> None:
+    """NS-SEC tables cite the derivation notes; the school type table does not."""
+    report = make_report()
+    notes = report_notes(report)
+    derivation = next(note for note in notes if "self-coded method" in note.text)
+    assert derivation.applies_to("nssec5")
+    assert not derivation.applies_to("school_type")
+    workbook = open_workbook(workbook_bytes(report))
+    refs = {sheet.title: sheet["A2"].value for sheet in workbook.worksheets[3:]}
+    assert derivation.reference in refs["NS-SEC_5_class"]
+    assert derivation.reference not in refs["School_type"]
+
+
+def test_table_csv_has_one_header_row_and_the_total_last() -> None:
+    """The CSV of a table: Category, Count, Percentage; rows in order; Total last."""
+    text = io.StringIO()
+    write_table_csv(TABLES[0], text)
+    rows = list(csv.reader(io.StringIO(text.getvalue())))
+    assert rows[0] == ["Category", "Count", "Percentage"]
+    assert rows[1] == ["Non-selective state", "40", "64.5"]
+    assert rows[2] == ["Selective state", "[c]", "[c]"]
+    assert rows[4] == ["Independent or fee-paying with a bursary", "0", "0.0"]
+    assert rows[-1] == ["Total", "60", "100.0"]
+
+
+def test_table_csv_unrounded_holds_exact_counts() -> None:
+    """Unrounded CSV counts are the exact ones."""
+    text = io.StringIO()
+    write_table_csv(TABLES[0], text, controlled=False)
+    rows = list(csv.reader(io.StringIO(text.getvalue())))
+    assert rows[2] == ["Selective state", "7", "11.3"]
+    assert rows[-1] == ["Total", "62", "100.0"]
