@@ -11,6 +11,7 @@ from classification.imports import (
     survey_for_import,
 )
 from classification.interchange import FileFormat, FileProblem
+from surveys.models import Survey
 
 
 class Command(BaseCommand):
@@ -42,13 +43,15 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot open {path}: {error.strerror}") from None
         with stream, transaction.atomic():
             # A survey made for this file is kept only if the file is imported.
+            created = (
+                options["create"] and not Survey.objects.filter(slug=options["survey"]).exists()
+            )
             try:
                 survey = survey_for_import(
                     slug=options["survey"], create=options["create"], name=options["name"]
                 )
             except SurveyNotFound as error:
                 raise CommandError(str(error)) from None
-            created = survey.responses.count() == 0 and options["create"]
             report = import_responses(survey=survey, stream=stream, file_format=file_format)
             if not report.ok:
                 transaction.set_rollback(True)

@@ -1,0 +1,207 @@
+"""The analysts' import page: who may use it, what it accepts, and what it says."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from pytest_django.fixtures import Settings
+
+from surveys.models import Response, Survey
+from surveys.roles import INTERVIEWER
+
+from .files import EMPLOYEE, OWN_ACCOUNT, VALID_ROWS, csv_file, xlsx_of
+
+pytestmark = pytest.mark.django_db
+
+
+def page_url(survey: Survey) -> str:
+    return reverse("analysis:import", kwargs={"slug": survey.slug})
+
+
+def upload(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def text_of(response: object) -> str:
+    """The page's visible text, tags dropped and entities decoded, spaces collapsed."""
+    content = response.content.decode()  # type: ignore[attr-defined]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", content)).split())
+
+
+def summary_of(response: object) -> str:
+    """The text of the page's error summary."""
+    text = text_of(response)
+    assert "There is a problem" in text
+    return text.split("There is a problem", 1)[1].split("Import responses", 1)[0]
+
+
+@pytest.fixture
+def analyst_client(client: Client, analyst: User) -> Client:
+    client.force_login(analyst)
+    return client
+
+
+def test_anonymous_people_are_sent_to_sign_in(client: Client, survey: Survey) -> None:
+    """Someone not signed in is redirected to the staff sign-in page, and back after."""
+    response = client.get(page_url(survey))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("staff-login") + "?next=")
+
+
+def test_anonymous_uploads_store_nothing(client: Client, survey: Survey) -> None:
+    """A post from someone not signed in is redirected and imports nothing."""
+    response = client.post(page_url(survey), {"file": upload("r.csv", csv_file(VALID_ROWS))})
+    assert response.status_code == 302
+    assert Response.objects.count() == 0
+
+
+def test_staff_without_the_analyst_role_are_refused(
+    client: Client, survey: Survey, make_staff: Callable[..., User]
+) -> None:
+    """An interviewer gets 403 on the page and on an upload, which stores nothing."""
+    client.force_login(make_staff("interviewer", INTERVIEWER))
+    assert client.get(page_url(survey)).status_code == 403
+    response = client.post(page_url(survey), {"file": upload("r.csv", csv_file(VALID_ROWS))})
+    assert response.status_code == 403
+    assert Response.objects.count() == 0
+
+
+def test_an_unknown_survey_is_not_found(analyst_client: Client, db: None) -> None:
+    """A slug that is no survey's gives 404."""
+    assert analyst_client.get("/analysis/no-such-survey/import/").status_code == 404
+
+
+def test_the_page_shows_a_file_upload_and_the_format(
+    analyst_client: Client, survey: Survey
+) -> None:
+    """The page has a GOV.UK file upload and names the columns."""
+    response = analyst_client.get(page_url(survey))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'enctype="multipart/form-data"' in content
+    assert 'class="govuk-file-upload' in content
+    assert "mode, school_type, free_school_meals" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"), [("r.csv", csv_file(VALID_ROWS)), ("r.xlsx", xlsx_of(VALID_ROWS))]
+)
+def test_a_valid_upload_imports_and_says_so(
+    analyst_client: Client, survey: Survey, name: str, data: bytes
+) -> None:
+    """A good CSV or XLSX file is imported; the page says how many were imported."""
+    response = analyst_client.post(page_url(survey), {"file": upload(name, data)}, follow=True)
+    assert response.status_code == 200
+    assert "Success 4 responses imported into Test survey" in text_of(response)
+    assert Response.objects.filter(survey=survey, source="imported").count() == 4
+
+
+def test_a_bad_upload_lists_every_problem_and_stores_nothing(
+    analyst_client: Client, survey: Survey
+) -> None:
+    """Each bad line is shown with its line, column and reason; nothing is imported."""
+    rows = [EMPLOYEE, {**EMPLOYEE, "mode": "phone"}, {**OWN_ACCOUNT, "supervisor": "no"}]
+    response = analyst_client.post(page_url(survey), {"file": upload("r.csv", csv_file(rows))})
+    assert response.status_code == 400
+    text = text_of(response)
+    assert text.startswith("Error: Import responses")
+    assert "There is a problem Nothing was imported: 2 lines have problems" in text
+    assert (
+        "Line 3, column mode: “phone” is not a mode: use online, face_to_face or telephone" in text
+    )
+    assert "3 mode “phone” is not a mode" in text  # the table: line, column, problem
+    assert "4 supervisor This cell must be empty" in text
+    assert Response.objects.count() == 0
+
+
+def test_a_bad_header_is_reported_on_the_page(analyst_client: Client, survey: Survey) -> None:
+    """An unknown column is named on line 1."""
+    data = csv_file([EMPLOYEE], ("colour", *EMPLOYEE))
+    response = analyst_client.post(page_url(survey), {"file": upload("r.csv", data)})
+    assert "Line 1, column colour: “colour” is not a column" in text_of(response)
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({}, "Select a CSV or XLSX file"),
+        ({"file": upload("r.pdf", b"%PDF-1.4")}, "The selected file must be a CSV or XLSX file"),
+        ({"file": upload("r.csv", b"")}, "The selected file is empty"),
+        (
+            {
+                "file": upload(
+                    "r.csv",
+                    csv_file([{**EMPLOYEE, "reference": "é"}]).replace("é".encode(), b"\xe9"),
+                )
+            },
+            "Line 2: The file is not UTF-8 text",
+        ),
+    ],
+    ids=["no-file", "wrong-type", "empty", "not-utf8"],
+)
+def test_an_unusable_upload_gets_a_clear_message(
+    analyst_client: Client, survey: Survey, files: dict[str, SimpleUploadedFile], message: str
+) -> None:
+    """No file, a wrong type, an empty or a non-UTF-8 file: an error summary says which."""
+    response = analyst_client.post(page_url(survey), files)
+    assert response.status_code == 400
+    assert message in summary_of(response)
+    assert Response.objects.count() == 0
+
+
+def test_an_oversized_upload_is_refused_clearly(
+    analyst_client: Client, survey: Survey, settings: Settings
+) -> None:
+    """A file over IMPORT_MAX_UPLOAD_BYTES is refused with its limit, and nothing is stored."""
+    settings.IMPORT_MAX_UPLOAD_BYTES = 100
+    response = analyst_client.post(
+        page_url(survey), {"file": upload("r.csv", csv_file(VALID_ROWS))}
+    )
+    assert response.status_code == 413
+    assert "The selected file must be smaller than 100 bytes" in summary_of(response)
+    assert Response.objects.count() == 0
+
+
+def test_uploads_need_the_csrf_token(csrf_client: Client, analyst: User, survey: Survey) -> None:
+    """A post without the page's CSRF token is refused and stores nothing."""
+    csrf_client.force_login(analyst)
+    response = csrf_client.post(page_url(survey), {"file": upload("r.csv", csv_file(VALID_ROWS))})
+    assert response.status_code == 403
+    assert Response.objects.count() == 0
+
+
+def test_uploads_with_the_csrf_token_are_accepted(
+    csrf_client: Client, analyst: User, survey: Survey
+) -> None:
+    """The page's own form, token included, imports."""
+    csrf_client.force_login(analyst)
+    page = csrf_client.get(page_url(survey))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token is not None
+    response = csrf_client.post(
+        page_url(survey),
+        {"csrfmiddlewaretoken": token.group(1), "file": upload("r.csv", csv_file(VALID_ROWS))},
+    )
+    assert response.status_code == 302
+    assert Response.objects.count() == 4
+
+
+def test_an_upload_declared_too_large_is_refused_before_it_is_read(
+    analyst_client: Client, survey: Survey, settings: Settings
+) -> None:
+    """A request whose length is far over the limit is refused the same way."""
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1000
+    data = csv_file([{**EMPLOYEE, "reference": f"R-{n}"} for n in range(2000)])
+    assert len(data) > 64 * 1024 + 1000
+    response = analyst_client.post(page_url(survey), {"file": upload("r.csv", data)})
+    assert response.status_code == 413
+    assert "The selected file must be smaller than 1000 bytes" in summary_of(response)
+    assert Response.objects.count() == 0
