@@ -314,6 +314,12 @@ class InterviewQuestionView(InterviewJourney, QuestionView):
 class InterviewCheckAnswersView(InterviewJourney, CheckAnswersView):
     template_name = "interview/check_answers.html"
 
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        # A stopped interview has its outcome; submitting it again only shows that.
+        if self.response.status == Response.Status.STOPPED:
+            return HttpResponseRedirect(self.url("confirmation"))
+        return super().post(request, **kwargs)
+
 
 class InterviewConfirmationView(InterviewJourney, ConfirmationView):
     template_name = "interview/confirmation.html"

@@ -6,14 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from surveys.models import Response, Survey
 from surveys.roles import INTERVIEWER
 from surveys.routing import route
 from surveys.standard import Mode, Standard, load_standard
-from tests.standard_text import all_paths
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 INTERVIEW_MODES = (Mode.FACE_TO_FACE, Mode.TELEPHONE)
@@ -25,22 +24,43 @@ def signed_in(user: User) -> Client:
     return client
 
 
+def passwordless_staff(username: str, *roles: str) -> User:
+    """A staff user signed in with force_login: no password, so no Argon2 hashing per test.
+
+    Tests of signing in itself use the shared `make_staff`, which sets a password.
+    """
+    user = User.objects.create_user(username=username, password=None)
+    for role in roles:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
+@pytest.fixture
+def interviewer(db: None) -> User:
+    return passwordless_staff("interviewer", INTERVIEWER)
+
+
 @pytest.fixture
 def interviewer_client(interviewer: User) -> Client:
     return signed_in(interviewer)
 
 
 @pytest.fixture
-def other_interviewer(make_staff: Callable[..., User]) -> User:
-    return make_staff("other-interviewer", INTERVIEWER)
+def other_interviewer(db: None) -> User:
+    return passwordless_staff("other-interviewer", INTERVIEWER)
 
 
 def answers_reaching(standard: Standard, mode: Mode, key: str) -> dict[str, str]:
-    """Answers that put `key` next on the route, in `mode`."""
-    for answers in all_paths(standard, mode):
-        path = route(standard, mode, answers).answered
-        if key in path:
-            return {asked: answers[asked] for asked in path[: path.index(key)]}
+    """The first answers, in the mode's option order, that put `key` next on the route."""
+    partial: list[dict[str, str]] = [{}]
+    while partial:
+        answers = partial.pop(0)
+        next_question = route(standard, mode, answers).next_question
+        if next_question == key:
+            return answers
+        if next_question is not None:
+            options = standard.question(next_question).wording(mode).codes
+            partial.extend({**answers, next_question: code} for code in options)
     raise AssertionError(f"no route in {mode} reaches {key}")
 
 

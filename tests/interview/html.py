@@ -21,11 +21,14 @@ class Element:
 
     @property
     def text(self) -> str:
-        """The element's text as a reader sees it: whitespace collapsed, trimmed."""
+        """The element's text as a reader sees it: runs of HTML whitespace made one space.
+
+        A no-break space is text, not HTML whitespace, so it is kept as it is.
+        """
         parts: list[str] = []
         for child in self.children:
             parts.append(child if isinstance(child, str) else f" {child.text} ")
-        return re.sub(r"\s+", " ", "".join(parts)).strip()
+        return re.sub(r"[ \t\n\r\f]+", " ", "".join(parts)).strip(" ")
 
     def iter(self) -> list[Element]:
         found: list[Element] = []

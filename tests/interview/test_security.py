@@ -19,6 +19,12 @@ pytestmark = pytest.mark.django_db
 LOGIN = "/staff/login/"
 
 
+@pytest.fixture
+def interviewer(make_staff: Callable[..., User]) -> User:
+    """An interviewer with a password (the package's own fixture signs in without one)."""
+    return make_staff("interviewer", INTERVIEWER)
+
+
 def sign_in(client: Client, username: str, password: str) -> object:
     return client.post(LOGIN, {"username": username, "password": password})
 
