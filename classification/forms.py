@@ -149,7 +149,9 @@ class SelectionForm(forms.Form):
     @property
     def selection(self) -> Selection:
         return Selection(
-            modes=tuple(Mode(value) for value in self.cleaned_data.get("mode") or ()),
+            modes=tuple(
+                mode for mode in Mode if mode.value in (self.cleaned_data.get("mode") or ())
+            ),
             date_from=self.cleaned_data.get("date_from"),
             date_to=self.cleaned_data.get("date_to"),
         )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 from django.utils import timezone
 
@@ -38,6 +39,22 @@ SELECTIVE_NOT_WORKING = {
     "earner_employment_status": "not_working",
     "parental_qualification": "no_qualifications",
 }
+
+
+@pytest.fixture
+def make_staff(db: None) -> Callable[..., User]:
+    """Staff users without a usable password: these tests sign in with force_login.
+
+    Hashing a password with Argon2 takes a second; nothing here needs one.
+    """
+
+    def make(username: str, *roles: str, **fields: Any) -> User:
+        user = User.objects.create_user(username=username, password=None, **fields)
+        for role in roles:
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+        return user
+
+    return make
 
 
 def unrounded_permission() -> Permission:

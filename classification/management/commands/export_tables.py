@@ -61,7 +61,7 @@ class Command(BaseCommand):
         if survey is None:
             raise CommandError(f"There is no survey “{options['survey']}”")
         selection = Selection(
-            modes=tuple(dict.fromkeys(Mode(mode) for mode in options["mode"])),
+            modes=tuple(mode for mode in Mode if mode.value in options["mode"]),
             date_from=_date(options["date_from"]) if options["date_from"] else None,
             date_to=_date(options["date_to"]) if options["date_to"] else None,
         )

@@ -33,6 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Derived NS-SEC again for {result.examined:,} complete responses "
-                f"in {result.batches:,} batches: {result.changed:,} changed."
+                f"in {result.batches:,} {'batch' if result.batches == 1 else 'batches'}: "
+                f"{result.changed:,} changed."
             )
         )
