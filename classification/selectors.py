@@ -21,7 +21,6 @@ from surveys.options import option_index
 from surveys.standard import Mode
 
 from .tables import (
-    Classes,
     Selection,
     Table,
     TableError,
@@ -92,11 +91,11 @@ def tables_report(
     *,
     survey: Survey,
     selection: Selection,
-    classes: Classes | str = "5",
+    classes: str = "5",
     controlled: bool = True,
 ) -> TablesReport:
     """The prescribed tables for a selection of a survey's responses (one query per table)."""
-    specs = table_specs(classes)  # type: ignore[arg-type]
+    specs = table_specs(classes)
     return TablesReport(
         survey_name=survey.name,
         selection=selection,

@@ -23,7 +23,6 @@ TOTAL_LABEL: Final = "Total"
 UNROUNDED_MARK: Final = "(unrounded: disclosure control not applied)"
 
 Base = Literal["all", "asked"]
-Classes = Literal["5", "3"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,9 +149,17 @@ def _long(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def table_specs(classes: Classes | Literal["both"]) -> tuple[TableSpec, ...]:
-    """The tables of one output, in the standard's order, with the chosen NS-SEC system(s)."""
-    nssec = (NSSEC5, NSSEC3) if classes == "both" else (NSSEC_TABLES[classes],)
+def table_specs(classes: str) -> tuple[TableSpec, ...]:
+    """The tables of one output, in the standard's order, with the chosen NS-SEC system(s).
+
+    `classes` is "5", "3" or "both"; anything else is a ValueError.
+    """
+    if classes == "both":
+        nssec: tuple[TableSpec, ...] = (NSSEC5, NSSEC3)
+    elif classes in NSSEC_TABLES:
+        nssec = (NSSEC_TABLES[classes],)
+    else:
+        raise ValueError(f"NS-SEC classes are 5, 3 or both, not {classes!r}")
     return (SCHOOL_TYPE, FREE_SCHOOL_MEALS, *nssec, PARENTAL_QUALIFICATION)
 
 

@@ -92,7 +92,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 def survey_tables(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey.objects.select_related("standard"), slug=slug)
     form = _selection_form(request, survey)
-    context: dict[str, Any] = {"survey": survey, "form": form, "has_filters": bool(request.GET)}
+    context: dict[str, Any] = {"survey": survey, "form": form}
     if form.is_valid():
         try:
             report = tables_report(

@@ -132,7 +132,7 @@ def test_table_shown_is_controlled_by_default() -> None:
 )
 def test_table_specs_holds_the_chosen_nssec_tables(classes: str, keys: list[str]) -> None:
     """An output has the four tables, with the 5-class, 3-class or both NS-SEC tables."""
-    assert [spec.key for spec in table_specs(classes)] == keys  # type: ignore[arg-type]
+    assert [spec.key for spec in table_specs(classes)] == keys
 
 
 def test_selection_describes_itself() -> None:
@@ -148,3 +148,9 @@ def test_selection_describes_itself() -> None:
     )
     assert "on or after 2 May 2025" in Selection(date_from=date(2025, 5, 2)).describe()
     assert "on or before 2 May 2025" in Selection(date_to=date(2025, 5, 2)).describe()
+
+
+def test_table_specs_refuses_an_unknown_system() -> None:
+    """Only the 5-class and 3-class systems exist."""
+    with pytest.raises(ValueError, match="5, 3 or both"):
+        table_specs("4")

@@ -439,3 +439,18 @@ def test_page_query_count_is_fixed_whatever_the_number_of_responses(
         page = analyst_client.get(f"/analysis/{SLUG}/?classes=3")
     assert cells(page.content, "school_type")["Total"] == ("300", "100.0")
     assert len(few) <= 14
+
+
+def test_responses_never_derived_get_a_clear_message_not_an_error(
+    analyst_client: Client, responses: Survey
+) -> None:
+    """If complete responses lack NS-SEC, the page says to run rederive; downloads go back."""
+    Response.objects.filter(mode=Mode.TELEPHONE).update(nssec5="", nssec3="")
+    page = analyst_client.get(f"/analysis/{SLUG}/")
+    assert page.status_code == 200
+    assert "The tables cannot be made" in page.content.decode()
+    assert "manage.py rederive" in page.content.decode()
+    download = analyst_client.get(f"/analysis/{SLUG}/download/output-tables-nssec5.xlsx")
+    assert download.status_code == 302
+    assert analyst_client.get(f"/analysis/{SLUG}/download/school_type.csv").status_code == 200
+    assert analyst_client.get(f"/analysis/{SLUG}/download/nssec5.csv").status_code == 302
