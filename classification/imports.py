@@ -108,33 +108,43 @@ def survey_for_import(*, slug: str, create: bool = False, name: str = "") -> Sur
     )
 
 
-def _checked_lines(
-    *, survey: Survey, stream: IO[bytes], file_format: FileFormat, report: ImportReport, limit: int
-) -> Iterator[CheckedLine]:
-    """Every line of the file that passes its checks; the others' problems go in the report."""
-    lines = read_lines(stream, file_format)
-    header_line = next(lines, None)
-    if header_line is None:
-        report.add([Problem("The file is empty: it has no header row and no responses")], limit=1)
-        return
-    header, problems = check_header(header_line)
-    if problems:
-        report.add(problems, limit=limit)
-        return
-    checker = LineChecker(
-        header=header,
-        standard=load_standard(survey.standard.version),
-        modes=survey.modes,
-        csv_quoting=file_format is FileFormat.CSV,
-    )
-    for line in lines:
-        report.lines_read += 1
-        checked = checker.check(line)
-        if isinstance(checked, list):
-            report.bad_lines += 1
-            report.add(checked, limit=limit)
-        else:
-            yield checked
+@dataclass
+class _InterchangeFile:
+    """A file read once to check it and once to write it, with the verdicts shared."""
+
+    survey: Survey
+    stream: IO[bytes]
+    file_format: FileFormat
+    checker: LineChecker | None = None
+
+    def checked_lines(self, *, report: ImportReport, limit: int) -> Iterator[CheckedLine]:
+        """Every line that passes its checks; the others' problems go in the report."""
+        lines = read_lines(self.stream, self.file_format)
+        header_line = next(lines, None)
+        if header_line is None:
+            report.add(
+                [Problem("The file is empty: it has no header row and no responses")], limit=1
+            )
+            return
+        header, problems = check_header(header_line)
+        if problems:
+            report.add(problems, limit=limit)
+            return
+        if self.checker is None or self.checker.header != header:
+            self.checker = LineChecker(
+                header=header,
+                standard=load_standard(self.survey.standard.version),
+                modes=self.survey.modes,
+                csv_quoting=self.file_format is FileFormat.CSV,
+            )
+        for line in lines:
+            report.lines_read += 1
+            checked = self.checker.check(line)
+            if isinstance(checked, list):
+                report.bad_lines += 1
+                report.add(checked, limit=limit)
+            else:
+                yield checked
 
 
 def import_responses(
@@ -150,11 +160,10 @@ def import_responses(
     `stream` is a seekable binary file; it is read twice.
     """
     survey = Survey.objects.select_related("standard").get(pk=survey.pk)
+    source = _InterchangeFile(survey=survey, stream=stream, file_format=file_format)
     checking = ImportReport(survey=survey)
     try:
-        for _ in _checked_lines(
-            survey=survey, stream=stream, file_format=file_format, report=checking, limit=max_listed
-        ):
+        for _ in source.checked_lines(report=checking, limit=max_listed):
             pass
     except FileProblem as error:
         checking.add([error.problem], limit=max_listed)
@@ -171,9 +180,7 @@ def import_responses(
     writer = _copy_responses if connection.vendor == "postgresql" else _insert_responses
     try:
         with transaction.atomic():
-            lines = _checked_lines(
-                survey=survey, stream=stream, file_format=file_format, report=writing, limit=1
-            )
+            lines = source.checked_lines(report=writing, limit=1)
             writing.imported = writer(survey=survey, lines=lines, now=now)
             if not writing.ok or writing.lines_read != checking.lines_read:
                 raise _FileChanged
@@ -212,7 +219,7 @@ def _copy_responses(*, survey: Survey, lines: Iterator[CheckedLine], now: dateti
     fields = ["id", "reference", "mode", *QUESTION_KEYS, "nssec5", "nssec3", *fixed]
     columns = [Response._meta.get_field(name).column for name in fields]
     tail = "\t".join(fixed.values()) + "\n"
-    answer_text: dict[tuple[str, ...], str] = {}
+    answer_text: dict[str, str] = {}
     quote = connection.ops.quote_name
     table = quote(Response._meta.db_table)
     sql = f"COPY {table} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
@@ -223,7 +230,7 @@ def _copy_responses(*, survey: Survey, lines: Iterator[CheckedLine], now: dateti
             text = answer_text.get(line.key)
             if text is None:
                 text = _answer_text(line, index)
-                if len(answer_text) < 100_000:
+                if len(answer_text) < 50_000:
                     answer_text[line.key] = text
             batch.append(f"{uuid.uuid4()}\t{_copy_text(line.reference)}\t{text}\t{tail}")
             if len(batch) == BATCH_SIZE:

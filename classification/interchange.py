@@ -57,6 +57,7 @@ XLSX_MAX_ROWS: Final = 1_048_576
 SHEET_TITLE: Final = "Responses"
 ZIP_SIGNATURE: Final = b"PK\x03\x04"
 MODES_IN_WORDS: Final = "online, face_to_face or telephone"
+KEY_SEPARATOR: Final = "\x1f"
 
 
 class FileFormat(StrEnum):
@@ -284,8 +285,8 @@ class Checked:
 class CheckedLine:
     answers: Checked
     reference: str
-    # The mode, answers and derived cells as read: equal keys, equal answers.
-    key: tuple[str, ...]
+    # The mode, answers and derived cells as read, joined: equal keys, equal answers.
+    key: str
 
 
 def check_answers(
@@ -404,8 +405,8 @@ class LineChecker:
     standard: Standard
     modes: Collection[Mode]
     csv_quoting: bool = False
-    memory: int = 100_000
-    _verdicts: dict[tuple[str, ...], Checked | list[Problem]] = field(default_factory=dict)
+    memory: int = 50_000
+    _verdicts: dict[str, Checked | list[Problem]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         present = [
@@ -427,15 +428,24 @@ class LineChecker:
                 )
             ]
         count = len(cells)
-        key = tuple(
-            cells[position].strip() if position < count else "" for position in self._key_positions
-        )
-        verdict = self._verdicts.get(key)
+        if count >= self._width:
+            values = [cells[position].strip() for position in self._key_positions]
+        else:
+            values = [
+                cells[position].strip() if position < count else ""
+                for position in self._key_positions
+            ]
+        key = KEY_SEPARATOR.join(values)
+        # A separator inside a cell could make two different lines one key.
+        remembered = key.count(KEY_SEPARATOR) == len(values) - 1
+        verdict = self._verdicts.get(key) if remembered else None
         if verdict is None:
             verdict = check_answers(
-                dict(zip(self._keyed, key, strict=True)), standard=self.standard, modes=self.modes
+                dict(zip(self._keyed, values, strict=True)),
+                standard=self.standard,
+                modes=self.modes,
             )
-            if len(self._verdicts) < self.memory:
+            if remembered and len(self._verdicts) < self.memory:
                 self._verdicts[key] = verdict
         position = self._reference_position
         reference = cells[position] if position is not None and position < count else ""

@@ -520,3 +520,18 @@ def test_a_header_knows_its_columns() -> None:
     header = Header(columns=("mode",), positions={"mode": 0})
     assert header.has("mode")
     assert not header.has("reference")
+
+
+def test_cells_holding_the_key_separator_are_judged_on_their_own(standard: Standard) -> None:
+    """Lines whose cells would join to the same text are still checked one by one."""
+    check = checker(standard)
+    first = {**EMPLOYEE, "mode": "x\x1fy", "school_type": ""}
+    second = {**EMPLOYEE, "mode": "x", "school_type": "y"}
+    problems = [
+        check.check(Line(number=n, cells=tuple(row.get(c, "") for c in COLUMNS)))
+        for n, row in ((2, first), (3, second))
+    ]
+    assert [[p.reason for p in found] for found in problems if isinstance(found, list)] == [
+        ["“x\x1fy” is not a mode: use online, face_to_face or telephone"],
+        ["“x” is not a mode: use online, face_to_face or telephone"],
+    ]
