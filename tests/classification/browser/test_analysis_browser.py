@@ -11,7 +11,6 @@ from playwright.sync_api import Page, expect
 from surveys.models import Survey
 from surveys.roles import ANALYST
 from surveys.standard import Mode
-from tests.browser.conftest import assert_no_axe_violations
 
 from ..conftest import (
     INDEPENDENT_LARGE_EMPLOYER,
@@ -20,6 +19,7 @@ from ..conftest import (
     BulkResponses,
     unrounded_permission,
 )
+from .conftest import assert_no_axe_violations
 
 pytestmark = pytest.mark.browser
 
