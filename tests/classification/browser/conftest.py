@@ -16,9 +16,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-# Playwright's sync API runs an event loop in this thread; the ORM must run beside it.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
@@ -37,7 +34,11 @@ KNOWN_ISSUES = {("region", ".govuk-back-link")}
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"Chromium is not at {CHROMIUM}: apt-get install chromium")
-    with sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in this thread; the ORM must run
+    # beside it while these tests run, and only then (no other test or subprocess
+    # inherits the setting).
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
