@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import IO, Final
 
 from django.core.exceptions import ValidationError
@@ -39,6 +40,8 @@ from .interchange import (
 
 MAX_LISTED_PROBLEMS: Final = 1000
 BATCH_SIZE: Final = 10_000
+ROWS_PER_COPY: Final = 50_000
+ANSWER_TEXTS_KEPT: Final = 50_000
 
 
 @dataclass
@@ -203,7 +206,7 @@ def _copy_text(value: str) -> str:
 
 
 def _copy_responses(*, survey: Survey, lines: Iterator[CheckedLine], now: datetime) -> int:
-    """Write the lines with one COPY, a batch of rows per write."""
+    """Write the lines with COPY, `ROWS_PER_COPY` rows per statement."""
     index = option_index(survey.standard.version)
     fixed = {
         "survey": str(survey.pk),
@@ -219,28 +222,34 @@ def _copy_responses(*, survey: Survey, lines: Iterator[CheckedLine], now: dateti
     fields = ["id", "reference", "mode", *QUESTION_KEYS, "nssec5", "nssec3", *fixed]
     columns = [Response._meta.get_field(name).column for name in fields]
     tail = "\t".join(fixed.values()) + "\n"
-    answer_text: dict[str, str] = {}
     quote = connection.ops.quote_name
     table = quote(Response._meta.db_table)
     sql = f"COPY {table} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
+    rows = _copy_rows(lines, index=index, tail=tail)
     written = 0
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:
-        batch: list[str] = []
-        for line in lines:
-            text = answer_text.get(line.key)
-            if text is None:
-                text = _answer_text(line, index)
-                if len(answer_text) < 50_000:
-                    answer_text[line.key] = text
-            batch.append(f"{uuid.uuid4()}\t{_copy_text(line.reference)}\t{text}\t{tail}")
-            if len(batch) == BATCH_SIZE:
-                copy.write("".join(batch))
-                written += len(batch)
-                batch.clear()
-        if batch:
-            copy.write("".join(batch))
-            written += len(batch)
+    with connection.cursor() as cursor:
+        # Each COPY checks its foreign keys when it ends, not at commit:
+        # PostgreSQL holds every pending check in memory until it runs.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        while chunk := list(islice(rows, ROWS_PER_COPY)):
+            with cursor.copy(sql) as copy:
+                for start in range(0, len(chunk), BATCH_SIZE):
+                    copy.write("".join(chunk[start : start + BATCH_SIZE]))
+            written += len(chunk)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return written
+
+
+def _copy_rows(lines: Iterator[CheckedLine], *, index: OptionIndex, tail: str) -> Iterator[str]:
+    """A line of COPY text per response; the answers' text is worked out once per pattern."""
+    answer_text: dict[str, str] = {}
+    for line in lines:
+        text = answer_text.get(line.key)
+        if text is None:
+            text = _answer_text(line, index)
+            if len(answer_text) < ANSWER_TEXTS_KEPT:
+                answer_text[line.key] = text
+        yield f"{uuid.uuid4()}\t{_copy_text(line.reference)}\t{text}\t{tail}"
 
 
 def _answer_text(line: CheckedLine, index: OptionIndex) -> str:
