@@ -205,3 +205,16 @@ def test_an_upload_declared_too_large_is_refused_before_it_is_read(
     assert response.status_code == 413
     assert "The selected file must be smaller than 1000 bytes" in summary_of(response)
     assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "data"), [("r.csv", csv_file(VALID_ROWS)), ("r.xlsx", xlsx_of(VALID_ROWS))]
+)
+def test_uploads_spooled_to_disk_import_the_same(
+    analyst_client: Client, survey: Survey, settings: Settings, name: str, data: bytes
+) -> None:
+    """A file too big to keep in memory (a temporary file on disk) imports like a small one."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    response = analyst_client.post(page_url(survey), {"file": upload(name, data)})
+    assert response.status_code == 302
+    assert Response.objects.filter(survey=survey).count() == len(VALID_ROWS)
