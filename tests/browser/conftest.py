@@ -19,10 +19,6 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 from playwright.sync_api import Response as PlaywrightResponse
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM, used by
-# the tests' own fixtures, would otherwise refuse to run beside it.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # Without the background-networking flags Chromium's own connections out are
 # refused and slow every launch down.
@@ -45,11 +41,19 @@ _scriptless_contexts: weakref.WeakSet[BrowserContext] = weakref.WeakSet()
 SCRIPT = re.compile(r"<script\b.*?</script>", re.IGNORECASE | re.DOTALL)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Debian's Chromium, for one test module.
+
+    Playwright's sync API keeps an event loop running in this thread while it is
+    open, and Django's ORM (used by the tests' own fixtures) refuses to run beside
+    one unless DJANGO_ALLOW_ASYNC_UNSAFE is set. It is set only while the browser
+    is open, so no other test, and no subprocess, runs with it.
+    """
     if not CHROMIUM.exists():
         pytest.fail(f"Chromium is not at {CHROMIUM}: apt-get install chromium (as .ci/run does)")
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )

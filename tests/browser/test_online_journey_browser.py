@@ -159,6 +159,18 @@ def test_pages_use_the_sites_own_css_and_govuk_frontend_js(page: Page, survey) -
     assert page.locator(".govuk-header__logo, .govuk-header__logotype").count() == 0
 
 
+def test_header_has_no_crown_and_the_service_name_lines_up_with_the_content(
+    page: Page, survey
+) -> None:
+    page.set_viewport_size({"width": 1100, "height": 800})
+    page.goto(f"/s/{survey.slug}/")
+    assert page.locator(".govuk-header svg, .govuk-header img, .govuk-header__logo").count() == 0
+    name = page.locator(".govuk-header__service-name").bounding_box()
+    heading = page.locator("h1").bounding_box()
+    assert name is not None and heading is not None
+    assert name["x"] == heading["x"]
+
+
 @pytest.mark.parametrize("answers", ROUTES.values(), ids=ROUTES.keys())
 def test_journey_asks_the_questions_codes_md_routes_to_and_submits(
     page: Page, survey, answers: dict[str, str]
