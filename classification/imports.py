@@ -58,6 +58,8 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     bad_lines: int = 0
+    bad_header: bool = False
+    no_responses: bool = False
 
     @property
     def ok(self) -> bool:
@@ -81,6 +83,10 @@ class ImportReport:
         if self.bad_lines:
             lines = "line has" if self.bad_lines == 1 else "lines have"
             return f"Nothing was imported: {self.bad_lines:,} {lines} problems"
+        if self.bad_header:
+            return "Nothing was imported: the header row has problems"
+        if self.no_responses:
+            return "Nothing was imported: the file has no responses"
         return "Nothing was imported: the file cannot be read"
 
 
@@ -125,12 +131,14 @@ class _InterchangeFile:
         lines = read_lines(self.stream, self.file_format)
         header_line = next(lines, None)
         if header_line is None:
+            report.no_responses = True
             report.add(
                 [Problem("The file is empty: it has no header row and no responses")], limit=1
             )
             return
         header, problems = check_header(header_line)
         if problems:
+            report.bad_header = True
             report.add(problems, limit=limit)
             return
         if self.checker is None or self.checker.header != header:
@@ -171,6 +179,7 @@ def import_responses(
     except FileProblem as error:
         checking.add([error.problem], limit=max_listed)
     if checking.ok and checking.lines_read == 0:
+        checking.no_responses = True
         checking.add(
             [Problem("The file has a header row but no responses under it", line=1)],
             limit=max_listed,
