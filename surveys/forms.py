@@ -67,6 +67,7 @@ class AnswerForm(forms.Form):
         field.error_messages = {"required": message, "invalid_choice": message}
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's own form carries the token
         self.helper.layout = Layout(
             Field.radios("answer", legend_tag="h1", legend_size=Size.LARGE),
         )

@@ -120,9 +120,16 @@ def test_back_link_returns_to_the_previous_question_with_its_answer_selected(
     assert re.search(r'value="state_selective"\s+checked', previous)
 
 
-def test_first_question_back_link_goes_to_the_start_page(client: Client, survey) -> None:
+def test_first_question_back_link_shows_the_start_page_with_a_way_back_in(
+    client: Client, survey
+) -> None:
     url = start(client, survey.slug)
-    assert f'href="/s/{survey.slug}/" class="govuk-back-link"' in client.get(url).content.decode()
+    back = f"/s/{survey.slug}/?back=1"
+    assert f'href="{back}" class="govuk-back-link"' in client.get(url).content.decode()
+    page = client.get(back)
+    assert page.status_code == 200
+    assert f'href="{url}"' in page.content.decode()
+    assert client.get(f"/s/{survey.slug}/")["Location"] == url
 
 
 def test_choosing_nothing_shows_the_error_summary_and_an_inline_message(
@@ -322,3 +329,8 @@ def test_unknown_survey_gives_the_not_found_page(client: Client, db) -> None:
     response = client.get("/s/no-such-survey/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_question_page_carries_one_csrf_token(client: Client, survey) -> None:
+    url = start(client, survey.slug)
+    assert client.get(url).content.decode().count('name="csrfmiddlewaretoken"') == 1

@@ -58,18 +58,32 @@ class StartView(View):
                 if response.status != Response.Status.IN_PROGRESS:
                     return HttpResponseRedirect(reverse("online:confirmation", args=[slug]))
                 if survey.is_open():
-                    current = response_route(response)
-                    key = current.next_question
-                    return HttpResponseRedirect(
+                    key = response_route(response).next_question
+                    continue_url = (
                         reverse("online:question", args=[slug, key])
                         if key
                         else reverse("online:check", args=[slug])
                     )
+                    # The survey link carries on where the respondent left off;
+                    # the first question's back link shows this page again.
+                    if request.GET.get("back") != "1":
+                        return HttpResponseRedirect(continue_url)
+                    return self.start_page(request, survey, continue_url=continue_url)
         if not survey.is_open():
             return _closed(request, survey)
-        question_count = len(survey.standard.questions.all())
+        return self.start_page(request, survey)
+
+    def start_page(
+        self, request: HttpRequest, survey: Survey, *, continue_url: str = ""
+    ) -> HttpResponse:
         return render(
-            request, "surveys/start.html", {"survey": survey, "question_count": question_count}
+            request,
+            "surveys/start.html",
+            {
+                "survey": survey,
+                "question_count": len(survey.standard.questions.all()),
+                "continue_url": continue_url,
+            },
         )
 
     def post(self, request: HttpRequest, slug: str) -> HttpResponse:
@@ -110,7 +124,7 @@ class OnlineJourney(Journey):
         return {"slug": self.response.survey.slug}
 
     def exit_url(self) -> str:
-        return reverse("online:start", args=[self.response.survey.slug])
+        return reverse("online:start", args=[self.response.survey.slug]) + "?back=1"
 
 
 class OnlineQuestionView(OnlineJourney, QuestionView):
