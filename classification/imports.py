@@ -3,8 +3,8 @@
 All or nothing: a first pass checks every line and keeps only the problems; only
 a file without any is written, in a second pass, inside one transaction. Both
 passes stream the file, so a million lines import in bounded memory. On
-PostgreSQL the second pass is a single COPY; other databases get batched
-inserts.
+PostgreSQL the second pass is COPY, in statements of `ROWS_PER_COPY` rows;
+other databases get batched inserts.
 
 Imported responses are complete at the moment of import, carry their derived
 NS-SEC classes, and are marked `imported`; the tables count them like any other.
@@ -42,6 +42,7 @@ MAX_LISTED_PROBLEMS: Final = 1000
 BATCH_SIZE: Final = 10_000
 ROWS_PER_COPY: Final = 50_000
 ANSWER_TEXTS_KEPT: Final = 50_000
+SLUG_MAX_LENGTH: Final = 60  # Survey.slug
 
 
 @dataclass
@@ -91,7 +92,7 @@ class ImportReport:
 
 
 class SurveyNotFound(Exception):
-    pass
+    """There is no survey to import into (and none can be made with that slug)."""
 
 
 def survey_for_import(*, slug: str, create: bool = False, name: str = "") -> Survey:
@@ -103,9 +104,12 @@ def survey_for_import(*, slug: str, create: bool = False, name: str = "") -> Sur
         raise SurveyNotFound(f"There is no survey “{slug}”: use --create to make it")
     try:
         validate_slug(slug)
+        if len(slug) > SLUG_MAX_LENGTH:
+            raise ValidationError("too long")
     except ValidationError:
         raise SurveyNotFound(
-            f"“{slug}” cannot be a survey's address: use letters, numbers, hyphens and underscores"
+            f"“{slug}” cannot be a survey's address: use up to 60 letters, numbers, "
+            "hyphens and underscores"
         ) from None
     return Survey.objects.create(
         slug=slug,

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from classification.imports import SLUG_MAX_LENGTH
 from classification.interchange import COLUMNS, MICRODATA_COLUMNS, unquote_csv_reference
 from classification.microdata import microdata_rows, survey_microdata
 from surveys.models import Response, Survey
@@ -270,3 +271,16 @@ def test_export_command_refuses_what_it_cannot_do(
     with pytest.raises(CommandError, match=message):
         run("export_responses", *args[:3], str(tmp_path / args[3]))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_import_command_refuses_a_slug_too_long_for_an_address(tmp_path: Path, db: None) -> None:
+    """--create with a slug over 60 characters says so and makes nothing."""
+    path = written(tmp_path, "r.csv", csv_file(VALID_ROWS))
+    with pytest.raises(CommandError, match="use up to 60 letters"):
+        run("import_responses", str(path), "--survey", "s" * 61, "--create")
+    assert not Survey.objects.exists()
+
+
+def test_the_slug_limit_is_the_survey_model_limit() -> None:
+    """The import's slug check follows Survey.slug's own length."""
+    assert Survey._meta.get_field("slug").max_length == SLUG_MAX_LENGTH
