@@ -11,15 +11,14 @@ from playwright.sync_api import Page, expect
 from surveys.models import Survey
 from surveys.roles import ANALYST
 from surveys.standard import Mode
-
-from ..conftest import (
+from tests.browser.conftest import assert_no_axe_violations
+from tests.classification.conftest import unrounded_permission
+from tests.conftest import (
     INDEPENDENT_LARGE_EMPLOYER,
     SELECTIVE_NOT_WORKING,
     STATE_EMPLOYEE_CLERICAL,
     BulkResponses,
-    unrounded_permission,
 )
-from .conftest import assert_no_axe_violations
 
 pytestmark = pytest.mark.browser
 
