@@ -454,3 +454,8 @@ def test_responses_never_derived_get_a_clear_message_not_an_error(
     assert download.status_code == 302
     assert analyst_client.get(f"/analysis/{SLUG}/download/school_type.csv").status_code == 200
     assert analyst_client.get(f"/analysis/{SLUG}/download/nssec5.csv").status_code == 302
+
+
+def test_survey_page_links_to_the_import_page(analyst_client: Client, responses: Survey) -> None:
+    page = analyst_client.get(f"/analysis/{SLUG}/").content.decode()
+    assert f'href="/analysis/{SLUG}/import/"' in page
