@@ -2,7 +2,7 @@
 
     make bench                                   # 1,000,000 responses
     BENCH_ROWS=100000 make bench                 # a quick check
-    .venv/bin/python bench/bench_tables.py --rows 100000 --explain --xlsx --try-indexes --keep
+    .venv/bin/python bench/bench_tables.py --rows 100000 --explain --xlsx --keep
 
 It works in its own database (`seb_bench`, or BENCH_DATABASE), made on the server
 of DATABASE_URL and dropped at the end (unless --keep); it never touches the
@@ -17,9 +17,7 @@ responses through COPY, then times:
 
 Export and import run in a forked child so their peak memory (maximum resident
 set size) is their own; it is printed beside the size of the process they
-started from. The target: all four tables in under one second. --try-indexes then
-makes the indexes proposed for that target in the bench database (only there: a
-schema change is a migration in surveys/) and times the tables again.
+started from. The target: all four tables in under one second.
 """
 
 from __future__ import annotations
@@ -57,11 +55,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--xlsx", action="store_true", help="also time the XLSX microdata export")
     parser.add_argument(
         "--explain", action="store_true", help="print EXPLAIN ANALYZE of each table's query"
-    )
-    parser.add_argument(
-        "--try-indexes",
-        action="store_true",
-        help="then make the proposed indexes in the bench database and time the tables again",
     )
     parser.add_argument(
         "--tables-only", action="store_true", help="time the tables and workbook only"
@@ -235,22 +228,14 @@ def fill(survey_id: int, rows: int, seed: int) -> None:
 
 def table_queries(survey_id: int) -> list[tuple[str, tuple[Any, ...]]]:
     """The SQL of each table's GROUP BY, as the selectors run it."""
-    from django.db.models import Count
-
-    from classification.selectors import selected_responses
+    from classification.selectors import table_counts_query
     from classification.tables import Selection, table_specs
-    from surveys.models import QUESTION_KEYS, Survey
+    from surveys.models import Survey
 
     survey = Survey.objects.get(pk=survey_id)
     queries = []
     for spec in table_specs("5"):
-        column = f"{spec.column}_id" if spec.column in QUESTION_KEYS else spec.column
-        queryset = (
-            selected_responses(survey=survey, selection=Selection())
-            .order_by()
-            .values_list(column)
-            .annotate(n=Count("pk"))
-        )
+        queryset = table_counts_query(survey=survey, selection=Selection(), spec=spec)
         sql, params = queryset.query.sql_with_params()
         queries.append((sql, tuple(str(p) if isinstance(p, str) else p for p in params)))
     return queries
@@ -272,18 +257,7 @@ def against_target(best: float, median: float) -> str:
     return f"median {median:.3f} s; {verdict} the {TABLES_TARGET_SECONDS:.0f} s target"
 
 
-PROPOSED_INDEXES = {
-    # One narrow index per table's column: the tables' GROUP BYs become index-only
-    # scans (btree deduplication keeps each near 7 MB a million rows).
-    f"response_count_{column}": column
-    for column in (
-        "school_type_id",
-        "free_school_meals_id",
-        "nssec5",
-        "nssec3",
-        "parental_qualification_id",
-    )
-}
+TABLE_COLUMNS = ("school_type_id", "free_school_meals_id", "nssec5", "parental_qualification_id")
 
 
 def raw_tables(survey_id: int) -> dict[str, dict[Any, int]]:
@@ -292,9 +266,7 @@ def raw_tables(survey_id: int) -> dict[str, dict[Any, int]]:
 
     counts = {}
     with connection.cursor() as cursor:
-        for column in PROPOSED_INDEXES.values():
-            if column == "nssec3":
-                continue
+        for column in TABLE_COLUMNS:
             cursor.execute(
                 f"SELECT {column}, COUNT(*) FROM surveys_response "  # noqa: S608 - fixed names
                 "WHERE survey_id = %s AND status = 'complete' GROUP BY 1",
@@ -347,19 +319,6 @@ def time_workbook(built: Any) -> None:
         time.perf_counter() - started,
         f"{len(stream.getvalue()):,} bytes",
     )
-
-
-def try_indexes(survey_id: int, explain: bool) -> None:
-    """Make the proposed indexes in the bench database (never a migration) and time again."""
-    from django.db import connection
-
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        for name, column in PROPOSED_INDEXES.items():
-            cursor.execute(f"CREATE INDEX {name} ON surveys_response (survey_id, status, {column})")
-        cursor.execute("VACUUM ANALYZE surveys_response")
-    report("making the proposed indexes", time.perf_counter() - started)
-    time_tables(survey_id, explain=explain, label=" (proposed indexes)")
 
 
 def time_export(survey_id: int, path: Path, file_format: str) -> None:
@@ -437,8 +396,6 @@ def main() -> None:
                 if args.xlsx:
                     time_export(survey.pk, Path(folder) / "microdata.xlsx", "xlsx")
                 time_import(csv_path, args.rows)
-        if args.try_indexes:
-            try_indexes(survey.pk, args.explain)
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"  {'peak RSS of the benchmark process itself':<44} {own:8.0f} MB")
     finally:

@@ -28,18 +28,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from classification.derivation import NSSEC, derive
 from classification.safe_text import FORMULA_TRIGGERS, safe_text, set_text_cell
 from surveys.routing import route
-from surveys.standard import Mode, Standard
+from surveys.standard import QUESTION_KEYS, Mode, Standard
 
-QUESTION_KEYS: Final = (
-    "school_type",
-    "free_school_meals",
-    "earner_employment_status",
-    "employer_size",
-    "self_employed_size",
-    "supervisor",
-    "earner_occupation",
-    "parental_qualification",
-)
 REFERENCE: Final = "reference"
 DERIVED_COLUMNS: Final = ("nssec5", "nssec3")
 REQUIRED_COLUMNS: Final = ("mode", *QUESTION_KEYS)

@@ -15,6 +15,18 @@ from typing import Any
 
 import yaml
 
+# The question keys of codes.md, in its order: the columns of every stored and exchanged response.
+QUESTION_KEYS = (
+    "school_type",
+    "free_school_meals",
+    "earner_employment_status",
+    "employer_size",
+    "self_employed_size",
+    "supervisor",
+    "earner_occupation",
+    "parental_qualification",
+)
+
 STANDARD_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "standard"
 CURRENT_VERSION = "2023-07-07"
 END = "end"
