@@ -62,7 +62,7 @@ def table_counts_query(
         selected_responses(survey=survey, selection=selection)
         .order_by()
         .values_list(column)
-        .annotate(n=Count("*"))  # "*", not a column, so the covering index answers alone
+        .annotate(n=Count("*"))  # "*", not a column, so the index alone answers
     )
 
 
