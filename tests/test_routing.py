@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from surveys.routing import is_complete, retained_answers, route
+from surveys.routing import is_complete, random_answers, retained_answers, route
 from surveys.standard import Mode, load_standard
 
 STANDARD = load_standard()
@@ -149,3 +149,12 @@ def test_a_change_mid_route_drops_answers_behind_the_unanswered_question() -> No
     kept = retained_answers(STANDARD, Mode.ONLINE, stored)
     assert "self_employed_size" not in kept
     assert kept["earner_occupation"] == "manager"
+
+
+def test_random_answers_are_always_a_complete_route() -> None:
+    from random import Random
+
+    rng = Random(1)
+    for mode in Mode:
+        for _ in range(200):
+            assert is_complete(STANDARD, mode, random_answers(STANDARD, mode, rng))

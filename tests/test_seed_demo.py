@@ -51,3 +51,21 @@ def test_seed_demo_prints_a_random_login_that_works() -> None:
 def test_seed_demo_without_login_makes_no_account() -> None:
     seed()
     assert not User.objects.exists()
+
+
+def test_seed_demo_adds_routing_valid_complete_demo_responses_once() -> None:
+    from surveys.routing import is_complete
+    from surveys.services import response_answers
+    from surveys.standard import load_standard
+
+    seed()
+    seed()
+    responses = Survey.objects.get(slug="demo").responses.select_related("standard")
+    assert responses.count() == 400
+    standard = load_standard()
+    modes = set()
+    for response in responses[:100]:
+        assert response.status == "complete"
+        assert is_complete(standard, response.mode, response_answers(response))
+        modes.add(response.mode)
+    assert modes == {"online", "face_to_face", "telephone"}

@@ -1,16 +1,24 @@
 import secrets
+from datetime import timedelta
+from random import Random
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
 
-from surveys.models import StandardVersion, Survey
+from classification.derivation import derive
+from surveys.models import Response, StandardVersion, Survey
+from surveys.options import option_index
 from surveys.roles import ANALYST, INTERVIEWER
+from surveys.routing import random_answers
 from surveys.services import standard_install
-from surveys.standard import CURRENT_VERSION
+from surveys.standard import CURRENT_VERSION, Mode, load_standard
 
 DEMO_USERNAME = "demo-admin"
+DEMO_RESPONSES = 400
 
 
 class Command(BaseCommand):
@@ -30,7 +38,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, with_login: bool = False, **options: Any) -> None:
         standard_install()
         standard = StandardVersion.objects.get(version=CURRENT_VERSION)
-        _, created = Survey.objects.update_or_create(
+        survey, created = Survey.objects.update_or_create(
             slug="demo",
             defaults={
                 "name": "Demo socio-economic background survey",
@@ -47,10 +55,43 @@ class Command(BaseCommand):
             },
         )
         self.stdout.write(f"{'Created' if created else 'Updated'} the demo survey: /s/demo/")
+        if not survey.responses.exists():
+            self._demo_responses(survey)
         for role in (ANALYST, INTERVIEWER):
             Group.objects.get_or_create(name=role)
         if with_login:
             self._demo_login()
+
+    @transaction.atomic
+    def _demo_responses(self, survey: Survey) -> None:
+        """Random, routing-valid complete responses, so the analyst pages show something."""
+        rng = Random(2023)  # noqa: S311  (demo data, the same every time)
+        standard = load_standard(survey.standard.version)
+        index = option_index(survey.standard.version)
+        now = timezone.now()
+        rows = []
+        for _ in range(DEMO_RESPONSES):
+            mode = rng.choice([Mode.ONLINE, Mode.ONLINE, Mode.FACE_TO_FACE, Mode.TELEPHONE])
+            answers = random_answers(standard, mode, rng)
+            derived = derive(answers)
+            completed = now - timedelta(days=rng.randint(0, 60), minutes=rng.randint(0, 1440))
+            rows.append(
+                Response(
+                    survey=survey,
+                    standard=survey.standard,
+                    mode=mode,
+                    status=Response.Status.COMPLETE,
+                    reference="demo",
+                    started_at=completed - timedelta(minutes=4),
+                    updated_at=completed,
+                    completed_at=completed,
+                    nssec5=derived.nssec5,
+                    nssec3=derived.nssec3,
+                    **{f"{key}_id": index.id_for(key, code) for key, code in answers.items()},
+                )
+            )
+        Response.objects.bulk_create(rows)
+        self.stdout.write(f"Added {DEMO_RESPONSES} random demo responses to the demo survey.")
 
     def _demo_login(self) -> None:
         user_model = get_user_model()
