@@ -357,3 +357,16 @@ def test_the_printed_showcard_shows_only_the_card_in_large_type(signed_in_page: 
         "parseFloat(getComputedStyle(document.querySelector('.showcard__option')).fontSize)"
     )
     assert size >= 32  # 24pt and above, in CSS pixels
+
+
+def test_interviewer_pages_fit_a_phone(
+    page_320: Page, interviewer_with_password: User, survey: Survey
+) -> None:
+    """At 320 CSS pixels no interviewer page scrolls sideways; wide tables scroll in place."""
+    sign_in(page_320, interviewer_with_password)
+    start_interview(page_320, survey, Mode.TELEPHONE, "PHONE-320-CASE")
+    for url in ("/interview/", f"/interview/start/{survey.slug}/", page_320.url):
+        page_320.goto(url)
+        assert page_320.evaluate("document.documentElement.scrollWidth") <= 320, url
+    page_320.goto("/interview/")
+    assert_no_axe_violations(page_320)
