@@ -13,7 +13,7 @@ NS-SEC classes, and are marked `imported`; the tables count them like any other.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -61,6 +61,9 @@ class ImportReport:
     bad_lines: int = 0
     bad_header: bool = False
     no_responses: bool = False
+    # Called with every problem as it is found, listed or not (the command prints
+    # them all this way, in bounded memory).
+    listener: Callable[[Problem], None] | None = None
 
     @property
     def ok(self) -> bool:
@@ -72,6 +75,9 @@ class ImportReport:
 
     def add(self, problems: list[Problem], *, limit: int) -> None:
         self.problem_count += len(problems)
+        if self.listener is not None:
+            for problem in problems:
+                self.listener(problem)
         room = limit - len(self.problems)
         if room > 0:
             self.problems.extend(problems[:room])
@@ -169,14 +175,16 @@ def import_responses(
     file_format: FileFormat,
     now: datetime | None = None,
     max_listed: int = MAX_LISTED_PROBLEMS,
+    on_problem: Callable[[Problem], None] | None = None,
 ) -> ImportReport:
     """Import every line of an interchange file into `survey`, or none of them.
 
-    `stream` is a seekable binary file; it is read twice.
+    `stream` is a seekable binary file; it is read twice. `on_problem` is called
+    with every problem found, however many there are.
     """
     survey = Survey.objects.select_related("standard").get(pk=survey.pk)
     source = _InterchangeFile(survey=survey, stream=stream, file_format=file_format)
-    checking = ImportReport(survey=survey)
+    checking = ImportReport(survey=survey, listener=on_problem)
     try:
         for _ in source.checked_lines(report=checking, limit=max_listed):
             pass

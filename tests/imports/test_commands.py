@@ -109,6 +109,24 @@ def test_import_command_lists_every_problem_and_imports_nothing(
     assert Response.objects.count() == 0
 
 
+def test_import_command_lists_every_bad_line_beyond_the_pages_limit(
+    survey: Survey, tmp_path: Path
+) -> None:
+    """The command prints every problem, not only the first MAX_LISTED_PROBLEMS."""
+    from classification.imports import MAX_LISTED_PROBLEMS
+
+    bad = MAX_LISTED_PROBLEMS + 250
+    rows = [EMPLOYEE, *({**EMPLOYEE, "mode": "post"} for _ in range(bad))]
+    path = written(tmp_path, "many.csv", csv_file(rows))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match=f"{bad:,} lines have problems"):
+        call_command("import_responses", str(path), "--survey", survey.slug, stderr=err)
+    listed = err.getvalue().splitlines()
+    assert len(listed) == bad
+    assert listed[-1].startswith(f"Line {bad + 2}, column mode:")
+    assert Response.objects.count() == 0
+
+
 def test_import_command_refuses_an_unknown_survey_without_create(tmp_path: Path, db: None) -> None:
     """Without --create, a new slug is an error and nothing is made."""
     path = written(tmp_path, "r.csv", csv_file(VALID_ROWS))

@@ -5,7 +5,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from classification.imports import (
-    ImportReport,
     SurveyNotFound,
     import_responses,
     survey_for_import,
@@ -52,18 +51,18 @@ class Command(BaseCommand):
                 )
             except SurveyNotFound as error:
                 raise CommandError(str(error)) from None
-            report = import_responses(survey=survey, stream=stream, file_format=file_format)
+            # Every problem is printed as it is found, so a large file's whole list
+            # is shown without being held in memory.
+            report = import_responses(
+                survey=survey,
+                stream=stream,
+                file_format=file_format,
+                on_problem=lambda problem: self.stderr.write(str(problem)),
+            )
             if not report.ok:
                 transaction.set_rollback(True)
         if not report.ok:
-            self._list_problems(report)
             raise CommandError(report.summary)
         if created:
             self.stdout.write(f"Survey “{survey.slug}” is ready, offering every mode.")
         self.stdout.write(self.style.SUCCESS(f"{report.summary} (“{survey.slug}”)."))
-
-    def _list_problems(self, report: ImportReport) -> None:
-        for problem in report.problems:
-            self.stderr.write(str(problem))
-        if report.unlisted:
-            self.stderr.write(f"… and {report.unlisted:,} more problems.")
