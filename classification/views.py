@@ -118,15 +118,21 @@ def survey_tables(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "analysis/survey_tables.html", context)
 
 
-def _valid_form_or_redirect(
-    request: HttpRequest, survey: Survey
-) -> tuple[SelectionForm | None, HttpResponse | None]:
+def _download_selection(
+    request: HttpRequest, slug: str
+) -> tuple[Survey, SelectionForm] | HttpResponse:
+    """The survey and a valid selection for a download, or a redirect to the survey's
+    page, which shows what is wrong with the selection."""
+    survey = get_object_or_404(Survey.objects.select_related("standard"), slug=slug)
     form = _selection_form(request, survey)
     if form.is_valid():
-        return form, None
-    # The survey's page shows what is wrong with the selection.
-    url = reverse("analysis:survey", args=[survey.slug])
-    return None, redirect(f"{url}?{request.GET.urlencode()}")
+        return survey, form
+    return redirect(f"{reverse('analysis:survey', args=[slug])}?{request.GET.urlencode()}")
+
+
+def _tables_page(slug: str, form: SelectionForm) -> HttpResponse:
+    """Back to the survey's page, which explains a table that cannot be built."""
+    return redirect(f"{reverse('analysis:survey', args=[slug])}?{form.query()}")
 
 
 def _filename(survey: Survey, name: str, *, controlled: bool, extension: str) -> str:
@@ -140,17 +146,16 @@ def workbook_download(request: HttpRequest, slug: str, classes: str) -> HttpResp
     """The output tables workbook (XLSX) for the selection, with one or both NS-SEC systems."""
     if classes not in WORKBOOK_CLASSES:
         raise Http404
-    survey = get_object_or_404(Survey.objects.select_related("standard"), slug=slug)
-    form, invalid = _valid_form_or_redirect(request, survey)
-    if form is None:
-        assert invalid is not None
-        return invalid
+    found = _download_selection(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    survey, form = found
     try:
         report = tables_report(
             survey=survey, selection=form.selection, classes=classes, controlled=form.controlled
         )
     except TableError:
-        return redirect(f"{reverse('analysis:survey', args=[slug])}?{form.query()}")
+        return _tables_page(slug, form)
     stream = io.BytesIO()
     write_workbook(report, stream)
     name = f"output-tables-nssec{classes}"
@@ -168,15 +173,14 @@ def table_csv_download(request: HttpRequest, slug: str, key: str) -> HttpRespons
     spec = TABLES.get(key)
     if spec is None:
         raise Http404
-    survey = get_object_or_404(Survey.objects.select_related("standard"), slug=slug)
-    form, invalid = _valid_form_or_redirect(request, survey)
-    if form is None:
-        assert invalid is not None
-        return invalid
+    found = _download_selection(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    survey, form = found
     try:
         table = selection_table(survey=survey, selection=form.selection, spec=spec)
     except TableError:
-        return redirect(f"{reverse('analysis:survey', args=[slug])}?{form.query()}")
+        return _tables_page(slug, form)
     text = io.StringIO()
     write_table_csv(table, text, controlled=form.controlled)
     return _download(
@@ -200,11 +204,10 @@ def microdata_download(request: HttpRequest, slug: str, file_format: str) -> Htt
         raise Http404 from None
     if not can_see_unrounded(request):
         raise PermissionDenied
-    survey = get_object_or_404(Survey.objects.select_related("standard"), slug=slug)
-    form, invalid = _valid_form_or_redirect(request, survey)
-    if form is None:
-        assert invalid is not None
-        return invalid
+    found = _download_selection(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    survey, form = found
     responses = selected_responses(survey=survey, selection=form.selection)
     filename = f"{survey.slug}-microdata.{chosen.value}"
     if chosen is FileFormat.CSV:

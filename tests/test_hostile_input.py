@@ -121,31 +121,35 @@ def test_a_repeated_submission_changes_nothing(client: Client, survey) -> None:
     assert snapshot() == before
 
 
+def race(client: Client, url: str, payloads: list[dict[str, Any]]) -> list[int]:
+    """Post each payload at once from its own thread, all in the client's session."""
+    statuses: list[int] = []
+    barrier = threading.Barrier(len(payloads))
+
+    def post(payload: dict[str, Any]) -> None:
+        racer = Client()
+        racer.cookies = client.cookies
+        barrier.wait()
+        try:
+            statuses.append(racer.post(url, payload).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(payload,)) for payload in payloads]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
 @pytest.mark.django_db(transaction=True)
 def test_raced_submissions_complete_the_response_once(make_survey) -> None:
     survey = make_survey()
     client = Client()
     started(client, survey.slug, ANSWERED)
     revision = Response.objects.get().revision
-    cookies = client.cookies
-    statuses: list[int] = []
-    barrier = threading.Barrier(4)
-
-    def submit() -> None:
-        racer = Client()
-        racer.cookies = cookies
-        barrier.wait()
-        try:
-            response = racer.post(f"/s/{survey.slug}/check-your-answers/", {"revision": revision})
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = race(client, f"/s/{survey.slug}/check-your-answers/", [{"revision": revision}] * 4)
     assert statuses == [302, 302, 302, 302]
     response = Response.objects.get()
     assert response.status == Response.Status.COMPLETE
@@ -157,27 +161,11 @@ def test_raced_answers_to_one_question_leave_one_answer(make_survey) -> None:
     survey = make_survey()
     client = Client()
     started(client, survey.slug)
-    cookies = client.cookies
-    statuses: list[int] = []
-    barrier = threading.Barrier(4)
-
-    def answer(code: str) -> None:
-        racer = Client()
-        racer.cookies = cookies
-        barrier.wait()
-        try:
-            response = racer.post(f"/s/{survey.slug}/questions/school_type/", {"answer": code})
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
-
     codes = ["state", "independent", "outside_uk", "state_selective"]
-    threads = [threading.Thread(target=answer, args=(code,)) for code in codes]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(statuses) == [302, 302, 302, 302]
+    statuses = race(
+        client, f"/s/{survey.slug}/questions/school_type/", [{"answer": code} for code in codes]
+    )
+    assert statuses == [302, 302, 302, 302]
     response = Response.objects.select_related("school_type").get()
     assert response.school_type.code in codes
     assert response.revision == 4
