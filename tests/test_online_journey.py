@@ -19,6 +19,12 @@ QUESTION_URL = re.compile(r"/s/(?P<slug>[\w-]+)/questions/(?P<key>\w+)/")
 
 pytestmark = pytest.mark.django_db
 
+INDEPENDENT_NOT_WORKING = {
+    "school_type": "independent",
+    "earner_employment_status": "not_working",
+    "parental_qualification": "degree",
+}
+
 
 def start(client: Client, slug: str) -> str:
     response = client.post(f"/s/{slug}/")
@@ -168,11 +174,7 @@ def test_changing_an_answer_reroutes_and_asks_only_questions_newly_on_the_route(
     walk(
         client,
         survey.slug,
-        {
-            "school_type": "independent",
-            "earner_employment_status": "not_working",
-            "parental_qualification": "degree",
-        },
+        INDEPENDENT_NOT_WORKING,
     )
     change = client.post(f"/s/{survey.slug}/questions/school_type/?change=1", {"answer": "state"})
     assert change["Location"] == f"/s/{survey.slug}/questions/free_school_meals/?change=1"
@@ -192,11 +194,7 @@ def test_changing_an_answer_without_new_questions_returns_to_check_answers(
     walk(
         client,
         survey.slug,
-        {
-            "school_type": "independent",
-            "earner_employment_status": "not_working",
-            "parental_qualification": "degree",
-        },
+        INDEPENDENT_NOT_WORKING,
     )
     change = client.post(
         f"/s/{survey.slug}/questions/school_type/?change=1", {"answer": "outside_uk"}
