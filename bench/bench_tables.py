@@ -151,7 +151,7 @@ def answer_patterns() -> list[tuple[str, dict[str, str], float]]:
     Each question's answer is drawn evenly from the options its mode offers, so
     the patterns are routing-valid by construction.
     """
-    from surveys.standard import END, Mode, load_standard
+    from seb.standard import END, Mode, load_standard
 
     standard = load_standard()
     patterns: list[tuple[str, dict[str, str], float]] = []
@@ -174,7 +174,7 @@ def fill(survey_id: int, rows: int, seed: int) -> None:
     """N complete responses through one COPY, completed over the past year."""
     from django.db import connection
 
-    from classification.derivation import derive
+    from seb.derivation import derive
     from surveys.models import QUESTION_KEYS, Response, Survey
     from surveys.options import option_index
 
@@ -229,7 +229,7 @@ def fill(survey_id: int, rows: int, seed: int) -> None:
 def table_queries(survey_id: int) -> list[tuple[str, tuple[Any, ...]]]:
     """The SQL of each table's GROUP BY, as the selectors run it."""
     from classification.selectors import table_counts_query
-    from classification.tables import Selection, table_specs
+    from seb.tables import Selection, table_specs
     from surveys.models import Survey
 
     survey = Survey.objects.get(pk=survey_id)
@@ -280,7 +280,7 @@ def time_tables(survey_id: int, *, explain: bool, label: str = "") -> Any:
     from django.db import connection
 
     from classification.selectors import tables_report
-    from classification.tables import Selection
+    from seb.tables import Selection
     from surveys.models import Survey
 
     survey = Survey.objects.select_related("standard").get(pk=survey_id)

@@ -12,10 +12,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
+from seb.standard import Mode
+from seb.tables import Selection
 from surveys.models import Survey
-from surveys.standard import Mode
-
-from .tables import Selection
 
 CLASSES_CHOICES: Final = [("5", "5-class NS-SEC"), ("3", "3-class NS-SEC")]
 ROUNDED: Final = "rounded"

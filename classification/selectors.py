@@ -1,8 +1,11 @@
 """Reads for the analyst area: the output tables' counts, aggregated in the database.
 
-One GROUP BY query per table over the selection's complete responses. Answers
-are grouped by their option id (no join), then mapped to codes with the cached
-option index; the derived NS-SEC classes are grouped by their own column.
+Tables are counted from the survey's tallies (`surveys.models.ResponseTally`):
+one row per day, mode and set of tabulated codes, kept by the services in the
+same transaction as every complete response. One GROUP BY per table over the
+selection's days and modes reads a few thousand rows whatever the number of
+responses. Microdata and anything that needs a response's other fields read the
+responses themselves.
 """
 
 from __future__ import annotations
@@ -14,14 +17,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count as CountOf
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from surveys.models import QUESTION_KEYS, Response, Survey
-from surveys.options import option_index
-from surveys.standard import Mode
-
-from .tables import (
+from seb.disclosure import Count, shown_count
+from seb.standard import Mode
+from seb.tables import (
     Selection,
     Table,
     TableError,
@@ -30,6 +32,8 @@ from .tables import (
     build_table,
     table_specs,
 )
+from surveys.models import Response, ResponseTally, Survey
+from surveys.services import counted_responses
 
 
 def _start_of(day: date) -> datetime:
@@ -37,11 +41,11 @@ def _start_of(day: date) -> datetime:
 
 
 def selected_responses(*, survey: Survey, selection: Selection) -> QuerySet[Response]:
-    """The survey's complete responses in the selection's modes and completion dates.
+    """The survey's counted responses in the selection's modes and completion dates.
 
     The dates are whole days in the service's time zone, both ends included.
     """
-    responses = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE)
+    responses = counted_responses(Response.objects.filter(survey=survey))
     if selection.modes:
         responses = responses.filter(mode__in=[mode.value for mode in selection.modes])
     if selection.date_from:
@@ -53,34 +57,38 @@ def selected_responses(*, survey: Survey, selection: Selection) -> QuerySet[Resp
     return responses
 
 
+def selected_tallies(*, survey: Survey, selection: Selection) -> QuerySet[ResponseTally]:
+    """The survey's tallies for the selection's modes and days (both ends included)."""
+    tallies = ResponseTally.objects.filter(survey=survey)
+    if selection.modes:
+        tallies = tallies.filter(mode__in=[mode.value for mode in selection.modes])
+    if selection.date_from:
+        tallies = tallies.filter(day__gte=selection.date_from)
+    if selection.date_to:
+        tallies = tallies.filter(day__lte=selection.date_to)
+    return tallies
+
+
 def table_counts_query(
     *, survey: Survey, selection: Selection, spec: TableSpec
-) -> QuerySet[Response, tuple[Any, int]]:
-    """The table's GROUP BY: (column value, count) rows."""
-    column = spec.column if spec.column not in QUESTION_KEYS else f"{spec.column}_id"
+) -> QuerySet[ResponseTally, tuple[Any, int]]:
+    """The table's GROUP BY: (code, number of responses) rows."""
     return (
-        selected_responses(survey=survey, selection=selection)
+        selected_tallies(survey=survey, selection=selection)
         .order_by()
-        .values_list(column)
-        .annotate(n=Count("*"))  # "*", not a column, so the index alone answers
+        .values_list(spec.column)
+        .annotate(n=Sum("count"))
     )
 
 
 def table_counts(*, survey: Survey, selection: Selection, spec: TableSpec) -> dict[str | None, int]:
     """The number of selected responses for each code of the table's column (one query).
 
-    None counts the responses with no value in that column.
+    None counts the responses with no value in that column (a question not asked).
     """
-    grouped = table_counts_query(survey=survey, selection=selection, spec=spec)
     counts: dict[str | None, int] = defaultdict(int)
-    if spec.column in QUESTION_KEYS:
-        index = option_index(survey.standard.version)
-        for option_id, n in grouped:
-            counts[None if option_id is None else index.code_for(option_id)] += n
-    else:
-        for code, n in grouped:
-            # A derived class left empty (never derived) has no value.
-            counts[code or None] += n
+    for code, n in table_counts_query(survey=survey, selection=selection, spec=spec):
+        counts[code or None] += n
     return dict(counts)
 
 
@@ -100,10 +108,12 @@ def tables_report(
     survey: Survey,
     selection: Selection,
     classes: str = "5",
+    specs: tuple[TableSpec, ...] | None = None,
     controlled: bool = True,
 ) -> TablesReport:
-    """The prescribed tables for a selection of a survey's responses (one query per table)."""
-    specs = table_specs(classes)
+    """The prescribed tables for a selection of a survey's responses (one query per table):
+    the tables of `classes` ("5", "3" or "both" NS-SEC systems), or just `specs`."""
+    specs = specs or table_specs(classes)
     return TablesReport(
         survey_name=survey.name,
         selection=selection,
@@ -111,8 +121,10 @@ def tables_report(
             selection_table(survey=survey, selection=selection, spec=spec) for spec in specs
         ),
         produced_at=timezone.localtime(),
-        standard_title=f"{survey.standard.title} ({survey.standard.version})",
+        standard_title=survey.standard_title,
         controlled=controlled,
+        organisation=survey.organisation,
+        contact=", ".join(part for part in (survey.contact_email, survey.contact_phone) if part),
     )
 
 
@@ -141,23 +153,72 @@ class SurveySummary:
     def stopped(self) -> int:
         return sum(counts.stopped for counts in self.modes)
 
+    def shown(self, *, controlled: bool) -> ShownSummary:
+        """The counts as they may be shown: under disclosure control unless not `controlled`."""
+
+        def show(count: int) -> Count:
+            return shown_count(count, controlled=controlled)
+
+        return ShownSummary(
+            survey=self.survey,
+            modes=tuple(
+                ShownModeCounts(
+                    mode=counts.mode,
+                    complete=show(counts.complete),
+                    in_progress=show(counts.in_progress),
+                    stopped=show(counts.stopped),
+                )
+                for counts in self.modes
+            ),
+            complete=show(self.complete),
+            in_progress=show(self.in_progress),
+            stopped=show(self.stopped),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ShownModeCounts:
+    mode: Mode
+    complete: Count
+    in_progress: Count
+    stopped: Count
+
+
+@dataclass(frozen=True, slots=True)
+class ShownSummary:
+    survey: Survey
+    modes: tuple[ShownModeCounts, ...]
+    complete: Count
+    in_progress: Count
+    stopped: Count
+
 
 def survey_summaries() -> list[SurveySummary]:
-    """Every survey with its complete, in-progress and stopped responses per mode (two queries)."""
-    surveys = list(Survey.objects.select_related("standard").order_by("name", "slug"))
-    statuses = Response.Status
-    rows = (
-        Response.objects.order_by()
+    """Every survey with its complete, in-progress and stopped responses per mode.
+
+    Complete responses are summed from the tallies; the others are a small
+    share of responses, counted through the selection index.
+    """
+    surveys = list(Survey.objects.order_by("name", "slug"))
+    complete = (
+        ResponseTally.objects.order_by().values_list("survey_id", "mode").annotate(n=Sum("count"))
+    )
+    unfinished = (
+        Response.objects.filter(
+            status__in=[Response.Status.IN_PROGRESS, Response.Status.STOPPED], is_test=False
+        )
+        .order_by()
         .values_list("survey_id", "mode")
         .annotate(
-            complete=Count("pk", filter=Q(status=statuses.COMPLETE)),
-            in_progress=Count("pk", filter=Q(status=statuses.IN_PROGRESS)),
-            stopped=Count("pk", filter=Q(status=statuses.STOPPED)),
+            in_progress=CountOf("pk", filter=Q(status=Response.Status.IN_PROGRESS)),
+            stopped=CountOf("pk", filter=Q(status=Response.Status.STOPPED)),
         )
     )
-    by_survey: dict[int, dict[str, tuple[int, int, int]]] = defaultdict(dict)
-    for survey_id, mode, complete, in_progress, stopped in rows:
-        by_survey[survey_id][mode] = (complete, in_progress, stopped)
+    by_survey: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+    for survey_id, mode, n in complete:
+        by_survey[survey_id][mode][0] = n
+    for survey_id, mode, in_progress, stopped in unfinished:
+        by_survey[survey_id][mode][1:] = [in_progress, stopped]
     summaries = []
     for survey in surveys:
         counts = by_survey.get(survey.pk, {})

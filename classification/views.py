@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import io
 import tempfile
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import (
     FileResponse,
@@ -26,48 +23,30 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from seb.disclosure import cover_statement
+from seb.interchange import FileFormat
+from seb.interchange.writing import TooManyRows
+from seb.outputs import publish
+from seb.tables import CLASSES_CHOICES, TableError, table_definitions
+from surveys.access import ANALYST, can_see_unrounded, role_required
 from surveys.models import Survey
-from surveys.roles import ANALYST, has_role
 
 from .forms import SelectionForm
-from .interchange import FileFormat, TooManyRows
 from .microdata import microdata_csv_chunks, microdata_write
-from .presentation import report_view
-from .selectors import selected_responses, selection_table, survey_summaries, tables_report
-from .tables import TABLES, TableError
+from .selectors import selected_responses, survey_summaries, tables_report
 from .workbook import write_table_csv, write_workbook
 
-UNROUNDED_PERMISSION = "classification.view_unrounded"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-WORKBOOK_CLASSES = ("5", "3", "both")
-
-View = Callable[..., HttpResponseBase]
-
-
-def analyst_required(view: View) -> View:
-    """Anonymous: to the sign-in page. Signed in without the analyst role: 403."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not has_role(request.user, ANALYST):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def can_see_unrounded(request: HttpRequest) -> bool:
-    return has_role(request.user, ANALYST) and request.user.has_perm(UNROUNDED_PERMISSION)
+analyst_required = role_required(ANALYST)
 
 
 def _selection_form(request: HttpRequest, survey: Survey) -> SelectionForm:
     """The GET form; asking for unrounded figures without the permission is refused."""
-    allowed = can_see_unrounded(request)
+    allowed = can_see_unrounded(request.user)
     form = SelectionForm(request.GET, survey=survey, allow_unrounded=allowed)
     if form.asks_unrounded and not allowed:
         raise PermissionDenied
@@ -77,20 +56,28 @@ def _selection_form(request: HttpRequest, survey: Survey) -> SelectionForm:
 def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "no-store"
     return response
 
 
 @require_safe
 @analyst_required
 def survey_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "analysis/survey_list.html", {"summaries": survey_summaries()})
+    controlled = not can_see_unrounded(request.user)
+    return render(
+        request,
+        "analysis/survey_list.html",
+        {
+            "summaries": [summary.shown(controlled=controlled) for summary in survey_summaries()],
+            "controlled": controlled,
+            "disclosure_statement": "Disclosure control: " + cover_statement(controlled=True),
+        },
+    )
 
 
 @require_safe
 @analyst_required
 def survey_tables(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = get_object_or_404(Survey.objects.select_related("standard"), slug=slug)
+    survey = get_object_or_404(Survey, slug=slug)
     form = _selection_form(request, survey)
     context: dict[str, Any] = {"survey": survey, "form": form}
     if form.is_valid():
@@ -104,16 +91,19 @@ def survey_tables(request: HttpRequest, slug: str) -> HttpResponse:
         except TableError as error:
             context["table_error"] = str(error)
         else:
-            tables, notes = report_view(report)
+            publication = publish(report)
             context.update(
                 report=report,
-                tables=tables,
-                notes=notes,
+                publication=publication,
+                tables=publication.tables,
+                notes=publication.notes,
                 report_classes=form.nssec_classes,
                 query=form.query(),
-                microdata_formats=[file_format.value for file_format in FileFormat]
-                if form.allow_unrounded
-                else [],
+                microdata_formats=(
+                    [file_format.value for file_format in FileFormat]
+                    if form.allow_unrounded
+                    else []
+                ),
             )
     return render(request, "analysis/survey_tables.html", context)
 
@@ -123,7 +113,7 @@ def _download_selection(
 ) -> tuple[Survey, SelectionForm] | HttpResponse:
     """The survey and a valid selection for a download, or a redirect to the survey's
     page, which shows what is wrong with the selection."""
-    survey = get_object_or_404(Survey.objects.select_related("standard"), slug=slug)
+    survey = get_object_or_404(Survey, slug=slug)
     form = _selection_form(request, survey)
     if form.is_valid():
         return survey, form
@@ -135,16 +125,19 @@ def _tables_page(slug: str, form: SelectionForm) -> HttpResponse:
     return redirect(f"{reverse('analysis:survey', args=[slug])}?{form.query()}")
 
 
-def _filename(survey: Survey, name: str, *, controlled: bool, extension: str) -> str:
-    suffix = "" if controlled else "-unrounded"
-    return f"{survey.slug}-{name}{suffix}.{extension}"
+def _filename(survey: Survey, name: str, form: SelectionForm, *, extension: str) -> str:
+    """A file name that says survey, what, selection and date:
+    `demo_output-tables-nssec5_all-modes_2026-11-29.xlsx`."""
+    suffix = "" if form.controlled else "_unrounded"
+    today = timezone.localdate().isoformat()
+    return f"{survey.slug}_{name}_{form.selection.slug()}_{today}{suffix}.{extension}"
 
 
 @require_safe
 @analyst_required
 def workbook_download(request: HttpRequest, slug: str, classes: str) -> HttpResponse:
     """The output tables workbook (XLSX) for the selection, with one or both NS-SEC systems."""
-    if classes not in WORKBOOK_CLASSES:
+    if classes not in CLASSES_CHOICES:
         raise Http404
     found = _download_selection(request, slug)
     if isinstance(found, HttpResponse):
@@ -157,11 +150,11 @@ def workbook_download(request: HttpRequest, slug: str, classes: str) -> HttpResp
     except TableError:
         return _tables_page(slug, form)
     stream = io.BytesIO()
-    write_workbook(report, stream)
+    write_workbook(publish(report), stream)
     name = f"output-tables-nssec{classes}"
     return _download(
         stream.getvalue(),
-        filename=_filename(survey, name, controlled=form.controlled, extension="xlsx"),
+        filename=_filename(survey, name, form, extension="xlsx"),
         content_type=XLSX_TYPE,
     )
 
@@ -170,7 +163,7 @@ def workbook_download(request: HttpRequest, slug: str, classes: str) -> HttpResp
 @analyst_required
 def table_csv_download(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """One output table as CSV (UTF-8 with a byte order mark, so spreadsheets read it right)."""
-    spec = TABLES.get(key)
+    spec = table_definitions().get(key)
     if spec is None:
         raise Http404
     found = _download_selection(request, slug)
@@ -178,14 +171,17 @@ def table_csv_download(request: HttpRequest, slug: str, key: str) -> HttpRespons
         return found
     survey, form = found
     try:
-        table = selection_table(survey=survey, selection=form.selection, spec=spec)
+        report = tables_report(
+            survey=survey, selection=form.selection, specs=(spec,), controlled=form.controlled
+        )
     except TableError:
         return _tables_page(slug, form)
+    published = publish(report).tables[0]
     text = io.StringIO()
-    write_table_csv(table, text, controlled=form.controlled)
+    write_table_csv(published, text)
     return _download(
         text.getvalue().encode("utf-8-sig"),
-        filename=_filename(survey, key, controlled=form.controlled, extension="csv"),
+        filename=_filename(survey, key, form, extension="csv"),
         content_type="text/csv; charset=utf-8",
     )
 
@@ -202,19 +198,20 @@ def microdata_download(request: HttpRequest, slug: str, file_format: str) -> Htt
         chosen = FileFormat(file_format)
     except ValueError:
         raise Http404 from None
-    if not can_see_unrounded(request):
+    if not can_see_unrounded(request.user):
         raise PermissionDenied
     found = _download_selection(request, slug)
     if isinstance(found, HttpResponse):
         return found
     survey, form = found
     responses = selected_responses(survey=survey, selection=form.selection)
-    filename = f"{survey.slug}-microdata.{chosen.value}"
+    filename = _filename(survey, "microdata", form, extension=chosen.value)
     if chosen is FileFormat.CSV:
         response: HttpResponseBase = StreamingHttpResponse(
             microdata_csv_chunks(responses=responses), content_type=chosen.content_type
         )
         response["Content-Disposition"] = content_disposition_header(True, filename)
+        response["Cache-Control"] = "no-store"
     else:
         spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
         try:

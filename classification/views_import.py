@@ -15,18 +15,16 @@ from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from seb.interchange import COLUMNS, FileFormat, FileProblem
+from surveys.access import ANALYST, role_required
 from surveys.models import Survey
-from surveys.roles import ANALYST, has_role
 
 from .imports import ImportReport, import_responses
-from .interchange import COLUMNS, FileFormat, FileProblem
 
 # The multipart envelope around the file (boundaries, the CSRF token) is small.
 ENVELOPE_BYTES = 64 * 1024
@@ -114,11 +112,9 @@ def too_large_message() -> str:
 
 
 @csrf_exempt  # checked by csrf_protect below, once the upload limit is in place
-@login_required
+@role_required(ANALYST)
 def import_page(request: HttpRequest, slug: str) -> HttpResponse:
-    if not has_role(request.user, ANALYST):
-        raise PermissionDenied
-    survey = get_object_or_404(Survey.objects.select_related("standard"), slug=slug)
+    survey = get_object_or_404(Survey, slug=slug)
     limit = UploadLimit(request, limit=settings.IMPORT_MAX_UPLOAD_BYTES)
     request.upload_handlers.insert(0, limit)
     return _import_page(request, survey=survey, limit=limit)

@@ -1,53 +1,53 @@
+"""The Django admin: for administrators only, and read-only where data is at stake.
+
+Surveys are set up in the survey managers' area; the admin lists them. Responses
+and cases are shown read-only: answers change only through `surveys.services`.
+"""
+
+from typing import Any
+
 from django.contrib import admin
-from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
-from .models import Response, StandardVersion, Survey
+from .models import Case, Response, Survey
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "slug",
-        "offers_online",
-        "offers_face_to_face",
-        "offers_telephone",
-        "opens_at",
-        "closes_at",
-        "complete_count",
-    ]
-    prepopulated_fields = {"slug": ["name"]}
+class SurveyAdmin(ReadOnlyAdmin):
+    list_display = ["name", "slug", "state", "access", "opens_at", "closes_at"]
     search_fields = ["name", "slug"]
-    fieldsets = [
-        (None, {"fields": ["name", "slug", "description", "standard"]}),
-        ("Modes", {"fields": ["offers_online", "offers_face_to_face", "offers_telephone"]}),
-        ("When it is open", {"fields": ["opens_at", "closes_at"]}),
-    ]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Survey]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                complete=Count("responses", filter=Q(responses__status=Response.Status.COMPLETE))
-            )
-        )
-
-    @admin.display(description="complete responses", ordering="complete")
-    def complete_count(self, survey: Survey) -> int:
-        return survey.complete  # type: ignore[attr-defined]
+    @admin.display(description="state")
+    def state(self, survey: Survey) -> str:
+        return survey.state
 
 
-@admin.register(StandardVersion)
-class StandardVersionAdmin(admin.ModelAdmin):
-    list_display = ["version", "title", "loaded_at"]
+@admin.register(Response)
+class ResponseAdmin(ReadOnlyAdmin):
+    list_display = ["id", "survey", "mode", "status", "source", "is_test", "completed_at"]
+    list_filter = ["status", "mode", "source", "is_test", "survey"]
+    list_select_related = ["survey"]
+    show_full_result_count = False
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "survey", "outcome", "mode", "attempt_count", "last_activity_at"]
+    list_filter = ["outcome", "survey"]
+    list_select_related = ["survey"]
+    search_fields = ["reference"]
+    # Contact details are not shown here: the survey managers' area shows them to
+    # those who may see them, and records who did.
+    exclude = ["name", "email", "phone", "address", "access_code_hash", "link_token_hash"]
+    show_full_result_count = False

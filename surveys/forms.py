@@ -5,23 +5,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
-from .standard import Question, Wording
+from seb.standard import Question, Wording
 
-# GOV.UK error messages for radios say what to select ("Select ..."). The
-# standard has none of its own, so these are ours.
-ERROR_MESSAGES = {
-    "school_type": "Select the type of secondary school you attended for the most time",
-    "free_school_meals": "Select whether you were eligible for free school meals",
-    "earner_employment_status": (
-        "Select whether the main or highest income earner was an employee, "
-        "self-employed, or not working"
-    ),
-    "employer_size": "Select how many people worked for the employer",
-    "self_employed_size": "Select how many people the main or highest income earner employed",
-    "supervisor": "Select whether the main or highest income earner supervised other employees",
-    "earner_occupation": "Select the occupation of the main or highest income earner",
-    "parental_qualification": "Select the highest level of qualification achieved",
-}
 SPONTANEOUS_DIVIDER = "Spontaneous answers: do not read out"
 
 
@@ -63,7 +48,7 @@ class AnswerForm(forms.Form):
         field.label = wording.text
         field.help_text = "" if interviewer else wording.guidance
         field.choices = answer_choices(wording, numbered=interviewer)
-        message = ERROR_MESSAGES[question.key]
+        message = question.error_message
         field.error_messages = {"required": message, "invalid_choice": message}
         self.helper = FormHelper()
         self.helper.form_tag = False

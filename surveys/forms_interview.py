@@ -9,8 +9,9 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.core.validators import MaxLengthValidator, RegexValidator
 
+from seb.standard import Mode
+
 from .models import Response, Survey
-from .standard import Mode
 
 REFERENCE_MAX_LENGTH = 50
 # Case references come from sample files and field systems: letters, digits and

@@ -1,83 +1,109 @@
+"""Surveys, their responses and their fieldwork (samples, cases, attempts, messages).
+
+A response holds one text column per question, whose value is an option code of
+the standard's version the response was given in. The database itself refuses
+any other value: the check constraints below are generated from the standard's
+data file (`seb.standard`), so "every stored answer is a real option of a known
+version" holds whatever writes the row, at the price of a comparison, not a
+foreign-key lookup per answer.
+
+Only `surveys.services` writes responses and cases.
+"""
+
+from __future__ import annotations
+
 import uuid
 from datetime import datetime
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .standard import QUESTION_KEYS as QUESTION_KEYS  # re-exported with the models
-from .standard import Mode
+from seb.derivation import DERIVED_LABELS
+from seb.fieldwork import AttemptOutcome, Outcome
+from seb.standard import CURRENT_VERSION, KNOWN_VERSIONS, QUESTION_KEYS, Mode, load_standard
 
-# The columns the output tables group by.
-TABULATED_COLUMNS = (
-    "school_type",
-    "free_school_meals",
-    "parental_qualification",
-    "nssec5",
-    "nssec3",
-)
+MODE_CHOICES = [(mode.value, mode.label) for mode in Mode]
+VERSION_CHOICES = [(version, version) for version in KNOWN_VERSIONS]
+CODE_LENGTH = 40
 
 
-class StandardVersion(models.Model):
-    """A published version of the harmonised standard, loaded from fixtures/standard/."""
-
-    version = models.CharField(max_length=20, unique=True)
-    title = models.CharField(max_length=200)
-    loaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-version"]
-
-    def __str__(self) -> str:
-        return f"{self.title} ({self.version})"
-
-
-class Question(models.Model):
-    standard = models.ForeignKey(StandardVersion, models.PROTECT, related_name="questions")
-    key = models.CharField(max_length=40)
-    name = models.CharField(max_length=100)
-    position = models.PositiveSmallIntegerField()
-
-    class Meta:
-        ordering = ["standard", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["standard", "key"], name="question_key_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
+def answer_constraint(key: str) -> models.CheckConstraint:
+    """An answer to `key` is empty or one of its codes in the response's version."""
+    per_version = (
+        Q(standard_version=version, **{f"{key}__in": load_standard(version).question(key).codes})
+        for version in KNOWN_VERSIONS
+    )
+    return models.CheckConstraint(
+        condition=Q(**{f"{key}__isnull": True}) | reduce(or_, per_version),
+        name=f"response_{key[:20]}_is_an_option",
+        violation_error_message=f"The answer to {key} is not an option of the standard.",
+    )
 
 
-class Option(models.Model):
-    question = models.ForeignKey(Question, models.PROTECT, related_name="options")
-    code = models.CharField(max_length=40)
-    position = models.PositiveSmallIntegerField()
+def answer_field() -> models.CharField:
+    """An answer: an option code, or NULL when the question is not answered. NULL, not
+    an empty string, so "not asked" can never be taken for a code."""
+    return models.CharField(max_length=CODE_LENGTH, null=True, blank=True)
 
-    class Meta:
-        ordering = ["question", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["question", "code"], name="option_code_unique"),
-        ]
 
-    def __str__(self) -> str:
-        return f"{self.question.key}={self.code}"
+def derived_constraint(column: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{column}__in": ["", *DERIVED_LABELS[column]]}),
+        name=f"response_{column}_is_a_class",
+    )
 
 
 class Survey(models.Model):
+    """One run of the standard: its modes, when it is open, who may answer, and
+    what its owner tells respondents."""
+
+    class Access(models.TextChoices):
+        OPEN = "open", "Open: anyone with the survey’s link"
+        INVITATION = "invitation", "Invitation only: people in the sample, with a link or code"
+        BOTH = "both", "Both: open, and invitations to a sample"
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=60, unique=True, help_text="The survey's web address: /s/<slug>/"
     )
     description = models.TextField(
-        blank=True, help_text="What the survey is for, shown on its start page."
+        blank=True, help_text="Why we are asking: shown on the survey's start page."
     )
-    standard = models.ForeignKey(StandardVersion, models.PROTECT, related_name="surveys")
+    standard_version = models.CharField(
+        max_length=20, choices=VERSION_CHOICES, default=CURRENT_VERSION
+    )
     offers_online = models.BooleanField("online self-completion", default=True)
     offers_face_to_face = models.BooleanField("face-to-face interviews", default=False)
     offers_telephone = models.BooleanField("telephone interviews", default=False)
+    access = models.CharField(max_length=20, choices=Access, default=Access.OPEN)
+    is_draft = models.BooleanField(
+        default=False, help_text="A draft takes no responses until it is opened."
+    )
     opens_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open now.")
     closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never closes.")
+    # The owner's content, shown on the respondent's pages.
+    organisation = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    privacy_notice_url = models.URLField(blank=True)
+    privacy_notice_text = models.TextField(blank=True)
+    next_steps_text = models.TextField(
+        blank=True, help_text="What happens next: shown on the confirmation page."
+    )
+    # Fieldwork settings.
+    inactivity_days = models.PositiveSmallIntegerField(
+        default=7, help_text="A response with no answer for this long is abandoned."
+    )
+    contact_retention_days = models.PositiveSmallIntegerField(
+        default=30, help_text="Contact details are deleted this many days after the survey closes."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -97,6 +123,9 @@ class Survey(models.Model):
                 name="survey_closes_after_it_opens",
                 violation_error_message="A survey closes after it opens.",
             ),
+            models.CheckConstraint(
+                condition=Q(standard_version__in=KNOWN_VERSIONS), name="survey_version_known"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -115,28 +144,144 @@ class Survey(models.Model):
         return Mode(mode) in self.modes
 
     @property
+    def standard(self):  # type: ignore[no-untyped-def]
+        return load_standard(self.standard_version)
+
+    @property
+    def standard_title(self) -> str:
+        standard = self.standard
+        return f"{standard.title} ({standard.version})"
+
+    @property
     def not_yet_open(self) -> bool:
-        return bool(self.opens_at and timezone.now() < self.opens_at)
+        return self.is_draft or bool(self.opens_at and timezone.now() < self.opens_at)
 
     def is_open(self, now: datetime | None = None) -> bool:
+        if self.is_draft:
+            return False
         now = now or timezone.now()
         if self.opens_at and now < self.opens_at:
             return False
         return not (self.closes_at and now >= self.closes_at)
+
+    def has_closed(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return bool(self.closes_at and now >= self.closes_at)
+
+    @property
+    def state(self) -> str:
+        """draft, scheduled, open or closed."""
+        if self.is_draft:
+            return "draft"
+        if self.has_closed():
+            return "closed"
+        return "open" if self.is_open() else "scheduled"
+
+    @property
+    def takes_open_responses(self) -> bool:
+        return self.access in (self.Access.OPEN, self.Access.BOTH)
+
+    @property
+    def takes_invitations(self) -> bool:
+        return self.access in (self.Access.INVITATION, self.Access.BOTH)
+
+
+class Case(models.Model):
+    """One sampled unit of a survey (docs/spec/fieldwork.md): its reference, its
+    contact details, and the outcome derived from what happened to it.
+
+    `outcome`, `mode`, `attempt_count`, `next_appointment_at` and
+    `last_activity_at` are derived (`surveys.services.case_refresh`) whenever an
+    event changes them, so outcomes and rates are one GROUP BY at any size.
+    """
+
+    survey = models.ForeignKey(Survey, models.PROTECT, related_name="cases")
+    reference = models.CharField(max_length=200)
+    # Contact details: never exported with answers; deleted after the survey closes.
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    contact_deleted_at = models.DateTimeField(null=True, blank=True)
+    preferred_mode = models.CharField(max_length=20, choices=MODE_CHOICES, blank=True)
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    variables = models.JSONField(default=dict, blank=True, help_text="Sample variables")
+    # Secrets are stored only as SHA-256 hashes (seb.fieldwork.secret_hash).
+    access_code_hash = models.CharField(max_length=64, blank=True)
+    link_token_hash = models.CharField(max_length=64, blank=True)
+    credentials_issued_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    opted_out_at = models.DateTimeField(null=True, blank=True)
+    not_eligible_at = models.DateTimeField(null=True, blank=True)
+    # Derived.
+    outcome = models.CharField(max_length=5, choices=Outcome.choices(), default=Outcome.NO_RETURN)
+    in_progress = models.BooleanField(default=False)
+    mode = models.CharField(max_length=20, choices=MODE_CHOICES, blank=True)
+    attempt_count = models.PositiveIntegerField(default=0)
+    next_appointment_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "reference"], name="case_reference_unique"),
+            models.UniqueConstraint(
+                fields=["access_code_hash"],
+                condition=~Q(access_code_hash=""),
+                name="case_access_code_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["link_token_hash"],
+                condition=~Q(link_token_hash=""),
+                name="case_link_token_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["survey", "outcome"], name="case_outcome"),
+            models.Index(
+                fields=["interviewer", "survey"],
+                condition=Q(interviewer__isnull=False),
+                name="case_interviewer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.reference}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def is_complete(self) -> bool:
+        return self.outcome == Outcome.COMPLETE
+
+    @property
+    def has_contact_details(self) -> bool:
+        return bool(self.name or self.email or self.phone or self.address)
 
 
 class Response(models.Model):
     """One person's answers to the standard's questions, in one mode.
 
     Each question has its own answer column, so the database holds at most one
-    answer per question; each refers to a real option of the standard. Only
-    questions on the response's route have an answer.
+    answer per question; the check constraints hold each to the codes of the
+    response's version. Only questions on the response's route have an answer.
     """
 
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", "In progress"
         COMPLETE = "complete", "Complete"
         STOPPED = "stopped", "Stopped"
+        ABANDONED = "abandoned", "Abandoned"
 
     class Source(models.TextChoices):
         COLLECTED = "collected", "Collected"
@@ -144,16 +289,24 @@ class Response(models.Model):
 
     class StopReason(models.TextChoices):
         REFUSED = "refused", "Refused"
-        BROKE_OFF = "broke_off", "Broke off"
+        BROKE_OFF = "broke_off", "Broke off (for example, the respondent had to go)"
         UNABLE = "unable", "Unable to continue (for example language or health)"
         OTHER = "other", "Other reason"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    survey = models.ForeignKey(Survey, models.PROTECT, related_name="responses")
-    standard = models.ForeignKey(StandardVersion, models.PROTECT, related_name="+")
-    mode = models.CharField(max_length=20, choices=[(m.value, m.label) for m in Mode])
+    survey = models.ForeignKey(Survey, models.PROTECT, related_name="responses", db_index=False)
+    standard_version = models.CharField(
+        max_length=20, choices=VERSION_CHOICES, default=CURRENT_VERSION
+    )
+    mode = models.CharField(max_length=20, choices=MODE_CHOICES)
     status = models.CharField(max_length=20, choices=Status, default=Status.IN_PROGRESS)
     source = models.CharField(max_length=20, choices=Source, default=Source.COLLECTED)
+    is_test = models.BooleanField(
+        default=False, help_text="A test run: never counted in any output or rate."
+    )
+    case = models.ForeignKey(
+        Case, models.PROTECT, null=True, blank=True, related_name="responses", db_index=False
+    )
     reference = models.CharField(
         max_length=200, blank=True, help_text="A case reference or the importer's own identifier."
     )
@@ -163,58 +316,52 @@ class Response(models.Model):
         null=True,
         blank=True,
         related_name="interviews",
+        db_index=False,
     )
     stop_reason = models.CharField(max_length=20, choices=StopReason, blank=True)
     revision = models.PositiveIntegerField(
         default=0, help_text="Goes up with every change to the answers."
     )
+    next_question = models.CharField(
+        max_length=CODE_LENGTH,
+        blank=True,
+        help_text="The first question on the route still to answer; empty when it is all answered.",
+    )
+    # A Start form's one-time token: two raced Start requests make one response.
+    start_token = models.CharField(max_length=43, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
 
-    school_type = models.ForeignKey(Option, models.PROTECT, null=True, blank=True, related_name="+")
-    free_school_meals = models.ForeignKey(
-        Option, models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    earner_employment_status = models.ForeignKey(
-        Option, models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    employer_size = models.ForeignKey(
-        Option, models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    self_employed_size = models.ForeignKey(
-        Option, models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    supervisor = models.ForeignKey(Option, models.PROTECT, null=True, blank=True, related_name="+")
-    earner_occupation = models.ForeignKey(
-        Option, models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    parental_qualification = models.ForeignKey(
-        Option, models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    school_type = answer_field()
+    free_school_meals = answer_field()
+    earner_employment_status = answer_field()
+    employer_size = answer_field()
+    self_employed_size = answer_field()
+    supervisor = answer_field()
+    earner_occupation = answer_field()
+    parental_qualification = answer_field()
 
-    # Derived when the response becomes complete (classification.derivation).
+    # Derived when the response becomes complete (seb.derivation).
     nssec5 = models.CharField(max_length=30, blank=True)
     nssec3 = models.CharField(max_length=30, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
         indexes = [
+            # The selections of tables, exports and monitoring.
             models.Index(fields=["survey", "status", "completed_at"], name="response_selection"),
-            models.Index(fields=["interviewer", "status"], name="response_interviewer"),
-            # One index per output table, on low-cardinality keys only, so that
-            # PostgreSQL's B-tree deduplication keeps each small (about 7 MB at a
-            # million responses) and a table's GROUP BY, with or without a mode
-            # filter, is an index-only scan. (Adding completed_at, or INCLUDE
-            # columns, turns deduplication off: ten times the size, and slower
-            # than reading the table.) See the README's benchmark figures.
-            *(
-                models.Index(
-                    fields=["survey", "status", column, "mode"],
-                    name=f"response_by_{column[:16]}",
-                )
-                for column in TABULATED_COLUMNS
+            models.Index(
+                fields=["survey", "updated_at"],
+                condition=Q(status="in_progress"),
+                name="response_in_progress",
             ),
+            models.Index(
+                fields=["interviewer", "status"],
+                condition=Q(interviewer__isnull=False),
+                name="response_interviewer",
+            ),
+            models.Index(fields=["case"], condition=Q(case__isnull=False), name="response_case"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -228,11 +375,159 @@ class Response(models.Model):
             models.CheckConstraint(
                 condition=Q(mode__in=[m.value for m in Mode]), name="response_mode_known"
             ),
+            models.CheckConstraint(
+                condition=Q(standard_version__in=KNOWN_VERSIONS), name="response_version_known"
+            ),
+            *(answer_constraint(key) for key in QUESTION_KEYS),
+            *(derived_constraint(column) for column in DERIVED_LABELS),
+            models.UniqueConstraint(
+                fields=["survey", "start_token"],
+                condition=~Q(start_token=""),
+                name="response_start_token_unique",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.survey} {self.get_mode_display()} response {self.id}"
+        return f"{self.survey} {self.get_mode_display()} response"
 
     @property
     def is_complete(self) -> bool:
         return self.status == self.Status.COMPLETE
+
+    @property
+    def answers(self) -> dict[str, str]:
+        """The stored answers as question key to option code."""
+        return {key: code for key in QUESTION_KEYS if (code := getattr(self, key))}
+
+
+class ResponseTally(models.Model):
+    """How many complete (non-test) responses share one day, mode and set of tabulated
+    codes: the output tables, comparisons and charts sum these rows.
+
+    Kept by `surveys.services` in the same transaction as every change to a
+    complete response, so a table over any selection of days and modes reads a
+    few thousand rows whatever the number of responses. `free_school_meals` is
+    empty for responses the routing did not ask it.
+    """
+
+    survey = models.ForeignKey(Survey, models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField(help_text="The day of completion, in the service's time zone.")
+    mode = models.CharField(max_length=20, choices=MODE_CHOICES)
+    school_type = models.CharField(max_length=CODE_LENGTH)
+    free_school_meals = models.CharField(max_length=CODE_LENGTH, blank=True)
+    parental_qualification = models.CharField(max_length=CODE_LENGTH)
+    nssec5 = models.CharField(max_length=30)
+    nssec3 = models.CharField(max_length=30)
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "survey",
+                    "day",
+                    "mode",
+                    "school_type",
+                    "free_school_meals",
+                    "parental_qualification",
+                    "nssec5",
+                    "nssec3",
+                ],
+                name="tally_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} on {self.day}"
+
+
+TALLY_COLUMNS = (
+    "school_type",
+    "free_school_meals",
+    "parental_qualification",
+    "nssec5",
+    "nssec3",
+)
+
+
+class Attempt(models.Model):
+    """One call or visit to a case by an interviewer, and what came of it."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="attempts")
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    mode = models.CharField(max_length=20, choices=MODE_CHOICES)
+    at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=30, choices=AttemptOutcome.choices())
+    appointment_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    response = models.ForeignKey(Response, models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} at {self.at:%d %b %Y %H:%M}"
+
+
+class ContactRound(models.Model):
+    """One sending of invitations or reminders to a survey's cases."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", "Invitation"
+        REMINDER = "reminder", "Reminder"
+
+    survey = models.ForeignKey(Survey, models.PROTECT, related_name="contact_rounds")
+    kind = models.CharField(max_length=20, choices=Kind)
+    email_template_id = models.CharField(max_length=100, blank=True)
+    sms_template_id = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    queued = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} round of {self.created_at:%d %b %Y}"
+
+
+class Message(models.Model):
+    """One email or text message to a case, in one contact round."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "Text message"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        TEMPORARY_FAILURE = "temporary_failure", "Temporary failure"
+        PERMANENT_FAILURE = "permanent_failure", "Undeliverable"
+        TECHNICAL_FAILURE = "technical_failure", "Technical failure"
+
+    round = models.ForeignKey(ContactRound, models.CASCADE, related_name="messages")
+    case = models.ForeignKey(Case, models.CASCADE, related_name="messages")
+    channel = models.CharField(max_length=10, choices=Channel)
+    # The address is blanked with the case's other contact details.
+    to = models.CharField(max_length=254, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.QUEUED)
+    provider_id = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    status_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "case", "channel"], name="message_once_per_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} ({self.get_status_display()})"

@@ -1,24 +1,53 @@
-"""Writing responses: the only code that changes answers.
+"""Writing responses: every change to a response goes through here.
 
-Views and commands call these keyword-only functions; each runs in one
-transaction and locks the response row, so raced or repeated requests are
-applied one after the other and see each other's result.
+Online answers, interviews, imports, demo data, rederivation and the test suite's
+factories all call these keyword-only functions. Each runs in one transaction;
+the ones that change one response lock its row, so raced or repeated requests
+are applied one after the other and see each other's result. A complete row is
+built in one place (`_complete_fields`) from a `seb.routing.CompleteResponse`,
+which only `seb.routing.complete_response` makes: so every complete response
+stored has passed the one check of a response against its route, and carries
+the NS-SEC its answers derive.
+
+Each change to a complete response also changes the survey's tallies
+(`ResponseTally`) in the same transaction, and each change to a case's response
+refreshes the case's outcome (`surveys.cases.case_refresh`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import islice
+from typing import Any, Final
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from classification.derivation import derive
+from seb.derivation import DERIVATION_KEYS, NSSEC, derive
+from seb.routing import (
+    CompleteResponse,
+    Fault,
+    Route,
+    check_answer,
+    complete_response,
+    retained_answers,
+    route,
+)
+from seb.standard import QUESTION_KEYS, Mode, Standard, load_standard
 
-from .models import QUESTION_KEYS, Option, Question, Response, StandardVersion, Survey
-from .options import clear_option_index, option_index
-from .routing import Route, retained_answers, route
-from .standard import CURRENT_VERSION, Mode, Standard, load_standard
+from .cases import case_refresh
+from .models import TALLY_COLUMNS, Case, Response, ResponseTally, Survey
+
+ROWS_PER_COPY: Final = 50_000
+BATCH_SIZE: Final = 10_000
+PATTERNS_KEPT: Final = 50_000
 
 
 class Refused(Exception):
@@ -33,42 +62,27 @@ class Refused(Exception):
         self.code = code
 
 
-def standard_install(*, version: str = CURRENT_VERSION, using: str = "default") -> StandardVersion:
-    """Put a version of the standard's questions and options in the database (idempotent)."""
-    standard = load_standard(version)
-    with transaction.atomic(using=using):
-        row, _ = StandardVersion.objects.using(using).get_or_create(
-            version=standard.version, defaults={"title": standard.title}
-        )
-        for position, spec in enumerate(standard.questions, start=1):
-            question, _ = Question.objects.using(using).update_or_create(
-                standard=row, key=spec.key, defaults={"name": spec.name, "position": position}
-            )
-            for option_position, code in enumerate(spec.codes, start=1):
-                Option.objects.using(using).update_or_create(
-                    question=question, code=code, defaults={"position": option_position}
-                )
-    clear_option_index()
-    return row
+REFUSALS: Final = {
+    Fault.OFF_ROUTE: "This question is no longer part of the survey because of an earlier answer.",
+    Fault.UNKNOWN_CODE: "Select one of the options shown.",
+    Fault.NOT_OFFERED: "Select one of the options shown.",
+}
 
 
 def response_standard(response: Response) -> Standard:
-    return load_standard(response.standard.version)
-
-
-def response_answers(response: Response) -> dict[str, str]:
-    """The response's answers as question key to option code."""
-    index = option_index(response.standard.version)
-    answers = {}
-    for key in QUESTION_KEYS:
-        option_id = getattr(response, f"{key}_id")
-        if option_id is not None:
-            answers[key] = index.code_for(option_id)
-    return answers
+    return load_standard(response.standard_version)
 
 
 def response_route(response: Response) -> Route:
-    return route(response_standard(response), response.mode, response_answers(response))
+    return route(response_standard(response), response.mode, response.answers)
+
+
+def completion_day(moment: datetime) -> date:
+    """The day a response was completed, in the service's time zone (the tables' days)."""
+    return timezone.localdate(moment)
+
+
+# One response ------------------------------------------------------------------
 
 
 def response_start(
@@ -77,28 +91,52 @@ def response_start(
     mode: Mode | str,
     interviewer: AbstractBaseUser | None = None,
     reference: str = "",
+    case: Case | None = None,
+    is_test: bool = False,
+    start_token: str = "",
 ) -> Response:
+    """Start a response in `mode`.
+
+    With a `start_token` (one per Start form shown), a second request carrying the
+    same token gets the response the first made, so a raced or repeated Start
+    makes one response.
+    """
     mode = Mode(mode)
     if not survey.offers(mode):
         raise Refused(f"This survey does not offer {mode.label.lower()} responses.", code="mode")
-    return Response.objects.create(
-        survey=survey,
-        standard_id=survey.standard_id,
-        mode=mode,
-        interviewer=interviewer,
-        reference=reference,
-    )
+    standard = load_standard(survey.standard_version)
+    fields: dict[str, Any] = {
+        "survey": survey,
+        "standard_version": survey.standard_version,
+        "mode": mode,
+        "interviewer": interviewer,
+        "reference": case.reference if case is not None and not reference else reference,
+        "case": case,
+        "is_test": is_test,
+        "start_token": start_token,
+        "next_question": standard.first.key,
+    }
+    if start_token:
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(**fields)
+        except IntegrityError:
+            return Response.objects.get(survey=survey, start_token=start_token)
+    else:
+        with transaction.atomic():
+            response = Response.objects.create(**fields)
+    if case is not None:
+        case_refresh(case_id=case.pk)
+    return response
 
 
 def _locked(response_id: Any) -> Response:
-    return Response.objects.select_for_update().select_related("standard").get(pk=response_id)
+    return Response.objects.select_for_update().get(pk=response_id)
 
 
-def _set_answers(response: Response, answers: dict[str, str]) -> None:
-    index = option_index(response.standard.version)
+def _set_answers(response: Response, answers: Mapping[str, str]) -> None:
     for key in QUESTION_KEYS:
-        code = answers.get(key)
-        setattr(response, f"{key}_id", None if code is None else index.id_for(key, code))
+        setattr(response, key, answers.get(key))
 
 
 def answer_record(*, response_id: Any, question_key: str, code: str) -> Route:
@@ -112,15 +150,12 @@ def answer_record(*, response_id: Any, question_key: str, code: str) -> Route:
         if response.status != Response.Status.IN_PROGRESS:
             raise Refused("These answers have already been submitted.", code="closed")
         standard = response_standard(response)
-        current = route(standard, response.mode, response_answers(response))
-        if question_key not in current.path:
-            raise Refused(
-                "This question is no longer part of the survey because of an earlier answer.",
-                code="off_route",
-            )
-        if not standard.question(question_key).wording(response.mode).offers(code):
-            raise Refused("Select one of the options shown.", code="option")
-        stored = response_answers(response)
+        stored = response.answers
+        problem = check_answer(standard, response.mode, stored, question_key, code)
+        if problem is not None:
+            code_name = "off_route" if problem.fault is Fault.OFF_ROUTE else "option"
+            raise Refused(REFUSALS[problem.fault], code=code_name)
+        current = route(standard, response.mode, stored)
         if current.answers.get(question_key) == code:
             return current
         stored[question_key] = code
@@ -128,8 +163,11 @@ def answer_record(*, response_id: Any, question_key: str, code: str) -> Route:
         updated = route(standard, response.mode, stored)
         response.revision += 1
         response.updated_at = timezone.now()
-        response.save(update_fields=[*QUESTION_KEYS, "revision", "updated_at"])
-        return updated
+        response.next_question = updated.next_question or ""
+        response.save(update_fields=[*QUESTION_KEYS, "revision", "updated_at", "next_question"])
+    if response.case_id is not None and current.next_question != updated.next_question:
+        case_refresh(case_id=response.case_id)
+    return updated
 
 
 def response_submit(*, response_id: Any, revision: int) -> Response:
@@ -150,26 +188,22 @@ def response_submit(*, response_id: Any, revision: int) -> Response:
                 "Your answers have changed since this page was shown. Check them again.",
                 code="stale",
             )
-        current = response_route(response)
-        if not current.is_complete:
+        standard = response_standard(response)
+        walked = route(standard, response.mode, response.answers)
+        complete = complete_response(standard, response.mode, walked.answers)
+        if isinstance(complete, list):
             raise Refused("Answer every question before you submit.", code="incomplete")
-        derived = derive(current.answers)
-        _set_answers(response, dict(current.answers))
-        response.status = Response.Status.COMPLETE
-        response.completed_at = timezone.now()
-        response.updated_at = response.completed_at
-        response.nssec5, response.nssec3 = derived.nssec5, derived.nssec3
-        response.save(
-            update_fields=[
-                *QUESTION_KEYS,
-                "status",
-                "completed_at",
-                "updated_at",
-                "nssec5",
-                "nssec3",
-            ]
-        )
-        return response
+        now = timezone.now()
+        for name, value in _complete_fields(complete).items():
+            setattr(response, name, value)
+        response.completed_at = now
+        response.updated_at = now
+        response.save(update_fields=[*_complete_fields(complete), "completed_at", "updated_at"])
+        if not response.is_test:
+            _tally_add(response.survey_id, Counter({_tally_key(response): 1}))
+    if response.case_id is not None:
+        case_refresh(case_id=response.case_id)
+    return response
 
 
 def response_stop(*, response_id: Any, reason: str) -> Response:
@@ -186,4 +220,358 @@ def response_stop(*, response_id: Any, reason: str) -> Response:
         response.stop_reason = reason
         response.updated_at = timezone.now()
         response.save(update_fields=["status", "stop_reason", "updated_at"])
-        return response
+    if response.case_id is not None:
+        case_refresh(case_id=response.case_id)
+    return response
+
+
+def response_resume(*, response_id: Any) -> Response:
+    """Carry on with a stopped or abandoned response: it is in progress again, with
+    every answer kept. A complete response cannot be resumed."""
+    with transaction.atomic():
+        response = _locked(response_id)
+        if response.status == Response.Status.COMPLETE:
+            raise Refused("This interview is already complete.", code="closed")
+        if response.status == Response.Status.IN_PROGRESS:
+            return response
+        response.status = Response.Status.IN_PROGRESS
+        response.stop_reason = ""
+        response.updated_at = timezone.now()
+        response.save(update_fields=["status", "stop_reason", "updated_at"])
+    if response.case_id is not None:
+        case_refresh(case_id=response.case_id)
+    return response
+
+
+def responses_abandon(*, now: datetime | None = None) -> int:
+    """Mark as abandoned every response in progress with no answer for its survey's
+    inactivity period, and every one of a survey that has closed; the number marked."""
+    now = now or timezone.now()
+    marked = 0
+    for survey in Survey.objects.all():
+        in_progress = Response.objects.filter(survey=survey, status=Response.Status.IN_PROGRESS)
+        if not survey.has_closed(now):
+            in_progress = in_progress.filter(
+                updated_at__lt=now - timedelta(days=survey.inactivity_days)
+            )
+        with transaction.atomic():
+            ids = list(in_progress.select_for_update().values_list("pk", "case_id"))
+            Response.objects.filter(pk__in=[pk for pk, _ in ids]).update(
+                status=Response.Status.ABANDONED, updated_at=now
+            )
+        for case_id in {case_id for _, case_id in ids if case_id is not None}:
+            case_refresh(case_id=case_id)
+        marked += len(ids)
+    return marked
+
+
+def test_responses_clear(*, survey: Survey) -> int:
+    """Delete a survey's test responses (test runs); the number deleted."""
+    with transaction.atomic():
+        deleted, _ = Response.objects.filter(survey=survey, is_test=True).delete()
+    return deleted
+
+
+# Complete responses in bulk ------------------------------------------------------
+
+
+def _complete_fields(complete: CompleteResponse) -> dict[str, Any]:
+    """The stored form of a complete response: the one place a complete row is built."""
+    return {
+        **{key: complete.answers.get(key) for key in QUESTION_KEYS},
+        "mode": complete.mode.value,
+        "status": Response.Status.COMPLETE,
+        "next_question": "",
+        "nssec5": complete.nssec.nssec5,
+        "nssec3": complete.nssec.nssec3,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class NewResponse:
+    """A complete response to store in bulk (import, demo data, test data)."""
+
+    complete: CompleteResponse
+    reference: str = ""
+    completed_at: datetime | None = None
+    started_at: datetime | None = None
+    source: str = Response.Source.COLLECTED
+    interviewer_id: int | None = None
+    case_id: int | None = None
+    is_test: bool = False
+
+
+def complete(
+    survey: Survey, mode: Mode | str, answers: Mapping[str, str | None]
+) -> CompleteResponse:
+    """The CompleteResponse of `answers`, or ValueError naming what stops it."""
+    made = complete_response(load_standard(survey.standard_version), mode, answers)
+    if isinstance(made, list):
+        raise ValueError(f"not a complete response: {made}")
+    return made
+
+
+def responses_create(
+    *, survey: Survey, responses: Iterable[NewResponse], now: datetime | None = None
+) -> int:
+    """Store complete responses in bulk, with their tallies; the number stored.
+
+    On PostgreSQL the rows go in with COPY, in statements of `ROWS_PER_COPY`
+    rows; other databases get batched inserts. The caller's transaction (or one
+    of its own) makes it all or nothing.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            return _copy_responses(survey=survey, responses=iter(responses), now=now)
+        return _insert_responses(survey=survey, responses=iter(responses), now=now)
+
+
+def _row_fields(survey: Survey, new: NewResponse, now: datetime) -> dict[str, Any]:
+    completed = new.completed_at or now
+    return {
+        **_complete_fields(new.complete),
+        "survey_id": survey.pk,
+        "standard_version": survey.standard_version,
+        "source": new.source,
+        "is_test": new.is_test,
+        "case_id": new.case_id,
+        "reference": new.reference,
+        "interviewer_id": new.interviewer_id,
+        "stop_reason": "",
+        "revision": 0,
+        "start_token": "",
+        "started_at": new.started_at or completed,
+        "updated_at": completed,
+        "completed_at": completed,
+    }
+
+
+def _insert_responses(*, survey: Survey, responses: Iterator[NewResponse], now: datetime) -> int:
+    written = 0
+    tally: Counter[tuple[Any, ...]] = Counter()
+    while batch := list(islice(responses, BATCH_SIZE)):
+        rows = [Response(**_row_fields(survey, new, now)) for new in batch]
+        Response.objects.bulk_create(rows)
+        tally.update(_tally_key(row) for row in rows if not row.is_test)
+        written += len(rows)
+    _tally_add(survey.pk, tally)
+    return written
+
+
+# The columns COPY writes: first those that differ on every row, then those that
+# one answer pattern (and its dates) fixes, turned into text once per pattern.
+PER_ROW_FIELDS: Final = ("id", "case", "reference", "interviewer")
+PATTERN_FIELDS: Final = (
+    "survey",
+    "standard_version",
+    "mode",
+    "status",
+    "source",
+    "is_test",
+    "stop_reason",
+    "revision",
+    "next_question",
+    "start_token",
+    "started_at",
+    "updated_at",
+    "completed_at",
+    *QUESTION_KEYS,
+    "nssec5",
+    "nssec3",
+)
+
+
+def _copy_text(value: Any) -> str:
+    """`value` in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
+def _copy_responses(*, survey: Survey, responses: Iterator[NewResponse], now: datetime) -> int:
+    """Write the rows with COPY; each distinct answer pattern is turned into text once."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(Response._meta.get_field(name).column) for name in (*PER_ROW_FIELDS, *PATTERN_FIELDS)
+    )
+    sql = f"COPY {quote(Response._meta.db_table)} ({columns}) FROM STDIN"
+    texts: dict[tuple[Any, ...], tuple[str, tuple[Any, ...] | None]] = {}
+    tally: Counter[tuple[Any, ...]] = Counter()
+
+    def lines() -> Iterator[str]:
+        for new in responses:
+            pattern = (
+                new.complete.mode,
+                tuple(new.complete.answers.items()),
+                new.source,
+                new.is_test,
+                new.completed_at,
+                new.started_at,
+            )
+            known = texts.get(pattern)
+            if known is None:
+                fields = _row_fields(survey, new, now)
+                fields["survey"] = fields.pop("survey_id")
+                text = "\t".join(_copy_text(fields[name]) for name in PATTERN_FIELDS)
+                known = (text, None if new.is_test else _tally_key_of(fields))
+                if len(texts) < PATTERNS_KEPT:
+                    texts[pattern] = known
+            text, tally_key = known
+            if tally_key is not None:
+                tally[tally_key] += 1
+            per_row = (new.case_id, new.reference, new.interviewer_id)
+            yield f"{uuid.uuid4()}\t{chr(9).join(map(_copy_text, per_row))}\t{text}\n"
+
+    rows = lines()
+    written = 0
+    with connection.cursor() as cursor:
+        # Each COPY checks its constraints when it ends, not at commit: PostgreSQL
+        # holds every pending deferred check in memory until it runs.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        while chunk := list(islice(rows, ROWS_PER_COPY)):
+            with cursor.copy(sql) as copy:
+                for start in range(0, len(chunk), BATCH_SIZE):
+                    copy.write("".join(chunk[start : start + BATCH_SIZE]))
+            written += len(chunk)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    _tally_add(survey.pk, tally)
+    return written
+
+
+# Tallies ---------------------------------------------------------------------
+
+
+def _tally_key_of(fields: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (
+        completion_day(fields["completed_at"]),
+        fields["mode"],
+        *((fields[column] or "") for column in TALLY_COLUMNS),
+    )
+
+
+def _tally_key(response: Response) -> tuple[Any, ...]:
+    assert response.completed_at is not None
+    return _tally_key_of(
+        {
+            "completed_at": response.completed_at,
+            "mode": response.mode,
+            **{column: getattr(response, column) for column in TALLY_COLUMNS},
+        }
+    )
+
+
+TALLY_FIELDS: Final = ("survey_id", "day", "mode", *TALLY_COLUMNS)
+
+
+def _tally_add(survey_id: int, counts: Mapping[tuple[Any, ...], int]) -> None:
+    """Add `counts` (tally key to number of responses) to a survey's tallies."""
+    if not counts:
+        return
+    table = connection.ops.quote_name(ResponseTally._meta.db_table)
+    key_columns = ", ".join(connection.ops.quote_name(name) for name in TALLY_FIELDS)
+    items = list(counts.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), 1000):
+            batch = items[start : start + 1000]
+            placeholders = "(" + ", ".join(["%s"] * (len(TALLY_FIELDS) + 1)) + ")"
+            values = ", ".join([placeholders] * len(batch))
+            params: list[Any] = []
+            for key, count in batch:
+                params.extend((survey_id, *key, count))
+            cursor.execute(
+                f"INSERT INTO {table} ({key_columns}, count) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT ({key_columns}) DO UPDATE SET count = {table}.count + excluded.count",
+                params,
+            )
+
+
+def tallies_rebuild(*, survey: Survey) -> int:
+    """Count a survey's tallies again from its complete responses; the rows written."""
+    grouped = (
+        counted_responses(Response.objects.filter(survey=survey))
+        .annotate(day=TruncDate("completed_at", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values_list("day", "mode", *TALLY_COLUMNS)
+        .annotate(n=Count("*"))
+    )
+    with transaction.atomic():
+        ResponseTally.objects.filter(survey=survey).delete()
+        counts: Counter[tuple[Any, ...]] = Counter()
+        for day, mode, *codes, n in grouped.iterator(chunk_size=5000):
+            counts[(day, mode, *((code or "") for code in codes))] += n
+        _tally_add(survey.pk, counts)
+    return len(counts)
+
+
+def counted_responses(responses: QuerySet[Response]) -> QuerySet[Response]:
+    """The responses that every output counts: complete and not test runs."""
+    return responses.filter(status=Response.Status.COMPLETE, is_test=False)
+
+
+# Rederivation -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RederiveResult:
+    examined: int
+    changed: int
+    batches: int
+
+
+def responses_rederive(
+    *, survey: Survey | None = None, batch_size: int = BATCH_SIZE
+) -> RederiveResult:
+    """Derive nssec5 and nssec3 again for every complete response (of one survey, or
+    all), then count the changed surveys' tallies again.
+
+    Batches follow the primary key, each in its own transaction, so a long run
+    never holds many rows locked and may be stopped and run again safely.
+    """
+    responses = Response.objects.filter(status=Response.Status.COMPLETE)
+    if survey is not None:
+        responses = responses.filter(survey=survey)
+    memo: dict[tuple[str | None, ...], NSSEC] = {}
+    examined = changed = batches = 0
+    changed_surveys: set[int] = set()
+    last = None
+    while True:
+        page = responses.order_by("pk")
+        if last is not None:
+            page = page.filter(pk__gt=last)
+        with transaction.atomic():
+            rows = list(
+                page.select_for_update(of=("self",)).values_list(
+                    "pk", "survey_id", *DERIVATION_KEYS, "nssec5", "nssec3"
+                )[:batch_size]
+            )
+            if not rows:
+                break
+            batches += 1
+            examined += len(rows)
+            last = rows[-1][0]
+            stale = []
+            for pk, survey_id, *rest in rows:
+                codes, stored = tuple(rest[:-2]), tuple(rest[-2:])
+                if codes not in memo:
+                    answers = {k: c for k, c in zip(DERIVATION_KEYS, codes, strict=True) if c}
+                    memo[codes] = derive(answers)
+                derived = memo[codes]
+                if stored != (derived.nssec5, derived.nssec3):
+                    stale.append(Response(pk=pk, nssec5=derived.nssec5, nssec3=derived.nssec3))
+                    changed_surveys.add(survey_id)
+            Response.objects.bulk_update(stale, ["nssec5", "nssec3"], batch_size=1000)
+            changed += len(stale)
+    for changed_survey in Survey.objects.filter(pk__in=changed_surveys):
+        tallies_rebuild(survey=changed_survey)
+    return RederiveResult(examined=examined, changed=changed, batches=batches)

@@ -11,12 +11,12 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import timezone
 
-from classification.derivation import derive
+from seb.derivation import derive
 from surveys.models import Response, StandardVersion, Survey
 from surveys.options import clear_option_index, option_index
-from surveys.roles import ANALYST, INTERVIEWER
+from surveys.access import ANALYST, INTERVIEWER
 from surveys.services import answer_record, response_start, response_submit
-from surveys.standard import CURRENT_VERSION, Mode, Standard, load_standard
+from seb.standard import CURRENT_VERSION, Mode, Standard, load_standard
 
 STAFF_PASSWORD = "correct-horse-battery-staple-42"
 

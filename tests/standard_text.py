@@ -6,8 +6,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-from surveys.routing import route
-from surveys.standard import Mode, Standard
+from seb.routing import route
+from seb.standard import Mode, Standard
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 STANDARD_TEXT = SHARED / "reference" / "seb-harmonised-standard.txt"

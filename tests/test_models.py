@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from surveys.models import Option, Question, Response, StandardVersion, Survey
 from surveys.services import Refused, response_start, standard_install
-from surveys.standard import CURRENT_VERSION, load_standard
+from seb.standard import CURRENT_VERSION, load_standard
 
 pytestmark = pytest.mark.django_db
 

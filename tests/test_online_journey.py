@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from surveys.models import QUESTION_KEYS, Response
 from surveys.options import option_index
-from surveys.standard import Mode, load_standard
+from seb.standard import Mode, load_standard
 from tests.standard_text import covering_paths, expected_questions
 
 STANDARD = load_standard()

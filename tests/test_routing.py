@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from surveys.routing import is_complete, random_answers, retained_answers, route
-from surveys.standard import Mode, load_standard
+from seb.routing import is_complete, random_answers, retained_answers, route
+from seb.standard import Mode, load_standard
 
 STANDARD = load_standard()
 

@@ -54,9 +54,9 @@ def test_seed_demo_without_login_makes_no_account() -> None:
 
 
 def test_seed_demo_adds_routing_valid_complete_demo_responses_once() -> None:
-    from surveys.routing import is_complete
+    from seb.routing import is_complete
     from surveys.services import response_answers
-    from surveys.standard import load_standard
+    from seb.standard import load_standard
 
     seed()
     seed()

@@ -10,8 +10,8 @@ import itertools
 
 import pytest
 
-from surveys.routing import route
-from surveys.standard import END, InstructionList, Mode, load_standard
+from seb.routing import route
+from seb.standard import END, InstructionList, Mode, load_standard
 from tests.standard_text import (
     all_paths,
     codes_md_next,

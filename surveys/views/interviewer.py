@@ -10,152 +10,31 @@ pages: the home page, starting and stopping an interview, and the showcards.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from django.contrib.auth.mixins import UserPassesTestMixin
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views import View
 
+from seb.interviewing import question_guidance, showcard, showcards
+from seb.standard import Mode, load_standard
+
+from ..access import INTERVIEWER, RoleRequiredMixin
 from ..forms_interview import InterviewStartForm, InterviewStopForm
 from ..models import Response, Survey
-from ..roles import INTERVIEWER, has_role
+from ..selectors import (
+    INTERVIEW_MODES,
+    own_case,
+    surveys_open_for_interviews,
+    unfinished_interviews,
+)
 from ..services import Refused, response_route, response_standard, response_start, response_stop
-from ..standard import InstructionList, Mode, Option, Question, Standard, Wording, load_standard
 from .journey import CheckAnswersView, ConfirmationView, Journey, QuestionView
 
-INTERVIEW_MODES = (Mode.FACE_TO_FACE, Mode.TELEPHONE)
-INTERVIEW_NAMES = {
-    Mode.FACE_TO_FACE: "Face-to-face interview",
-    Mode.TELEPHONE: "Telephone interview",
-}
 
-
-class InterviewerRequiredMixin(UserPassesTestMixin):
-    """Interviewers only: anyone signed out goes to the login page, other staff get a 403."""
-
-    request: HttpRequest
-
-    def test_func(self) -> bool:
-        return has_role(self.request.user, INTERVIEWER)
-
-
-# Reads -------------------------------------------------------------------------
-
-
-def surveys_open_for_interviews() -> QuerySet[Survey]:
-    """Open surveys that offer face-to-face or telephone interviews, by name."""
-    now = timezone.now()
-    return (
-        Survey.objects.filter(Q(offers_face_to_face=True) | Q(offers_telephone=True))
-        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
-        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
-        .order_by("name")
-    )
-
-
-def unfinished_interviews(user: Any) -> QuerySet[Response]:
-    """The interviewer's own interviews still in progress, most recently changed first."""
-    return (
-        Response.objects.filter(
-            interviewer=user, mode__in=INTERVIEW_MODES, status=Response.Status.IN_PROGRESS
-        )
-        .select_related("survey", "standard")
-        .order_by("-updated_at")
-    )
-
-
-def own_case(user: Any, response_id: Any) -> Response:
-    """The interviewer's own case, or 404: another interviewer's case is not theirs to know of."""
-    return get_object_or_404(
-        Response.objects.select_related("survey", "standard"),
-        pk=response_id,
-        interviewer=user,
-        mode__in=INTERVIEW_MODES,
-    )
-
-
-# The standard's interviewer guidance, shaped for the page ------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class GuidanceBlock:
-    """One paragraph, bulleted list or numbered list of the interviewer instructions."""
-
-    kind: Literal["paragraph", "bullets", "numbered"]
-    text: str = ""
-    items: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Guidance:
-    """What the interviewer sees about how to ask one question, in one mode."""
-
-    prompt: str
-    showcard_url: str
-    instructions: tuple[GuidanceBlock, ...]
-
-
-def guidance_blocks(wording: Wording) -> tuple[GuidanceBlock, ...]:
-    blocks = []
-    for instruction in wording.instructions:
-        if isinstance(instruction, InstructionList):
-            kind: Literal["bullets", "numbered"] = "numbered" if instruction.numbered else "bullets"
-            blocks.append(GuidanceBlock(kind=kind, items=instruction.items))
-        else:
-            blocks.append(GuidanceBlock(kind="paragraph", text=instruction))
-    return tuple(blocks)
-
-
-def question_guidance(standard: Standard, question: Question, mode: Mode) -> Guidance:
-    wording = question.wording(mode)
-    return Guidance(
-        prompt=standard.prompt_styles.get(wording.prompt, ""),
-        showcard_url=(
-            reverse("interview:showcard", args=[question.key]) if wording.showcard else ""
-        ),
-        instructions=guidance_blocks(wording),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class ShowcardOption:
-    number: int
-    option: Option
-
-
-@dataclass(frozen=True, slots=True)
-class Showcard:
-    question: Question
-    wording: Wording
-    options: tuple[ShowcardOption, ...]
-
-
-def showcards(standard: Standard) -> tuple[Showcard, ...]:
-    """A card for each question the standard asks to show on a card face to face.
-
-    A card lists the options the respondent reads. The spontaneous options are left
-    off: the standard says they are not read out, so they are not offered to the
-    respondent either; an interviewer records them only when the respondent gives
-    one unprompted. Each option keeps its number from the standard, which is also
-    the key the interviewer presses, so "number 3" means the same to both.
-    """
-    cards = []
-    for question in standard.questions:
-        wording = question.wording(Mode.FACE_TO_FACE)
-        if not wording.showcard:
-            continue
-        numbered = tuple(
-            ShowcardOption(number=number, option=option)
-            for number, option in enumerate(wording.options, start=1)
-            if not option.spontaneous
-        )
-        cards.append(Showcard(question=question, wording=wording, options=numbered))
-    return tuple(cards)
+class InterviewerRequiredMixin(RoleRequiredMixin):
+    roles = (INTERVIEWER,)
 
 
 # The interviewer's own pages ----------------------------------------------------
@@ -203,7 +82,7 @@ class StartView(InterviewerRequiredMixin, View):
     """Starts an interview for a survey: its mode and case reference."""
 
     def get_survey(self, slug: str) -> Survey:
-        survey = get_object_or_404(Survey.objects.select_related("standard"), slug=slug)
+        survey = get_object_or_404(Survey, slug=slug)
         if not any(survey.offers(mode) for mode in INTERVIEW_MODES):
             raise Http404("This survey does not offer interviews.")
         return survey
@@ -259,10 +138,10 @@ class ShowcardView(InterviewerRequiredMixin, View):
     """One question's showcard; only questions the standard asks a showcard for have one."""
 
     def get(self, request: HttpRequest, key: str) -> HttpResponse:
-        for card in showcards(load_standard()):
-            if card.question.key == key:
-                return render(request, "interview/showcards.html", {"cards": [card]})
-        raise Http404("The standard asks for no showcard for this question.")
+        card = showcard(load_standard(), key)
+        if card is None:
+            raise Http404("The standard asks for no showcard for this question.")
+        return render(request, "interview/showcards.html", {"cards": [card]})
 
 
 # The journey every mode shares, for the interviewer's own cases -------------------
@@ -292,7 +171,7 @@ class InterviewJourney(InterviewerRequiredMixin, Journey):
     def extra_context(self) -> dict[str, Any]:
         in_progress = self.response.status == Response.Status.IN_PROGRESS
         return {
-            "interview_name": INTERVIEW_NAMES[Mode(self.response.mode)],
+            "interview_name": Mode(self.response.mode).interview_name,
             "stop_url": self.url("stop") if in_progress else "",
         }
 
@@ -305,9 +184,10 @@ class InterviewQuestionView(InterviewJourney, QuestionView):
         standard = response_standard(self.response)
         key = self.kwargs.get("key")
         if key in standard.keys:
-            context["guidance"] = question_guidance(
-                standard, standard.question(key), Mode(self.response.mode)
-            )
+            guidance = question_guidance(standard, standard.question(key), Mode(self.response.mode))
+            context["guidance"] = guidance
+            if guidance.showcard:
+                context["showcard_url"] = reverse("interview:showcard", args=[key])
         return context
 
 

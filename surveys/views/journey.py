@@ -14,11 +14,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
+from seb.routing import Route
+from seb.standard import Mode
+
 from ..forms import AnswerForm, SubmitForm
 from ..models import Response
-from ..routing import Route
 from ..services import Refused, answer_record, response_route, response_standard, response_submit
-from ..standard import Mode
 
 
 class Journey(View):
@@ -178,6 +179,7 @@ class CheckAnswersView(Journey):
             rows.append(
                 {
                     "key": key,
+                    "label": standard.question(key).short_label,
                     "question": wording.text,
                     "answer": wording.option(current.answers[key]).label,
                     "change_url": self.question_url(key, change=True),

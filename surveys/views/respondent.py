@@ -1,59 +1,88 @@
 """The online self-completion journey at /s/<slug>/.
 
-A respondent is known by their session: it remembers which response is theirs
-for each survey, and lasts across browser restarts so they can come back to the
-survey link and carry on.
+A browser is known by one signed cookie per survey, which names its response and
+lasts 30 days, so a respondent can close the browser and come back to the survey
+link to carry on. A cookie per survey (not one session for all) means a browser
+that starts two surveys at once remembers both, and answering needs no session
+row in the database. The Start form carries a one-time token: two Start requests
+raced from one page make one response.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import re
+import secrets
+from typing import Any, Final
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 
+from seb.standard import Mode
+
 from ..models import Response, Survey
 from ..services import Refused, response_route, response_start
-from ..standard import Mode
 from .journey import CheckAnswersView, ConfirmationView, Journey, QuestionView
 
-SESSION_KEY = "responses"
+COOKIE_PREFIX: Final = "seb-response-"
+COOKIE_MAX_AGE: Final = 60 * 60 * 24 * 30
+START_TOKEN: Final = re.compile(r"\A[A-Za-z0-9_-]{20,43}\Z")
 
 
-def _remembered_response_id(request: HttpRequest, slug: str) -> str | None:
-    return request.session.get(SESSION_KEY, {}).get(slug)
+def cookie_name(slug: str) -> str:
+    return f"{COOKIE_PREFIX}{slug}"
 
 
-def _remember(request: HttpRequest, slug: str, response: Response) -> None:
-    remembered = dict(request.session.get(SESSION_KEY, {}))
-    remembered[slug] = str(response.pk)
-    request.session[SESSION_KEY] = remembered
+def _salt(slug: str) -> str:
+    return f"surveys.respondent:{slug}"
+
+
+def remembered_response_id(request: HttpRequest, slug: str) -> str | None:
+    """The response this browser started for the survey, if its cookie is genuine."""
+    value = request.get_signed_cookie(
+        cookie_name(slug), default=None, salt=_salt(slug), max_age=COOKIE_MAX_AGE
+    )
+    return value if isinstance(value, str) else None
+
+
+def remember(http_response: HttpResponse, slug: str, response: Response) -> HttpResponse:
+    """Set (or renew) the survey's cookie on the way out."""
+    http_response.set_signed_cookie(
+        cookie_name(slug),
+        str(response.pk),
+        salt=_salt(slug),
+        max_age=COOKIE_MAX_AGE,
+        path=f"/s/{slug}/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return http_response
 
 
 def _closed(request: HttpRequest, survey: Survey) -> HttpResponse:
     return render(request, "surveys/closed.html", {"survey": survey}, status=403)
 
 
+def online_survey(slug: str) -> Survey:
+    survey = get_object_or_404(Survey, slug=slug)
+    if not survey.offers_online:
+        raise Http404("This survey is not offered online.")
+    return survey
+
+
 class StartView(View):
     """What the survey is for; starts a response, or picks up where one was left."""
 
-    def get_survey(self, slug: str) -> Survey:
-        survey = get_object_or_404(Survey.objects.select_related("standard"), slug=slug)
-        if not survey.offers_online:
-            raise Http404("This survey is not offered online.")
-        return survey
-
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
-        survey = self.get_survey(slug)
-        response_id = _remembered_response_id(request, slug)
+        survey = online_survey(slug)
+        response_id = remembered_response_id(request, slug)
         if response_id:
-            response = (
-                Response.objects.select_related("standard")
-                .filter(pk=response_id, survey=survey, mode=Mode.ONLINE)
-                .first()
-            )
+            response = Response.objects.filter(
+                pk=response_id, survey=survey, mode=Mode.ONLINE
+            ).first()
             if response is not None:
                 if response.status != Response.Status.IN_PROGRESS:
                     return HttpResponseRedirect(reverse("online:confirmation", args=[slug]))
@@ -81,24 +110,28 @@ class StartView(View):
             "surveys/start.html",
             {
                 "survey": survey,
-                "question_count": len(survey.standard.questions.all()),
+                "question_count": len(survey.standard.questions),
                 "continue_url": continue_url,
+                "start_token": secrets.token_urlsafe(24),
             },
         )
 
     def post(self, request: HttpRequest, slug: str) -> HttpResponse:
-        survey = self.get_survey(slug)
+        survey = online_survey(slug)
         if not survey.is_open():
             return _closed(request, survey)
-        if _remembered_response_id(request, slug):
+        if remembered_response_id(request, slug):
             return self.get(request, slug)
+        token = request.POST.get("start_token", "")
+        if not START_TOKEN.match(token):
+            token = secrets.token_urlsafe(24)
         try:
-            response = response_start(survey=survey, mode=Mode.ONLINE)
+            response = response_start(survey=survey, mode=Mode.ONLINE, start_token=token)
         except Refused as refusal:
             raise Http404(refusal.message) from refusal
-        _remember(request, slug, response)
         first = response_route(response).next_question
-        return HttpResponseRedirect(reverse("online:question", args=[slug, first]))
+        redirect = HttpResponseRedirect(reverse("online:question", args=[slug, first]))
+        return remember(redirect, slug, response)
 
 
 class OnlineJourney(Journey):
@@ -106,11 +139,11 @@ class OnlineJourney(Journey):
 
     def find_response(self, request: HttpRequest, **kwargs: Any) -> Response | HttpResponse:
         slug = kwargs["slug"]
-        response_id = _remembered_response_id(request, slug)
+        response_id = remembered_response_id(request, slug)
         response = None
         if response_id:
             response = (
-                Response.objects.select_related("survey", "standard")
+                Response.objects.select_related("survey")
                 .filter(pk=response_id, survey__slug=slug, mode=Mode.ONLINE)
                 .first()
             )

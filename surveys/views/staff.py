@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from ..roles import ANALYST, INTERVIEWER, has_role
+from ..access import ANALYST, INTERVIEWER, has_role
 
 
 class StaffLoginView(auth_views.LoginView):

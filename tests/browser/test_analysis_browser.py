@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import Page, expect
 
 from surveys.models import Survey
-from surveys.roles import ANALYST
-from surveys.standard import Mode
+from surveys.access import ANALYST
+from seb.standard import Mode
 from tests.browser.conftest import assert_no_axe_violations
 from tests.classification.conftest import unrounded_permission
 from tests.conftest import (

@@ -10,9 +10,9 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Locator, Page, expect
 
 from surveys.models import Response, Survey
-from surveys.roles import INTERVIEWER
+from surveys.access import INTERVIEWER
 from surveys.services import response_answers
-from surveys.standard import Mode, Wording, load_standard
+from seb.standard import Mode, Wording, load_standard
 from tests.conftest import STAFF_PASSWORD
 from tests.standard_text import expected_questions
 

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
-from surveys.standard import Mode, Wording, load_standard
+from seb.standard import Mode, Wording, load_standard
 from tests.standard_text import expected_questions
 
 from .conftest import assert_no_axe_violations

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 
-from surveys.roles import ANALYST
+from surveys.access import ANALYST
 from tests.conftest import (  # noqa: F401  (re-exported for the tests here)
     INDEPENDENT_LARGE_EMPLOYER,
     SELECTIVE_NOT_WORKING,

@@ -8,7 +8,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from classification.tables import UNROUNDED_MARK
+from seb.tables import UNROUNDED_MARK
 
 FIRST_SHEETS = ["Cover", "Contents", "Notes"]
 

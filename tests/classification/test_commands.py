@@ -11,9 +11,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from classification.derivation import NSSEC
+from seb.derivation import NSSEC
 from surveys.models import Response, Survey
-from surveys.standard import Mode
+from seb.standard import Mode
 
 from .conftest import (
     INDEPENDENT_LARGE_EMPLOYER,

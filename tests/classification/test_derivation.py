@@ -10,15 +10,15 @@ from collections.abc import Iterator, Mapping
 
 import pytest
 
-from classification.derivation import (
+from seb.derivation import (
     DONT_KNOW_PREFER_NOT_TO_SAY,
     NOT_WORKING,
     NSSEC3_LABELS,
     NSSEC5_LABELS,
     derive,
 )
-from surveys.routing import is_complete, route
-from surveys.standard import Mode, Standard, load_standard
+from seb.routing import is_complete, route
+from seb.standard import Mode, Standard, load_standard
 
 DK = DONT_KNOW_PREFER_NOT_TO_SAY
 UNKNOWN = ("dont_know", "prefer_not_to_say")

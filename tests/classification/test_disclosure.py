@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classification.disclosure import (
+from seb.disclosure import (
     CONFIDENTIAL,
     NOT_APPLICABLE,
     ShownCell,

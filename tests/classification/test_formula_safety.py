@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from classification.safe_text import FORMULA_TRIGGERS
+from seb.safe_text import FORMULA_TRIGGERS
 from surveys.models import Survey
 
 from .conftest import STATE_EMPLOYEE_CLERICAL, BulkResponses

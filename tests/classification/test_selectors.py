@@ -14,9 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from classification.selectors import survey_summaries, table_counts, tables_report
-from classification.tables import TABLES, Selection, TableError
+from seb.tables import TABLES, Selection, TableError
 from surveys.models import Response, Survey
-from surveys.standard import Mode, load_standard
+from seb.standard import Mode, load_standard
 
 from .conftest import (
     INDEPENDENT_LARGE_EMPLOYER,

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from surveys.models import Response, Survey
-from surveys.standard import Mode, load_standard
+from seb.standard import Mode, load_standard
 
 from .test_derivation import SPEC_NSSEC3, spec_nssec5
 

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from classification.derivation import NSSEC3_LABELS, NSSEC5_LABELS
-from classification.disclosure import CONFIDENTIAL
-from classification.tables import (
+from seb.derivation import NSSEC3_LABELS, NSSEC5_LABELS
+from seb.disclosure import CONFIDENTIAL
+from seb.tables import (
     FREE_SCHOOL_MEALS,
     NSSEC3,
     NSSEC5,
@@ -20,7 +20,7 @@ from classification.tables import (
     build_table,
     table_specs,
 )
-from surveys.standard import Mode, load_standard
+from seb.standard import Mode, load_standard
 
 
 def test_table_keys_are_the_specs() -> None:

@@ -13,9 +13,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from classification.tables import UNROUNDED_MARK
+from seb.tables import UNROUNDED_MARK
 from surveys.models import Response, Survey
-from surveys.standard import Mode
+from seb.standard import Mode
 
 from .conftest import (
     INDEPENDENT_LARGE_EMPLOYER,

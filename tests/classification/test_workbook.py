@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
-from classification.tables import (
+from seb.tables import (
     FREE_SCHOOL_MEALS,
     NSSEC3,
     NSSEC5,
@@ -20,7 +20,7 @@ from classification.tables import (
     build_table,
 )
 from classification.workbook import report_notes, write_table_csv, write_workbook
-from surveys.standard import Mode
+from seb.standard import Mode
 
 from .helpers import check_structure, open_workbook, table_counts, table_rows
 

@@ -12,7 +12,7 @@ from django.db import connection
 from classification.imports import ImportReport, import_responses
 from classification.interchange import COLUMNS, QUESTION_KEYS, FileFormat
 from classification.selectors import tables_report
-from classification.tables import Selection
+from seb.tables import Selection
 from surveys.models import Response, Survey
 from surveys.services import response_answers
 

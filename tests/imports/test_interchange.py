@@ -31,7 +31,7 @@ from classification.interchange import (
     write_csv,
     write_xlsx,
 )
-from surveys.standard import Mode, Standard
+from seb.standard import Mode, Standard
 
 from .files import EMPLOYEE, LARGE_EMPLOYER, OWN_ACCOUNT, TELEPHONE_DONT_KNOW, xlsx_file
 

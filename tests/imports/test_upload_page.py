@@ -14,7 +14,7 @@ from django.urls import reverse
 from pytest_django.fixtures import Settings
 
 from surveys.models import Response, Survey
-from surveys.roles import INTERVIEWER
+from surveys.access import INTERVIEWER
 
 from .files import EMPLOYEE, OWN_ACCOUNT, VALID_ROWS, csv_file, xlsx_of
 

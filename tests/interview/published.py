@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from surveys.standard import Mode, load_standard
+from seb.standard import Mode, load_standard
 from tests.standard_text import question_blocks
 
 OPTION = re.compile(r"^  (\d+)\. (.+)$")

@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from surveys.models import QUESTION_KEYS, Response, Survey
-from surveys.roles import ANALYST, INTERVIEWER
-from surveys.standard import Mode
+from surveys.access import ANALYST, INTERVIEWER
+from seb.standard import Mode
 
 from .conftest import signed_in
 

@@ -12,11 +12,11 @@ from django.test import Client
 from django.utils import timezone
 
 from classification.selectors import selected_responses, survey_summaries
-from classification.tables import Selection
+from seb.tables import Selection
 from surveys.forms_interview import REFERENCE_MAX_LENGTH
 from surveys.models import Response, Survey
 from surveys.services import response_answers
-from surveys.standard import Mode, load_standard
+from seb.standard import Mode, load_standard
 from tests.standard_text import covering_paths, expected_questions
 
 from .conftest import INTERVIEW_MODES, signed_in

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client, override_settings
 
 from surveys.middleware import LAST_SEEN_KEY
-from surveys.roles import INTERVIEWER
+from surveys.access import INTERVIEWER
 from tests.conftest import STAFF_PASSWORD
 
 pytestmark = pytest.mark.django_db

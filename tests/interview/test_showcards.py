@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from surveys.standard import Mode, load_standard
+from seb.standard import Mode, load_standard
 
 from .html import Element, parse
 from .published import published

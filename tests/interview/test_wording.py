@@ -13,7 +13,7 @@ from django.test import Client
 
 from surveys.forms import SPONTANEOUS_DIVIDER
 from surveys.models import Response, Survey
-from surveys.standard import Mode, load_standard
+from seb.standard import Mode, load_standard
 
 from .conftest import INTERVIEW_MODES
 from .published import PublishedQuestion, published

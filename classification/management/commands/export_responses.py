@@ -4,8 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from classification.interchange import FileFormat, FileProblem, TooManyRows
 from classification.microdata import microdata_write, survey_microdata
+from seb.interchange import FileFormat, FileProblem
+from seb.interchange.writing import TooManyRows
 from surveys.models import Survey
 
 

@@ -6,10 +6,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from classification.selectors import tables_report
-from classification.tables import Selection, TableError
 from classification.workbook import write_workbook
+from seb.outputs import publish
+from seb.standard import Mode
+from seb.tables import Selection, TableError
 from surveys.models import Survey
-from surveys.standard import Mode
 
 
 def _date(value: str) -> date:
@@ -57,7 +58,7 @@ class Command(BaseCommand):
         output: Path = options["output"]
         if output.suffix.lower() != ".xlsx":
             raise CommandError("--output must be an .xlsx file")
-        survey = Survey.objects.select_related("standard").filter(slug=options["survey"]).first()
+        survey = Survey.objects.filter(slug=options["survey"]).first()
         if survey is None:
             raise CommandError(f"There is no survey “{options['survey']}”")
         selection = Selection(
@@ -80,7 +81,7 @@ class Command(BaseCommand):
         partial = output.with_name(f".{output.name}.partial")
         try:
             with partial.open("wb") as stream:
-                write_workbook(report, stream)
+                write_workbook(publish(report), stream)
             os.replace(partial, output)
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror}") from None

@@ -9,7 +9,7 @@ from classification.imports import (
     import_responses,
     survey_for_import,
 )
-from classification.interchange import FileFormat, FileProblem
+from seb.interchange import FileFormat, FileProblem
 from surveys.models import Survey
 
 

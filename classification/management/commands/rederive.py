@@ -2,8 +2,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from classification.rederivation import DEFAULT_BATCH_SIZE, rederive_responses
 from surveys.models import Survey
+from surveys.services import BATCH_SIZE as DEFAULT_BATCH_SIZE
+from surveys.services import responses_rederive as rederive_responses
 
 
 class Command(BaseCommand):

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from random import Random
 
-from .standard import END, Mode, Standard
+from .derivation import NSSEC, derive
+from .standard import END, QUESTION_KEYS, Mode, Standard
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +76,110 @@ def route(standard: Standard, mode: Mode | str, answers: Mapping[str, str | None
 
 def is_complete(standard: Standard, mode: Mode | str, answers: Mapping[str, str | None]) -> bool:
     """A response is complete when it answers every question on its route and no other."""
-    walked = route(standard, mode, answers)
-    extra = {key for key, code in answers.items() if code is not None} - set(walked.answers)
-    return walked.is_complete and not extra
+    return not check_response(standard, mode, answers)
+
+
+class Fault(StrEnum):
+    """What can be wrong with one answer of a response, measured against its route."""
+
+    UNKNOWN_CODE = "unknown_code"  # not an option of the question at all
+    NOT_OFFERED = "not_offered"  # an option, but not one this mode offers
+    OFF_ROUTE = "off_route"  # an answer to a question the route does not ask
+    MISSING = "missing"  # no answer to a question on the route
+
+
+@dataclass(frozen=True, slots=True)
+class RouteProblem:
+    """One thing wrong with a response. `because` is the earlier answer (question,
+    code) that routes to the question (MISSING) or past it (OFF_ROUTE), if any."""
+
+    key: str
+    fault: Fault
+    code: str = ""
+    because: tuple[str, str] | None = None
+
+
+def check_response(
+    standard: Standard, mode: Mode | str, answers: Mapping[str, str | None]
+) -> list[RouteProblem]:
+    """Everything that stops `answers` being a complete response in `mode`, in
+    question order; an empty list means complete.
+
+    The one check of a response against its route: submitting, importing and
+    every test factory use it. Each answer must be a code the mode offers; every
+    question on the route must be answered, and no other.
+    """
+    mode = Mode(mode)
+    problems: dict[str, RouteProblem] = {}
+    offered: dict[str, str] = {}
+    for key in QUESTION_KEYS:
+        code = answers.get(key)
+        if not code:
+            continue
+        question = standard.question(key)
+        if code not in question.codes:
+            problems[key] = RouteProblem(key, Fault.UNKNOWN_CODE, code)
+        elif not question.wording(mode).offers(code):
+            problems[key] = RouteProblem(key, Fault.NOT_OFFERED, code)
+        else:
+            offered[key] = code
+    walked = route(standard, mode, offered)
+    # The route goes forward through the questions in order, so a question before
+    # the point where it stops is either on it or routed past.
+    stop = QUESTION_KEYS.index(walked.next_question) if walked.next_question else len(QUESTION_KEYS)
+    for position, key in enumerate(QUESTION_KEYS[:stop]):
+        if key in walked.answers or key not in offered:
+            continue
+        earlier = [k for k in walked.answered if QUESTION_KEYS.index(k) < position][-1]
+        problems[key] = RouteProblem(
+            key, Fault.OFF_ROUTE, offered[key], (earlier, walked.answers[earlier])
+        )
+    if walked.next_question is not None and walked.next_question not in problems:
+        key = walked.next_question
+        last = walked.answered[-1] if walked.answered else None
+        because = (last, walked.answers[last]) if last else None
+        problems[key] = RouteProblem(key, Fault.MISSING, because=because)
+    return [problems[key] for key in QUESTION_KEYS if key in problems]
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteResponse:
+    """A response that passed `check_response`, with the NS-SEC its answers derive.
+
+    The only way to make one is `complete_response`: every complete response the
+    service stores (submitted, imported, demo or test data) is built by it.
+    """
+
+    mode: Mode
+    answers: Mapping[str, str]
+    nssec: NSSEC
+
+
+def complete_response(
+    standard: Standard, mode: Mode | str, answers: Mapping[str, str | None]
+) -> CompleteResponse | list[RouteProblem]:
+    """The complete response these answers make, or what stops them making one."""
+    problems = check_response(standard, mode, answers)
+    if problems:
+        return problems
+    kept = {key: code for key, code in answers.items() if code}
+    return CompleteResponse(mode=Mode(mode), answers=kept, nssec=derive(kept))
+
+
+def check_answer(
+    standard: Standard, mode: Mode | str, answers: Mapping[str, str | None], key: str, code: str
+) -> RouteProblem | None:
+    """Whether `code` may be recorded for `key` now: the question is on the route as
+    the stored answers stand, and the mode offers the option."""
+    mode = Mode(mode)
+    if key not in standard.keys or key not in route(standard, mode, answers).path:
+        return RouteProblem(key, Fault.OFF_ROUTE, code)
+    question = standard.question(key)
+    if code not in question.codes:
+        return RouteProblem(key, Fault.UNKNOWN_CODE, code)
+    if not question.wording(mode).offers(code):
+        return RouteProblem(key, Fault.NOT_OFFERED, code)
+    return None
 
 
 def reachable_from(standard: Standard, key: str) -> frozenset[str]:

@@ -7,16 +7,16 @@ the program shows it as text. In an XLSX file the cell's type says whether it is
 text, so there the text is kept as it is and the cell is forced to be a text
 cell (with Excel's own "quote prefix" flag, which keeps it text when edited).
 
-Pure code: no Django.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-
 FORMULA_TRIGGERS: Final = ("=", "+", "-", "@", "\t", "\r")
+# The control characters an XLSX file cannot hold (XML 1.0 forbids them).
+ILLEGAL_CHARACTERS_RE: Final = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def safe_text(value: str) -> str:
@@ -31,13 +31,5 @@ def xlsx_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
-def set_text_cell(cell: Cell, value: str) -> Cell:
-    """Write `value` into an openpyxl cell as text, never as a formula or error code.
-
-    Works for ordinary cells and for `openpyxl.cell.WriteOnlyCell` (write-only
-    workbooks). Returns the cell, so it can be appended to a row.
-    """
-    cell.value = xlsx_text(value)
-    cell.data_type = "s"
-    cell.quotePrefix = True
-    return cell
+def has_illegal_characters(value: str) -> bool:
+    return ILLEGAL_CHARACTERS_RE.search(value) is not None

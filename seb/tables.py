@@ -1,8 +1,10 @@
-"""The standard's four prescribed output tables, as shared/spec/output-tables.md.
+"""The standard's prescribed output tables, as docs/spec/output-tables.md.
 
-Pure domain code: each table is declared once (its key, title, rows in the
-spec's order with the codes each row sums, and its base); `build_table` turns a
-mapping of code to count, as the database's GROUP BY gives it, into a Table.
+Each table is declared once, in the standard's data file (`outputs:`): its key,
+title, sheet name, the column it counts, its rows in the standard's order with the
+codes each row sums, and its base. `build_table` turns a mapping of code to count,
+as the database's GROUP BY gives it, into a `Table` of exact counts; `seb.outputs`
+makes the published, disclosure-controlled form that every writer renders.
 """
 
 from __future__ import annotations
@@ -10,17 +12,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Final, Literal
 
-from surveys.standard import Mode
+from .derivation import DERIVED_LABELS
+from .disclosure import ShownCounts, shown
+from .standard import Mode, OutputDefinition, load_standard
 
-from .derivation import DONT_KNOW_PREFER_NOT_TO_SAY, NSSEC3_LABELS, NSSEC5_LABELS
-from .disclosure import ShownCounts, control, unrounded
-
-DONT_KNOW_OR_PREFER_NOT: Final = NSSEC5_LABELS[DONT_KNOW_PREFER_NOT_TO_SAY]
-UNKNOWN: Final = ("dont_know", "prefer_not_to_say")
 TOTAL_LABEL: Final = "Total"
 UNROUNDED_MARK: Final = "(unrounded: disclosure control not applied)"
+NSSEC_SYSTEMS: Final = ("5", "3")
+CLASSES_CHOICES: Final = ("5", "3", "both")
 
 Base = Literal["all", "asked"]
 
@@ -42,6 +44,7 @@ class TableSpec:
 
     key: str
     title: str
+    sheet: str
     column: str
     rows: tuple[RowSpec, ...]
     base: Base = "all"
@@ -51,65 +54,46 @@ class TableSpec:
         return tuple(code for row in self.rows for code in row.codes)
 
 
-def _nssec_rows(labels: Mapping[str, str]) -> tuple[RowSpec, ...]:
-    return tuple(RowSpec(label, (code,)) for code, label in labels.items())
+def _spec(definition: OutputDefinition) -> TableSpec:
+    if definition.derived:
+        rows = tuple(
+            RowSpec(label, (code,)) for code, label in DERIVED_LABELS[definition.derived].items()
+        )
+    else:
+        rows = tuple(RowSpec(row.label, row.codes) for row in definition.rows)
+    return TableSpec(
+        key=definition.key,
+        title=definition.title,
+        sheet=definition.sheet,
+        column=definition.column,
+        rows=rows,
+        base="asked" if definition.base == "asked" else "all",
+    )
 
 
-SCHOOL_TYPE = TableSpec(
-    key="school_type",
-    title="Type of school attended",
-    column="school_type",
-    rows=(
-        RowSpec("Non-selective state", ("state",)),
-        RowSpec("Selective state", ("state_selective",)),
-        RowSpec("Independent or fee-paying", ("independent",)),
-        RowSpec("Independent or fee-paying with a bursary", ("independent_bursary",)),
-        RowSpec("Attended school outside the UK", ("outside_uk",)),
-        RowSpec(DONT_KNOW_OR_PREFER_NOT, UNKNOWN),
-    ),
-)
-FREE_SCHOOL_MEALS = TableSpec(
-    key="free_school_meals",
-    title="Eligibility for free school meals",
-    column="free_school_meals",
-    rows=(
-        RowSpec("Eligible", ("yes",)),
-        RowSpec("Not eligible", ("no",)),
-        RowSpec("Not applicable", ("not_applicable",)),
-        RowSpec(DONT_KNOW_OR_PREFER_NOT, UNKNOWN),
-    ),
-    base="asked",
-)
-NSSEC5 = TableSpec(
-    key="nssec5",
-    title="Occupation of the main or highest income earner at age 14: NS-SEC 5-class",
-    column="nssec5",
-    rows=_nssec_rows(NSSEC5_LABELS),
-)
-NSSEC3 = TableSpec(
-    key="nssec3",
-    title="Occupation of the main or highest income earner at age 14: NS-SEC 3-class",
-    column="nssec3",
-    rows=_nssec_rows(NSSEC3_LABELS),
-)
-PARENTAL_QUALIFICATION = TableSpec(
-    key="parental_qualification",
-    title="Highest level of qualification achieved by either parent or guardian by age 18",
-    column="parental_qualification",
-    rows=(
-        RowSpec("Degree or above", ("degree",)),
-        RowSpec("Below degree", ("below_degree",)),
-        RowSpec("No qualifications", ("no_qualifications",)),
-        RowSpec("Not applicable", ("not_applicable",)),
-        RowSpec(DONT_KNOW_OR_PREFER_NOT, UNKNOWN),
-    ),
-)
+@cache
+def table_definitions() -> dict[str, TableSpec]:
+    """Every prescribed table by key, in the standard's order."""
+    return {spec.key: spec for spec in map(_spec, load_standard().outputs)}
 
-TABLES: Final = {
-    spec.key: spec
-    for spec in (SCHOOL_TYPE, FREE_SCHOOL_MEALS, NSSEC5, NSSEC3, PARENTAL_QUALIFICATION)
-}
-NSSEC_TABLES: Final = {"5": NSSEC5, "3": NSSEC3}
+
+def table_spec(key: str) -> TableSpec:
+    return table_definitions()[key]
+
+
+def table_specs(classes: str) -> tuple[TableSpec, ...]:
+    """The tables of one output, in the standard's order, with the chosen NS-SEC system(s).
+
+    `classes` is "5", "3" or "both"; anything else is a ValueError.
+    """
+    if classes not in CLASSES_CHOICES:
+        raise ValueError(f"NS-SEC classes are 5, 3 or both, not {classes!r}")
+    chosen = NSSEC_SYSTEMS if classes == "both" else (classes,)
+    return tuple(
+        spec
+        for spec in table_definitions().values()
+        if not spec.column.startswith("nssec") or spec.column.removeprefix("nssec") in chosen
+    )
 
 
 class TableError(ValueError):
@@ -135,32 +119,36 @@ class Selection:
             else ", ".join(mode.label.lower() for mode in self.modes)
         )
         if self.date_from and self.date_to:
-            dates = f"completed from {_long(self.date_from)} to {_long(self.date_to)}"
+            dates = f"completed from {long_date(self.date_from)} to {long_date(self.date_to)}"
         elif self.date_from:
-            dates = f"completed on or after {_long(self.date_from)}"
+            dates = f"completed on or after {long_date(self.date_from)}"
         elif self.date_to:
-            dates = f"completed on or before {_long(self.date_to)}"
+            dates = f"completed on or before {long_date(self.date_to)}"
         else:
             dates = "completed on any date"
         return f"{modes}; {dates}"
 
+    def slug(self) -> str:
+        """The selection in a file name: `all-modes`, or `online-telephone_2025-01-01-to-now`."""
+        modes = (
+            "all-modes"
+            if not self.modes or set(self.modes) == set(Mode)
+            else "-".join(mode.value.replace("_", "-") for mode in self.modes)
+        )
+        dates = ""
+        if self.date_from or self.date_to:
+            start = self.date_from.isoformat() if self.date_from else "start"
+            end = self.date_to.isoformat() if self.date_to else "now"
+            dates = f"_{start}-to-{end}"
+        return modes + dates
 
-def _long(day: date) -> str:
+    @property
+    def mixes_modes(self) -> bool:
+        return len(self.modes) != 1
+
+
+def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
-
-
-def table_specs(classes: str) -> tuple[TableSpec, ...]:
-    """The tables of one output, in the standard's order, with the chosen NS-SEC system(s).
-
-    `classes` is "5", "3" or "both"; anything else is a ValueError.
-    """
-    if classes == "both":
-        nssec: tuple[TableSpec, ...] = (NSSEC5, NSSEC3)
-    elif classes in NSSEC_TABLES:
-        nssec = (NSSEC_TABLES[classes],)
-    else:
-        raise ValueError(f"NS-SEC classes are 5, 3 or both, not {classes!r}")
-    return (SCHOOL_TYPE, FREE_SCHOOL_MEALS, *nssec, PARENTAL_QUALIFICATION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,8 +176,7 @@ class Table:
 
     def shown(self, *, controlled: bool = True) -> ShownCounts:
         """The counts and percentages as they may be shown (disclosure control by default)."""
-        counts = [row.count for row in self.rows]
-        return control(counts, self.total) if controlled else unrounded(counts, self.total)
+        return shown([row.count for row in self.rows], self.total, controlled=controlled)
 
 
 def build_table(spec: TableSpec, counts: Mapping[str | None, int]) -> Table:
@@ -216,7 +203,11 @@ def build_table(spec: TableSpec, counts: Mapping[str | None, int]) -> Table:
 
 @dataclass(frozen=True, slots=True)
 class TablesReport:
-    """Everything one workbook (or one page of tables) shows."""
+    """The exact counts behind one workbook (or one page of tables).
+
+    `source` names the survey's owner and contact for the cover; `controlled`
+    says whether what is published from it is disclosure-controlled.
+    """
 
     survey_name: str
     selection: Selection
@@ -224,11 +215,8 @@ class TablesReport:
     produced_at: datetime
     standard_title: str
     controlled: bool = True
-
-    def title_of(self, table: Table) -> str:
-        """A table's title, marked when its figures are unrounded."""
-        title = f"{table.spec.title}: {self.survey_name}"
-        return title if self.controlled else f"{title} {UNROUNDED_MARK}"
+    organisation: str = ""
+    contact: str = ""
 
     def table(self, key: str) -> Table:
         for table in self.tables:

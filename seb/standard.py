@@ -1,7 +1,8 @@
 """The harmonised standard as typed, immutable data, loaded from `fixtures/standard/`.
 
-Pure domain code: no Django. Everything a page shows, routing follows and the
-database stores comes from here.
+Everything a page shows, routing follows and the database stores comes from here:
+the standard's own words per mode, and the facts this project keeps beside each
+question (its short label and error message) and each output table.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ QUESTION_KEYS = (
 
 STANDARD_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "standard"
 CURRENT_VERSION = "2023-07-07"
+# Every version this code can hold answers for, oldest first. The database's
+# constraints on stored answers are generated from these versions' codes.
+KNOWN_VERSIONS = (CURRENT_VERSION,)
 END = "end"
 
 
@@ -43,14 +47,13 @@ class Mode(StrEnum):
 
     @property
     def label(self) -> str:
-        return MODE_LABELS[self]
+        """ "Online", "Face to face", "Telephone" (from the standard's data file)."""
+        return load_standard().mode_facts[self].label
 
-
-MODE_LABELS = {
-    Mode.ONLINE: "Online",
-    Mode.FACE_TO_FACE: "Face to face",
-    Mode.TELEPHONE: "Telephone",
-}
+    @property
+    def interview_name(self) -> str:
+        """ "Face-to-face interview", "Telephone interview"; empty for online."""
+        return load_standard().mode_facts[self].interview_name
 
 
 class StandardError(ValueError):
@@ -128,8 +131,14 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class Question:
+    """One question: the standard's name for it, its codes and routing, and a
+    wording per mode; `short_label` heads its row on check-answers pages and in
+    codebooks; `error_message` is said when nothing is selected."""
+
     key: str
     name: str
+    short_label: str
+    error_message: str
     codes: tuple[str, ...]
     routing: tuple[Rule, ...]
     wordings: Mapping[Mode, Wording]
@@ -146,13 +155,51 @@ class Question:
 
 
 @dataclass(frozen=True, slots=True)
+class ModeFacts:
+    """What the service calls a mode: the standard's section heading for its
+    questions, a label, and (interviewer modes) the name of an interview."""
+
+    section: str
+    label: str
+    interview_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OutputRow:
+    label: str
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OutputDefinition:
+    """One output table as the data file declares it (`seb.tables` builds the spec).
+
+    `rows` is empty for a table of a derived variable (`derived` names it): its rows
+    are the derivation's classes.
+    """
+
+    key: str
+    title: str
+    sheet: str
+    column: str
+    base: str
+    rows: tuple[OutputRow, ...]
+    derived: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Standard:
     version: str
     title: str
     publication_date: str
-    mode_sections: Mapping[Mode, str]
+    mode_facts: Mapping[Mode, ModeFacts]
     prompt_styles: Mapping[str, str]
     questions: tuple[Question, ...]
+    outputs: tuple[OutputDefinition, ...] = ()
+
+    @property
+    def mode_sections(self) -> Mapping[Mode, str]:
+        return {mode: facts.section for mode, facts in self.mode_facts.items()}
 
     @property
     def first(self) -> Question:
@@ -229,7 +276,56 @@ def _question(raw: dict[str, Any]) -> Question:
         for mode, wording in raw["modes"].items()
     }
     return Question(
-        key=key, name=_text(raw["name"], key), codes=codes, routing=routing, wordings=wordings
+        key=key,
+        name=_text(raw["name"], key),
+        short_label=_text(raw["short_label"], f"{key} short_label"),
+        error_message=_text(raw["error_message"], f"{key} error_message"),
+        codes=codes,
+        routing=routing,
+        wordings=wordings,
+    )
+
+
+def _mode_facts(raw: dict[str, Any]) -> dict[Mode, ModeFacts]:
+    facts = {
+        Mode(mode): ModeFacts(
+            section=_text(item["section"], f"{mode} section"),
+            label=_text(item["label"], f"{mode} label"),
+            interview_name=item.get("interview_name", ""),
+        )
+        for mode, item in raw.items()
+    }
+    if set(facts) != set(Mode):
+        raise StandardError(f"modes: expected {[mode.value for mode in Mode]}")
+    for mode, mode_facts in facts.items():
+        if mode.is_interviewer_led != bool(mode_facts.interview_name):
+            raise StandardError(f"{mode}: only interviewer modes name their interviews")
+    return facts
+
+
+def _output(raw: dict[str, Any]) -> OutputDefinition:
+    key = _text(raw["key"], "output")
+    rows = tuple(
+        OutputRow(
+            label=_text(row["label"], f"{key} row"),
+            codes=tuple(_text(code, f"{key} row") for code in row["codes"]),
+        )
+        for row in raw.get("rows", [])
+    )
+    derived = raw.get("derived", "")
+    if bool(rows) == bool(derived):
+        raise StandardError(f"output {key}: give either rows or the derived variable")
+    base = raw.get("base", "all")
+    if base not in ("all", "asked"):
+        raise StandardError(f"output {key}: base is all or asked, not {base!r}")
+    return OutputDefinition(
+        key=key,
+        title=_text(raw["title"], f"{key} title"),
+        sheet=_text(raw["sheet"], f"{key} sheet"),
+        column=_text(raw["column"], f"{key} column"),
+        base=base,
+        rows=rows,
+        derived=derived,
     )
 
 
@@ -239,11 +335,21 @@ def parse_standard(raw: dict[str, Any]) -> Standard:
         version=_text(raw["version"], "version"),
         title=_text(raw["title"], "title"),
         publication_date=_text(raw["publication_date"], "publication_date"),
-        mode_sections={Mode(mode): section for mode, section in raw["modes"].items()},
+        mode_facts=_mode_facts(raw["modes"]),
         prompt_styles=dict(raw["prompt_styles"]),
         questions=tuple(_question(question) for question in raw["questions"]),
+        outputs=tuple(_output(output) for output in raw.get("outputs", [])),
     )
     keys = set(standard.keys)
+    if standard.keys != QUESTION_KEYS:
+        raise StandardError(f"the questions must be {QUESTION_KEYS}, in that order")
+    for output in standard.outputs:
+        if output.rows:
+            if output.column not in keys:
+                raise StandardError(f"output {output.key}: {output.column!r} is not a question")
+            codes = [code for row in output.rows for code in row.codes]
+            if sorted(codes) != sorted(standard.question(output.column).codes):
+                raise StandardError(f"output {output.key}: rows must sum every code once")
     for question in standard.questions:
         for rule in question.routing:
             if rule.go_to != END and rule.go_to not in keys:

@@ -1,0 +1,235 @@
+"""The published form of the output tables: computed once, written many ways.
+
+`publish` turns a `TablesReport` of exact counts into a `Publication`: every cell
+already disclosure-controlled (or marked unrounded), every title, note and cover
+line already written. The page, the CSV, the XLSX and ODS workbooks and the API
+render a Publication as it is and never ask the rules a question of their own.
+
+The notes are written from the rules' own data (`seb.disclosure`,
+`seb.derivation.RULES`), so what they say is what the code did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+from .derivation import RULES
+from .disclosure import (
+    CONFIDENTIAL,
+    Count,
+    Percentage,
+    cover_statement,
+    percentage_description,
+    rule_description,
+    shown_count,
+    unrounded_warning,
+)
+from .tables import TOTAL_LABEL, UNROUNDED_MARK, Table, TablesReport
+
+ALL: Final = frozenset({"*"})
+NSSEC: Final = frozenset({"nssec5", "nssec3"})
+PUBLICATION_TITLE: Final = "Socio-economic background: output tables"
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    number: int
+    text: str
+    tables: frozenset[str]  # the table keys the note applies to ("*" for all)
+
+    def applies_to(self, key: str) -> bool:
+        return "*" in self.tables or key in self.tables
+
+    @property
+    def reference(self) -> str:
+        return f"[note {self.number}]"
+
+
+def count_text(count: Count) -> str:
+    """A count as text: 1,234, or a symbol as it is."""
+    return f"{count:,}" if isinstance(count, int) else count
+
+
+def percentage_text(percentage: Percentage) -> str:
+    return f"{percentage:.1f}" if isinstance(percentage, float) else percentage
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedRow:
+    """One row as published: a number, or a GSS symbol as text."""
+
+    label: str
+    count: Count
+    percentage: Percentage
+    is_total: bool = False
+
+    @property
+    def count_text(self) -> str:
+        return count_text(self.count)
+
+    @property
+    def percentage_text(self) -> str:
+        return percentage_text(self.percentage)
+
+    @property
+    def is_suppressed(self) -> bool:
+        return self.count == CONFIDENTIAL
+
+    @property
+    def has_percentage(self) -> bool:
+        return isinstance(self.percentage, float)
+
+    @property
+    def bar_width(self) -> float:
+        return self.percentage if isinstance(self.percentage, float) else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedTable:
+    key: str
+    title: str
+    sheet: str
+    rows: tuple[PublishedRow, ...]  # the categories in order, then Total
+    notes: tuple[Note, ...]
+    base: str
+    not_asked: Count | None  # responses the routing did not ask, as shown (asked-base tables)
+    controlled: bool
+
+    @property
+    def categories(self) -> tuple[PublishedRow, ...]:
+        return tuple(row for row in self.rows if not row.is_total)
+
+    @property
+    def total(self) -> PublishedRow:
+        return self.rows[-1]
+
+    @property
+    def not_asked_text(self) -> str:
+        return "" if self.not_asked is None else count_text(self.not_asked)
+
+    @property
+    def note_references(self) -> str:
+        return " ".join(note.reference for note in self.notes)
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """Everything a workbook, a page or an API answer of the tables shows."""
+
+    title: str
+    survey_name: str
+    selection: str
+    produced_at: datetime
+    standard_title: str
+    controlled: bool
+    organisation: str
+    contact: str
+    tables: tuple[PublishedTable, ...]
+    notes: tuple[Note, ...]
+
+    @property
+    def disclosure_statement(self) -> str:
+        return cover_statement(controlled=self.controlled)
+
+    def table(self, key: str) -> PublishedTable:
+        for table in self.tables:
+            if table.key == key:
+                return table
+        raise KeyError(key)
+
+
+def _note_count(count: int, *, controlled: bool) -> str:
+    shown = shown_count(count, controlled=controlled)
+    return "fewer than 10 (shown as [c])" if shown == CONFIDENTIAL else f"{shown:,}"
+
+
+def report_notes(report: TablesReport) -> tuple[Note, ...]:
+    """The numbered notes: selection and bases, every derivation rule, the disclosure rule."""
+    keys = {table.key for table in report.tables}
+    asked = [table for table in report.tables if table.spec.base == "asked"]
+    all_based = frozenset(table.key for table in report.tables if table.spec.base == "all")
+    texts: list[tuple[str, frozenset[str]]] = [
+        (
+            "The tables count complete responses only (selection: "
+            f"{report.selection.describe()}). Responses still in progress, interviews that "
+            "were stopped and test responses are never counted.",
+            ALL,
+        ),
+        (
+            "These tables are based on all complete responses in the selection.",
+            all_based,
+        ),
+    ]
+    for table in asked:
+        texts.append(
+            (
+                f"{table.spec.title} is asked only where the routing asks it, so the table is "
+                "based on the responses that were asked the question; "
+                f"{_note_count(table.not_asked, controlled=report.controlled)} complete "
+                "responses in the selection were not asked it because of the routing.",
+                frozenset({table.key}),
+            )
+        )
+    if keys & NSSEC:
+        texts.extend((rule.explanation, NSSEC) for rule in RULES)
+    texts.append(
+        (rule_description() if report.controlled else unrounded_warning(), ALL),
+    )
+    texts.append((percentage_description(controlled=report.controlled), ALL))
+    return tuple(
+        Note(number=number, text=text, tables=tables)
+        for number, (text, tables) in enumerate(
+            ((text, tables) for text, tables in texts if tables), start=1
+        )
+    )
+
+
+def table_title(report: TablesReport, table: Table) -> str:
+    """A table's title with the survey's name, marked when its figures are unrounded."""
+    title = f"{table.spec.title}: {report.survey_name}"
+    return title if report.controlled else f"{title} {UNROUNDED_MARK}"
+
+
+def publish_table(report: TablesReport, table: Table, notes: tuple[Note, ...]) -> PublishedTable:
+    shown = table.shown(controlled=report.controlled)
+    rows = (
+        *(
+            PublishedRow(row.label, cell.count, cell.percentage)
+            for row, cell in zip(table.rows, shown.categories, strict=True)
+        ),
+        PublishedRow(TOTAL_LABEL, shown.total.count, shown.total.percentage, is_total=True),
+    )
+    return PublishedTable(
+        key=table.key,
+        title=table_title(report, table),
+        sheet=table.spec.sheet,
+        rows=rows,
+        notes=tuple(note for note in notes if note.applies_to(table.key)),
+        base=table.spec.base,
+        not_asked=(
+            shown_count(table.not_asked, controlled=report.controlled)
+            if table.spec.base == "asked"
+            else None
+        ),
+        controlled=report.controlled,
+    )
+
+
+def publish(report: TablesReport) -> Publication:
+    """The report as it may be published: disclosure control applied unless it says not."""
+    notes = report_notes(report)
+    title = PUBLICATION_TITLE if report.controlled else f"{PUBLICATION_TITLE} {UNROUNDED_MARK}"
+    return Publication(
+        title=title,
+        survey_name=report.survey_name,
+        selection=report.selection.describe(),
+        produced_at=report.produced_at,
+        standard_title=report.standard_title,
+        controlled=report.controlled,
+        organisation=report.organisation,
+        contact=report.contact,
+        tables=tuple(publish_table(report, table, notes) for table in report.tables),
+        notes=notes,
+    )
