@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seb
 
-.PHONY: help run test lint format install assets bench clean
+.PHONY: help run test lint format install assets bench clean chromium
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -28,12 +28,16 @@ run: $(STAMP) ## Migrate, load the standard and the demo survey, and serve http:
 	@echo "Serving the demo survey at http://127.0.0.1:$(PORT)/s/demo/ (staff pages: http://127.0.0.1:$(PORT)/staff/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP) ## Run the whole suite against PostgreSQL (DATABASE_URL), browser tests included
+test: $(STAMP) chromium ## Run the whole suite against PostgreSQL (DATABASE_URL), browser tests included
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(BIN)/pytest
 
-lint: $(STAMP) ## ruff check and ruff format --check
+chromium: ## Install Debian's Chromium for the browser tests, when it is missing
+	@command -v chromium >/dev/null 2>&1 || { 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then 	    echo "Installing Debian's chromium for the browser tests"; 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; 	  else 	    echo "The browser tests need Chromium: run 'sudo apt-get install chromium fonts-liberation'" >&2; exit 1; 	  fi; }
+
+lint: $(STAMP) ## ruff check, ruff format --check, and mypy --strict on the pure core
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

@@ -173,10 +173,10 @@ def answer_patterns() -> list[tuple[str, dict[str, str], float]]:
 def fill(survey_id: int, rows: int, seed: int) -> None:
     """N complete responses through one COPY, completed over the past year."""
     from django.db import connection
+    from surveys.options import option_index
 
     from seb.derivation import derive
     from surveys.models import QUESTION_KEYS, Response, Survey
-    from surveys.options import option_index
 
     survey = Survey.objects.select_related("standard").get(pk=survey_id)
     index = option_index(survey.standard.version)
@@ -324,6 +324,7 @@ def time_workbook(built: Any) -> None:
 def time_export(survey_id: int, path: Path, file_format: str) -> None:
     def work() -> int:
         from classification.interchange import FileFormat
+
         from classification.microdata import microdata_write, survey_microdata
         from surveys.models import Survey
 
@@ -346,8 +347,9 @@ def time_export(survey_id: int, path: Path, file_format: str) -> None:
 
 def time_import(path: Path, rows: int) -> None:
     def work() -> int:
-        from classification.imports import import_responses, survey_for_import
         from classification.interchange import FileFormat
+
+        from classification.imports import import_responses, survey_for_import
 
         survey = survey_for_import(slug="bench-import", create=True)
         with path.open("rb") as stream:

@@ -95,7 +95,7 @@ class SurveyNotFound(Exception):
 
 def survey_for_import(*, slug: str, create: bool = False, name: str = "") -> Survey:
     """The survey with this slug; with `create`, a new one offering every mode if none has it."""
-    survey = Survey.objects.filter(slug=slug).select_related("standard").first()
+    survey = Survey.objects.filter(slug=slug).first()
     if survey is not None:
         return survey
     if not create:

@@ -125,6 +125,7 @@ def tables_report(
         controlled=controlled,
         organisation=survey.organisation,
         contact=", ".join(part for part in (survey.contact_email, survey.contact_phone) if part),
+        standard_version=survey.standard_version,
     )
 
 

@@ -263,8 +263,9 @@ class Rates:
 
 
 def round_half_away(value: float, places: int) -> float:
-    scale = 10**places
-    return float(int(abs(value) * scale + 0.5 + 1e-9)) / scale * (1 if value >= 0 else -1)
+    scale: int = 10**places
+    magnitude = float(int(abs(value) * scale + 0.5 + 1e-9)) / scale
+    return magnitude if value >= 0 else -magnitude
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:

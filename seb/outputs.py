@@ -26,6 +26,7 @@ from .disclosure import (
     shown_count,
     unrounded_warning,
 )
+from .standard import END, Mode, Question, Standard, load_standard
 from .tables import TOTAL_LABEL, UNROUNDED_MARK, Table, TablesReport
 
 ALL: Final = frozenset({"*"})
@@ -145,6 +146,37 @@ def _note_count(count: int, *, controlled: bool) -> str:
     return "fewer than 10 (shown as [c])" if shown == CONFIDENTIAL else f"{shown:,}"
 
 
+def routed_past(standard: Standard, key: str) -> list[tuple[Question, tuple[str, ...]]]:
+    """The earlier questions and answers whose routing skips question `key`."""
+    keys = standard.keys
+    position = keys.index(key)
+    skipping = []
+    for question in standard.questions[:position]:
+        for rule in question.routing:
+            lands = len(keys) if rule.go_to == END else keys.index(rule.go_to)
+            if rule.if_answer and lands > position:
+                skipping.append((question, tuple(c for c in question.codes if c in rule.if_answer)))
+    return skipping
+
+
+def _not_asked_note(report: TablesReport, table: Table) -> str:
+    standard = load_standard(report.standard_version)
+    question = standard.question(table.spec.column)
+    reasons = []
+    for earlier, codes in routed_past(standard, question.key):
+        wording = earlier.wording(Mode.ONLINE)
+        answers = [f"“{wording.option(code).label}”" for code in codes]
+        listed = ", ".join(answers[:-1]) + f" or {answers[-1]}" if len(answers) > 1 else answers[0]
+        reasons.append(f"who answered {listed} to the {earlier.short_label.lower()} question")
+    who = "; or ".join(reasons)
+    return (
+        f"{question.name} is not asked of people {who}. The table is based on the responses "
+        f"that were asked the question; "
+        f"{_note_count(table.not_asked, controlled=report.controlled)} complete responses in "
+        "the selection were not asked it because of the routing."
+    )
+
+
 def report_notes(report: TablesReport) -> tuple[Note, ...]:
     """The numbered notes: selection and bases, every derivation rule, the disclosure rule."""
     keys = {table.key for table in report.tables}
@@ -163,15 +195,7 @@ def report_notes(report: TablesReport) -> tuple[Note, ...]:
         ),
     ]
     for table in asked:
-        texts.append(
-            (
-                f"{table.spec.title} is asked only where the routing asks it, so the table is "
-                "based on the responses that were asked the question; "
-                f"{_note_count(table.not_asked, controlled=report.controlled)} complete "
-                "responses in the selection were not asked it because of the routing.",
-                frozenset({table.key}),
-            )
-        )
+        texts.append((_not_asked_note(report, table), frozenset({table.key})))
     if keys & NSSEC:
         texts.extend((rule.explanation, NSSEC) for rule in RULES)
     texts.append(

@@ -17,7 +17,7 @@ from typing import Final, Literal
 
 from .derivation import DERIVED_LABELS
 from .disclosure import ShownCounts, shown
-from .standard import Mode, OutputDefinition, load_standard
+from .standard import CURRENT_VERSION, Mode, OutputDefinition, load_standard
 
 TOTAL_LABEL: Final = "Total"
 UNROUNDED_MARK: Final = "(unrounded: disclosure control not applied)"
@@ -217,6 +217,7 @@ class TablesReport:
     controlled: bool = True
     organisation: str = ""
     contact: str = ""
+    standard_version: str = CURRENT_VERSION
 
     def table(self, key: str) -> Table:
         for table in self.tables:

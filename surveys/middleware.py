@@ -29,3 +29,19 @@ class StaffIdleTimeoutMiddleware:
                 return redirect(f"{settings.LOGIN_URL_PATH}?timed_out=1")
             request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Every page and download the service makes is sent with `Cache-Control: no-store`,
+    unless the view said otherwise: staff pages hold unrounded figures and people's
+    answers, and a shared computer's cache must keep none of them. (Static files are
+    served before this, with their own long-lived caching.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response

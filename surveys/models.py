@@ -373,6 +373,11 @@ class Response(models.Model):
                 name="stopped_response_has_reason",
             ),
             models.CheckConstraint(
+                condition=~Q(status="complete") | (~Q(nssec5="") & ~Q(nssec3="")),
+                name="complete_response_is_derived",
+                violation_error_message="A complete response carries its NS-SEC classes.",
+            ),
+            models.CheckConstraint(
                 condition=Q(mode__in=[m.value for m in Mode]), name="response_mode_known"
             ),
             models.CheckConstraint(

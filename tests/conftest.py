@@ -11,12 +11,18 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import timezone
 
-from seb.derivation import derive
-from surveys.models import Response, StandardVersion, Survey
-from surveys.options import clear_option_index, option_index
+from seb.standard import Mode, Standard, load_standard
 from surveys.access import ANALYST, INTERVIEWER
-from surveys.services import answer_record, response_start, response_submit
-from seb.standard import CURRENT_VERSION, Mode, Standard, load_standard
+from surveys.models import Response, Survey
+from surveys.services import (
+    NewResponse,
+    answer_record,
+    complete,
+    response_start,
+    response_stop,
+    response_submit,
+    responses_create,
+)
 
 STAFF_PASSWORD = "correct-horse-battery-staple-42"
 
@@ -49,18 +55,11 @@ def standard() -> Standard:
     return load_standard()
 
 
-@pytest.fixture(autouse=True)
-def _fresh_option_index() -> None:
-    # Option ids differ between test databases (and after a flush).
-    clear_option_index()
-
-
 @pytest.fixture
 def make_survey(db: None) -> Callable[..., Survey]:
     def make(slug: str = "test-survey", **fields: Any) -> Survey:
         defaults: dict[str, Any] = {
             "name": "Test survey",
-            "standard": StandardVersion.objects.get(version=CURRENT_VERSION),
             "offers_online": True,
             "offers_face_to_face": True,
             "offers_telephone": True,
@@ -131,11 +130,11 @@ BulkResponses = Callable[..., list[Response]]
 
 @pytest.fixture
 def bulk_responses(db: None) -> BulkResponses:
-    """`count` responses with the same answers, written straight to the table.
+    """`count` responses with the same answers, stored in bulk through the services.
 
-    Quicker than answering through the services; the answers must be a complete
-    route (the services' own tests cover how answers get there). NS-SEC is
-    derived as response_submit derives it.
+    Quicker than answering a question at a time; the answers must be a complete
+    route for a complete response. A response in progress or stopped is started
+    and answered through the services.
     """
 
     def make(
@@ -147,26 +146,66 @@ def bulk_responses(db: None) -> BulkResponses:
         status: str = Response.Status.COMPLETE,
         completed_at: datetime | None = None,
         reference: str = "",
+        is_test: bool = False,
     ) -> list[Response]:
-        index = option_index(survey.standard.version)
-        complete = status == Response.Status.COMPLETE
-        derived = derive(answers)
-        when = completed_at or timezone.now()
-        rows = [
-            Response(
-                survey=survey,
-                standard_id=survey.standard_id,
-                mode=Mode(mode).value,
-                status=status,
-                stop_reason="refused" if status == Response.Status.STOPPED else "",
-                reference=reference,
-                completed_at=when if complete else None,
-                nssec5=derived.nssec5 if complete else "",
-                nssec3=derived.nssec3 if complete else "",
-                **{f"{key}_id": index.id_for(key, code) for key, code in answers.items()},
-            )
-            for _ in range(count)
-        ]
-        return Response.objects.bulk_create(rows)
+        if status != Response.Status.COMPLETE:
+            made = []
+            for _ in range(count):
+                response = response_start(survey=survey, mode=mode, reference=reference)
+                for key, code in answers.items():
+                    answer_record(response_id=response.pk, question_key=key, code=code)
+                if status == Response.Status.STOPPED:
+                    response_stop(response_id=response.pk, reason="refused")
+                response.refresh_from_db()
+                made.append(response)
+            return made
+        made_complete = complete(survey, mode, answers)
+        before = set(Response.objects.filter(survey=survey).values_list("pk", flat=True))
+        responses_create(
+            survey=survey,
+            responses=[
+                NewResponse(
+                    complete=made_complete,
+                    reference=reference,
+                    completed_at=completed_at or timezone.now(),
+                    is_test=is_test,
+                )
+                for _ in range(count)
+            ],
+        )
+        return list(Response.objects.filter(survey=survey).exclude(pk__in=before))
 
     return make
+
+
+def assert_tallies_match(survey: Survey) -> None:
+    """The survey's tallies hold exactly what its counted responses hold, day by day."""
+    from collections import Counter
+
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncDate
+
+    from surveys.models import TALLY_COLUMNS, ResponseTally
+    from surveys.services import counted_responses
+
+    live = Counter(
+        {
+            (day, mode, *((code or "") for code in codes)): n
+            for day, mode, *codes, n in counted_responses(Response.objects.filter(survey=survey))
+            .annotate(day=TruncDate("completed_at", tzinfo=timezone.get_current_timezone()))
+            .order_by()
+            .values_list("day", "mode", *TALLY_COLUMNS)
+            .annotate(n=Count("*"))
+        }
+    )
+    tallied = Counter(
+        {
+            (day, mode, *codes): n
+            for day, mode, *codes, n in ResponseTally.objects.filter(survey=survey)
+            .order_by()
+            .values_list("day", "mode", *TALLY_COLUMNS)
+            .annotate(n=Sum("count"))
+            if n
+        }
+    )
+    assert tallied == live

@@ -1,4 +1,5 @@
-"""Readers for the shared specification files, for tests that check our data against them."""
+"""Readers for the project's own copies of the published standard and its specification
+(docs/reference/, docs/spec/), for tests that check our data against them."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from pathlib import Path
 from seb.routing import route
 from seb.standard import Mode, Standard
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-STANDARD_TEXT = SHARED / "reference" / "seb-harmonised-standard.txt"
-CODES_MD = SHARED / "spec" / "codes.md"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+STANDARD_TEXT = DOCS / "reference" / "seb-harmonised-standard.txt"
+CODES_MD = DOCS / "spec" / "codes.md"
 
 MODE_HEADINGS = {
     "online": "Online self-completion questions",

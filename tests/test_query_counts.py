@@ -7,8 +7,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from surveys.options import option_index
-
 pytestmark = pytest.mark.django_db
 
 ANSWERS = {
@@ -44,7 +42,6 @@ def test_question_pages_cost_the_same_queries_whatever_the_number_of_responses(
     make_survey, make_response
 ) -> None:
     survey = make_survey()
-    option_index(survey.standard.version)  # loaded once per process, not per request
     few = costs(Client(), survey.slug)
     for _ in range(60):
         make_response(survey, ANSWERS)

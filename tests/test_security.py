@@ -13,7 +13,7 @@ import pytest
 from django.test import Client, override_settings
 
 from surveys.logging import RedactIdentifiers
-from surveys.models import Response
+from surveys.models import Response, Survey
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,7 +89,7 @@ def test_the_inline_script_carries_the_policys_nonce(client: Client, survey) -> 
 def test_secure_requests_get_hsts_and_secure_cookies(client: Client, survey) -> None:
     response = client.post(f"/s/{survey.slug}/", secure=True)
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
-    assert response.cookies["sessionid"]["secure"]
+    assert response.cookies[f"seb-response-{survey.slug}"]["secure"]
 
 
 @pytest.mark.django_db
@@ -148,3 +148,77 @@ def test_the_redaction_filter_replaces_uuids_in_formatted_messages() -> None:
     )
     RedactIdentifiers().filter(record)
     assert record.getMessage() == "Not Found: /c/[id]/"
+
+
+@pytest.mark.django_db
+def test_staff_pages_and_downloads_are_never_stored_by_a_cache(
+    client: Client, survey, make_staff
+) -> None:
+    """Pages with figures or answers carry Cache-Control: no-store; so does every download."""
+    from surveys.access import ANALYST, INTERVIEWER
+
+    client.force_login(make_staff("staff-member", ANALYST, INTERVIEWER))
+    for url in (
+        "/analysis/",
+        f"/analysis/{survey.slug}/",
+        f"/analysis/{survey.slug}/download/output-tables-nssec5.xlsx",
+        f"/analysis/{survey.slug}/download/school_type.csv",
+        "/interview/",
+        f"/s/{survey.slug}/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Cache-Control"] == "no-store", url
+
+
+@pytest.mark.django_db
+def test_static_files_keep_their_own_caching(client: Client) -> None:
+    response = client.get("/static/css/app.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+
+
+def _drop_own_connection() -> None:
+    """Have PostgreSQL end this thread's connection, as a restart of the server does."""
+    import psycopg
+    from django.db import connection
+
+    connection.ensure_connection()
+    backend = connection.connection.info.backend_pid
+    settings_dict = connection.settings_dict
+    with psycopg.connect(
+        host=settings_dict["HOST"],
+        port=settings_dict["PORT"] or 5432,
+        user=settings_dict["USER"],
+        dbname=settings_dict["NAME"],
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [backend])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_dropped_by_a_database_restart_is_replaced(survey) -> None:
+    """After the database drops a reused connection, the next request's first query is
+    answered on a new connection (CONN_HEALTH_CHECKS), not failed."""
+    from django.db import close_old_connections, connection
+
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
+    _drop_own_connection()
+    close_old_connections()  # what Django does as each request starts
+    assert Survey.objects.filter(pk=survey.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_health_checks_the_first_query_on_a_dropped_connection_fails(survey) -> None:
+    """The control for the test above: the setting is what saves the request."""
+    from django.db import OperationalError, close_old_connections, connection
+
+    _drop_own_connection()
+    connection.health_check_enabled = False
+    try:
+        close_old_connections()
+        with pytest.raises(OperationalError):
+            Survey.objects.filter(pk=survey.pk).exists()
+    finally:
+        connection.health_check_enabled = True
+        connection.close()

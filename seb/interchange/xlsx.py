@@ -172,12 +172,12 @@ def _first_sheet(archive: zipfile.ZipFile) -> str:
         workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
     except KeyError:
         return "xl/worksheets/sheet1.xml"
-    targets = dict(re.findall(r'Id="([^"]+)"[^>]*?Target="([^"]+)"', relationships))
+    targets: dict[str, str] = dict(re.findall(r'Id="([^"]+)"[^>]*?Target="([^"]+)"', relationships))
     targets.update(
         {k: v for v, k in re.findall(r'Target="([^"]+)"[^>]*?Id="([^"]+)"', relationships)}
     )
     for relation in re.findall(r'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"', workbook):
-        target = targets.get(relation)
+        target = targets.get(str(relation))
         if target:
             if target.startswith("/"):
                 return target.lstrip("/")

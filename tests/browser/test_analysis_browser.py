@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import Page, expect
 
-from surveys.models import Survey
-from surveys.access import ANALYST
 from seb.standard import Mode
+from surveys.access import ANALYST
+from surveys.models import Survey
 from tests.browser.conftest import assert_no_axe_violations
 from tests.classification.conftest import unrounded_permission
 from tests.conftest import (
@@ -56,7 +57,11 @@ def test_analyst_pages_pass_axe_and_show_tables_and_charts(
     signed_in(page)
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Test survey").click()
-    expect(page.get_by_role("table", name="Type of school attended: Test survey")).to_be_visible()
+    expect(
+        page.get_by_role(
+            "table", name=re.compile(r"^Type of secondary school attended .*: Test survey$")
+        )
+    ).to_be_visible()
     assert page.locator("figure svg").count() > 0
     assert_no_axe_violations(page)
     page.get_by_label("3-class NS-SEC").check()

@@ -121,21 +121,26 @@ def answer_until_check_page(
     return shown
 
 
-def summary(page: Page) -> list[tuple[str, str]]:
-    """Check your answers as (question, answer) rows, in order."""
+def summary(page: Page) -> list[tuple[str, str, str]]:
+    """Check your answers as (short label, full question, answer) rows, in order."""
     rows = page.locator(".govuk-summary-list__row")
     return [
         (
-            rows.nth(i).locator(".govuk-summary-list__key").inner_text().strip(),
+            rows.nth(i).locator(".app-question-label").inner_text().strip(),
+            rows.nth(i).locator(".govuk-details__text").text_content().strip(),
             rows.nth(i).locator(".govuk-summary-list__value").inner_text().strip(),
         )
         for i in range(rows.count())
     ]
 
 
-def expected_summary(answers: dict[str, str]) -> list[tuple[str, str]]:
+def expected_summary(answers: dict[str, str]) -> list[tuple[str, str, str]]:
     return [
-        (wording(key).text, wording(key).option(answers[key]).label)
+        (
+            STANDARD.question(key).short_label,
+            wording(key).text,
+            wording(key).option(answers[key]).label,
+        )
         for key in expected_questions(answers)
     ]
 
@@ -232,7 +237,7 @@ def test_back_link_returns_to_the_previous_question_with_its_answer_chosen(
 def test_change_link_asks_only_the_questions_newly_on_the_route(page: Page, survey) -> None:
     start(page, survey.slug)
     answer_until_check_page(page, STATE_EMPLOYEE, check=lambda page: None)
-    status = wording("earner_employment_status").text
+    status = STANDARD.question("earner_employment_status").short_label
     page.get_by_role("link", name=f"Change your answer to: {status}").click()
     assert question_shown(page) == "earner_employment_status"
     expect(radio(page, "earner_employment_status", "employee")).to_be_checked()
@@ -247,7 +252,7 @@ def test_change_link_asks_only_the_questions_newly_on_the_route(page: Page, surv
     assert answer_until_check_page(page, changed) == ["self_employed_size"]
     assert summary(page) == expected_summary(changed)
 
-    school = wording("school_type").text
+    school = STANDARD.question("school_type").short_label
     page.get_by_role("link", name=f"Change your answer to: {school}").click()
     page.get_by_role("link", name="Back").click()
     expect(page).to_have_url(re.compile(r"/check-your-answers/$"))
@@ -342,7 +347,7 @@ def test_whole_journey_works_without_javascript(page_no_js: Page, survey) -> Non
     assert_no_axe_violations(page)
     shown = answer_until_check_page(page, STATE_EMPLOYEE)
     assert shown == expected_questions(STATE_EMPLOYEE)
-    status = wording("earner_employment_status").text
+    status = STANDARD.question("earner_employment_status").short_label
     page.get_by_role("link", name=f"Change your answer to: {status}").click()
     choose(page, "earner_employment_status", "not_working")
     expect(page).to_have_url(re.compile(r"/check-your-answers/$"))

@@ -1,4 +1,4 @@
-"""NS-SEC derivation against shared/spec/nssec-derivation.md (no database).
+"""NS-SEC derivation against docs/spec/nssec-derivation.md (no database).
 
 The expected values are restated here from the spec, apart from the module's
 own table, so a wrong cell in either shows up.

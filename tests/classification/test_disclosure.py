@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from seb import disclosure
 from seb.disclosure import (
     CONFIDENTIAL,
-    NOT_APPLICABLE,
+    NOT_AVAILABLE,
     ShownCell,
     control,
+    cover_statement,
+    percentage_description,
     percentage_of,
     rounded_count,
+    rule_description,
     shown_count,
     unrounded,
 )
@@ -45,11 +49,26 @@ def test_zero_stays_zero() -> None:
     assert shown.categories[0] == ShownCell(0, 0.0)
 
 
-def test_percentages_are_computed_from_unrounded_counts() -> None:
-    """12 of 37 is 32.4%, not the 10 of 35 the rounded counts would give."""
+def test_percentages_are_computed_from_the_rounded_counts_over_the_rounded_total() -> None:
+    """12 of 37 is published as 10 of 35: 28.6%, never the 32.4% that gives 12 back."""
     shown = control([12, 25], 37)
-    assert shown.categories[0] == ShownCell(10, 32.4)
-    assert shown.categories[1] == ShownCell(25, 67.6)
+    assert shown.categories[0] == ShownCell(10, 28.6)
+    assert shown.categories[1] == ShownCell(25, 71.4)
+    assert shown.total == ShownCell(35, 100.0)
+
+
+def test_a_published_percentage_cannot_give_back_an_unrounded_count() -> None:
+    """17.8% of 409 could only be 73; the published 18.3% is 75 of 410, as shown."""
+    shown = control([73, 336], 409)
+    assert shown.categories[0] == ShownCell(75, 18.3)
+    assert shown.total == ShownCell(410, 100.0)
+
+
+def test_every_percentage_is_c_when_the_total_is() -> None:
+    """A total of 1 to 9 is [c], and so is every percentage, zeros included."""
+    shown = control([0, 6], 6)
+    assert shown.total == ShownCell(C, C)
+    assert [cell.percentage for cell in shown.categories] == [C, C]
 
 
 @pytest.mark.parametrize(
@@ -105,13 +124,13 @@ def test_total_is_rounded_like_any_other_count() -> None:
     """The Total row is rounded to 5, or [c] from 1 to 9; its percentage is 100.0."""
     assert control([600, 634], 1234).total == ShownCell(1235, 100.0)
     assert control([4, 3], 7).total == ShownCell(C, C)
-    assert control([0, 0], 0).total == ShownCell(0, NOT_APPLICABLE)
+    assert control([0, 0], 0).total == ShownCell(0, NOT_AVAILABLE)
 
 
-def test_a_percentage_of_a_zero_base_is_not_applicable() -> None:
-    """An empty table has no percentages: [z]."""
+def test_a_percentage_of_a_zero_base_is_not_available() -> None:
+    """An empty table has no percentages: [x]."""
     shown = control([0, 0, 0], 0)
-    assert [cell.percentage for cell in shown.categories] == [NOT_APPLICABLE] * 3
+    assert [cell.percentage for cell in shown.categories] == [NOT_AVAILABLE] * 3
 
 
 def test_unrounded_figures_are_exact() -> None:
@@ -127,3 +146,20 @@ def test_disclosure_control_is_on_by_default_for_a_single_count() -> None:
     assert shown_count(7) == C
     assert shown_count(23) == 25
     assert shown_count(23, controlled=False) == 23
+
+
+def test_the_rule_described_to_users_is_written_from_the_rule_itself(monkeypatch) -> None:
+    """Change the rule's constants and its description changes with them."""
+    assert "a count from 1 to 9 is shown as [c]" in rule_description()
+    assert "rounded to the nearest 5" in rule_description()
+    monkeypatch.setattr(disclosure, "SMALLEST_SHOWN", 20)
+    monkeypatch.setattr(disclosure, "ROUNDING_BASE", 10)
+    assert "a count from 1 to 19 is shown as [c]" in rule_description()
+    assert "rounded to the nearest 10" in rule_description()
+    assert "from 1 to 19" in cover_statement(controlled=True)
+
+
+def test_percentages_are_described_as_of_the_rounded_figures() -> None:
+    text = percentage_description(controlled=True)
+    assert "computed from the rounded counts over the rounded total" in text
+    assert "need not add up to 100" in text

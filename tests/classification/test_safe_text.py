@@ -9,7 +9,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 
-from seb.safe_text import safe_text, set_text_cell
+from classification.workbook import set_text_cell
+from seb.safe_text import safe_text
 
 DANGEROUS = ['=HYPERLINK("https://example.com","x")', "+1", "-1", "@SUM(1)", "\t=1", "\r=1"]
 

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from surveys.models import Response, Survey
 from seb.standard import Mode, load_standard
+from surveys.models import Response, Survey
 
 from .test_derivation import SPEC_NSSEC3, spec_nssec5
 

@@ -12,10 +12,11 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from seb.standard import Mode
 from seb.tables import UNROUNDED_MARK
 from surveys.models import Response, Survey
-from seb.standard import Mode
 
 from .conftest import (
     INDEPENDENT_LARGE_EMPLOYER,
@@ -99,9 +100,18 @@ def test_interviewers_are_refused(
 def test_staff_without_the_analyst_role_are_refused(
     client: Client, survey: Survey, make_staff: Callable[..., User], url: str
 ) -> None:
-    """Staff status, even superuser, is not the analyst role."""
-    client.force_login(make_staff("admin", is_staff=True, is_superuser=True))
+    """Staff status is not the analyst role."""
+    client.force_login(make_staff("staff", is_staff=True))
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("url", ANALYST_URLS[:3])
+def test_a_superuser_holds_the_analyst_role(
+    client: Client, responses: Survey, make_staff: Callable[..., User], url: str
+) -> None:
+    """A superuser holds every role, the analyst's among them."""
+    client.force_login(make_staff("admin", is_staff=True, is_superuser=True))
+    assert client.get(url).status_code == 200
 
 
 def test_a_respondent_mid_survey_cannot_reach_analyst_pages(client: Client, survey: Survey) -> None:
@@ -168,7 +178,7 @@ def test_analysts_with_the_permission_can_choose_unrounded_figures(
     assert cells(page.content, "school_type")["Non-selective state"] == ("23", "67.6")
     assert UNROUNDED_MARK in page.content.decode()
     rounded = unrounded_client.get(f"/analysis/{SLUG}/")
-    assert cells(rounded.content, "school_type")["Non-selective state"] == ("25", "67.6")
+    assert cells(rounded.content, "school_type")["Non-selective state"] == ("25", "71.4")
 
 
 def test_analysts_with_the_permission_see_microdata_links(
@@ -185,7 +195,11 @@ def test_microdata_downloads_hold_the_selected_complete_responses(
     """Microdata CSV and XLSX: a row per complete response in the selection, with NS-SEC."""
     response = unrounded_client.get(f"/analysis/{SLUG}/download/microdata.csv?mode=telephone")
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="test-survey-microdata.csv"'
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="test-survey_microdata_telephone_{today}.csv"'
+    )
+    assert response["Cache-Control"] == "no-store"
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 1 + 7
     header = rows[0]
@@ -200,19 +214,32 @@ def test_microdata_downloads_hold_the_selected_complete_responses(
 # The pages.
 
 
-def test_survey_list_counts_complete_in_progress_and_stopped_per_mode(
+ONLINE_ROW = r"Online</th>\s*<td[^>]*>([^<]+)</td>\s*<td[^>]*>([^<]+)</td>\s*<td[^>]*>([^<]+)"
+TOTAL_ROW = r"All modes</th>\s*<td[^>]*><strong>([^<]+)</strong>"
+
+
+def test_survey_list_counts_complete_in_progress_and_stopped_per_mode_under_control(
     analyst_client: Client, responses: Survey
 ) -> None:
-    """The list shows each survey's complete, in-progress and stopped responses by mode."""
+    """The list shows each survey's complete, in-progress and stopped responses by mode,
+    under disclosure control for an analyst who may not see unrounded figures."""
     page = analyst_client.get("/analysis/")
     assert page.status_code == 200
     html = page.content.decode()
     assert f'href="/analysis/{SLUG}/"' in html
-    online = re.search(
-        r"Online</th>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)", html
-    )
+    online = re.search(ONLINE_ROW, html)
+    assert online is not None and online.groups() == ("25", "[c]", "[c]")
+    total = re.search(TOTAL_ROW, html)
+    assert total is not None and total.group(1) == "35"
+
+
+def test_survey_list_shows_exact_counts_to_analysts_allowed_unrounded_figures(
+    unrounded_client: Client, responses: Survey
+) -> None:
+    html = unrounded_client.get("/analysis/").content.decode()
+    online = re.search(ONLINE_ROW, html)
     assert online is not None and online.groups() == ("23", "2", "1")
-    total = re.search(r"All modes</th>\s*<td[^>]*><strong>(\d+)</strong>", html)
+    total = re.search(TOTAL_ROW, html)
     assert total is not None and total.group(1) == "34"
 
 
@@ -223,7 +250,7 @@ def test_survey_page_shows_the_four_tables_with_disclosure_control(
     page = analyst_client.get(f"/analysis/{SLUG}/")
     assert page.status_code == 200
     school = cells(page.content, "school_type")
-    assert school["Non-selective state"] == ("25", "67.6")
+    assert school["Non-selective state"] == ("25", "71.4")
     assert school["Selective state"] == ("[c]", "[c]")
     assert school["Independent or fee-paying"] == ("[c]", "[c]")
     assert school["Total"] == ("35", "100.0")
@@ -233,7 +260,7 @@ def test_survey_page_shows_the_four_tables_with_disclosure_control(
         page.content.decode()
     )
     nssec = cells(page.content, "nssec5")
-    assert nssec["Intermediate occupations"] == ("25", "67.6")
+    assert nssec["Intermediate occupations"] == ("25", "71.4")
     assert "nssec3" not in re.findall(r'id="table-(\w+)"', page.content.decode())
     assert set(re.findall(r'id="table-(\w+)"', page.content.decode())) == {
         "school_type",
@@ -248,7 +275,7 @@ def test_survey_page_offers_the_3_class_system(analyst_client: Client, responses
     page = analyst_client.get(f"/analysis/{SLUG}/?classes=3")
     tables = re.findall(r'id="table-(\w+)"', page.content.decode())
     assert "nssec3" in tables and "nssec5" not in tables
-    assert cells(page.content, "nssec3")["Intermediate occupations"] == ("25", "67.6")
+    assert cells(page.content, "nssec3")["Intermediate occupations"] == ("25", "71.4")
 
 
 def test_survey_page_filters_by_mode_and_date(analyst_client: Client, responses: Survey) -> None:
@@ -257,7 +284,7 @@ def test_survey_page_filters_by_mode_and_date(analyst_client: Client, responses:
     assert cells(page.content, "school_type")["Total"] == ("25", "100.0")
     future = analyst_client.get(f"/analysis/{SLUG}/?date_from_0=1&date_from_1=1&date_from_2=2999")
     assert future.status_code == 200
-    assert cells(future.content, "school_type")["Total"] == ("0", "[z]")
+    assert cells(future.content, "school_type")["Total"] == ("0", "[x]")
 
 
 def test_each_table_has_a_bar_chart_without_inline_styles_or_scripts(
@@ -266,7 +293,7 @@ def test_each_table_has_a_bar_chart_without_inline_styles_or_scripts(
     """Charts are SVG drawn with attributes: nothing the 'self'-only CSP would block."""
     html = analyst_client.get(f"/analysis/{SLUG}/").content.decode()
     assert html.count("<figure") == 4
-    assert 'width="67.6"' in html  # the non-selective state bar
+    assert 'width="71.4"' in html  # the non-selective state bar
     assert "style=" not in html
     assert "<style" not in html
     scripts = re.findall(r"<script([^>]*)>", html)
@@ -369,12 +396,13 @@ def test_workbook_download_holds_the_chosen_tables(
     response = analyst_client.get(f"/analysis/{SLUG}/download/output-tables-nssec{classes}.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    today = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == (
-        f'attachment; filename="test-survey-output-tables-nssec{classes}.xlsx"'
+        f'attachment; filename="test-survey_output-tables-nssec{classes}_all-modes_{today}.xlsx"'
     )
     workbook = open_workbook(response.content)
     check_structure(workbook, keys, unrounded=False)
-    assert table_counts(workbook, "school_type")["Non-selective state"] == (25, 67.6)
+    assert table_counts(workbook, "school_type")["Non-selective state"] == (25, 71.4)
 
 
 def test_workbook_download_follows_the_selection(analyst_client: Client, responses: Survey) -> None:
@@ -408,8 +436,9 @@ def test_table_csv_download(analyst_client: Client, responses: Survey) -> None:
     response = analyst_client.get(f"/analysis/{SLUG}/download/free_school_meals.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+    today = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == (
-        'attachment; filename="test-survey-free_school_meals.csv"'
+        f'attachment; filename="test-survey_free_school_meals_all-modes_{today}.csv"'
     )
     assert csv_rows(response.content) == [
         ["Category", "Count", "Percentage"],
@@ -439,21 +468,6 @@ def test_page_query_count_is_fixed_whatever_the_number_of_responses(
         page = analyst_client.get(f"/analysis/{SLUG}/?classes=3")
     assert cells(page.content, "school_type")["Total"] == ("300", "100.0")
     assert len(few) <= 14
-
-
-def test_responses_never_derived_get_a_clear_message_not_an_error(
-    analyst_client: Client, responses: Survey
-) -> None:
-    """If complete responses lack NS-SEC, the page says to run rederive; downloads go back."""
-    Response.objects.filter(mode=Mode.TELEPHONE).update(nssec5="", nssec3="")
-    page = analyst_client.get(f"/analysis/{SLUG}/")
-    assert page.status_code == 200
-    assert "The tables cannot be made" in page.content.decode()
-    assert "manage.py rederive" in page.content.decode()
-    download = analyst_client.get(f"/analysis/{SLUG}/download/output-tables-nssec5.xlsx")
-    assert download.status_code == 302
-    assert analyst_client.get(f"/analysis/{SLUG}/download/school_type.csv").status_code == 200
-    assert analyst_client.get(f"/analysis/{SLUG}/download/nssec5.csv").status_code == 302
 
 
 def test_survey_page_links_to_the_import_page(analyst_client: Client, responses: Survey) -> None:

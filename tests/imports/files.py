@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from openpyxl import Workbook
 
-from classification.interchange import COLUMNS
+from seb.interchange import COLUMNS
 
 # Complete, routing-valid responses, one per branch of the routing.
 EMPLOYEE = {

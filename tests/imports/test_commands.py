@@ -12,10 +12,10 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from classification.imports import SLUG_MAX_LENGTH
-from classification.interchange import COLUMNS, MICRODATA_COLUMNS, unquote_csv_reference
 from classification.microdata import microdata_rows, survey_microdata
+from seb.interchange import COLUMNS, MICRODATA_COLUMNS
+from seb.interchange.checking import unquote_csv_reference
 from surveys.models import Response, Survey
-from surveys.services import response_answers
 
 from .files import EMPLOYEE, OWN_ACCOUNT, VALID_ROWS, csv_file, xlsx_of
 
@@ -39,10 +39,8 @@ def written(tmp_path: Path, name: str, data: bytes) -> Path:
 def stored_rows(survey: Survey) -> list[tuple[str, ...]]:
     """The survey's complete responses as microdata rows, straight from the models."""
     rows = []
-    for response in Response.objects.filter(survey=survey, status="complete").select_related(
-        "standard"
-    ):
-        answers = response_answers(response)
+    for response in Response.objects.filter(survey=survey, status="complete"):
+        answers = response.answers
         rows.append(
             (
                 response.mode,

@@ -9,31 +9,32 @@ from collections.abc import Mapping
 import pytest
 from openpyxl import load_workbook
 
-from classification.interchange import (
+from seb.interchange import (
     COLUMNS,
-    MAX_LINE_BYTES,
+    LIMITS,
     MICRODATA_COLUMNS,
-    QUESTION_KEYS,
-    Checked,
-    CheckedLine,
     FileFormat,
     FileProblem,
-    Header,
     Line,
-    LineChecker,
     Problem,
+)
+from seb.interchange.checking import (
+    CheckedLine,
+    Header,
+    LineChecker,
     check_answers,
     check_header,
     check_reference,
-    csv_chunks,
-    read_lines,
     unquote_csv_reference,
-    write_csv,
-    write_xlsx,
 )
-from seb.standard import Mode, Standard
+from seb.interchange.reading import read_lines
+from seb.interchange.writing import csv_chunks, write_csv, write_xlsx
+from seb.routing import CompleteResponse as Checked
+from seb.standard import QUESTION_KEYS, Mode, Standard
 
 from .files import EMPLOYEE, LARGE_EMPLOYER, OWN_ACCOUNT, TELEPHONE_DONT_KNOW, xlsx_file
+
+MAX_LINE_BYTES = LIMITS.line_bytes
 
 ALL_MODES = frozenset(Mode)
 FORMULAS = ('=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(1)")
@@ -348,7 +349,7 @@ def test_a_line_is_checked_and_its_reference_kept(standard: Standard) -> None:
     checked = checker(standard).check(line)
     assert isinstance(checked, CheckedLine)
     assert checked.reference == "R-1"
-    assert checked.answers.answers["supervisor"] == "yes"
+    assert checked.response.answers["supervisor"] == "yes"
 
 
 def test_line_problems_carry_the_line_number(standard: Standard) -> None:

@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings
 
-from surveys.models import Response, Survey
 from surveys.access import INTERVIEWER
+from surveys.models import Response, Survey
 
 from .files import EMPLOYEE, OWN_ACCOUNT, VALID_ROWS, csv_file, xlsx_of
 

@@ -9,10 +9,10 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from surveys.models import Response, Survey
-from surveys.access import INTERVIEWER
 from seb.routing import route
 from seb.standard import Mode, Standard, load_standard
+from surveys.access import INTERVIEWER
+from surveys.models import Response, Survey
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 INTERVIEW_MODES = (Mode.FACE_TO_FACE, Mode.TELEPHONE)

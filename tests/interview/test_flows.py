@@ -12,11 +12,11 @@ from django.test import Client
 from django.utils import timezone
 
 from classification.selectors import selected_responses, survey_summaries
+from seb.standard import Mode, load_standard
 from seb.tables import Selection
 from surveys.forms_interview import REFERENCE_MAX_LENGTH
 from surveys.models import Response, Survey
-from surveys.services import response_answers
-from seb.standard import Mode, load_standard
+from surveys.services import response_stop, response_submit
 from tests.standard_text import covering_paths, expected_questions
 
 from .conftest import INTERVIEW_MODES, signed_in
@@ -54,7 +54,7 @@ def back_link(html: bytes) -> str:
 
 
 def the_case() -> Response:
-    return Response.objects.select_related("standard").get()
+    return Response.objects.get()
 
 
 # The home page -----------------------------------------------------------------
@@ -83,14 +83,10 @@ def test_home_lists_only_the_interviewers_own_unfinished_interviews(
     make_case: Callable[..., Response],
 ) -> None:
     own = make_case(survey, reference="MINE-OPEN")
-    make_case(survey, reference="MINE-DONE", answers=dict(expected_answers()))
-    Response.objects.filter(reference="MINE-DONE").update(
-        status=Response.Status.COMPLETE, completed_at=timezone.now()
-    )
-    make_case(survey, reference="MINE-STOPPED")
-    Response.objects.filter(reference="MINE-STOPPED").update(
-        status=Response.Status.STOPPED, stop_reason=Response.StopReason.REFUSED
-    )
+    done = make_case(survey, reference="MINE-DONE", answers=dict(expected_answers()))
+    response_submit(response_id=done.pk, revision=done.revision)
+    stopped = make_case(survey, reference="MINE-STOPPED")
+    response_stop(response_id=stopped.pk, reason=Response.StopReason.REFUSED)
     make_case(survey, reference="THEIRS-OPEN", interviewer=other_interviewer)
     page = interviewer_client.get("/interview/").content.decode()
     assert "MINE-OPEN" in page and f"/interview/cases/{own.pk}/" in page
@@ -225,7 +221,7 @@ def test_an_interview_asks_exactly_the_routed_questions_and_completes(
     case.refresh_from_db()
     assert case.status == Response.Status.COMPLETE
     assert case.mode == mode
-    assert response_answers(case) == {key: answers[key] for key in asked}
+    assert case.answers == {key: answers[key] for key in asked}
     outcome = interviewer_client.get(submitted["Location"]).content.decode()
     assert "Interview complete" in outcome and case.reference in outcome
 
@@ -250,7 +246,8 @@ def test_the_check_page_shows_the_modes_answers_and_changes_go_back_to_it(
     check = interviewer_client.get(f"/interview/cases/{case.pk}/check-answers/")
     page = check.content.decode()
     assert "Attended school outside the UK" in page
-    assert "Complete interview" in page
+    assert "Submit the interview" in page
+    assert "Check the answers with the respondent" in page
     change = f"/interview/cases/{case.pk}/questions/parental_qualification/?change=1"
     assert change in page
     response = interviewer_client.post(change, {"answer": "dont_know"})
@@ -324,7 +321,7 @@ def test_a_stopped_interview_keeps_its_answers_and_reason(
     assert response["Location"] == f"/interview/cases/{case.pk}/outcome/"
     case.refresh_from_db()
     assert (case.status, case.stop_reason) == (Response.Status.STOPPED, reason)
-    assert response_answers(case) == STOPPED_ANSWERS
+    assert case.answers == STOPPED_ANSWERS
     outcome = interviewer_client.get(response["Location"]).content.decode()
     assert "Interview stopped" in outcome
     assert str(Response.StopReason(reason).label) in outcome
@@ -336,7 +333,7 @@ def test_a_stopped_interview_cannot_be_answered_submitted_or_stopped_again(
     case = make_case(survey, answers=expected_answers())
     interviewer_client.post(f"/interview/cases/{case.pk}/stop/", {"reason": "broke_off"})
     case.refresh_from_db()
-    before = (case.status, case.stop_reason, case.revision, response_answers(case))
+    before = (case.status, case.stop_reason, case.revision, case.answers)
     base = f"/interview/cases/{case.pk}"
     outcome = f"{base}/outcome/"
     assert interviewer_client.get(f"{base}/").status_code == 302
@@ -348,7 +345,7 @@ def test_a_stopped_interview_cannot_be_answered_submitted_or_stopped_again(
     again = interviewer_client.post(f"{base}/stop/", {"reason": "refused"})
     assert again["Location"] == outcome
     case.refresh_from_db()
-    assert (case.status, case.stop_reason, case.revision, response_answers(case)) == before
+    assert (case.status, case.stop_reason, case.revision, case.answers) == before
 
 
 def test_a_complete_interview_cannot_be_stopped(

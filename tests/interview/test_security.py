@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
 
-from surveys.middleware import LAST_SEEN_KEY
 from surveys.access import INTERVIEWER
+from surveys.middleware import LAST_SEEN_KEY
 from tests.conftest import STAFF_PASSWORD
 
 pytestmark = pytest.mark.django_db

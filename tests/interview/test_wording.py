@@ -11,9 +11,9 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
+from seb.standard import Mode, load_standard
 from surveys.forms import SPONTANEOUS_DIVIDER
 from surveys.models import Response, Survey
-from seb.standard import Mode, load_standard
 
 from .conftest import INTERVIEW_MODES
 from .published import PublishedQuestion, published
