@@ -1,25 +1,258 @@
-"""A case's derived state: its outcome, mode, attempts and next appointment.
+"""Writing cases: the only code that creates or changes a case (docs/spec/fieldwork.md).
 
-`case_refresh` is called by every service that changes something a case's
-outcome depends on (a response, an attempt, a message, an opt-out); it reads the
-case's history and writes what `seb.fieldwork.case_outcome` derives from it. So
-a case's outcome is never typed, and the monitoring pages and rates files are a
-GROUP BY over cases at any size.
+Cases are created with their access code and personal link, which are returned
+once, in plain, and stored only as hashes. A case's outcome and the rest of its
+derived state are refreshed (`case_refresh`) by every service that changes
+something they depend on (a response, an attempt, a message, an opt-out), so an
+outcome is never typed and the monitoring pages are a GROUP BY at any size.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import islice
+from typing import Any, Final
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
-from seb.fieldwork import AttemptEvent, AttemptOutcome, CaseHistory, ResponseEvent, case_outcome
+from seb.fieldwork import (
+    AttemptEvent,
+    AttemptOutcome,
+    CaseHistory,
+    Outcome,
+    ResponseEvent,
+    access_code_hash,
+    case_outcome,
+    link_token_hash,
+    new_access_code,
+    new_link_token,
+    normalise_access_code,
+    secret_hash,
+)
+from seb.standard import Mode
 
-from .models import Attempt, Case, Message, Response
+from .models import Attempt, Case, Message, Response, Survey
 
+BATCH_SIZE: Final = 5_000
 # A response is "derivable" (fieldwork.md's partial) once its route has reached its
 # last question: every question before it is answered, so NS-SEC can be derived.
-DERIVABLE_AT = ("parental_qualification", "")
+DERIVABLE_AT: Final = ("parental_qualification", "")
+CONTACT_FIELDS: Final = ("name", "email", "phone", "address")
+
+
+class CaseRefused(Exception):
+    """A change to a case that its state does not allow; `message` is said as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """A case's access code and personal-link token, in plain: shown or exported once."""
+
+    reference: str
+    access_code: str
+    link_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewCase:
+    reference: str
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    preferred_mode: str = ""
+    interviewer_id: int | None = None
+    variables: Mapping[str, str] = field(default_factory=dict)
+
+
+def _issue(case: Case) -> Credentials:
+    code = new_access_code()
+    token = new_link_token()
+    case.access_code_hash = access_code_hash(code)
+    case.link_token_hash = link_token_hash(token)
+    case.credentials_issued_at = timezone.now()
+    return Credentials(reference=case.reference, access_code=code, link_token=token)
+
+
+def cases_create(*, survey: Survey, cases: Iterable[NewCase]) -> Iterator[Credentials]:
+    """Create cases in batches, each with new credentials; yields each case's credentials.
+
+    Run it inside the caller's transaction for all or nothing; consume the whole
+    iterator (the cases of a batch are written when the batch is full).
+    """
+    now = timezone.now()
+    made = iter(cases)
+    while batch := list(islice(made, BATCH_SIZE)):
+        rows = []
+        issued = []
+        for new in batch:
+            case = Case(
+                survey=survey,
+                reference=new.reference,
+                name=new.name,
+                email=new.email,
+                phone=new.phone,
+                address=new.address,
+                preferred_mode=new.preferred_mode,
+                mode=new.preferred_mode,
+                interviewer_id=new.interviewer_id,
+                variables=dict(new.variables),
+                created_at=now,
+            )
+            issued.append(_issue(case))
+            rows.append(case)
+        Case.objects.bulk_create(rows)
+        yield from issued
+
+
+def case_create(*, survey: Survey, new: NewCase) -> tuple[Case, Credentials]:
+    with transaction.atomic():
+        (credentials,) = list(cases_create(survey=survey, cases=[new]))
+        case = Case.objects.get(survey=survey, reference=new.reference)
+    return case, credentials
+
+
+def credentials_regenerate(*, cases: Iterable[Case]) -> Iterator[Credentials]:
+    """New credentials for each case; the old code and link stop working at once."""
+    for case in cases:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            credentials = _issue(locked)
+            locked.save(
+                update_fields=["access_code_hash", "link_token_hash", "credentials_issued_at"]
+            )
+        yield credentials
+
+
+def case_update(*, case: Case, **fields: Any) -> Case:
+    """Change a case's contact details, preferred mode, interviewer or sample variables."""
+    allowed = {*CONTACT_FIELDS, "preferred_mode", "interviewer", "interviewer_id", "variables"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.contact_deleted_at and set(fields) & set(CONTACT_FIELDS):
+            raise CaseRefused("This case's contact details have been deleted.")
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=[name.removesuffix("_id") for name in fields])
+    return case_refresh(case_id=case.pk)
+
+
+def case_withdraw(*, case: Case) -> Case:
+    """Take a case out of the sample: it gets no messages, no visits, and counts in no rate."""
+    Case.objects.filter(pk=case.pk, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+    return case_refresh(case_id=case.pk)
+
+
+def case_opt_out(*, case: Case) -> Case:
+    """The respondent asked for no more contact: a refusal, and no more reminders."""
+    Case.objects.filter(pk=case.pk, opted_out_at__isnull=True).update(opted_out_at=timezone.now())
+    return case_refresh(case_id=case.pk)
+
+
+def case_mark_not_eligible(*, case: Case) -> Case:
+    Case.objects.filter(pk=case.pk).update(not_eligible_at=timezone.now())
+    return case_refresh(case_id=case.pk)
+
+
+def case_close(*, case: Case) -> Case:
+    """No more attempts: the case leaves the interviewer's to-do list."""
+    Case.objects.filter(pk=case.pk, closed_at__isnull=True).update(closed_at=timezone.now())
+    return case_refresh(case_id=case.pk)
+
+
+def case_reopen(*, case: Case) -> Case:
+    """A supervisor puts a closed or not-eligible case back to be worked."""
+    if case.outcome == Outcome.COMPLETE.value:
+        raise CaseRefused("A complete case cannot be reopened.")
+    Case.objects.filter(pk=case.pk).update(closed_at=None, not_eligible_at=None)
+    return case_refresh(case_id=case.pk)
+
+
+def case_assign(*, cases: Iterable[Case], interviewer: AbstractBaseUser | None) -> int:
+    """Give cases to an interviewer (or take them away); the number changed."""
+    ids = [case.pk for case in cases]
+    return Case.objects.filter(pk__in=ids).update(interviewer=interviewer)
+
+
+def attempt_record(
+    *,
+    case: Case,
+    interviewer: AbstractBaseUser | None,
+    mode: Mode | str,
+    outcome: AttemptOutcome,
+    note: str = "",
+    appointment_at: datetime | None = None,
+    response: Response | None = None,
+    at: datetime | None = None,
+) -> Attempt:
+    """Record a call or visit and what came of it; the case's outcome follows."""
+    if outcome is AttemptOutcome.APPOINTMENT and appointment_at is None:
+        raise CaseRefused("Enter when the appointment is.")
+    if case.outcome == Outcome.COMPLETE.value:
+        raise CaseRefused("This case is complete: it needs no more calls or visits.")
+    attempt = Attempt.objects.create(
+        case=case,
+        interviewer=interviewer,
+        mode=Mode(mode).value,
+        outcome=outcome.value,
+        note=note,
+        appointment_at=appointment_at if outcome is AttemptOutcome.APPOINTMENT else None,
+        response=response,
+        at=at or timezone.now(),
+    )
+    case_refresh(case_id=case.pk)
+    return attempt
+
+
+def contact_details_delete(*, now: datetime | None = None) -> int:
+    """Delete the contact details of every case of a survey that closed more than its
+    retention period ago (and the addresses its messages went to); the cases changed."""
+    now = now or timezone.now()
+    deleted = 0
+    for survey in Survey.objects.filter(closes_at__isnull=False, closes_at__lte=now):
+        assert survey.closes_at is not None
+        if survey.closes_at + timedelta(days=survey.contact_retention_days) > now:
+            continue
+        with transaction.atomic():
+            cases = Case.objects.filter(survey=survey, contact_deleted_at__isnull=True)
+            Message.objects.filter(case__in=cases).update(to="")
+            deleted += cases.update(name="", email="", phone="", address="", contact_deleted_at=now)
+    return deleted
+
+
+# Finding a case by its secret ----------------------------------------------------
+
+
+def case_by_access_code(*, survey: Survey, typed: str) -> Case | None:
+    """The survey's case with this access code, if the code is one (any spacing or case)."""
+    code = normalise_access_code(typed)
+    if code is None:
+        return None
+    return Case.objects.filter(
+        survey=survey, access_code_hash=secret_hash(code, kind="code"), withdrawn_at__isnull=True
+    ).first()
+
+
+def case_by_link_token(*, survey: Survey, token: str) -> Case | None:
+    if not token or len(token) > 100:
+        return None
+    return Case.objects.filter(
+        survey=survey, link_token_hash=link_token_hash(token), withdrawn_at__isnull=True
+    ).first()
+
+
+# Derived state --------------------------------------------------------------------
 
 
 def case_refresh(*, case_id: Any) -> Case:
@@ -62,7 +295,7 @@ def case_refresh(*, case_id: Any) -> Case:
             latest["appointment_at"]
             if latest
             and latest["outcome"] == AttemptOutcome.APPOINTMENT.value
-            and derived.outcome.value != "1.1"
+            and derived.outcome is not Outcome.COMPLETE
             else None
         )
         complete = [row["completed_at"] for row in responses if row["status"] == "complete"]

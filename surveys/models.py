@@ -101,6 +101,9 @@ class Survey(models.Model):
     contact_retention_days = models.PositiveSmallIntegerField(
         default=30, help_text="Contact details are deleted this many days after the survey closes."
     )
+    sample_variables = models.JSONField(
+        default=list, blank=True, help_text="The names of the sample's extra columns, in order."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -219,6 +222,9 @@ class Case(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     opted_out_at = models.DateTimeField(null=True, blank=True)
     not_eligible_at = models.DateTimeField(null=True, blank=True)
+    # An interviewer or supervisor finished working the case (no more calls);
+    # a supervisor can reopen it.
+    closed_at = models.DateTimeField(null=True, blank=True)
     # Derived.
     outcome = models.CharField(max_length=5, choices=Outcome.choices(), default=Outcome.NO_RETURN)
     in_progress = models.BooleanField(default=False)
