@@ -22,11 +22,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create the virtual environment and install the pinned dependencies
 
-run: $(STAMP) ## Migrate, load the standard and the demo survey, and serve http://127.0.0.1:8000/s/demo/
+run: $(STAMP) ## Migrate, load the demo survey, start the background worker and serve http://127.0.0.1:8000/
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo --with-login
 	@echo "Serving the demo survey at http://127.0.0.1:$(PORT)/s/demo/ (staff pages: http://127.0.0.1:$(PORT)/staff/)"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(BIN)/python manage.py run_worker & \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP) chromium ## Run the whole suite against PostgreSQL (DATABASE_URL), browser tests included
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(BIN)/pytest

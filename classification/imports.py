@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, Final
+from typing import IO, Any, Final
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
@@ -31,6 +31,8 @@ from seb.interchange.reading import read_lines
 from seb.standard import load_standard
 from surveys.models import Response, Survey
 from surveys.services import NewResponse, responses_create
+
+from .models import ImportRecord
 
 MAX_LISTED_PROBLEMS: Final = LIMITS.problems_listed
 SLUG_MAX_LENGTH: Final = 60  # Survey.slug
@@ -53,6 +55,7 @@ class ImportReport:
     bad_lines: int = 0
     bad_header: bool = False
     no_responses: bool = False
+    duplicate_of: ImportRecord | None = None
     # Called with every problem as it is found, listed or not (the command prints
     # them all this way, in bounded memory).
     listener: Callable[[Problem], None] | None = None
@@ -86,6 +89,8 @@ class ImportReport:
             return "Nothing was imported: the header row has problems"
         if self.no_responses:
             return "Nothing was imported: the file has no responses"
+        if self.duplicate_of is not None:
+            return "Nothing was imported: this file has been imported into the survey before"
         return "Nothing was imported: the file cannot be read"
 
 
@@ -212,3 +217,72 @@ def import_responses(
             report.imported = 0
             transaction.set_rollback(True)
     return report
+
+
+def previous_import(*, survey: Survey, digest: str) -> ImportRecord | None:
+    """The last time this very file (by its SHA-256) was imported into the survey."""
+    return ImportRecord.objects.filter(survey=survey, sha256=digest).first()
+
+
+def duplicate_problem(record: ImportRecord) -> Problem:
+    when = timezone.localtime(record.imported_at)
+    who = f" by {record.imported_by.get_username()}" if record.imported_by else ""
+    return Problem(
+        f"This file was imported into the survey on {when.day} {when:%B %Y at %H:%M}{who} "
+        f"({record.responses:,} responses). Importing it again would store its responses "
+        "twice: confirm that you mean to, or import a different file"
+    )
+
+
+def import_file(
+    *,
+    survey: Survey,
+    stream: IO[bytes],
+    file_format: FileFormat,
+    file_name: str,
+    user: Any = None,
+    allow_duplicate: bool = False,
+    on_problem: Callable[[Problem], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import a file, unless the very same file was imported into the survey before
+    (and `allow_duplicate` is not given); a file imported is remembered by its digest."""
+    digest = file_digest(stream)
+    earlier = previous_import(survey=survey, digest=digest)
+    if earlier is not None and not allow_duplicate:
+        report = ImportReport(survey=survey, listener=on_problem, duplicate_of=earlier)
+        report.add([duplicate_problem(earlier)], limit=1)
+        return report
+    with transaction.atomic():
+        report = import_responses(
+            survey=survey,
+            stream=stream,
+            file_format=file_format,
+            on_problem=on_problem,
+            on_progress=on_progress,
+        )
+        if report.ok:
+            ImportRecord.objects.create(
+                survey=survey,
+                sha256=digest,
+                file_name=file_name[:300],
+                responses=report.imported,
+                imported_by=user if user is not None and user.is_authenticated else None,
+            )
+    return report
+
+
+def report_as_data(report: ImportReport) -> dict[str, Any]:
+    """The report as a job keeps it (the first problems listed, and how many in all)."""
+    return {
+        "ok": report.ok,
+        "summary": report.summary,
+        "imported": report.imported,
+        "lines_read": report.lines_read,
+        "problem_count": report.problem_count,
+        "unlisted": report.unlisted,
+        "duplicate": report.duplicate_of is not None,
+        "problems": [
+            {"line": p.line, "column": p.column, "reason": p.reason} for p in report.problems
+        ],
+    }

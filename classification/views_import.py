@@ -1,9 +1,10 @@
 """The analysts' upload page: responses collected elsewhere, imported from a file.
 
-The view stays thin: it checks who is asking and how big the upload is, then
-hands the file to `imports.import_responses`, which checks every line and keeps
-all of them or none. The page lists every problem with its line, column and
-reason.
+The view stays thin: it checks who is asking and how big the upload is, refuses a
+file already imported into the survey unless the analyst confirms, then queues
+the import as a background job and sends the analyst to the job's page, which
+shows its progress and then its report (every problem with its line, column and
+reason, or the number imported). No upload waits on the import in the request.
 """
 
 from __future__ import annotations
@@ -14,21 +15,21 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from jobs.runner import job_start
 from seb.interchange import COLUMNS, FileFormat, FileProblem
 from surveys.access import ANALYST, role_required
 from surveys.models import Survey
 
-from .imports import ImportReport, import_responses
+from .imports import duplicate_problem, file_digest, previous_import
+from .job_handlers import IMPORT_RESPONSES
 
 # The multipart envelope around the file (boundaries, the CSRF token) is small.
 ENVELOPE_BYTES = 64 * 1024
-SUMMARY_PROBLEMS = 10
 
 
 class UploadLimit(FileUploadHandler):
@@ -75,13 +76,23 @@ class ImportForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
+    confirm_duplicate = forms.BooleanField(
+        label="Import this file again, and store its responses a second time",
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, too_large: bool = False, duplicate: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.too_large = too_large
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(Field("file"))
+        fields: list[Any] = [Field("file")]
+        if duplicate:
+            fields.append(Field.checkbox("confirm_duplicate"))
+        self.helper.layout = Layout(*fields)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -122,28 +133,40 @@ def import_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @csrf_protect
 def _import_page(request: HttpRequest, *, survey: Survey, limit: UploadLimit) -> HttpResponse:
-    report: ImportReport | None = None
     status = 200
+    duplicate = None
     if request.method == "POST":
         data, files = request.POST, request.FILES  # parsed here, through the upload limit
         form = ImportForm(data, files, too_large=limit.exceeded)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            report = import_responses(
-                survey=survey, stream=upload.file, file_format=form.file_format
-            )
-            if report.ok:
-                messages.success(request, report.summary)
-                return redirect(request.path)
-            form.add_error("file", report.summary)
+            duplicate = previous_import(survey=survey, digest=file_digest(upload.file))
+            confirmed = form.cleaned_data["confirm_duplicate"]
+            if duplicate is None or confirmed:
+                job = job_start(
+                    kind=IMPORT_RESPONSES,
+                    title=f"Import {upload.name} into {survey.name}",
+                    owner=request.user,
+                    params={
+                        "survey_id": survey.pk,
+                        "format": form.file_format.value,
+                        "file_name": upload.name,
+                        "allow_duplicate": confirmed,
+                    },
+                    upload=upload.file,
+                    upload_name=upload.name,
+                )
+                return redirect("jobs:detail", job_id=job.pk)
+            form = ImportForm(data, files, duplicate=True)
+            form.is_valid()
+            form.add_error("file", duplicate_problem(duplicate).reason)
         status = 413 if limit.exceeded else 400
     else:
         form = ImportForm()
     context = {
         "survey": survey,
         "form": form,
-        "report": report,
-        "summary_problems": report.problems[:SUMMARY_PROBLEMS] if report else [],
+        "duplicate": duplicate,
         "columns": COLUMNS,
         "max_size": size_in_words(settings.IMPORT_MAX_UPLOAD_BYTES),
     }

@@ -168,6 +168,6 @@ def test_rates_come_from_one_group_by_per_breakdown(survey: Survey, interviewer)
         "North": {Outcome.NO_RETURN: 1},
     }
     rows = survey_rates(survey=survey)
-    assert [(row.breakdown, row.group) for row in rows][0] == ("overall", "")
+    assert (rows[0].breakdown, rows[0].group) == ("overall", "")
     assert ("region", "North") in [(row.breakdown, row.group) for row in rows]
     assert rows[0].rates.percentage("REF1") == 33.3

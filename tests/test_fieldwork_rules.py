@@ -68,7 +68,9 @@ def test_codes_and_tokens_are_random_and_stored_only_as_different_hashes() -> No
 # Outcomes.
 
 
-def response(status: str, hours: int, *, derivable: bool = False, reason: str = "") -> ResponseEvent:
+def response(
+    status: str, hours: int, *, derivable: bool = False, reason: str = ""
+) -> ResponseEvent:
     return ResponseEvent(status=status, at=at(hours), derivable=derivable, stop_reason=reason)
 
 

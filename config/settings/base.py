@@ -25,6 +25,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A connection reused after the database restarted is checked first and replaced,
 # so the first request on it does not fail.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Jobs report progress on a connection of their own, so it is seen while their work
+# is still inside its transaction. SQLite has one writer at a time: there, progress
+# goes through the job's own connection (and shows when the job commits).
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    JOBS_PROGRESS_DATABASE = "default"
+else:
+    DATABASES["jobs"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+    JOBS_PROGRESS_DATABASE = "jobs"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -39,9 +47,20 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
     "surveys",
     "classification",
 ]
+
+# Background jobs: django-tasks with its database backend (no other server to run).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOBS_ROOT = env.path("JOBS_ROOT", default=BASE_DIR / "var" / "jobs")
+# A running job reports its progress at least this often; one silent for longer
+# has lost its worker and is run again, up to JOB_MAX_ATTEMPTS times.
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -13,3 +13,11 @@ from .base import *  # noqa: F403
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # The background worker and the web server share the file: wait for each other's
+    # writes rather than fail, and let readers read while one writes.
+    DATABASES["default"]["OPTIONS"] = {  # noqa: F405
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }

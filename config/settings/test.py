@@ -15,3 +15,12 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 # Serve static/ straight from the finders: no collectstatic before the suite.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Jobs run at once, in the request or command that queues them; tests of the worker
+# itself use the database backend explicitly.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+JOBS_PROGRESS_DATABASE = "default"
+if os.environ.get("SEB_TEST_TASKS") == "database":  # a real worker, in a child process
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    JOBS_PROGRESS_DATABASE = "jobs"
+JOBS_ROOT = BASE_DIR / "var" / "test-jobs"  # noqa: F405

@@ -96,10 +96,14 @@ def test_the_page_shows_a_file_upload_and_the_format(
 def test_a_valid_upload_imports_and_says_so(
     analyst_client: Client, survey: Survey, name: str, data: bytes
 ) -> None:
-    """A good CSV or XLSX file is imported; the page says how many were imported."""
-    response = analyst_client.post(page_url(survey), {"file": upload(name, data)}, follow=True)
-    assert response.status_code == 200
-    assert "Success 4 responses imported into Test survey" in text_of(response)
+    """A good CSV or XLSX file is imported in the background; its job's page says how many."""
+    response = analyst_client.post(page_url(survey), {"file": upload(name, data)})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/jobs/")
+    page = analyst_client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Finished" in text_of(page)
+    assert "4 responses imported into Test survey" in text_of(page)
     assert Response.objects.filter(survey=survey, source="imported").count() == 4
 
 
@@ -108,15 +112,13 @@ def test_a_bad_upload_lists_every_problem_and_stores_nothing(
 ) -> None:
     """Each bad line is shown with its line, column and reason; nothing is imported."""
     rows = [EMPLOYEE, {**EMPLOYEE, "mode": "phone"}, {**OWN_ACCOUNT, "supervisor": "no"}]
-    response = analyst_client.post(page_url(survey), {"file": upload("r.csv", csv_file(rows))})
-    assert response.status_code == 400
-    text = text_of(response)
-    assert text.startswith("Error: Import responses")
-    assert "There is a problem Nothing was imported: 2 lines have problems" in text
-    assert (
-        "Line 3, column mode: “phone” is not a mode: use online, face_to_face or telephone" in text
+    response = analyst_client.post(
+        page_url(survey), {"file": upload("r.csv", csv_file(rows))}, follow=True
     )
-    assert "3 mode “phone” is not a mode" in text  # the table: line, column, problem
+    text = text_of(response)
+    assert "The job failed Nothing was imported: 2 lines have problems" in text
+    # The table: line, column, problem.
+    assert "3 mode “phone” is not a mode: use online, face_to_face or telephone" in text
     assert "4 supervisor This cell must be empty" in text
     assert Response.objects.count() == 0
 
@@ -124,8 +126,8 @@ def test_a_bad_upload_lists_every_problem_and_stores_nothing(
 def test_a_bad_header_is_reported_on_the_page(analyst_client: Client, survey: Survey) -> None:
     """An unknown column is named on line 1."""
     data = csv_file([EMPLOYEE], ("colour", *EMPLOYEE))
-    response = analyst_client.post(page_url(survey), {"file": upload("r.csv", data)})
-    assert "Line 1, column colour: “colour” is not a column" in text_of(response)
+    response = analyst_client.post(page_url(survey), {"file": upload("r.csv", data)}, follow=True)
+    assert "1 colour “colour” is not a column" in text_of(response)
     assert Response.objects.count() == 0
 
 
@@ -135,17 +137,8 @@ def test_a_bad_header_is_reported_on_the_page(analyst_client: Client, survey: Su
         ({}, "Select a CSV or XLSX file"),
         ({"file": upload("r.pdf", b"%PDF-1.4")}, "The selected file must be a CSV or XLSX file"),
         ({"file": upload("r.csv", b"")}, "The selected file is empty"),
-        (
-            {
-                "file": upload(
-                    "r.csv",
-                    csv_file([{**EMPLOYEE, "reference": "é"}]).replace("é".encode(), b"\xe9"),
-                )
-            },
-            "Line 2: The file is not UTF-8 text",
-        ),
     ],
-    ids=["no-file", "wrong-type", "empty", "not-utf8"],
+    ids=["no-file", "wrong-type", "empty"],
 )
 def test_an_unusable_upload_gets_a_clear_message(
     analyst_client: Client, survey: Survey, files: dict[str, SimpleUploadedFile], message: str
@@ -155,6 +148,46 @@ def test_an_unusable_upload_gets_a_clear_message(
     assert response.status_code == 400
     assert message in summary_of(response)
     assert Response.objects.count() == 0
+
+
+def test_a_file_that_is_not_utf8_is_reported_by_its_job(
+    analyst_client: Client, survey: Survey
+) -> None:
+    data = csv_file([{**EMPLOYEE, "reference": "é"}]).replace("é".encode(), b"\xe9")
+    response = analyst_client.post(page_url(survey), {"file": upload("r.csv", data)}, follow=True)
+    assert "2 The file is not UTF-8 text" in text_of(response)
+    assert Response.objects.count() == 0
+
+
+def test_the_same_file_again_is_refused_unless_the_analyst_confirms(
+    analyst_client: Client, survey: Survey
+) -> None:
+    """Importing one file twice would store its responses twice: the page says when it
+    was imported, and asks for a confirmation before doing it again."""
+    data = csv_file(VALID_ROWS)
+    analyst_client.post(page_url(survey), {"file": upload("first.csv", data)})
+    assert Response.objects.count() == 4
+    again = analyst_client.post(page_url(survey), {"file": upload("same.csv", data)})
+    assert again.status_code == 400
+    assert "This file was imported into the survey on" in summary_of(again)
+    assert "Import this file again" in text_of(again)
+    assert Response.objects.count() == 4
+    confirmed = analyst_client.post(
+        page_url(survey), {"file": upload("same.csv", data), "confirm_duplicate": "on"}
+    )
+    assert confirmed.status_code == 302
+    assert Response.objects.count() == 8
+
+
+def test_an_import_job_is_its_owners_alone(
+    analyst_client: Client, survey: Survey, make_staff: Callable[..., User]
+) -> None:
+    response = analyst_client.post(
+        page_url(survey), {"file": upload("r.csv", csv_file(VALID_ROWS))}
+    )
+    other = Client()
+    other.force_login(make_staff("another-analyst", "analyst"))
+    assert other.get(response["Location"]).status_code == 404
 
 
 def test_an_oversized_upload_is_refused_clearly(

@@ -4,11 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from classification.imports import (
-    SurveyNotFound,
-    import_responses,
-    survey_for_import,
-)
+from classification.imports import SurveyNotFound, import_file, survey_for_import
 from seb.interchange import FileFormat, FileProblem
 from surveys.models import Survey
 
@@ -29,6 +25,11 @@ class Command(BaseCommand):
             help="Make the survey, offering every mode, when no survey has this slug.",
         )
         parser.add_argument("--name", default="", help="The new survey's name (with --create).")
+        parser.add_argument(
+            "--allow-duplicate",
+            action="store_true",
+            help="Import the file even if this very file was imported into the survey before.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -53,10 +54,12 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
             # Every problem is printed as it is found, so a large file's whole list
             # is shown without being held in memory.
-            report = import_responses(
+            report = import_file(
                 survey=survey,
                 stream=stream,
                 file_format=file_format,
+                file_name=path.name,
+                allow_duplicate=options["allow_duplicate"],
                 on_problem=lambda problem: self.stderr.write(str(problem)),
             )
             if not report.ok:

@@ -1,0 +1,228 @@
+"""Background jobs: their pages, their ends, recovery after a worker stops, and the
+periodic jobs; and an import that survives its worker being killed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from jobs.models import Job, PeriodicRun
+from jobs.runner import HANDLERS, JobFailed, Progress, job_start, recover_stalled, run_periodic
+from surveys.models import Response, Survey
+from tests.imports.files import EMPLOYEE, csv_file
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def handler() -> Iterator[Callable[..., None]]:
+    """Register a throwaway job handler for one test."""
+    added: list[str] = []
+
+    def register(kind: str, function: Callable[[Job, Progress], None]) -> None:
+        HANDLERS[kind] = function
+        added.append(kind)
+
+    yield register
+    for kind in added:
+        HANDLERS.pop(kind, None)
+
+
+@pytest.mark.django_db
+def test_a_job_that_cannot_be_done_fails_with_its_owners_message(handler, analyst: User) -> None:
+    def refuse(job: Job, progress: Progress) -> None:
+        progress.report(0.5, "Half way", force=True)
+        raise JobFailed("The survey has closed, so nothing was sent.")
+
+    handler("refuse", refuse)
+    job = job_start(kind="refuse", title="Send reminders", owner=analyst)
+    assert job.status == Job.Status.FAILED
+    assert job.error == "The survey has closed, so nothing was sent."
+    assert job.attempts == 1
+    client = Client()
+    client.force_login(analyst)
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "The job failed" in page and "nothing was sent" in page
+
+
+@pytest.mark.django_db
+def test_an_error_in_a_job_is_a_clear_failure_not_a_traceback(handler, analyst: User) -> None:
+    def crash(job: Job, progress: Progress) -> None:
+        raise ZeroDivisionError("secret detail")
+
+    handler("crash", crash)
+    job = job_start(kind="crash", title="Crash", owner=analyst)
+    assert job.status == Job.Status.FAILED
+    assert "error in the service" in job.error
+    assert "secret detail" not in job.error
+    assert "Traceback" not in job.error
+
+
+@pytest.mark.django_db
+def test_a_job_page_shows_progress_and_refreshes_itself_until_it_ends(analyst: User) -> None:
+    job = Job.objects.create(
+        kind="x", title="Import big.csv", owner=analyst, status=Job.Status.RUNNING, progress=42,
+        stage="Checked and stored 420,000 lines",
+    )  # fmt: skip
+    client = Client()
+    client.force_login(analyst)
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "42%" in page and "Checked and stored 420,000 lines" in page
+    assert '<noscript><meta http-equiv="refresh"' in page
+    assert 'src="/static/js/job.js"' in page
+    state = client.get(f"/jobs/{job.pk}/status.json").json()
+    assert state == {
+        "status": "running",
+        "status_label": "Running",
+        "progress": 42,
+        "stage": "Checked and stored 420,000 lines",
+        "finished": False,
+        "url": f"/jobs/{job.pk}/",
+    }
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.SUCCEEDED, progress=100)
+    done = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "refresh" not in done and "Finished" in done
+    listing = client.get("/jobs/").content.decode()
+    assert "Import big.csv" in listing
+
+
+@pytest.mark.django_db
+def test_a_job_is_seen_only_by_its_owner(analyst: User, make_staff) -> None:
+    job = Job.objects.create(kind="x", title="Mine", owner=analyst)
+    other = Client()
+    other.force_login(make_staff("someone-else", "analyst"))
+    for url in (f"/jobs/{job.pk}/", f"/jobs/{job.pk}/status.json", f"/jobs/{job.pk}/download/"):
+        assert other.get(url).status_code == 404
+    assert Client().get(f"/jobs/{job.pk}/").status_code == 302  # signed out: sign in
+
+
+@pytest.mark.django_db
+def test_a_stalled_job_is_run_again_and_given_up_after_its_attempts(
+    handler, analyst: User, settings
+) -> None:
+    runs: list[str] = []
+    handler("count", lambda job, progress: runs.append(job.title))
+    job = Job.objects.create(kind="count", title="Count", owner=analyst)
+    stale = timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS + 5)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, heartbeat_at=stale, attempts=1)
+    assert recover_stalled() == 1  # queued again, and (at once, in tests) run
+    job.refresh_from_db()
+    assert (job.status, job.attempts, runs) == (Job.Status.SUCCEEDED, 2, ["Count"])
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, heartbeat_at=stale, attempts=settings.JOB_MAX_ATTEMPTS
+    )
+    assert recover_stalled() == 0
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "stopped 3 times" in job.error
+    fresh = Job.objects.create(
+        kind="count", title="Fresh", status=Job.Status.RUNNING, heartbeat_at=timezone.now()
+    )
+    assert recover_stalled() == 0
+    fresh.refresh_from_db()
+    assert fresh.status == Job.Status.RUNNING
+
+
+@pytest.mark.django_db
+def test_a_periodic_job_runs_once_per_time_slot_however_many_workers_ask() -> None:
+    now = timezone.now()
+    first = run_periodic(now=now)
+    assert "recover_stalled_jobs" in first
+    assert "recover_stalled_jobs" not in run_periodic(now=now)
+    assert "recover_stalled_jobs" in run_periodic(now=now + timedelta(seconds=31))
+    assert PeriodicRun.objects.filter(name="recover_stalled_jobs").count() == 2
+
+
+# A real worker, killed in the middle of an import.
+
+
+def worker(*extra: str) -> subprocess.Popen[bytes]:
+    settings_dict = connection.settings_dict
+    url = (
+        f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:"
+        f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "SEB_TEST_TASKS": "database",
+    }
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--interval", "0.2", *extra],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(ROOT / "var" / "test-worker.log").open("ab"),
+    )
+
+
+def wait_for(condition: Callable[[], bool], *, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the worker did not get there in time")
+        time.sleep(0.1)
+
+
+# Enough lines that the import is still running when the worker is killed.
+ROWS = 300_000
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_an_import_whose_worker_is_killed_is_not_applied_and_then_runs_again(
+    make_survey, analyst: User, tmp_path: Path
+) -> None:
+    """Kill -9 the worker mid-import: nothing of the file is stored; the job is taken
+    back and run again by another worker, which imports every line."""
+    survey: Survey = make_survey()
+    data = tmp_path / "big.csv"
+    data.write_bytes(csv_file([{**EMPLOYEE, "reference": f"R-{n}"} for n in range(ROWS)]))
+    with data.open("rb") as upload:
+        job = job_start(
+            kind="import_responses",
+            title="Import big.csv",
+            owner=analyst,
+            params={"survey_id": survey.pk, "format": "csv", "file_name": "big.csv"},
+            upload=upload,
+            upload_name="big.csv",
+        )
+    first = worker()
+    try:
+        wait_for(
+            lambda: Job.objects.filter(
+                pk=job.pk, status=Job.Status.RUNNING, progress__gt=0
+            ).exists(),
+            seconds=120,
+        )
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING
+    assert Response.objects.filter(survey=survey).count() == 0  # rolled back with the worker
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
+    second = worker()
+    try:
+        wait_for(lambda: Job.objects.get(pk=job.pk).is_finished, seconds=300)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(timeout=60)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.attempts == 2
+    assert job.result["imported"] == ROWS
+    assert Response.objects.filter(survey=survey).count() == ROWS
