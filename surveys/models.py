@@ -300,7 +300,13 @@ class Response(models.Model):
         OTHER = "other", "Other reason"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    survey = models.ForeignKey(Survey, models.PROTECT, related_name="responses", db_index=False)
+    # Held by two statement-level triggers rather than a foreign-key constraint, whose
+    # row-by-row check would cost more than the rest of a bulk import together
+    # (migration 0008_response_survey_integrity): a response's survey must exist, and
+    # a survey with responses cannot be deleted.
+    survey = models.ForeignKey(
+        Survey, models.PROTECT, related_name="responses", db_index=False, db_constraint=False
+    )
     standard_version = models.CharField(
         max_length=20, choices=VERSION_CHOICES, default=CURRENT_VERSION
     )

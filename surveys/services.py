@@ -16,7 +16,8 @@ refreshes the case's outcome (`surveys.cases.case_refresh`).
 
 from __future__ import annotations
 
-import uuid
+import queue
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -287,7 +288,7 @@ def _complete_fields(complete: CompleteResponse) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NewResponse:
     """A complete response to store in bulk (import, demo data, test data)."""
 
@@ -361,7 +362,8 @@ def _insert_responses(*, survey: Survey, responses: Iterator[NewResponse], now: 
 
 # The columns COPY writes: first those that differ on every row, then those that
 # one answer pattern (and its dates) fixes, turned into text once per pattern.
-PER_ROW_FIELDS: Final = ("id", "case", "reference", "interviewer")
+# (The id is left to the database's default, gen_random_uuid(): migration 0008.)
+PER_ROW_FIELDS: Final = ("case", "reference", "interviewer")
 PATTERN_FIELDS: Final = (
     "survey",
     "standard_version",
@@ -390,63 +392,117 @@ def _copy_text(value: Any) -> str:
         return "t" if value else "f"
     if isinstance(value, datetime):
         return value.isoformat()
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace("\t", "\\t")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-    )
+    text = str(value)
+    if "\\" not in text and "\t" not in text and "\n" not in text and "\r" not in text:
+        return text
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+NULL_TEXT: Final = "\\N"
 
 
 def _copy_responses(*, survey: Survey, responses: Iterator[NewResponse], now: datetime) -> int:
-    """Write the rows with COPY; each distinct answer pattern is turned into text once."""
+    """Write the rows with COPY, in statements of `ROWS_PER_COPY` rows.
+
+    The rows' text is made in a thread of its own (reading and checking a file
+    happens there too, when `responses` is an import's) while this thread sends
+    the previous statement's rows: PostgreSQL's work and Python's overlap, on two
+    cores. Each distinct answer pattern is turned into text once.
+    """
     quote = connection.ops.quote_name
     columns = ", ".join(
         quote(Response._meta.get_field(name).column) for name in (*PER_ROW_FIELDS, *PATTERN_FIELDS)
     )
     sql = f"COPY {quote(Response._meta.db_table)} ({columns}) FROM STDIN"
-    texts: dict[tuple[Any, ...], tuple[str, tuple[Any, ...] | None]] = {}
+    # By the CompleteResponse object (its checker hands out one per answer pattern,
+    # which the cache keeps alive) and what else fixes the text.
+    texts: dict[tuple[Any, ...], tuple[CompleteResponse, str, tuple[Any, ...] | None]] = {}
     tally: Counter[tuple[Any, ...]] = Counter()
 
-    def lines() -> Iterator[str]:
+    def chunks() -> Iterator[tuple[str, int]]:
+        rows: list[str] = []
         for new in responses:
-            pattern = (
-                new.complete.mode,
-                tuple(new.complete.answers.items()),
-                new.source,
-                new.is_test,
-                new.completed_at,
-                new.started_at,
-            )
+            pattern = (id(new.complete), new.source, new.is_test, new.completed_at, new.started_at)
             known = texts.get(pattern)
             if known is None:
                 fields = _row_fields(survey, new, now)
                 fields["survey"] = fields.pop("survey_id")
                 text = "\t".join(_copy_text(fields[name]) for name in PATTERN_FIELDS)
-                known = (text, None if new.is_test else _tally_key_of(fields))
+                known = (new.complete, text, None if new.is_test else _tally_key_of(fields))
                 if len(texts) < PATTERNS_KEPT:
                     texts[pattern] = known
-            text, tally_key = known
+            _, text, tally_key = known
             if tally_key is not None:
                 tally[tally_key] += 1
-            per_row = (new.case_id, new.reference, new.interviewer_id)
-            yield f"{uuid.uuid4()}\t{chr(9).join(map(_copy_text, per_row))}\t{text}\n"
+            case = NULL_TEXT if new.case_id is None else str(new.case_id)
+            interviewer = NULL_TEXT if new.interviewer_id is None else str(new.interviewer_id)
+            reference = _copy_text(new.reference) if new.reference else ""
+            rows.append(f"{case}\t{reference}\t{interviewer}\t{text}\n")
+            if len(rows) == ROWS_PER_COPY:
+                yield "".join(rows), len(rows)
+                rows.clear()
+        if rows:
+            yield "".join(rows), len(rows)
 
-    rows = lines()
     written = 0
     with connection.cursor() as cursor:
-        # Each COPY checks its constraints when it ends, not at commit: PostgreSQL
-        # holds every pending deferred check in memory until it runs.
+        # Each COPY checks its constraints when it ends, not at commit.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        while chunk := list(islice(rows, ROWS_PER_COPY)):
+        for text, count in _made_ahead(chunks()):
             with cursor.copy(sql) as copy:
-                for start in range(0, len(chunk), BATCH_SIZE):
-                    copy.write("".join(chunk[start : start + BATCH_SIZE]))
-            written += len(chunk)
+                copy.write(text)
+            written += count
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     _tally_add(survey.pk, tally)
     return written
+
+
+_DONE: Final = object()
+
+
+def _made_ahead(items: Iterator[Any], *, ahead: int = 2) -> Iterator[Any]:
+    """`items`, made in a thread of their own up to `ahead` items in advance.
+
+    The thread closes any database connection it opened (a progress report's) when
+    it ends; an exception in it is raised here, where the items are used.
+    """
+    from django.db import connections
+
+    made: queue.Queue[Any] = queue.Queue(maxsize=ahead)
+    stop = threading.Event()
+
+    def make() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        made.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            made.put(_DONE)
+        except BaseException as error:  # handed to the consumer, raised there
+            made.put(_Failed(error))
+        finally:
+            connections.close_all()
+
+    maker = threading.Thread(target=make, name="rows-ahead", daemon=True)
+    maker.start()
+    try:
+        while (item := made.get()) is not _DONE:
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        maker.join()
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    error: BaseException
 
 
 # Tallies ---------------------------------------------------------------------

@@ -106,3 +106,32 @@ def test_the_admin_shows_responses_and_cases_read_only(survey: Survey) -> None:
     assert client.get("/admin/surveys/response/add/").status_code == 403
     assert client.post(f"/admin/surveys/response/{response.pk}/delete/").status_code == 403
     assert Response.objects.filter(pk=response.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_response_must_name_an_existing_survey(survey: Survey) -> None:
+    """The database refuses a response whose survey does not exist, however it is written."""
+    from django.db import connection
+
+    response = response_start(survey=survey, mode="online")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Response.objects.filter(pk=response.pk).update(survey_id=survey.pk + 1000)
+    with pytest.raises(IntegrityError), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO surveys_response (id, survey_id, standard_version, mode, status, "
+            "source, is_test, reference, stop_reason, revision, next_question, start_token, "
+            "started_at, updated_at, nssec5, nssec3) VALUES (gen_random_uuid(), %s, "
+            "'2023-07-07', 'online', 'in_progress', 'collected', false, '', '', 0, "
+            "'school_type', '', now(), now(), '', '')",
+            [survey.pk + 1000],
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_survey_with_responses_cannot_be_deleted_even_by_sql(survey: Survey) -> None:
+    from django.db import connection
+
+    response_start(survey=survey, mode="online")
+    with pytest.raises(IntegrityError), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM surveys_survey WHERE id = %s", [survey.pk])
+    assert Survey.objects.filter(pk=survey.pk).exists()

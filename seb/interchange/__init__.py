@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePath
-from typing import Final
+from typing import Final, NamedTuple
 
 from ..derivation import DERIVED_LABELS
 from ..standard import QUESTION_KEYS
@@ -131,11 +131,12 @@ def quoted(value: str, *, limit: int = LIMITS.quoted_characters) -> str:
     return f"“{value}”"
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
+    """One line (record) of a file: its number (the header is 1) and its cells."""
+
     number: int
     cells: tuple[str, ...]
 
     @property
     def is_blank(self) -> bool:
-        return not any(cell.strip() for cell in self.cells)
+        return not "".join(self.cells).strip()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Final
+from operator import itemgetter
+from typing import Final, NamedTuple
 
 from ..routing import CompleteResponse, Fault, RouteProblem, complete_response
 from ..safe_text import FORMULA_TRIGGERS, has_illegal_characters
@@ -28,7 +29,6 @@ from . import (
 )
 
 MODES_IN_WORDS: Final = "online, face_to_face or telephone"
-KEY_SEPARATOR: Final = "\x1f"
 
 
 # The header ---------------------------------------------------------------
@@ -86,12 +86,11 @@ def check_header(line: Line) -> tuple[Header, list[Problem]]:
 # A line -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class CheckedLine:
+class CheckedLine(NamedTuple):
     response: CompleteResponse
     reference: str
-    # The mode, answers and derived cells as read, joined: equal keys, equal answers.
-    key: str
+    # The mode, answers and derived cells as read: equal keys, equal answers.
+    key: tuple[str, ...]
 
 
 def route_problem_text(problem: RouteProblem, standard: Standard, mode: Mode) -> str:
@@ -187,7 +186,7 @@ class LineChecker:
     modes: Collection[Mode]
     csv_quoting: bool = False
     memory: int = 50_000
-    _verdicts: dict[str, CompleteResponse | list[Problem]] = field(default_factory=dict)
+    _verdicts: dict[tuple[str, ...], CompleteResponse | list[Problem]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         present = [
@@ -195,48 +194,44 @@ class LineChecker:
         ]
         self._keyed = tuple(present)
         self._key_positions = tuple(self.header.positions[column] for column in present)
+        self._key_of = itemgetter(*self._key_positions)
         self._reference_position = self.header.positions.get(REFERENCE)
         self._width = len(self.header.columns)
 
     def check(self, line: Line) -> CheckedLine | list[Problem]:
         cells = line.cells
-        if len(cells) > self._width and any(cell.strip() for cell in cells[self._width :]):
+        count = len(cells)
+        if count > self._width and any(cell.strip() for cell in cells[self._width :]):
             return [
                 Problem(
-                    f"The line has {len(cells)} cells but the header row names "
-                    f"{self._width} columns",
+                    f"The line has {count} cells but the header row names {self._width} columns",
                     line=line.number,
                 )
             ]
-        count = len(cells)
         if count >= self._width:
-            values = [cells[position].strip() for position in self._key_positions]
+            key = self._key_of(cells)
         else:
-            values = [
-                cells[position].strip() if position < count else ""
-                for position in self._key_positions
-            ]
-        key = KEY_SEPARATOR.join(values)
-        # A separator inside a cell could make two different lines one key.
-        remembered = key.count(KEY_SEPARATOR) == len(values) - 1
-        verdict = self._verdicts.get(key) if remembered else None
+            key = tuple(cells[p] if p < count else "" for p in self._key_positions)
+        verdict = self._verdicts.get(key)
         if verdict is None:
             verdict = check_answers(
-                dict(zip(self._keyed, values, strict=True)),
+                dict(zip(self._keyed, (value.strip() for value in key), strict=True)),
                 standard=self.standard,
                 modes=self.modes,
             )
-            if remembered and len(self._verdicts) < self.memory:
+            if len(self._verdicts) < self.memory:
                 self._verdicts[key] = verdict
         position = self._reference_position
         reference = cells[position] if position is not None and position < count else ""
-        if self.csv_quoting:
-            reference = unquote_csv_reference(reference)
-        reference_problem = check_reference(reference)
+        reference_problem = None
+        if reference:
+            if self.csv_quoting and reference[0] == "'":
+                reference = unquote_csv_reference(reference)
+            if len(reference) > REFERENCE_MAX_LENGTH or not reference.isprintable():
+                reference_problem = check_reference(reference)
+        if reference_problem is None and not isinstance(verdict, list):
+            return CheckedLine(response=verdict, reference=reference, key=key)
         problems = list(verdict) if isinstance(verdict, list) else []
         if reference_problem:
             problems.append(reference_problem)
-        if problems:
-            return [replace(problem, line=line.number) for problem in problems]
-        assert isinstance(verdict, CompleteResponse)
-        return CheckedLine(response=verdict, reference=reference, key=key)
+        return [replace(problem, line=line.number) for problem in problems]

@@ -11,12 +11,11 @@ import io
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import IO, Final
 
-import xlsxwriter
-
-from ..safe_text import safe_text, xlsx_text
+from ..safe_text import safe_text
 from . import MICRODATA_COLUMNS, REFERENCE
+from .xlsx_writer import TooManyRows as TooManyRows
+from .xlsx_writer import write_sheet
 
-XLSX_MAX_ROWS: Final = 1_048_576
 SHEET_TITLE: Final = "Responses"
 
 
@@ -53,10 +52,6 @@ def write_csv(
     return written
 
 
-class TooManyRows(ValueError):
-    """More rows than one Excel sheet holds."""
-
-
 def write_xlsx(
     rows: Iterable[Sequence[str]],
     stream: IO[bytes],
@@ -66,31 +61,10 @@ def write_xlsx(
 ) -> int:
     """Write an XLSX workbook of a header and `rows` on its one sheet; the number of rows.
 
-    xlsxwriter's constant-memory mode writes each row to disk as it comes. Every
-    cell is written as a string (a code, or text a user typed), never a formula.
+    Rows go to the file as they come (`seb.interchange.xlsx_writer`). Every cell is a
+    string cell, never a formula; cells of `text_columns` hold text users typed.
     Raises TooManyRows past Excel's limit of a sheet.
     """
-    del text_columns  # every cell is a string cell; user text needs nothing more
-    workbook = xlsxwriter.Workbook(
-        stream,
-        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+    return write_sheet(
+        rows, stream, columns=columns, title=SHEET_TITLE, inline_columns=text_columns
     )
-    try:
-        sheet = workbook.add_worksheet(SHEET_TITLE)
-        write = sheet.write_string
-        for column, name in enumerate(columns):
-            write(0, column, name)
-        written = 0
-        for row in rows:
-            written += 1
-            if written >= XLSX_MAX_ROWS:
-                raise TooManyRows(
-                    f"An Excel sheet holds at most {XLSX_MAX_ROWS - 1:,} rows under its header: "
-                    "use CSV for this many responses"
-                )
-            for column, cell in enumerate(row):
-                if cell:
-                    write(written, column, xlsx_text(cell))
-    finally:
-        workbook.close()
-    return written

@@ -1,0 +1,263 @@
+"""Benchmark: importing and exporting a million responses, beside PostgreSQL's own COPY.
+
+    .venv/bin/python bench/bench_import_export.py              # 1,000,000 rows
+    .venv/bin/python bench/bench_import_export.py --rows 100000
+
+Makes its own database (seb_bench_io), writes an interchange CSV and XLSX of N
+plausible responses, and times, each in a child process with its peak memory:
+
+- the limits, measured in the same run: a bare COPY of the same rows (the text our
+  import sends) into a copy of the responses table without indexes, and into one
+  with just the indexes the tables and selections use (no constraints);
+- the import of the CSV (every check, then COPY, tallies and all): target within
+  1.5x the indexed COPY and under 300 MB; of the XLSX: target under 60 s;
+- the microdata export as CSV: target within 2x PostgreSQL's COPY ... TO of the same
+  query; as XLSX: target under 30 s and 200 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from common import (
+    bench_database_url,
+    heading,
+    in_child,
+    interchange_rows,
+    line,
+    migrate,
+    recreate_database,
+    setup_django,
+)
+
+IMPORT_RATIO = 1.5
+XLSX_IMPORT_SECONDS = 60.0
+EXPORT_RATIO = 2.0
+XLSX_EXPORT_SECONDS = 30.0
+IMPORT_MB = 300.0
+XLSX_EXPORT_MB = 200.0
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=int(os.environ.get("BENCH_ROWS", 1_000_000)))
+    parser.add_argument("--seed", type=int, default=2023)
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument("--no-xlsx", action="store_true", help="skip the XLSX import and export")
+    return parser.parse_args()
+
+
+def write_files(folder: Path, rows: int, seed: int, xlsx: bool) -> tuple[Path, Path | None]:
+    from seb.interchange import COLUMNS
+    from seb.interchange.writing import write_xlsx
+
+    csv_path = folder / "responses.csv"
+    with csv_path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        writer.writerows(interchange_rows(rows, seed))
+    if not xlsx:
+        return csv_path, None
+    xlsx_path = folder / "responses.xlsx"
+    with xlsx_path.open("wb") as handle:
+        write_xlsx(interchange_rows(rows, seed), handle, columns=COLUMNS)
+    return csv_path, xlsx_path
+
+
+def copy_text(survey: Any, csv_path: Path, folder: Path) -> Path:
+    """The COPY text our import sends for the file's rows, written to a file."""
+    from django.utils import timezone
+
+    from seb.interchange import FileFormat
+    from seb.interchange.checking import LineChecker, check_header
+    from seb.interchange.reading import read_lines
+    from surveys import services
+    from surveys.models import Response
+
+    now = timezone.now()
+    target = folder / "copy.txt"
+    with csv_path.open("rb") as stream, target.open("w", encoding="utf-8") as out:
+        lines = read_lines(stream, FileFormat.CSV)
+        header, _ = check_header(next(lines))
+        checker = LineChecker(header=header, standard=survey.standard, modes=survey.modes)
+        for checked_line in lines:
+            checked = checker.check(checked_line)
+            assert not isinstance(checked, list)
+            new = services.NewResponse(
+                complete=checked.response,
+                reference=checked.reference,
+                completed_at=now,
+                started_at=now,
+                source=Response.Source.IMPORTED,
+            )
+            fields = services._row_fields(survey, new, now)
+            fields["survey"] = fields.pop("survey_id")
+            per_row = [fields.pop("case_id"), fields["reference"], fields.pop("interviewer_id")]
+            text = "\t".join(services._copy_text(fields[name]) for name in services.PATTERN_FIELDS)
+            out.write("\t".join(map(services._copy_text, per_row)) + f"\t{text}\n")
+    return target
+
+
+def copy_into(table: str, text: Path) -> int:
+    from django.db import connection
+
+    from surveys import services
+    from surveys.models import Response
+
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(Response._meta.get_field(name).column)
+        for name in (*services.PER_ROW_FIELDS, *services.PATTERN_FIELDS)
+    )
+    sql = f"COPY {quote(table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(sql) as copy, text.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            copy.write(chunk)
+    return int(cursor.rowcount)
+
+
+def limit_table(name: str, *, indexes: bool) -> None:
+    from django.db import connection
+
+    including = "INCLUDING DEFAULTS INCLUDING INDEXES" if indexes else "INCLUDING DEFAULTS"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"CREATE TABLE {name} (LIKE surveys_response {including})")
+
+
+def main() -> None:
+    args = parse_args()
+    maintenance, url, name = bench_database_url("seb_bench_io")
+    recreate_database(maintenance, name)
+    setup_django(url)
+    migrate()
+    from django.db import connection
+
+    from classification.imports import import_file
+    from classification.microdata import _copy_sql, microdata_write, survey_microdata
+    from seb.interchange import FileFormat
+    from surveys.models import Survey
+
+    rows = args.rows
+    print(f"Import and export of {rows:,} responses (database {name})")
+    folder = Path(tempfile.mkdtemp(prefix="seb-bench-"))
+    try:
+        csv_path, xlsx_path = write_files(folder, rows, args.seed, not args.no_xlsx)
+        print(f"  files: CSV {csv_path.stat().st_size / 1e6:.0f} MB", end="")
+        if xlsx_path:
+            print(f", XLSX {xlsx_path.stat().st_size / 1e6:.0f} MB", end="")
+        print()
+        source = Survey.objects.create(
+            slug="bench-source", name="Bench", offers_face_to_face=True, offers_telephone=True
+        )
+        text = copy_text(source, csv_path, folder)
+
+        heading("Limits, measured in this run")
+        limit_table("bench_bare", indexes=False)
+        bare, _, _ = in_child(lambda: copy_into("bench_bare", text))
+        line("COPY into a table without indexes", f"{bare:.1f} s")
+        limit_table("bench_indexed", indexes=True)
+        indexed, _, _ = in_child(lambda: copy_into("bench_indexed", text))
+        line("COPY into a table with just the tables' indexes", f"{indexed:.1f} s")
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE bench_bare; DROP TABLE bench_indexed")
+
+        heading("Import (every check, COPY, tallies, one transaction)")
+
+        def run_import(path: Path, file_format: FileFormat, slug: str) -> dict[str, Any]:
+            survey = Survey.objects.create(
+                slug=slug, name=slug, offers_face_to_face=True, offers_telephone=True
+            )
+            with path.open("rb") as stream:
+                report = import_file(
+                    survey=survey, stream=stream, file_format=file_format, file_name=path.name
+                )
+            return {"ok": report.ok, "imported": report.imported, "summary": report.summary}
+
+        seconds, peak, result = in_child(lambda: run_import(csv_path, FileFormat.CSV, "csv"))
+        assert result["imported"] == rows, result
+        line(
+            f"CSV import, {rows:,} rows",
+            f"{seconds:.1f} s",
+            f"limit {IMPORT_RATIO}x indexed COPY = {IMPORT_RATIO * indexed:.1f} s "
+            f"({seconds / indexed:.2f}x)",
+            seconds <= IMPORT_RATIO * indexed,
+        )
+        line("  its peak memory", f"{peak:.0f} MB", f"limit {IMPORT_MB:.0f} MB", peak < IMPORT_MB)
+        if xlsx_path:
+            seconds, peak, result = in_child(lambda: run_import(xlsx_path, FileFormat.XLSX, "xlsx"))
+            assert result["imported"] == rows, result
+            line(
+                f"XLSX import, {rows:,} rows",
+                f"{seconds:.1f} s",
+                f"limit {XLSX_IMPORT_SECONDS:.0f} s",
+                seconds < XLSX_IMPORT_SECONDS,
+            )
+            line(
+                "  its peak memory", f"{peak:.0f} MB", f"limit {IMPORT_MB:.0f} MB", peak < IMPORT_MB
+            )
+
+        heading("Export (the microdata of the CSV import's survey)")
+        survey = Survey.objects.get(slug="csv")
+
+        def raw_copy_to() -> int:
+            sql, params = _copy_sql(survey_microdata(survey=survey))
+            total = 0
+            with connection.cursor() as cursor, cursor.copy(sql, params) as copy:
+                for data in copy:
+                    total += len(data)
+            return total
+
+        def export(file_format: FileFormat) -> int:
+            with (folder / f"export.{file_format.value}").open("wb") as stream:
+                return microdata_write(
+                    responses=survey_microdata(survey=survey),
+                    stream=stream,
+                    file_format=file_format,
+                )
+
+        copy_seconds, _, _ = in_child(raw_copy_to)
+        line("limit: COPY ... TO of the same query", f"{copy_seconds:.1f} s")
+        seconds, peak, written = in_child(lambda: export(FileFormat.CSV))
+        assert written == rows
+        line(
+            "CSV export",
+            f"{seconds:.1f} s",
+            f"limit {EXPORT_RATIO}x COPY TO = {EXPORT_RATIO * copy_seconds:.1f} s "
+            f"({seconds / copy_seconds:.2f}x)",
+            seconds <= EXPORT_RATIO * copy_seconds,
+        )
+        line("  its peak memory", f"{peak:.0f} MB")
+        if xlsx_path:
+            seconds, peak, written = in_child(lambda: export(FileFormat.XLSX))
+            assert written == rows
+            line(
+                "XLSX export",
+                f"{seconds:.1f} s",
+                f"limit {XLSX_EXPORT_SECONDS:.0f} s",
+                seconds < XLSX_EXPORT_SECONDS,
+            )
+            line(
+                "  its peak memory",
+                f"{peak:.0f} MB",
+                f"limit {XLSX_EXPORT_MB:.0f} MB",
+                peak < XLSX_EXPORT_MB,
+            )
+    finally:
+        for path in folder.iterdir():
+            path.unlink()
+        folder.rmdir()
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            recreate_database(maintenance, name, drop_only=True)
+
+
+if __name__ == "__main__":
+    main()
