@@ -75,8 +75,9 @@ def table_counts_query(
     """The table's GROUP BY: (code, number of responses) rows."""
     return (
         selected_tallies(survey=survey, selection=selection)
+        .filter(variable=spec.column)
         .order_by()
-        .values_list(spec.column)
+        .values_list("code")
         .annotate(n=Sum("count"))
     )
 
@@ -202,7 +203,11 @@ def survey_summaries() -> list[SurveySummary]:
     """
     surveys = list(Survey.objects.order_by("name", "slug"))
     complete = (
-        ResponseTally.objects.order_by().values_list("survey_id", "mode").annotate(n=Sum("count"))
+        # Every counted response has a school type: its tallies count them all.
+        ResponseTally.objects.filter(variable="school_type")
+        .order_by()
+        .values_list("survey_id", "mode")
+        .annotate(n=Sum("count"))
     )
     unfinished = (
         Response.objects.filter(

@@ -418,44 +418,33 @@ class Response(models.Model):
 
 
 class ResponseTally(models.Model):
-    """How many complete (non-test) responses share one day, mode and set of tabulated
-    codes: the output tables, comparisons and charts sum these rows.
+    """How many complete (non-test) responses completed on one day, in one mode, have
+    one code in one tabulated column: the output tables, comparisons and charts sum
+    these rows.
 
-    Kept by `surveys.services` in the same transaction as every change to a
-    complete response, so a table over any selection of days and modes reads a
-    few thousand rows whatever the number of responses. `free_school_meals` is
-    empty for responses the routing did not ask it.
+    Kept by `surveys.services` in the same transaction as every change to a complete
+    response, so a table over any selection of days and modes reads a few thousand
+    rows (at most a day x mode x code each) whatever the number of responses. `code`
+    is empty for responses the routing did not ask (free school meals).
     """
 
     survey = models.ForeignKey(Survey, models.CASCADE, related_name="+", db_index=False)
+    variable = models.CharField(max_length=30, help_text="The column counted: one of TALLY_COLUMNS")
     day = models.DateField(help_text="The day of completion, in the service's time zone.")
     mode = models.CharField(max_length=20, choices=MODE_CHOICES)
-    school_type = models.CharField(max_length=CODE_LENGTH)
-    free_school_meals = models.CharField(max_length=CODE_LENGTH, blank=True)
-    parental_qualification = models.CharField(max_length=CODE_LENGTH)
-    nssec5 = models.CharField(max_length=30)
-    nssec3 = models.CharField(max_length=30)
+    code = models.CharField(max_length=CODE_LENGTH, blank=True)
     count = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [
+            # Also the index every table's query reads: one survey, one variable, a range of days.
             models.UniqueConstraint(
-                fields=[
-                    "survey",
-                    "day",
-                    "mode",
-                    "school_type",
-                    "free_school_meals",
-                    "parental_qualification",
-                    "nssec5",
-                    "nssec3",
-                ],
-                name="tally_unique",
+                fields=["survey", "variable", "day", "mode", "code"], name="tally_unique"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.count} on {self.day}"
+        return f"{self.variable}={self.code}: {self.count} on {self.day}"
 
 
 TALLY_COLUMNS = (

@@ -527,16 +527,21 @@ def _tally_key(response: Response) -> tuple[Any, ...]:
     )
 
 
-TALLY_FIELDS: Final = ("survey_id", "day", "mode", *TALLY_COLUMNS)
+TALLY_FIELDS: Final = ("survey_id", "variable", "day", "mode", "code")
 
 
 def _tally_add(survey_id: int, counts: Mapping[tuple[Any, ...], int]) -> None:
-    """Add `counts` (tally key to number of responses) to a survey's tallies."""
+    """Add `counts` to a survey's tallies. A key is (day, mode, then a code for each of
+    TALLY_COLUMNS); each adds to one tally row per column."""
     if not counts:
         return
+    rows: Counter[tuple[Any, ...]] = Counter()
+    for (day, mode, *codes), count in counts.items():
+        for variable, code in zip(TALLY_COLUMNS, codes, strict=True):
+            rows[(variable, day, mode, code)] += count
     table = connection.ops.quote_name(ResponseTally._meta.db_table)
     key_columns = ", ".join(connection.ops.quote_name(name) for name in TALLY_FIELDS)
-    items = list(counts.items())
+    items = list(rows.items())
     with connection.cursor() as cursor:
         for start in range(0, len(items), 1000):
             batch = items[start : start + 1000]
@@ -554,20 +559,25 @@ def _tally_add(survey_id: int, counts: Mapping[tuple[Any, ...], int]) -> None:
 
 def tallies_rebuild(*, survey: Survey) -> int:
     """Count a survey's tallies again from its complete responses; the rows written."""
-    grouped = (
-        counted_responses(Response.objects.filter(survey=survey))
-        .annotate(day=TruncDate("completed_at", tzinfo=timezone.get_current_timezone()))
-        .order_by()
-        .values_list("day", "mode", *TALLY_COLUMNS)
-        .annotate(n=Count("*"))
+    responses = counted_responses(Response.objects.filter(survey=survey)).annotate(
+        day=TruncDate("completed_at", tzinfo=timezone.get_current_timezone())
     )
     with transaction.atomic():
         ResponseTally.objects.filter(survey=survey).delete()
-        counts: Counter[tuple[Any, ...]] = Counter()
-        for day, mode, *codes, n in grouped.iterator(chunk_size=5000):
-            counts[(day, mode, *((code or "") for code in codes))] += n
-        _tally_add(survey.pk, counts)
-    return len(counts)
+        written = 0
+        for variable in TALLY_COLUMNS:
+            grouped = (
+                responses.order_by().values_list("day", "mode", variable).annotate(n=Count("*"))
+            )
+            rows = [
+                ResponseTally(
+                    survey=survey, variable=variable, day=day, mode=mode, code=code or "", count=n
+                )
+                for day, mode, code, n in grouped.iterator(chunk_size=5000)
+            ]
+            ResponseTally.objects.bulk_create(rows, batch_size=5000)
+            written += len(rows)
+    return written
 
 
 def counted_responses(responses: QuerySet[Response]) -> QuerySet[Response]:

@@ -182,29 +182,27 @@ def assert_tallies_match(survey: Survey) -> None:
     """The survey's tallies hold exactly what its counted responses hold, day by day."""
     from collections import Counter
 
-    from django.db.models import Count, Sum
+    from django.db.models import Count
     from django.db.models.functions import TruncDate
 
     from surveys.models import TALLY_COLUMNS, ResponseTally
     from surveys.services import counted_responses
 
-    live = Counter(
-        {
-            (day, mode, *((code or "") for code in codes)): n
-            for day, mode, *codes, n in counted_responses(Response.objects.filter(survey=survey))
-            .annotate(day=TruncDate("completed_at", tzinfo=timezone.get_current_timezone()))
-            .order_by()
-            .values_list("day", "mode", *TALLY_COLUMNS)
-            .annotate(n=Count("*"))
-        }
+    responses = counted_responses(Response.objects.filter(survey=survey)).annotate(
+        day=TruncDate("completed_at", tzinfo=timezone.get_current_timezone())
     )
+    live: Counter[tuple[object, ...]] = Counter()
+    for variable in TALLY_COLUMNS:
+        for day, mode, code, n in (
+            responses.order_by().values_list("day", "mode", variable).annotate(n=Count("*"))
+        ):
+            live[(variable, day, mode, code or "")] += n
     tallied = Counter(
         {
-            (day, mode, *codes): n
-            for day, mode, *codes, n in ResponseTally.objects.filter(survey=survey)
-            .order_by()
-            .values_list("day", "mode", *TALLY_COLUMNS)
-            .annotate(n=Sum("count"))
+            (variable, day, mode, code): n
+            for variable, day, mode, code, n in ResponseTally.objects.filter(
+                survey=survey
+            ).values_list("variable", "day", "mode", "code", "count")
             if n
         }
     )
