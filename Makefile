@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seb
 
-.PHONY: help run test lint format install assets bench clean chromium
+.PHONY: help run serve test lint format install assets bench clean chromium
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -29,6 +29,21 @@ run: $(STAMP) ## Migrate, load the demo survey, start the background worker and 
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(BIN)/python manage.py run_worker & \
 	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+serve: $(STAMP) ## Production-like: gunicorn and the job worker, production settings, PostgreSQL (DATABASE_URL)
+	@mkdir -p var
+	@test -s var/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	export DJANGO_SETTINGS_MODULE=config.settings.production \
+	  DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
+	  SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" \
+	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	  SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" \
+	  SESSION_COOKIE_SECURE="$${SESSION_COOKIE_SECURE:-false}" \
+	  CSRF_COOKIE_SECURE="$${CSRF_COOKIE_SECURE:-false}" \
+	  STATIC_ROOT="$${STATIC_ROOT:-staticfiles}"; \
+	$(BIN)/python manage.py migrate --no-input && \
+	$(BIN)/python manage.py collectstatic --no-input -v0 && \
+	$(BIN)/python manage.py serve --bind 127.0.0.1:$(PORT)
 
 test: $(STAMP) chromium ## Run the whole suite against PostgreSQL (DATABASE_URL), browser tests included
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(BIN)/pytest

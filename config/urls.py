@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from config import health
 from surveys.views import staff
 
 admin.site.site_header = "Socio-economic background surveys"
@@ -18,6 +19,8 @@ urlpatterns = [
     path("staff/login/", staff.StaffLoginView.as_view(), name="staff-login"),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
 
 handler400 = "surveys.views.errors.bad_request"

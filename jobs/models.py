@@ -77,3 +77,13 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} #{self.slot}"
+
+
+class WorkerBeat(models.Model):
+    """The last time each worker was seen: the readiness check wants one recently."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} at {self.seen_at:%H:%M:%S}"

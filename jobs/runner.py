@@ -34,7 +34,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from .models import Job, PeriodicRun
+from .models import Job, PeriodicRun, WorkerBeat
 
 logger = logging.getLogger(__name__)
 
@@ -269,3 +269,12 @@ def run_periodic(*, now: datetime | None = None) -> list[str]:
 @periodic("recover_stalled_jobs", every=timedelta(seconds=30))
 def _recover() -> None:
     recover_stalled()
+
+
+def beat(worker_id: str) -> None:
+    """Say this worker is alive (the readiness check looks for a recent beat)."""
+    WorkerBeat.objects.update_or_create(worker_id=worker_id, defaults={"seen_at": timezone.now()})
+
+
+def worker_seen_since(moment: datetime) -> bool:
+    return WorkerBeat.objects.filter(seen_at__gte=moment).exists()

@@ -61,6 +61,8 @@ JOBS_ROOT = env.path("JOBS_ROOT", default=BASE_DIR / "var" / "jobs")
 # has lost its worker and is run again, up to JOB_MAX_ATTEMPTS times.
 JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+# /readyz wants a worker seen within this many seconds (each beats every loop).
+WORKER_SEEN_SECONDS = env.int("WORKER_SEEN_SECONDS", default=60)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -189,15 +191,24 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Logs are JSON lines in production (LOG_FORMAT=json), plain text on a developer's
+# machine; either way every line passes the redaction filter first.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
     "filters": {"redact": {"()": "surveys.logging.RedactIdentifiers"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
             "filters": ["redact"],
         }
     },

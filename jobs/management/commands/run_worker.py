@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Worker
 
-from jobs.runner import run_periodic
+from jobs.runner import beat, run_periodic
 
 logger = logging.getLogger("jobs")
 
@@ -51,6 +51,7 @@ class Command(BaseCommand):
         logger.info("Worker %s started", worker_id)
         while self.running:
             close_old_connections()
+            beat(worker_id)
             run_periodic()
             Worker(
                 queue_names=["*"],
