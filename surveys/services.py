@@ -135,37 +135,66 @@ def _locked(response_id: Any) -> Response:
     return Response.objects.select_for_update().get(pk=response_id)
 
 
-def _set_answers(response: Response, answers: Mapping[str, str]) -> None:
-    for key in QUESTION_KEYS:
-        setattr(response, key, answers.get(key))
-
-
-def answer_record(*, response_id: Any, question_key: str, code: str) -> Route:
+def answer_record(
+    *, response_id: Any, question_key: str, code: str, seen: Response | None = None
+) -> Route:
     """Record one answer and drop any answers it takes off the route.
 
     Refused when the response is no longer in progress, the question is not on
     the route as it stands, or the mode does not offer the option.
+
+    `seen` is the response as the caller has just read it. The change is then made
+    by one UPDATE that applies only if the response is still at that revision; if
+    another request changed it in between, the change is made again from the
+    locked row, so raced requests still apply one after the other.
     """
+    if seen is not None and seen.pk == response_id:
+        applied = _answer_apply(seen, question_key, code, optimistic=True)
+        if applied is not None:
+            return applied
     with transaction.atomic():
-        response = _locked(response_id)
-        if response.status != Response.Status.IN_PROGRESS:
-            raise Refused("These answers have already been submitted.", code="closed")
-        standard = response_standard(response)
-        stored = response.answers
-        problem = check_answer(standard, response.mode, stored, question_key, code)
-        if problem is not None:
-            code_name = "off_route" if problem.fault is Fault.OFF_ROUTE else "option"
-            raise Refused(REFUSALS[problem.fault], code=code_name)
-        current = route(standard, response.mode, stored)
-        if current.answers.get(question_key) == code:
-            return current
-        stored[question_key] = code
-        _set_answers(response, retained_answers(standard, response.mode, stored))
-        updated = route(standard, response.mode, stored)
-        response.revision += 1
-        response.updated_at = timezone.now()
-        response.next_question = updated.next_question or ""
-        response.save(update_fields=[*QUESTION_KEYS, "revision", "updated_at", "next_question"])
+        applied = _answer_apply(_locked(response_id), question_key, code, optimistic=False)
+    assert applied is not None
+    return applied
+
+
+def _answer_apply(
+    response: Response, question_key: str, code: str, *, optimistic: bool
+) -> Route | None:
+    """The answer applied to `response` and stored; None when an optimistic write found
+    the row changed since it was read."""
+    if response.status != Response.Status.IN_PROGRESS:
+        if optimistic:
+            return None
+        raise Refused("These answers have already been submitted.", code="closed")
+    standard = response_standard(response)
+    stored = response.answers
+    problem = check_answer(standard, response.mode, stored, question_key, code)
+    if problem is not None:
+        if optimistic:
+            return None  # decided on the locked row, which may differ
+        code_name = "off_route" if problem.fault is Fault.OFF_ROUTE else "option"
+        raise Refused(REFUSALS[problem.fault], code=code_name)
+    current = route(standard, response.mode, stored)
+    if current.answers.get(question_key) == code:
+        return current
+    stored[question_key] = code
+    kept = retained_answers(standard, response.mode, stored)
+    updated = route(standard, response.mode, stored)
+    fields: dict[str, Any] = {key: kept.get(key) for key in QUESTION_KEYS}
+    fields["updated_at"] = timezone.now()
+    fields["next_question"] = updated.next_question or ""
+    if optimistic:
+        changed = Response.objects.filter(
+            pk=response.pk, revision=response.revision, status=Response.Status.IN_PROGRESS
+        ).update(revision=response.revision + 1, **fields)
+        if not changed:
+            return None
+    else:
+        Response.objects.filter(pk=response.pk).update(revision=response.revision + 1, **fields)
+    for name, value in fields.items():
+        setattr(response, name, value)
+    response.revision += 1
     if response.case_id is not None and current.next_question != updated.next_question:
         case_refresh(case_id=response.case_id)
     return updated

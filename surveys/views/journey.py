@@ -155,7 +155,10 @@ class QuestionView(Journey):
             return self.show(key, current, form, change=change, status=400)
         try:
             updated = answer_record(
-                response_id=self.response.pk, question_key=key, code=form.cleaned_data["answer"]
+                response_id=self.response.pk,
+                question_key=key,
+                code=form.cleaned_data["answer"],
+                seen=self.response,
             )
         except Refused as refusal:
             return self.refused(refusal, continue_url=self.resume_url(current))
