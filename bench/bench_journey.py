@@ -59,13 +59,13 @@ def serve(app: str, port: int, env: dict[str, str], workers: int | None) -> subp
     ]  # fmt: skip
     if workers:
         command += ["--workers", str(workers)]
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         command, env={**env, "GUNICORN_ACCESS_LOG": "0"}, cwd=ROOT, stdout=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
                 break
         except OSError as error:
             if getattr(error, "code", None) == 404:  # the bare app has no health check
@@ -76,7 +76,7 @@ def serve(app: str, port: int, env: dict[str, str], workers: int | None) -> subp
 
 def load(target: str, port: int, users: int, seconds: int, folder: Path, env: dict) -> dict:
     prefix = folder / target
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [
             sys.executable,
             "-m",
@@ -97,7 +97,7 @@ def load(target: str, port: int, users: int, seconds: int, folder: Path, env: di
             "--only-summary",
             "--loglevel",
             "WARNING",
-        ],  # fmt: skip
+        ],
         env={**env, "LOAD_TARGET": target},
         cwd=ROOT,
         check=False,
@@ -144,7 +144,7 @@ def main() -> None:
     connection.close()
     folder = Path(tempfile.mkdtemp(prefix="seb-load-"))
     static = folder / "static"
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
         env={**env, "STATIC_ROOT": str(static)},
         cwd=ROOT,

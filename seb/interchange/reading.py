@@ -118,6 +118,12 @@ def _csv_lines(stream: IO[bytes], limits: Limits) -> Iterator[Line]:
         except StopIteration:
             return
         except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise FileProblem(
+                    f"A cell holds more than {limits.cell_characters:,} characters: the cells "
+                    "of the interchange format hold short codes and references",
+                    line=physical.record_start,
+                ) from None
             raise FileProblem(
                 f"The line is not valid CSV ({error})", line=reader.line_num
             ) from None

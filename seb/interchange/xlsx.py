@@ -57,17 +57,17 @@ def _open_part(archive: zipfile.ZipFile, name: str, limit: int, limits: Limits) 
         info = archive.getinfo(name)
     except KeyError:
         raise FileProblem(f"{UNREADABLE}: it has no part {name}") from None
-    if info.file_size > limit:
-        raise FileProblem(
-            f"The workbook's part {name} unpacks to {_size_in_words(info.file_size)}, more than "
-            f"the {_size_in_words(limit)} this service reads"
-        )
     if info.file_size > 1024 * 1024 and info.file_size > limits.compression_ratio * max(
         info.compress_size, 1
     ):
         raise FileProblem(
             f"The workbook's part {name} is compressed more than {limits.compression_ratio} "
             "times, which no real spreadsheet is: the file may be a zip bomb"
+        )
+    if info.file_size > limit:
+        raise FileProblem(
+            f"The workbook's part {name} unpacks to {_size_in_words(info.file_size)}, more than "
+            f"the {_size_in_words(limit)} this service reads"
         )
     # zipfile itself stops if a part unpacks to more than its declared size.
     return archive.open(name)

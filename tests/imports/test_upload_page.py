@@ -251,3 +251,13 @@ def test_uploads_spooled_to_disk_import_the_same(
     response = analyst_client.post(page_url(survey), {"file": upload(name, data)})
     assert response.status_code == 302
     assert Response.objects.filter(survey=survey).count() == len(VALID_ROWS)
+
+
+def test_a_hostile_upload_gets_the_same_clear_refusal(
+    analyst_client: Client, survey: Survey
+) -> None:
+    """The page's import (a background job) refuses what the command refuses, saying why."""
+    data = b"mode,school_type\n" + b"," * 5_000_000 + b"\n"
+    response = analyst_client.post(page_url(survey), {"file": upload("r.csv", data)}, follow=True)
+    assert "longer than 64 KB" in text_of(response)
+    assert Response.objects.count() == 0
