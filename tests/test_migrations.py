@@ -1,0 +1,149 @@
+"""Migrating a database made before answers were codes keeps every answer.
+
+The old schema can't be reached by migrating the test database backwards (answers
+stored as codes have no option rows to go back to), so the check runs in a child
+process on a database of its own, made at the old migration and then migrated
+forward.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+BEFORE = [("surveys", "0002_table_indexes")]
+
+
+def migrate_old_data() -> dict[str, object]:
+    """Run in the child: make old data at BEFORE, migrate forward, report what came out."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    version = old.get_model("surveys", "StandardVersion").objects.create(
+        version="2023-07-07", title="Socio-economic background harmonised standard"
+    )
+    question_model = old.get_model("surveys", "Question")
+    option_model = old.get_model("surveys", "Option")
+    options = {}
+    for position, (key, codes) in enumerate(
+        {
+            "school_type": ["state", "independent"],
+            "free_school_meals": ["yes", "no"],
+            "earner_employment_status": ["employee", "not_working"],
+            "parental_qualification": ["degree", "no_qualifications"],
+        }.items()
+    ):
+        question = question_model.objects.create(
+            standard=version, key=key, name=key, position=position
+        )
+        for number, code in enumerate(codes):
+            options[(key, code)] = option_model.objects.create(
+                question=question, code=code, position=number
+            )
+    survey = old.get_model("surveys", "Survey").objects.create(
+        name="Old", slug="old", standard=version, offers_online=True
+    )
+    response_model = old.get_model("surveys", "Response")
+    in_progress = response_model.objects.create(
+        survey=survey,
+        standard=version,
+        mode="online",
+        school_type=options[("school_type", "state")],
+        free_school_meals=options[("free_school_meals", "no")],
+    )
+    complete = response_model.objects.create(
+        survey=survey,
+        standard=version,
+        mode="online",
+        status="complete",
+        completed_at="2026-01-05T10:00:00Z",
+        school_type=options[("school_type", "independent")],
+        earner_employment_status=options[("earner_employment_status", "not_working")],
+        parental_qualification=options[("parental_qualification", "degree")],
+        nssec5="not_working",
+        nssec3="not_working",
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    from surveys.models import Response, ResponseTally, Survey
+
+    moved = Response.objects.get(pk=in_progress.pk)
+    done = Response.objects.get(pk=complete.pk)
+    tally = ResponseTally.objects.get(survey_id=survey.pk, variable="nssec5")
+    return {
+        "in_progress": moved.answers,
+        "next_question": moved.next_question,
+        "version": moved.standard_version,
+        "complete": done.answers,
+        "survey_version": Survey.objects.get(slug="old").standard_version,
+        "tally": [tally.code, tally.count],
+    }
+
+
+@pytest.mark.django_db
+def test_answers_stored_as_option_rows_become_the_same_codes() -> None:
+    settings_dict = connection.settings_dict
+    server = {
+        "host": settings_dict["HOST"],
+        "port": settings_dict["PORT"] or 5432,
+        "user": settings_dict["USER"],
+    }
+    name = f"{settings_dict['NAME']}_migrations"
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        url = f"postgres://{server['user']}@{server['host']}:{server['port']}/{name}"
+        child = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import json, tests.test_migrations as t; print(json.dumps(t.migrate_old_data()))",
+            ],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DATABASE_URL": url,
+                "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            },
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert child.returncode == 0, child.stderr[-3000:]
+        result = json.loads(child.stdout.strip().splitlines()[-1])
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+    assert result == {
+        "in_progress": {"school_type": "state", "free_school_meals": "no"},
+        "next_question": "earner_employment_status",
+        "version": "2023-07-07",
+        "complete": {
+            "school_type": "independent",
+            "earner_employment_status": "not_working",
+            "parental_qualification": "degree",
+        },
+        "survey_version": "2023-07-07",
+        "tally": ["not_working", 1],
+    }
