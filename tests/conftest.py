@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -48,6 +48,26 @@ SELECTIVE_NOT_WORKING = {
     "earner_employment_status": "not_working",
     "parental_qualification": "no_qualifications",
 }
+
+
+@pytest.fixture(autouse=True)
+def _no_server_errors(request: pytest.FixtureRequest) -> Iterator[None]:
+    """No request anywhere in the suite may end in an unhandled exception (the server's
+    500 page), unless the test is marked `server_error_expected`."""
+    from django.core.signals import got_request_exception
+
+    errors: list[str] = []
+
+    def record(sender: object, request: object = None, **kwargs: object) -> None:
+        errors.append(str(getattr(request, "path", request)))
+
+    got_request_exception.connect(record, weak=False)
+    try:
+        yield
+    finally:
+        got_request_exception.disconnect(record)
+    if request.node.get_closest_marker("server_error_expected") is None:
+        assert errors == [], f"requests that ended in a server error: {errors}"
 
 
 @pytest.fixture

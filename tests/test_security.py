@@ -101,6 +101,7 @@ def test_unknown_pages_get_the_services_404_page(client: Client) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.server_error_expected
 def test_a_server_error_shows_the_500_page_saying_answers_are_saved(
     survey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
