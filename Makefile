@@ -26,8 +26,8 @@ run: $(STAMP) ## Migrate, load the demo survey, start the background worker and 
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo --with-login
 	@echo "Serving the demo survey at http://127.0.0.1:$(PORT)/s/demo/ (staff pages: http://127.0.0.1:$(PORT)/staff/)"
-	@trap 'kill 0' EXIT INT TERM; \
-	  $(BIN)/python manage.py run_worker & \
+	@$(BIN)/python manage.py run_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 serve: $(STAMP) ## Production-like: gunicorn and the job worker, production settings, PostgreSQL (DATABASE_URL)
