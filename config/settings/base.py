@@ -218,5 +218,7 @@ LOGGING = {
         # request data, so no answer ever reaches a log.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # The queue's worker says each time it looks; only problems are worth a line.
+        "django_tasks_db": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
