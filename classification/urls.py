@@ -13,6 +13,12 @@ urlpatterns: list[URLPattern] = [
         name="workbook",
     ),
     path(
+        "<slug:slug>/download/output-tables-nssec<str:classes>.ods",
+        views.workbook_download,
+        {"file_format": "ods"},
+        name="workbook-ods",
+    ),
+    path(
         "<slug:slug>/download/microdata.<str:file_format>",
         views.microdata_download,
         name="microdata",

@@ -38,9 +38,9 @@ from surveys.models import Survey
 from .forms import SelectionForm
 from .microdata import microdata_csv_chunks, microdata_write
 from .selectors import selected_responses, survey_summaries, tables_report
+from .sheets import WorkbookFormat
 from .workbook import write_table_csv, write_workbook
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 analyst_required = role_required(ANALYST)
 
 
@@ -135,10 +135,17 @@ def _filename(survey: Survey, name: str, form: SelectionForm, *, extension: str)
 
 @require_safe
 @analyst_required
-def workbook_download(request: HttpRequest, slug: str, classes: str) -> HttpResponse:
-    """The output tables workbook (XLSX) for the selection, with one or both NS-SEC systems."""
+def workbook_download(
+    request: HttpRequest, slug: str, classes: str, file_format: str = "xlsx"
+) -> HttpResponse:
+    """The output tables workbook (XLSX or ODS) for the selection, with one or both
+    NS-SEC systems."""
     if classes not in CLASSES_CHOICES:
         raise Http404
+    try:
+        chosen = WorkbookFormat(file_format)
+    except ValueError:
+        raise Http404 from None
     found = _download_selection(request, slug)
     if isinstance(found, HttpResponse):
         return found
@@ -150,12 +157,12 @@ def workbook_download(request: HttpRequest, slug: str, classes: str) -> HttpResp
     except TableError:
         return _tables_page(slug, form)
     stream = io.BytesIO()
-    write_workbook(publish(report), stream)
+    write_workbook(publish(report), stream, chosen)
     name = f"output-tables-nssec{classes}"
     return _download(
         stream.getvalue(),
-        filename=_filename(survey, name, form, extension="xlsx"),
-        content_type=XLSX_TYPE,
+        filename=_filename(survey, name, form, extension=chosen.value),
+        content_type=chosen.content_type,
     )
 
 
