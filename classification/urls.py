@@ -1,11 +1,18 @@
 from django.urls import URLPattern, path
 
-from . import views, views_import
+from . import views, views_formats, views_import
 
 app_name = "analysis"
 
 urlpatterns: list[URLPattern] = [
     path("", views.survey_list, name="surveys"),
+    path("standard/codebook/", views_formats.codebook_page, name="codebook"),
+    path("standard/codebook/codes.csv", views_formats.code_list_csv, name="code-list"),
+    path(
+        "standard/codebook/seb-codebook.<str:file_format>",
+        views_formats.codebook_download,
+        name="codebook-download",
+    ),
     path("<slug:slug>/", views.survey_tables, name="survey"),
     path(
         "<slug:slug>/download/output-tables-nssec<str:classes>.xlsx",
@@ -17,6 +24,16 @@ urlpatterns: list[URLPattern] = [
         views.workbook_download,
         {"file_format": "ods"},
         name="workbook-ods",
+    ),
+    path(
+        "<slug:slug>/download/microdata.csv-metadata.json",
+        views_formats.microdata_csv_metadata,
+        name="microdata-metadata",
+    ),
+    path(
+        "<slug:slug>/download/<str:key>.csv-metadata.json",
+        views_formats.table_csv_metadata,
+        name="table-csv-metadata",
     ),
     path(
         "<slug:slug>/download/microdata.<str:file_format>",
