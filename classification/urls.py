@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from . import views, views_formats, views_import
+from . import views, views_compare, views_formats, views_import, views_references
 
 app_name = "analysis"
 
@@ -12,6 +12,18 @@ urlpatterns: list[URLPattern] = [
         "standard/codebook/seb-codebook.<str:file_format>",
         views_formats.codebook_download,
         name="codebook-download",
+    ),
+    path("standard/references/", views_references.reference_list, name="references"),
+    path("standard/references/new/", views_references.reference_new, name="reference-new"),
+    path(
+        "standard/references/<int:pk>/edit/",
+        views_references.reference_edit,
+        name="reference-edit",
+    ),
+    path(
+        "standard/references/<int:pk>/delete/",
+        views_references.reference_delete,
+        name="reference-delete",
     ),
     path("<slug:slug>/", views.survey_tables, name="survey"),
     path(
@@ -40,6 +52,18 @@ urlpatterns: list[URLPattern] = [
         views.microdata_download,
         name="microdata",
     ),
+    path(
+        "<slug:slug>/download/<str:key>-chart.<str:extension>",
+        views_compare.table_chart_download,
+        name="table-chart",
+    ),
     path("<slug:slug>/download/<str:key>.csv", views.table_csv_download, name="table-csv"),
+    path("<slug:slug>/compare/", views_compare.compare_index, name="compare-index"),
+    path("<slug:slug>/compare/<str:dimension>/", views_compare.compare, name="compare"),
+    path(
+        "<slug:slug>/compare/<str:dimension>/download.<str:name>",
+        views_compare.compare_download,
+        name="compare-download",
+    ),
     path("<slug:slug>/import/", views_import.import_page, name="import"),
 ]

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from seb.charts import table_chart
 from seb.disclosure import cover_statement
 from seb.interchange import FileFormat
 from seb.interchange.writing import TooManyRows
@@ -35,6 +36,7 @@ from seb.tables import CLASSES_CHOICES, TableError, table_definitions
 from surveys.access import ANALYST, can_see_unrounded, role_required
 from surveys.models import Survey
 
+from .charts import chart_svg
 from .forms import SelectionForm
 from .microdata import (
     MicrodataFormat,
@@ -102,6 +104,10 @@ def survey_tables(request: HttpRequest, slug: str) -> HttpResponse:
                 report=report,
                 publication=publication,
                 tables=publication.tables,
+                charts=[
+                    (table, chart_svg(table_chart(table, selection=publication.selection)))
+                    for table in publication.tables
+                ],
                 notes=publication.notes,
                 report_classes=form.nssec_classes,
                 query=form.query(),

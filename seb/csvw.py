@@ -135,17 +135,20 @@ def table_metadata(
     publisher: str,
     columns: Sequence[tuple[str, str, str]],
     categories: Sequence[str],
+    groups: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The metadata of a table CSV.
 
-    `columns` are (title, kind, description) with kind "category", "count" or
-    "percentage"; `categories` are the labels the first column may hold.
+    `columns` are (title, kind, description) with kind "category", "group",
+    "count" or "percentage"; `categories` are the labels a "category" column may
+    hold and `groups` those of a "group" column (a comparison's columns).
     """
     described = []
     for name, kind, description in columns:
         column: dict[str, Any] = {"titles": name, "dc:description": description}
-        if kind == "category":
-            column["datatype"] = {"base": "string", "format": _codes_pattern(categories)}
+        if kind in ("category", "group"):
+            allowed = categories if kind == "category" else groups
+            column["datatype"] = {"base": "string", "format": _codes_pattern(allowed)}
             column["required"] = True
         elif kind == "count":
             column["datatype"] = {"base": "integer", "minimum": 0}

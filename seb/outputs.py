@@ -188,20 +188,24 @@ def _not_asked_note(report: TablesReport, table: Table) -> str:
     )
 
 
-def not_asked_note(standard_version: str, table: Table, *, controlled: bool, where: str) -> str:
-    """Who a question with an "asked" base is not put to, and how many were not asked."""
+def not_asked_reason(standard_version: str, column: str) -> str:
+    """Who the routing does not ask question `column`, in a sentence."""
     standard = load_standard(standard_version)
-    question = standard.question(table.spec.column)
+    question = standard.question(column)
     reasons = []
     for earlier, codes in routed_past(standard, question.key):
         wording = earlier.wording(Mode.ONLINE)
         answers = [f"“{wording.option(code).label}”" for code in codes]
         listed = ", ".join(answers[:-1]) + f" or {answers[-1]}" if len(answers) > 1 else answers[0]
         reasons.append(f"who answered {listed} to the {earlier.short_label.lower()} question")
-    who = "; or ".join(reasons)
+    return f"{question.name} is not asked of people {'; or '.join(reasons)}."
+
+
+def not_asked_note(standard_version: str, table: Table, *, controlled: bool, where: str) -> str:
+    """Who a question with an "asked" base is not put to, and how many were not asked."""
     return (
-        f"{question.name} is not asked of people {who}. The table is based on the responses "
-        f"that were asked the question; "
+        f"{not_asked_reason(standard_version, table.spec.column)} The table is based on the "
+        "responses that were asked the question; "
         f"{_note_count(table.not_asked, controlled=controlled)} complete responses in "
         f"{where} were not asked it because of the routing."
     )
