@@ -127,11 +127,14 @@ class ComparisonForm(forms.Form):
             )
             layout.append(Field.checkboxes("mode", legend_size=Size.SMALL, small=True))
         if dimension is not Dimension.PERIOD:
-            for name, label in (("date_from", "Completed from"), ("date_to", "Completed to")):
+            for name, label, hint in (
+                ("date_from", "Completed from", "For example, 1 4 2025. Both dates are included."),
+                ("date_to", "Completed to", "For example, 30 6 2025."),
+            ):
                 self.fields[name] = CompletionDateField(
                     name=label, label=label, required=False, require_all_fields=False
                 )
-                self.fields[name].help_text = "For example, 1 4 2025. Both dates are included."
+                self.fields[name].help_text = hint
                 layout.append(Field(name, context={"legend_size": Size.for_legend(Size.SMALL)}))
         if allow_unrounded:
             self.fields["figures"] = forms.ChoiceField(

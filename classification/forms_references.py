@@ -48,6 +48,16 @@ class ReferenceForm(forms.ModelForm):  # type: ignore[type-arg]
         require_all_fields=False,
         required_message="Enter the date the source was published",
     )
+    url = forms.URLField(
+        label="Web address of the source",
+        max_length=500,
+        assume_scheme="https",
+        help_text="Where anyone can check the figures, starting https://",
+        error_messages={
+            "required": "Enter the web address of the source",
+            "invalid": "Enter a web address, like https://www.ons.gov.uk/",
+        },
+    )
     confirmed = forms.BooleanField(
         label=(
             "These figures are published in the source named here, as they are: they are not "
@@ -65,7 +75,6 @@ class ReferenceForm(forms.ModelForm):  # type: ignore[type-arg]
             "name": "Name",
             "population": "Population",
             "source": "Source publication",
-            "url": "Web address of the source",
         }
         help_texts = {
             "name": "How comparisons will name it, for example “Census 2021, England and Wales”.",
@@ -74,7 +83,6 @@ class ReferenceForm(forms.ModelForm):  # type: ignore[type-arg]
             ),
             "source": "The title of the publication, table or dataset the figures are from.",
             "publisher": "For example, Office for National Statistics.",
-            "url": "Where anyone can check the figures, starting https://",
             "licence": "For example, Open Government Licence v3.0.",
         }
         error_messages = {
@@ -85,10 +93,6 @@ class ReferenceForm(forms.ModelForm):  # type: ignore[type-arg]
             "population": {"required": "Enter the population the figures describe"},
             "source": {"required": "Enter the source publication"},
             "publisher": {"required": "Enter the publisher"},
-            "url": {
-                "required": "Enter the web address of the source",
-                "invalid": "Enter a web address, like https://www.ons.gov.uk/",
-            },
             "licence": {"required": "Enter the licence the figures are published under"},
         }
 

@@ -35,8 +35,17 @@ PALETTE: Final = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D
 TEXT_COLOUR: Final = "#0b0c0c"
 SECONDARY_TEXT: Final = "#505a5f"
 FONT: Final = "Arial, Helvetica, sans-serif"
-LABEL_WIDTH: Final = 32  # characters per line of a category label
-TITLE_WIDTH: Final = 80
+# Sizes in pixels of the chart as drawn; a page shows it at this size, or smaller on a phone.
+WIDTH: Final = 380
+BAR_HEIGHT: Final = 24
+COLUMN_LABEL_WIDTH: Final = 110
+FONT_SIZE: Final = 15
+TITLE_SIZE: Final = 18
+SUBTITLE_SIZE: Final = 14
+# Characters per line: of a category label, the title and the lines beneath it.
+LABEL_WIDTH: Final = 48
+TITLE_WIDTH: Final = 40
+SUBTITLE_WIDTH: Final = 56
 SYMBOL_WORDS: Final = {CONFIDENTIAL: "suppressed", NOT_AVAILABLE: "not available"}
 LINE_BREAK: Final = "|"  # never in a category label
 
@@ -78,15 +87,17 @@ def _point(column: str, row: PublishedRow, order: int) -> dict[str, Any]:
 def _scale_top(points: Sequence[dict[str, Any]]) -> float:
     """Room for the bars and their labels: the largest value, and a margin for its label."""
     largest = max((point["value"] for point in points if point["value"] is not None), default=0)
-    return max(10.0, float(largest) * 1.3)
+    return max(10.0, float(largest) * 1.35)
 
 
-def _layers(colour: dict[str, Any]) -> list[dict[str, Any]]:
+def _layers(colour: dict[str, Any], top: float) -> list[dict[str, Any]]:
+    """A bar, and its direct label just past its end (at 0 for a suppressed figure)."""
+    scale = {"domain": [0, top]}
     return [
         {
-            "mark": {"type": "bar", "height": {"band": 0.7}},
+            "mark": {"type": "bar", "height": {"band": 0.8}},
             "encoding": {
-                "x": {"field": "value", "type": "quantitative"},
+                "x": {"field": "value", "type": "quantitative", "scale": scale, "axis": None},
                 "color": colour,
             },
         },
@@ -96,10 +107,10 @@ def _layers(colour: dict[str, Any]) -> list[dict[str, Any]]:
                 "align": "left",
                 "baseline": "middle",
                 "dx": 4,
-                "fontSize": 13,
+                "fontSize": FONT_SIZE,
             },
             "encoding": {
-                "x": {"field": "label_at", "type": "quantitative"},
+                "x": {"field": "label_at", "type": "quantitative", "scale": scale, "axis": None},
                 "text": {"field": "label"},
                 "color": {
                     "condition": {"test": "datum.suppressed", "value": SECONDARY_TEXT},
@@ -123,12 +134,13 @@ def _config() -> dict[str, Any]:
         "view": {"stroke": None},
         "axis": {
             "labelColor": TEXT_COLOUR,
-            "labelFontSize": 13,
+            "labelFontSize": FONT_SIZE,
             "domain": False,
             "ticks": False,
             "grid": False,
+            "labelPadding": 6,
         },
-        "header": {"labelFontSize": 14, "labelColor": TEXT_COLOUR, "labelFontWeight": "bold"},
+        "header": {"labelFontSize": FONT_SIZE, "labelColor": TEXT_COLOUR},
         "title": {"anchor": "start", "color": TEXT_COLOUR, "subtitleColor": SECONDARY_TEXT},
     }
 
@@ -136,27 +148,38 @@ def _config() -> dict[str, Any]:
 def _title(statement: str, subtitle: Sequence[str]) -> dict[str, Any]:
     lines: list[str] = []
     for line in subtitle:
-        lines.extend(textwrap.wrap(line, TITLE_WIDTH))
+        lines.extend(textwrap.wrap(line, SUBTITLE_WIDTH))
     return {
-        "text": textwrap.wrap(statement, TITLE_WIDTH - 20),
+        "text": textwrap.wrap(statement, TITLE_WIDTH),
         "subtitle": lines,
-        "fontSize": 16,
-        "subtitleFontSize": 13,
-        "offset": 12,
+        "fontSize": TITLE_SIZE,
+        "subtitleFontSize": SUBTITLE_SIZE,
+        "subtitlePadding": 6,
+        "offset": 16,
     }
 
 
-def _y_axis(categories: Sequence[str]) -> dict[str, Any]:
+def _rows(categories: Sequence[str]) -> dict[str, Any]:
+    """A row per category, its label above its bars: the chart stays narrow enough for a
+    phone, and a long label never squeezes the bars."""
     return {
-        "field": "category",
-        "type": "nominal",
-        "sort": [wrapped(category) for category in categories],
-        "title": None,
-        "axis": {
-            "labelLimit": 0,
-            "labelPadding": 8,
-            "labelExpr": f"split(datum.label, '{LINE_BREAK}')",
-        },
+        "row": {
+            "field": "category",
+            "type": "nominal",
+            "sort": [wrapped(category) for category in categories],
+            "title": None,
+            "header": {
+                "labelAngle": 0,
+                "labelOrient": "top",
+                "labelAnchor": "start",
+                "labelAlign": "left",
+                "labelPadding": -12,
+                "labelBaseline": "bottom",
+                "labelLimit": 0,
+                "labelFontWeight": "bold",
+                "labelExpr": f"split(datum.label, '{LINE_BREAK}')",
+            },
+        }
     }
 
 
@@ -188,7 +211,7 @@ def _footnotes(rows: Sequence[PublishedRow]) -> list[str]:
 
 
 def table_chart(table: PublishedTable, *, selection: str) -> Chart:
-    """A bar per category of one published table."""
+    """A bar per category of one published table, each labelled with its percentage."""
     points = [_point("", row, order) for order, row in enumerate(table.categories)]
     statement = table_statement(table)
     subtitle = [
@@ -199,16 +222,16 @@ def table_chart(table: PublishedTable, *, selection: str) -> Chart:
     spec: dict[str, Any] = {
         "$schema": VEGA_LITE_SCHEMA,
         "title": _title(statement, subtitle),
-        "width": 360,
-        "height": {"step": 34},
         "config": _config(),
         "data": {"values": points},
-        "encoding": {"y": _y_axis([row.label for row in table.categories])},
-        "layer": _layers({"value": PALETTE[0]}),
+        "facet": _rows([row.label for row in table.categories]),
+        "spacing": 18,
+        "spec": {
+            "width": WIDTH,
+            "height": BAR_HEIGHT,
+            "layer": _layers({"value": PALETTE[0]}, _scale_top(points)),
+        },
     }
-    spec["layer"][0]["encoding"]["x"]["scale"] = {"domain": [0, _scale_top(points)]}
-    spec["layer"][0]["encoding"]["x"]["axis"] = None
-    spec["layer"][1]["encoding"]["x"]["axis"] = None
     return Chart(
         key=table.key,
         title=statement,
@@ -238,7 +261,8 @@ def comparison_statement(comparison: PublishedComparison) -> str:
 
 
 def comparison_chart(comparison: PublishedComparison) -> Chart:
-    """Small multiples: a panel of bars per column, the base first, each labelled directly."""
+    """For each category, a bar per column (the base first), each labelled directly with
+    its column's name on the left and its percentage at its end: no legend to decode."""
     points = [
         _point(column.label, row, order)
         for column in comparison.columns
@@ -248,8 +272,7 @@ def comparison_chart(comparison: PublishedComparison) -> Chart:
     all_rows = [row for column in comparison.columns for row in column.categories]
     subtitle = [
         comparison.title,
-        "Percentage of complete responses in each column; the first panel is the base "
-        f"({comparison.selection}).",
+        f"Percentage of complete responses in each column; {comparison.selection}.",
         *_footnotes(all_rows),
     ]
     columns = [column.label for column in comparison.columns]
@@ -259,31 +282,26 @@ def comparison_chart(comparison: PublishedComparison) -> Chart:
         "scale": {"domain": columns, "range": list(PALETTE[: len(columns)])},
         "legend": None,
     }
-    layers = _layers(colour)
-    domain = {"domain": [0, _scale_top(points)]}
-    for layer in layers:
-        layer["encoding"]["x"]["scale"] = domain
-        layer["encoding"]["x"]["axis"] = None
     spec: dict[str, Any] = {
         "$schema": VEGA_LITE_SCHEMA,
         "title": _title(statement, subtitle),
         "config": _config(),
         "data": {"values": points},
-        "facet": {
-            "column": {
-                "field": "column",
-                "type": "nominal",
-                "sort": columns,
-                "title": None,
-                "header": {"labelLimit": 180, "labelOrient": "top", "labelAnchor": "start"},
-            }
-        },
-        "spacing": 16,
+        "facet": _rows(comparison.categories),
+        "spacing": 22,
         "spec": {
-            "width": 170,
-            "height": {"step": 34},
-            "encoding": {"y": _y_axis(comparison.categories)},
-            "layer": layers,
+            "width": WIDTH - COLUMN_LABEL_WIDTH,
+            "height": {"step": BAR_HEIGHT},
+            "encoding": {
+                "y": {
+                    "field": "column",
+                    "type": "nominal",
+                    "sort": columns,
+                    "title": None,
+                    "axis": {"labelLimit": COLUMN_LABEL_WIDTH},
+                }
+            },
+            "layer": _layers(colour, _scale_top(points)),
         },
     }
     return Chart(
