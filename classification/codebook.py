@@ -18,6 +18,8 @@ from .sheets import Kind, Sheet, Text
 from .workbook import contents_sheet, cover_sheet
 
 CODE_COLUMNS: Final = ("variable", "value", "code", "label", "modes", "other_wordings")
+CODE_HEADER: Final = ("Variable", "Value", "Code", "Label", "Modes", "Other wordings")
+CODE_KINDS: Final = (Kind.TEXT, Kind.COUNT, Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT)
 CODEBOOK_TITLE: Final = "Socio-economic background microdata: codebook"
 
 
@@ -68,11 +70,7 @@ def codebook_sheets(version: str = CURRENT_VERSION) -> list[Sheet]:
         )
     codes = Sheet("Codes", "Every code", widths=(26, 8, 30, 60, 24, 40))
     codes.add("This worksheet contains one table.")
-    codes.start_table(
-        "codes",
-        ("Variable", "Value", "Code", "Label", "Modes", "Other wordings"),
-        (Kind.TEXT, Kind.COUNT, Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT),
-    )
+    codes.start_table("codes", CODE_HEADER, CODE_KINDS)
     for row in code_rows(variables):
         codes.add(*row)
     # The Contents sheet links to a Notes sheet in every workbook; here the cover explains.

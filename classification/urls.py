@@ -13,6 +13,11 @@ urlpatterns: list[URLPattern] = [
         views_formats.codebook_download,
         name="codebook-download",
     ),
+    path(
+        "standard/import-template.<str:extension>",
+        views_import.import_template,
+        name="import-template",
+    ),
     path("standard/references/", views_references.reference_list, name="references"),
     path("standard/references/new/", views_references.reference_new, name="reference-new"),
     path(

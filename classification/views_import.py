@@ -3,11 +3,14 @@
 The view stays thin: it checks who is asking and how big the upload is, then
 hands the file to `imports.import_responses`, which checks every line and keeps
 all of them or none. The page lists every problem with its line, column and
-reason.
+reason, once. It offers a template (CSV or XLSX: the header row, and in the
+workbook the codes each column takes) and links to the code list.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
@@ -16,19 +19,23 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_safe
 
+from seb.codebook import codebook
 from seb.interchange import COLUMNS, FileFormat, FileProblem
 from surveys.access import ANALYST, role_required
 from surveys.models import Survey
 
+from .codebook import CODE_HEADER, CODE_KINDS, code_rows
 from .imports import ImportReport, import_responses
+from .sheets import XLSX_TYPE, Sheet, write_xlsx
 
 # The multipart envelope around the file (boundaries, the CSRF token) is small.
 ENVELOPE_BYTES = 64 * 1024
-SUMMARY_PROBLEMS = 10
 
 
 class UploadLimit(FileUploadHandler):
@@ -135,7 +142,12 @@ def _import_page(request: HttpRequest, *, survey: Survey, limit: UploadLimit) ->
             if report.ok:
                 messages.success(request, report.summary)
                 return redirect(request.path)
-            form.add_error("file", report.summary)
+            # The report is listed once: a single problem in the error summary, several
+            # in the table of problems, which the summary links to.
+            if report.problem_count == 1:
+                form.add_error("file", f"Nothing was imported: {report.problems[0]}")
+            else:
+                form.add_error("file", report.summary)
         status = 413 if limit.exceeded else 400
     else:
         form = ImportForm()
@@ -143,8 +155,46 @@ def _import_page(request: HttpRequest, *, survey: Survey, limit: UploadLimit) ->
         "survey": survey,
         "form": form,
         "report": report,
-        "summary_problems": report.problems[:SUMMARY_PROBLEMS] if report else [],
+        "listed": report is not None and report.problem_count > 1,
         "columns": COLUMNS,
+        "modes": [mode.value for mode in survey.modes],
         "max_size": size_in_words(settings.IMPORT_MAX_UPLOAD_BYTES),
     }
     return render(request, "analysis/import.html", context, status=status)
+
+
+TEMPLATE_README = (
+    "Fill in the Responses sheet: a row for each response, a code in each cell (see the Codes "
+    "sheet), and leave a cell empty where the routing skips the question. Keep the header "
+    "row as it is. The import reads the first sheet only."
+)
+
+
+@require_safe
+@role_required(ANALYST)
+def import_template(request: HttpRequest, extension: str) -> HttpResponse:
+    """An empty file in the interchange format (its header row), as CSV or XLSX; the
+    workbook also lists every code each column takes."""
+    if extension == "csv":
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\r\n").writerow(COLUMNS)
+        content = text.getvalue().encode("utf-8")
+        content_type = "text/csv; charset=utf-8"
+    elif extension == "xlsx":
+        responses = Sheet("Responses", "", widths=tuple(24 for _ in COLUMNS), rows=[list(COLUMNS)])
+        codes = Sheet("Codes", "Codes", widths=(26, 8, 30, 60, 24, 40))
+        codes.add(TEMPLATE_README)
+        codes.start_table("codes", CODE_HEADER, CODE_KINDS)
+        for row in code_rows(codebook()):
+            codes.add(*row)
+        stream = io.BytesIO()
+        write_xlsx([responses, codes], stream, title="Import template")
+        content = stream.getvalue()
+        content_type = XLSX_TYPE
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"seb-import-template.{extension}"
+    )
+    return response
