@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -20,7 +20,15 @@ from django.db.models import F, Func, Sum
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
-from seb.comparisons import MAX_GROUPS, Comparison, Dimension, Reference, Side
+from seb.comparisons import (
+    MAX_GROUPS,
+    Comparison,
+    Dimension,
+    PublishedComparison,
+    Reference,
+    Side,
+    publish_comparison,
+)
 from seb.standard import Mode
 from seb.tables import Selection, Table, TableError, TableSpec, build_table
 from surveys.models import Case, Survey
@@ -316,3 +324,41 @@ def reference_comparison(
         controlled=controlled,
         reference=reference,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonAsk:
+    """What a page or an API request asks to compare, already checked for its form."""
+
+    dimension: Dimension
+    spec: TableSpec
+    selection: Selection
+    controlled: bool = True
+    other: Survey | None = None
+    variable: str = ""
+    reference: Reference | None = None
+    periods: tuple[tuple[date, date], tuple[date, date]] | None = None
+
+
+def comparison_for(survey: Survey, ask: ComparisonAsk) -> PublishedComparison:
+    """The published comparison asked for; ComparisonError when it cannot be made."""
+    common: dict[str, Any] = {
+        "survey": survey,
+        "selection": ask.selection,
+        "spec": ask.spec,
+        "controlled": ask.controlled,
+    }
+    if ask.dimension is Dimension.MODE:
+        comparison = mode_comparison(**common)
+    elif ask.dimension is Dimension.SURVEY:
+        assert ask.other is not None
+        comparison = survey_comparison(other=ask.other, **common)
+    elif ask.dimension is Dimension.PERIOD:
+        assert ask.periods is not None
+        comparison = period_comparison(periods=ask.periods, **common)
+    elif ask.dimension is Dimension.VARIABLE:
+        comparison = variable_comparison(variable=ask.variable, **common)
+    else:
+        assert ask.reference is not None
+        comparison = reference_comparison(reference=ask.reference, **common)
+    return publish_comparison(comparison)

@@ -21,6 +21,7 @@ from seb.comparisons import Dimension
 from seb.standard import Mode
 from seb.tables import Selection, TableSpec, table_definitions
 
+from .comparisons import ComparisonAsk
 from .forms import FIGURES_CHOICES, ROUNDED, UNROUNDED, CompletionDateField
 from .models import ReferenceDistribution
 
@@ -212,6 +213,20 @@ class ComparisonForm(forms.Form):
             ),
             date_from=self.cleaned_data.get("date_from"),
             date_to=self.cleaned_data.get("date_to"),
+        )
+
+    def ask(self) -> ComparisonAsk:
+        """What a valid form asks to compare."""
+        dimension = self.dimension
+        return ComparisonAsk(
+            dimension=dimension,
+            spec=self.spec,
+            selection=self.selection,
+            controlled=self.controlled,
+            other=self.other if dimension is Dimension.SURVEY else None,
+            variable=self.variable if dimension is Dimension.VARIABLE else "",
+            reference=(self.reference.as_reference() if dimension is Dimension.REFERENCE else None),
+            periods=self.periods if dimension is Dimension.PERIOD else None,
         )
 
     def query(self) -> str:

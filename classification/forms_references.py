@@ -121,7 +121,6 @@ class ReferenceForm(forms.ModelForm):  # type: ignore[type-arg]
                     "max_whole_digits": f"{row.label}: enter a percentage from 0 to 100",
                 },
             )
-            self.fields[name].help_text = "Percentage, to one decimal place at most"
             percentage_fields.append(Field.text(name, field_width=4))
         if self.instance.pk:
             self.fields["confirmed"].initial = True
@@ -138,7 +137,8 @@ class ReferenceForm(forms.ModelForm):  # type: ignore[type-arg]
             Fieldset(
                 HTML(
                     '<p class="govuk-body">Give the percentage the source publishes for each '
-                    "category, as it is. Leave a category empty if the source gives no figure "
+                    "category, as it is, to one decimal place at most. Leave a category empty "
+                    "if the source gives no figure "
                     "for it. Together they must add up to 100, give or take "
                     f"{REFERENCE_TOLERANCE:g} for rounding.</p>"
                 ),

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Final
+from typing import IO, Any, Final
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -80,9 +80,15 @@ def _copy_sql(responses: QuerySet[Response]) -> tuple[str, tuple[object, ...]]:
     )
 
 
+def _copy(cursor: Any, sql: str, params: tuple[object, ...]) -> Any:
+    """psycopg's COPY with parameters. Django's debug cursor (DEBUG on) wraps `copy`
+    without parameters, so this goes to the psycopg cursor it wraps."""
+    return cursor.cursor.copy(sql, params)
+
+
 def _copy_chunks(responses: QuerySet[Response]) -> Iterator[bytes]:
     sql, params = _copy_sql(responses)
-    with connection.cursor() as cursor, cursor.copy(sql, params) as copy:
+    with connection.cursor() as cursor, _copy(cursor, sql, params) as copy:
         buffer = bytearray()
         for data in copy:
             buffer += data
@@ -104,7 +110,7 @@ def microdata_write(
         if connection.vendor == "postgresql":
             sql, params = _copy_sql(responses)
             with connection.cursor() as cursor:
-                with cursor.copy(sql, params) as copy:
+                with _copy(cursor, sql, params) as copy:
                     for data in copy:
                         stream.write(data)
                 return int(cursor.rowcount)

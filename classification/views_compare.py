@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from seb.charts import comparison_chart, table_chart
-from seb.comparisons import Dimension, PublishedComparison, publish_comparison
+from seb.comparisons import Dimension, PublishedComparison
 from seb.csvw import JSON_TYPE, metadata_name
 from seb.outputs import publish
 from seb.tables import TableError, table_definitions
@@ -29,16 +29,7 @@ from surveys.models import Survey
 
 from .charts import PNG_TYPE, SVG_TYPE, chart_png, chart_svg
 from .comparison_files import comparison_metadata, comparison_sheets, write_comparison_csv
-from .comparisons import (
-    ComparisonError,
-    comparable_surveys,
-    mode_comparison,
-    period_comparison,
-    reference_comparison,
-    sample_variables,
-    survey_comparison,
-    variable_comparison,
-)
+from .comparisons import ComparisonError, comparable_surveys, comparison_for, sample_variables
 from .forms_compare import ComparisonForm
 from .models import ReferenceDistribution
 from .selectors import tables_report
@@ -80,49 +71,10 @@ def _form(request: HttpRequest, survey: Survey, dimension: Dimension) -> Compari
     return form
 
 
-def build_comparison(survey: Survey, form: ComparisonForm) -> PublishedComparison:
-    """The published comparison a valid form asks for; ComparisonError if it cannot be made."""
-    spec, selection, controlled = form.spec, form.selection, form.controlled
-    dimension = form.dimension
-    if dimension is Dimension.MODE:
-        comparison = mode_comparison(
-            survey=survey, selection=selection, spec=spec, controlled=controlled
-        )
-    elif dimension is Dimension.SURVEY:
-        comparison = survey_comparison(
-            survey=survey, other=form.other, selection=selection, spec=spec, controlled=controlled
-        )
-    elif dimension is Dimension.PERIOD:
-        comparison = period_comparison(
-            survey=survey,
-            selection=selection,
-            periods=form.periods,
-            spec=spec,
-            controlled=controlled,
-        )
-    elif dimension is Dimension.VARIABLE:
-        comparison = variable_comparison(
-            survey=survey,
-            selection=selection,
-            variable=form.variable,
-            spec=spec,
-            controlled=controlled,
-        )
-    else:
-        comparison = reference_comparison(
-            survey=survey,
-            selection=selection,
-            reference=form.reference.as_reference(),
-            spec=spec,
-            controlled=controlled,
-        )
-    return publish_comparison(comparison)
-
-
 def _made(survey: Survey, form: ComparisonForm) -> PublishedComparison | None:
     """The comparison, or None with the reason added to the form's errors."""
     try:
-        return build_comparison(survey, form)
+        return comparison_for(survey, form.ask())
     except ComparisonError as error:
         form.add_error(error.field, str(error))
         return None
