@@ -26,6 +26,9 @@ SVG_TYPE: Final = "image/svg+xml"
 PNG_TYPE: Final = "image/png"
 PNG_SCALE: Final = 2
 _ROOT: Final = re.compile(r"<svg\b([^>]*)>")
+# Vega's own ARIA markup on marks and groups: the chart is one image with one text
+# alternative, so none of its parts has a role or a label of its own.
+_ARIA: Final = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
 
 
 def chart_id(chart: Chart) -> str:
@@ -34,7 +37,7 @@ def chart_id(chart: Chart) -> str:
 
 def chart_svg(chart: Chart) -> str:
     """The chart as an SVG document with its text alternative."""
-    svg = vl_convert.vegalite_to_svg(chart.spec)
+    svg = _ARIA.sub("", vl_convert.vegalite_to_svg(chart.spec))
     identifier = chart_id(chart)
     match = _ROOT.search(svg)
     if match is None:

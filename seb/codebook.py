@@ -181,7 +181,10 @@ def codebook(version: str = CURRENT_VERSION) -> tuple[Variable, ...]:
         "mode": Variable(
             name="mode",
             label="Mode of collection",
-            description="How the response was collected: the standard words each mode apart.",
+            description=(
+                "How the response was collected. The standard words its questions "
+                "differently for each mode."
+            ),
             asked="Every response",
             codes=tuple(
                 Code(number, mode.value, mode.label, dict.fromkeys(Mode, mode.label))
