@@ -16,6 +16,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from drf_spectacular.generators import SchemaGenerator
 
@@ -37,6 +39,34 @@ def _schema_type(schema: dict[str, Any]) -> str:
     return str(schema.get("type", "text"))
 
 
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+def _fields(schema: dict[str, Any], response: dict[str, Any]) -> list[dict[str, str]]:
+    """The fields of a JSON answer (of each item, for a list), with their types."""
+    body = response.get("content", {}).get("application/json", {}).get("schema")
+    if not body:
+        return []
+    node = _resolve(schema, body)
+    if node.get("type") == "array":
+        node = _resolve(schema, node.get("items", {}))
+    fields = []
+    for name, field in node.get("properties", {}).items():
+        field = _resolve(schema, field) if "$ref" in field else field
+        kind = "a number or a symbol" if "oneOf" in field else _schema_type(field)
+        if field.get("type") == "array":
+            item = _resolve(schema, field.get("items", {}))
+            if "properties" in item:
+                kind = "a list, each with " + ", ".join(item["properties"])
+            else:
+                kind = "a list, each " + _schema_type(item)
+        fields.append({"name": name, "type": kind, "description": field.get("description", "")})
+    return fields
+
+
 def operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
     """Each operation of the OpenAPI document, in a shape a template can show."""
     found = []
@@ -47,6 +77,8 @@ def operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
                     "id": operation.get("operationId", ""),
                     "method": method.upper(),
                     "path": path,
+                    # A long path may break after any slash on a narrow screen.
+                    "breakable_path": mark_safe(escape(path).replace("/", "/<wbr>")),  # noqa: S308
                     "summary": operation.get("summary", ""),
                     "description": operation.get("description", ""),
                     "parameters": [
@@ -67,6 +99,7 @@ def operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
                         }
                         for status, response in operation.get("responses", {}).items()
                     ],
+                    "fields": _fields(schema, operation.get("responses", {}).get("200", {})),
                 }
             )
     return found
@@ -87,10 +120,10 @@ def docs(request: HttpRequest) -> HttpResponse:
 
 
 def rate_in_words(rate: str) -> str:
-    """`120/minute` as "120 a minute"."""
+    """`120/minute` as "120 requests a minute"."""
     number, _, period = rate.partition("/")
     period = {"s": "second", "m": "minute", "h": "hour", "d": "day"}.get(period[:1], period)
-    return f"{number} a {period}"
+    return f"{number} requests a {period}"
 
 
 class TokenForm(forms.Form):

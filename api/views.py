@@ -122,7 +122,10 @@ class SurveyList(APIView):
     @extend_schema(
         operation_id="surveys_list",
         summary="Every survey",
-        responses={200: SurveySerializer(many=True), **_only(401, 403, 429)},
+        responses={
+            200: OpenApiResponse(SurveySerializer(many=True), description="Every survey."),
+            **_only(401, 403, 429),
+        },
     )
     def get(self, request: Request) -> Response:
         return Response(
@@ -147,7 +150,10 @@ class SurveyDetail(APIView):
         operation_id="survey",
         summary="One survey",
         parameters=[SLUG],
-        responses={200: SurveySerializer, **_only(401, 403, 404, 429)},
+        responses={
+            200: OpenApiResponse(SurveySerializer, description="The survey."),
+            **_only(401, 403, 404, 429),
+        },
     )
     def get(self, request: Request, slug: str) -> Response:
         for summary in survey_summaries():
@@ -163,7 +169,10 @@ class Tables(APIView):
         description="The standard's prescribed tables for a selection of the survey's complete "
         "responses, with disclosure control unless unrounded figures are asked for (and allowed).",
         parameters=[SLUG, TablesParams],
-        responses={200: PublicationSerializer, **ERRORS},
+        responses={
+            200: OpenApiResponse(PublicationSerializer, description="The tables and their notes."),
+            **ERRORS,
+        },
     )
     def get(self, request: Request, slug: str) -> Response:
         survey = get_object_or_404(Survey, slug=slug)
@@ -190,7 +199,10 @@ class TableDetail(APIView):
         operation_id="table",
         summary="One output table of a survey",
         parameters=[SLUG, KEY, TableParams],
-        responses={200: PublishedTableSerializer, **ERRORS},
+        responses={
+            200: OpenApiResponse(PublishedTableSerializer, description="The table and its notes."),
+            **ERRORS,
+        },
     )
     def get(self, request: Request, slug: str, key: str) -> Response:
         spec = table_definitions().get(key)
@@ -226,7 +238,10 @@ class Comparisons(APIView):
         "percentage points from the published percentages. The parameters a comparison "
         "needs depend on its dimension (see each parameter).",
         parameters=[SLUG, DIMENSION, ComparisonParams],
-        responses={200: ComparisonSerializer, **ERRORS},
+        responses={
+            200: OpenApiResponse(ComparisonSerializer, description="The comparison and its notes."),
+            **ERRORS,
+        },
     )
     def get(self, request: Request, slug: str, dimension: str) -> Response:
         try:
@@ -311,7 +326,12 @@ class References(APIView):
     @extend_schema(
         operation_id="references_list",
         summary="The reference distributions",
-        responses={200: ReferenceSerializer(many=True), **_only(401, 403, 429)},
+        responses={
+            200: OpenApiResponse(
+                ReferenceSerializer(many=True), description="Every reference distribution."
+            ),
+            **_only(401, 403, 429),
+        },
     )
     def get(self, request: Request) -> Response:
         data = [

@@ -175,7 +175,7 @@ def survey_comparison(
             selection=selection,
             spec=spec,
             label=chosen.name,
-            description=f"{chosen.name}, {selection.describe()}",
+            description=selection.describe(),
         )
         for chosen in (other, survey)
     )
@@ -313,7 +313,7 @@ def reference_comparison(
         selection=selection,
         spec=spec,
         label=survey.name,
-        description=f"{survey.name}, {selection.describe()}",
+        description=selection.describe(),
     )
     return _comparison(
         survey,

@@ -36,9 +36,12 @@ TEXT_COLOUR: Final = "#0b0c0c"
 SECONDARY_TEXT: Final = "#505a5f"
 FONT: Final = "Arial, Helvetica, sans-serif"
 # Sizes in pixels of the chart as drawn; a page shows it at this size, or smaller on a phone.
-WIDTH: Final = 380
+WIDTH: Final = 400
 BAR_HEIGHT: Final = 24
-COLUMN_LABEL_WIDTH: Final = 110
+COLUMN_LABEL_WIDTH: Final = 150
+COLUMN_LABEL_CHARACTERS: Final = 17  # per line of a column's name beside its bar
+COLUMN_LABEL_LINES: Final = 3
+LINE_HEIGHT: Final = 17
 FONT_SIZE: Final = 15
 TITLE_SIZE: Final = 18
 SUBTITLE_SIZE: Final = 14
@@ -67,14 +70,15 @@ def value_label(percentage: Percentage) -> str:
     return f"{percentage} {SYMBOL_WORDS.get(percentage, '')}".strip()
 
 
-def wrapped(text: str, width: int = LABEL_WIDTH) -> str:
-    return LINE_BREAK.join(textwrap.wrap(text, width)) or text
+def wrapped(text: str, width: int = LABEL_WIDTH, lines: int = 4) -> str:
+    """`text` in lines of `width` characters at most, cut short (…) past `lines` lines."""
+    return LINE_BREAK.join(textwrap.wrap(text, width, max_lines=lines, placeholder=" …")) or text
 
 
 def _point(column: str, row: PublishedRow, order: int) -> dict[str, Any]:
     value = row.percentage if isinstance(row.percentage, float) else None
     return {
-        "column": column,
+        "column": wrapped(column, COLUMN_LABEL_CHARACTERS, COLUMN_LABEL_LINES) if column else "",
         "category": wrapped(row.label),
         "order": order,
         "value": value,
@@ -95,7 +99,7 @@ def _layers(colour: dict[str, Any], top: float) -> list[dict[str, Any]]:
     scale = {"domain": [0, top]}
     return [
         {
-            "mark": {"type": "bar", "height": {"band": 0.8}},
+            "mark": {"type": "bar", "height": BAR_HEIGHT - 4},
             "encoding": {
                 "x": {"field": "value", "type": "quantitative", "scale": scale, "axis": None},
                 "color": colour,
@@ -275,7 +279,13 @@ def comparison_chart(comparison: PublishedComparison) -> Chart:
         f"Percentage of complete responses in each column; {comparison.selection}.",
         *_footnotes(all_rows),
     ]
-    columns = [column.label for column in comparison.columns]
+    columns = [
+        wrapped(column.label, COLUMN_LABEL_CHARACTERS, COLUMN_LABEL_LINES)
+        for column in comparison.columns
+    ]
+    # A column's name may take two lines or more: each bar is given room for its label.
+    lines = max(column.count(LINE_BREAK) + 1 for column in columns)
+    step = max(BAR_HEIGHT, LINE_HEIGHT * lines + 6)
     colour = {
         "field": "column",
         "type": "nominal",
@@ -288,17 +298,21 @@ def comparison_chart(comparison: PublishedComparison) -> Chart:
         "config": _config(),
         "data": {"values": points},
         "facet": _rows(comparison.categories),
-        "spacing": 22,
+        "spacing": 32,
         "spec": {
             "width": WIDTH - COLUMN_LABEL_WIDTH,
-            "height": {"step": BAR_HEIGHT},
+            "height": {"step": step},
             "encoding": {
                 "y": {
                     "field": "column",
                     "type": "nominal",
                     "sort": columns,
                     "title": None,
-                    "axis": {"labelLimit": COLUMN_LABEL_WIDTH},
+                    "axis": {
+                        "labelLimit": COLUMN_LABEL_WIDTH,
+                        "labelExpr": f"split(datum.label, '{LINE_BREAK}')",
+                        "labelLineHeight": LINE_HEIGHT,
+                    },
                 }
             },
             "layer": _layers(colour, _scale_top(points)),

@@ -273,7 +273,7 @@ def test_the_openapi_description_is_served_and_valid(client: Client, db: None) -
 
 def test_the_docs_page_lists_every_operation_of_the_description(client: Client, db: None) -> None:
     schema = client.get("/api/openapi.json").json()
-    html = client.get("/api/").content.decode()
+    html = client.get("/api/").content.decode().replace("<wbr>", "")
     for path, methods in schema["paths"].items():
         for operation in methods.values():
             assert f'id="{operation["operationId"]}"' in html

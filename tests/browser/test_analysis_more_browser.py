@@ -144,7 +144,7 @@ def test_comparisons_work_without_javascript(
     page_no_js.goto(f"/analysis/{demo.slug}/compare/mode/")
     page_no_js.get_by_label("Parental qualification").check()
     page_no_js.get_by_role("button", name="Compare").click()
-    expect(page_no_js.locator("#comparison-table caption")).to_contain_text("differences")
+    expect(page_no_js.locator("#comparison-caption")).to_contain_text("differences")
     expect(page_no_js.locator("#comparison-chart svg")).to_be_visible()
     assert_no_axe_violations(page_no_js)
 
