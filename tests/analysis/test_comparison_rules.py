@@ -252,3 +252,32 @@ def test_a_comparison_chart_has_a_bar_per_published_figure_and_a_statement_title
     assert bars(svg) == len(numeric)
     assert chart.title.startswith("The largest difference is in")
     assert "Column 1" in svg and "Column 2" in svg  # each bar labelled with its column
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.fixed_dictionaries({code: st.integers(min_value=0, max_value=60) for code in SCHOOL.codes})
+)
+def test_a_chart_shows_the_published_figures_and_nothing_else(counts: dict[str, int]) -> None:
+    """Every percentage a table's chart draws is one the published table shows; a
+    suppressed figure is labelled as suppressed; no other number appears."""
+    rows = published_rows(build_table(SCHOOL, dict(counts)), controlled=True)
+    shown = PublishedTable(
+        key="school_type",
+        title="School type: Test survey",
+        sheet="School_type",
+        rows=rows,
+        notes=(),
+        base="all",
+        not_asked=None,
+        controlled=True,
+    )
+    svg = chart_svg(table_chart(shown, selection="all modes"))
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    drawn = sorted(text for text in texts if text.endswith("%"))
+    published = sorted(
+        f"{row.percentage:.1f}%" for row in shown.categories if isinstance(row.percentage, float)
+    )
+    assert drawn == published
+    symbols = [row.percentage for row in shown.categories if not isinstance(row.percentage, float)]
+    assert sum(text.startswith("[") for text in texts) == len(symbols)
