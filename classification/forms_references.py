@@ -38,7 +38,7 @@ class TableChoiceForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(Field.radios("table", legend_size=Size.MEDIUM))
+        self.helper.layout = Layout(Field.radios("table", legend_size=Size.LARGE, legend_tag="h1"))
 
 
 class ReferenceForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -9,6 +9,11 @@ urlpatterns: list[URLPattern] = [
     path("standard/codebook/", views_formats.codebook_page, name="codebook"),
     path("standard/codebook/codes.csv", views_formats.code_list_csv, name="code-list"),
     path(
+        "standard/codebook/codes.csv-metadata.json",
+        views_formats.code_list_metadata,
+        name="code-list-metadata",
+    ),
+    path(
         "standard/codebook/seb-codebook.<str:file_format>",
         views_formats.codebook_download,
         name="codebook-download",

@@ -20,7 +20,7 @@ from seb.statistics import CONFIDENCE_LEVEL
 from seb.tables import TableError, table_definitions
 from surveys.access import can_see_unrounded
 
-from .codebook import CODEBOOK_TITLE, codebook_sheets, write_code_list_csv
+from .codebook import CODE_COLUMNS, CODEBOOK_TITLE, codebook_sheets, write_code_list_csv
 from .selectors import tables_report
 from .sheets import WorkbookFormat, write_sheets
 from .views import (
@@ -68,6 +68,17 @@ def codebook_download(request: HttpRequest, file_format: str) -> HttpResponse:
     )
 
 
+CODE_LIST_NAME = f"seb-code-list_{CURRENT_VERSION}.csv"
+CODE_LIST_COLUMNS = (
+    ("category", "The variable (a column of the microdata and of the import format)."),
+    ("integer", "The code's value in the SPSS and Stata files."),
+    ("text", "The code, as the CSV and XLSX files and imports hold it."),
+    ("text", "The code's label, in the standard's words."),
+    ("text", "The modes that offer the code."),
+    ("text", "How other modes label the code, where they differ."),
+)
+
+
 @require_safe
 @analyst_required
 def code_list_csv(request: HttpRequest) -> HttpResponse:
@@ -75,9 +86,29 @@ def code_list_csv(request: HttpRequest) -> HttpResponse:
     write_code_list_csv(text)
     return _download(
         text.getvalue().encode("utf-8-sig"),
-        filename=f"seb-code-list_{CURRENT_VERSION}.csv",
+        filename=CODE_LIST_NAME,
         content_type="text/csv; charset=utf-8",
     )
+
+
+@require_safe
+@analyst_required
+def code_list_metadata(request: HttpRequest) -> HttpResponse:
+    """The CSV on the Web metadata of the code list."""
+    standard = load_standard(CURRENT_VERSION)
+    metadata = table_metadata(
+        csv_name=CODE_LIST_NAME,
+        title=f"Code list: {standard.title} ({standard.version})",
+        notes=["Every code each variable of the microdata and the import format takes."],
+        produced_at=timezone.localtime(),
+        publisher="",
+        columns=[
+            (name, kind, description)
+            for name, (kind, description) in zip(CODE_COLUMNS, CODE_LIST_COLUMNS, strict=True)
+        ],
+        categories=[variable.name for variable in codebook(CURRENT_VERSION) if variable.is_coded],
+    )
+    return _json(metadata, filename=metadata_name(CODE_LIST_NAME))
 
 
 TABLE_COLUMN_KINDS = ("category", "count", "percentage", "percentage", "percentage")

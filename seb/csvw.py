@@ -140,8 +140,9 @@ def table_metadata(
     """The metadata of a table CSV.
 
     `columns` are (title, kind, description) with kind "category", "group",
-    "count" or "percentage"; `categories` are the labels a "category" column may
-    hold and `groups` those of a "group" column (a comparison's columns).
+    "count", "percentage", "text" or "integer"; `categories` are the labels a
+    "category" column may hold and `groups` those of a "group" column (a
+    comparison's columns).
     """
     described = []
     for name, kind, description in columns:
@@ -149,6 +150,12 @@ def table_metadata(
         if kind in ("category", "group"):
             allowed = categories if kind == "category" else groups
             column["datatype"] = {"base": "string", "format": _codes_pattern(allowed)}
+            column["required"] = True
+        elif kind == "text":
+            column["datatype"] = {"base": "string"}
+            column["null"] = ""
+        elif kind == "integer":
+            column["datatype"] = {"base": "integer"}
             column["required"] = True
         elif kind == "count":
             column["datatype"] = {"base": "integer", "minimum": 0}

@@ -224,3 +224,17 @@ def test_codebook_page_and_downloads(plain_client: Client) -> None:
     rows = list(csv.reader(io.StringIO(code_list.content.decode("utf-8-sig"))))
     assert rows[0] == ["variable", "value", "code", "label", "modes", "other_wordings"]
     assert ["earner_employment_status", "5", "dont_know", "Don’t know", "Telephone", ""] in rows
+
+
+def test_the_code_list_validates_against_its_metadata(plain_client: Client, tmp_path: Path) -> None:
+    listed = plain_client.get("/analysis/standard/codebook/codes.csv")
+    described = plain_client.get("/analysis/standard/codebook/codes.csv-metadata.json")
+    metadata = json.loads(described.content)
+    (tmp_path / metadata["url"]).write_text(listed.content.decode("utf-8-sig"), encoding="utf-8")
+    (tmp_path / "meta.json").write_bytes(described.content)
+    validator = CSVW(
+        str(tmp_path / metadata["url"]), md_url=str(tmp_path / "meta.json"), validate=True
+    )
+    assert validator.is_valid
+    rows = list(validator.tablegroup.tables[0].iterdicts())
+    assert {k: rows[0][k] for k in ("variable", "value")} == {"variable": "mode", "value": 1}
