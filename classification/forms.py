@@ -29,9 +29,10 @@ EARLIEST_YEAR: Final = 2000
 class CompletionDateField(DateInputField):
     """A GOV.UK date input for a completion date, with messages that name the field."""
 
-    def __init__(self, *, name: str, **kwargs: Any) -> None:
+    def __init__(self, *, name: str, required_message: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.name = name
+        self.error_messages["required"] = required_message or f"Enter the date: {name.lower()}"
         self.error_messages["incomplete"] = f"{name} must include a day, month and year"
         day, month, year = self.fields
         for part, field in (("day", day), ("month", month), ("year", year)):

@@ -12,8 +12,12 @@ allowed to see unrounded figures may download it.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
-from typing import IO, Final
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any, Final
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -23,6 +27,8 @@ from seb.interchange.writing import csv_chunks, write_csv, write_xlsx
 from seb.safe_text import FORMULA_TRIGGERS
 from surveys.models import Response, Survey
 from surveys.services import counted_responses
+
+from .statfiles import StatFormat, write_statfile
 
 CHUNK_SIZE: Final = 5000
 COPY_CHUNK_BYTES: Final = 256 * 1024
@@ -74,9 +80,15 @@ def _copy_sql(responses: QuerySet[Response]) -> tuple[str, tuple[object, ...]]:
     )
 
 
+def _copy(cursor: Any, sql: str, params: tuple[object, ...]) -> Any:
+    """psycopg's COPY with parameters. Django's debug cursor (DEBUG on) wraps `copy`
+    without parameters, so this goes to the psycopg cursor it wraps."""
+    return cursor.cursor.copy(sql, params)
+
+
 def _copy_chunks(responses: QuerySet[Response]) -> Iterator[bytes]:
     sql, params = _copy_sql(responses)
-    with connection.cursor() as cursor, cursor.copy(sql, params) as copy:
+    with connection.cursor() as cursor, _copy(cursor, sql, params) as copy:
         buffer = bytearray()
         for data in copy:
             buffer += data
@@ -98,7 +110,7 @@ def microdata_write(
         if connection.vendor == "postgresql":
             sql, params = _copy_sql(responses)
             with connection.cursor() as cursor:
-                with cursor.copy(sql, params) as copy:
+                with _copy(cursor, sql, params) as copy:
                     for data in copy:
                         stream.write(data)
                 return int(cursor.rowcount)
@@ -111,3 +123,55 @@ def microdata_csv_chunks(*, responses: QuerySet[Response]) -> Iterator[bytes | s
     if connection.vendor == "postgresql":
         return _copy_chunks(responses)
     return csv_chunks(microdata_rows(responses=responses))
+
+
+class MicrodataFormat(StrEnum):
+    """Every format the microdata is written in, by its file extension."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+    SAV = "sav"
+    DTA = "dta"
+
+    @property
+    def content_type(self) -> str:
+        if self in (MicrodataFormat.SAV, MicrodataFormat.DTA):
+            return StatFormat(self.value).content_type
+        return FileFormat(self.value).content_type
+
+    @classmethod
+    def for_name(cls, name: str) -> MicrodataFormat:
+        suffix = Path(name).suffix.lower().lstrip(".")
+        try:
+            return cls(suffix)
+        except ValueError:
+            raise ValueError("The file must be a .csv, .xlsx, .sav or .dta file") from None
+
+
+def microdata_title(survey: Survey) -> str:
+    return f"Socio-economic background microdata: {survey.name}"
+
+
+def microdata_statfile(
+    *, responses: QuerySet[Response], survey: Survey, file_format: StatFormat
+) -> tuple[IO[bytes], int]:
+    """The microdata as an SPSS or Stata file, open for reading, and its number of rows.
+
+    pyreadstat writes to a path; the file is unlinked as soon as it is open, so it
+    disappears when the caller closes it, whatever happens.
+    """
+    handle, name = tempfile.mkstemp(suffix=f".{file_format.value}")
+    os.close(handle)
+    path = Path(name)
+    try:
+        count = write_statfile(
+            microdata_rows(responses=responses),
+            path,
+            file_format,
+            title=microdata_title(survey),
+            version=survey.standard_version,
+        )
+        stream = path.open("rb")
+    finally:
+        path.unlink(missing_ok=True)
+    return stream, count

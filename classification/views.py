@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from seb.charts import table_chart
 from seb.disclosure import cover_statement
 from seb.interchange import FileFormat
 from seb.interchange.writing import TooManyRows
@@ -35,12 +36,19 @@ from seb.tables import CLASSES_CHOICES, TableError, table_definitions
 from surveys.access import ANALYST, can_see_unrounded, role_required
 from surveys.models import Survey
 
+from .charts import chart_svg
 from .forms import SelectionForm
-from .microdata import microdata_csv_chunks, microdata_write
+from .microdata import (
+    MicrodataFormat,
+    microdata_csv_chunks,
+    microdata_statfile,
+    microdata_write,
+)
 from .selectors import selected_responses, survey_summaries, tables_report
+from .sheets import WorkbookFormat
+from .statfiles import StatFormat
 from .workbook import write_table_csv, write_workbook
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 analyst_required = role_required(ANALYST)
 
 
@@ -96,11 +104,15 @@ def survey_tables(request: HttpRequest, slug: str) -> HttpResponse:
                 report=report,
                 publication=publication,
                 tables=publication.tables,
+                charts=[
+                    (table, chart_svg(table_chart(table, selection=publication.selection)))
+                    for table in publication.tables
+                ],
                 notes=publication.notes,
                 report_classes=form.nssec_classes,
                 query=form.query(),
                 microdata_formats=(
-                    [file_format.value for file_format in FileFormat]
+                    [file_format.value for file_format in MicrodataFormat]
                     if form.allow_unrounded
                     else []
                 ),
@@ -135,10 +147,17 @@ def _filename(survey: Survey, name: str, form: SelectionForm, *, extension: str)
 
 @require_safe
 @analyst_required
-def workbook_download(request: HttpRequest, slug: str, classes: str) -> HttpResponse:
-    """The output tables workbook (XLSX) for the selection, with one or both NS-SEC systems."""
+def workbook_download(
+    request: HttpRequest, slug: str, classes: str, file_format: str = "xlsx"
+) -> HttpResponse:
+    """The output tables workbook (XLSX or ODS) for the selection, with one or both
+    NS-SEC systems."""
     if classes not in CLASSES_CHOICES:
         raise Http404
+    try:
+        chosen = WorkbookFormat(file_format)
+    except ValueError:
+        raise Http404 from None
     found = _download_selection(request, slug)
     if isinstance(found, HttpResponse):
         return found
@@ -150,12 +169,12 @@ def workbook_download(request: HttpRequest, slug: str, classes: str) -> HttpResp
     except TableError:
         return _tables_page(slug, form)
     stream = io.BytesIO()
-    write_workbook(publish(report), stream)
+    write_workbook(publish(report), stream, chosen)
     name = f"output-tables-nssec{classes}"
     return _download(
         stream.getvalue(),
-        filename=_filename(survey, name, form, extension="xlsx"),
-        content_type=XLSX_TYPE,
+        filename=_filename(survey, name, form, extension=chosen.value),
+        content_type=chosen.content_type,
     )
 
 
@@ -189,13 +208,15 @@ def table_csv_download(request: HttpRequest, slug: str, key: str) -> HttpRespons
 @require_safe
 @analyst_required
 def microdata_download(request: HttpRequest, slug: str, file_format: str) -> HttpResponseBase:
-    """The selection's complete responses with their NS-SEC classes, as CSV or XLSX.
+    """The selection's complete responses with their NS-SEC classes, as CSV, XLSX, SPSS
+    (.sav) or Stata (.dta).
 
     Microdata are unrounded: only analysts allowed to see unrounded figures get them.
-    CSV is streamed; XLSX is built in a temporary file (spilling to disk when large).
+    CSV is streamed; XLSX is built in a temporary file (spilling to disk when large);
+    SPSS and Stata files are built in memory and written to a temporary file.
     """
     try:
-        chosen = FileFormat(file_format)
+        chosen = MicrodataFormat(file_format)
     except ValueError:
         raise Http404 from None
     if not can_see_unrounded(request.user):
@@ -206,16 +227,15 @@ def microdata_download(request: HttpRequest, slug: str, file_format: str) -> Htt
     survey, form = found
     responses = selected_responses(survey=survey, selection=form.selection)
     filename = _filename(survey, "microdata", form, extension=chosen.value)
-    if chosen is FileFormat.CSV:
+    if chosen is MicrodataFormat.CSV:
         response: HttpResponseBase = StreamingHttpResponse(
             microdata_csv_chunks(responses=responses), content_type=chosen.content_type
         )
         response["Content-Disposition"] = content_disposition_header(True, filename)
-        response["Cache-Control"] = "no-store"
-    else:
+    elif chosen is MicrodataFormat.XLSX:
         spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
         try:
-            microdata_write(responses=responses, stream=spool, file_format=chosen)
+            microdata_write(responses=responses, stream=spool, file_format=FileFormat.XLSX)
         except TooManyRows as error:
             spool.close()
             return render(
@@ -227,6 +247,13 @@ def microdata_download(request: HttpRequest, slug: str, file_format: str) -> Htt
         spool.seek(0)
         response = FileResponse(
             spool, as_attachment=True, filename=filename, content_type=chosen.content_type
+        )
+    else:
+        stream, _ = microdata_statfile(
+            responses=responses, survey=survey, file_format=StatFormat(chosen.value)
+        )
+        response = FileResponse(
+            stream, as_attachment=True, filename=filename, content_type=chosen.content_type
         )
     response["Cache-Control"] = "no-store"
     return response

@@ -4,11 +4,15 @@ The view stays thin: it checks who is asking and how big the upload is, refuses 
 file already imported into the survey unless the analyst confirms, then queues
 the import as a background job and sends the analyst to the job's page, which
 shows its progress and then its report (every problem with its line, column and
-reason, or the number imported). No upload waits on the import in the request.
+reason, listed once, or the number imported). No upload waits on the import in
+the request. The page offers a template (CSV or XLSX: the header row, and in the
+workbook the codes each column takes) and links to the code list.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
@@ -16,17 +20,22 @@ from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_safe
 
 from jobs.runner import job_start
+from seb.codebook import codebook
 from seb.interchange import COLUMNS, FileFormat, FileProblem
 from surveys.access import ANALYST, role_required
 from surveys.models import Survey
 
+from .codebook import CODE_HEADER, CODE_KINDS, code_rows
 from .imports import duplicate_problem, file_digest, previous_import
 from .job_handlers import IMPORT_RESPONSES
+from .sheets import XLSX_TYPE, Sheet, write_xlsx
 
 # The multipart envelope around the file (boundaries, the CSRF token) is small.
 ENVELOPE_BYTES = 64 * 1024
@@ -168,6 +177,44 @@ def _import_page(request: HttpRequest, *, survey: Survey, limit: UploadLimit) ->
         "form": form,
         "duplicate": duplicate,
         "columns": COLUMNS,
+        "modes": [mode.value for mode in survey.modes],
         "max_size": size_in_words(settings.IMPORT_MAX_UPLOAD_BYTES),
     }
     return render(request, "analysis/import.html", context, status=status)
+
+
+TEMPLATE_README = (
+    "Fill in the Responses sheet: a row for each response, a code in each cell (see the Codes "
+    "sheet), and leave a cell empty where the routing skips the question. Keep the header "
+    "row as it is. The import reads the first sheet only."
+)
+
+
+@require_safe
+@role_required(ANALYST)
+def import_template(request: HttpRequest, extension: str) -> HttpResponse:
+    """An empty file in the interchange format (its header row), as CSV or XLSX; the
+    workbook also lists every code each column takes."""
+    if extension == "csv":
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\r\n").writerow(COLUMNS)
+        content = text.getvalue().encode("utf-8")
+        content_type = "text/csv; charset=utf-8"
+    elif extension == "xlsx":
+        responses = Sheet("Responses", "", widths=tuple(24 for _ in COLUMNS), rows=[list(COLUMNS)])
+        codes = Sheet("Codes", "Codes", widths=(26, 8, 30, 60, 24, 40))
+        codes.add(TEMPLATE_README)
+        codes.start_table("codes", CODE_HEADER, CODE_KINDS)
+        for row in code_rows(codebook()):
+            codes.add(*row)
+        stream = io.BytesIO()
+        write_xlsx([responses, codes], stream, title="Import template")
+        content = stream.getvalue()
+        content_type = XLSX_TYPE
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"seb-import-template.{extension}"
+    )
+    return response

@@ -15,6 +15,7 @@ urlpatterns = [
     path("interview/", include("surveys.urls_interview")),
     path("analysis/", include("classification.urls")),
     path("jobs/", include("jobs.urls")),
+    path("api/", include("api.urls")),
     path("staff/", staff.staff_home, name="staff-home"),
     path("staff/login/", staff.StaffLoginView.as_view(), name="staff-login"),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),

@@ -14,6 +14,8 @@ from typing import Final
 CONFIDENTIAL: Final = "[c]"
 # The GSS symbol for "not available": a percentage of a total of zero.
 NOT_AVAILABLE: Final = "[x]"
+# The GSS symbol for "not applicable": a figure that has no meaning in its cell.
+NOT_APPLICABLE: Final = "[z]"
 SMALLEST_SHOWN: Final = 10
 ROUNDING_BASE: Final = 5
 DECIMAL_PLACES: Final = 1

@@ -27,6 +27,7 @@ from .disclosure import (
     unrounded_warning,
 )
 from .standard import END, Mode, Question, Standard, load_standard
+from .statistics import NO_INTERVAL, Interval, interval, interval_description, interval_text
 from .tables import TOTAL_LABEL, UNROUNDED_MARK, Table, TablesReport
 
 ALL: Final = frozenset({"*"})
@@ -65,6 +66,8 @@ class PublishedRow:
     count: Count
     percentage: Percentage
     is_total: bool = False
+    # The percentage's 95% confidence interval (seb.statistics), from the figures shown.
+    interval: Interval = NO_INTERVAL
 
     @property
     def count_text(self) -> str:
@@ -73,6 +76,26 @@ class PublishedRow:
     @property
     def percentage_text(self) -> str:
         return percentage_text(self.percentage)
+
+    @property
+    def lower(self) -> Percentage:
+        return self.interval.lower
+
+    @property
+    def upper(self) -> Percentage:
+        return self.interval.upper
+
+    @property
+    def lower_text(self) -> str:
+        return percentage_text(self.interval.lower)
+
+    @property
+    def upper_text(self) -> str:
+        return percentage_text(self.interval.upper)
+
+    @property
+    def interval_text(self) -> str:
+        return interval_text(self.interval)
 
     @property
     def is_suppressed(self) -> bool:
@@ -160,20 +183,31 @@ def routed_past(standard: Standard, key: str) -> list[tuple[Question, tuple[str,
 
 
 def _not_asked_note(report: TablesReport, table: Table) -> str:
-    standard = load_standard(report.standard_version)
-    question = standard.question(table.spec.column)
+    return not_asked_note(
+        report.standard_version, table, controlled=report.controlled, where="the selection"
+    )
+
+
+def not_asked_reason(standard_version: str, column: str) -> str:
+    """Who the routing does not ask question `column`, in a sentence."""
+    standard = load_standard(standard_version)
+    question = standard.question(column)
     reasons = []
     for earlier, codes in routed_past(standard, question.key):
         wording = earlier.wording(Mode.ONLINE)
         answers = [f"“{wording.option(code).label}”" for code in codes]
         listed = ", ".join(answers[:-1]) + f" or {answers[-1]}" if len(answers) > 1 else answers[0]
         reasons.append(f"who answered {listed} to the {earlier.short_label.lower()} question")
-    who = "; or ".join(reasons)
+    return f"{question.name} is not asked of people {'; or '.join(reasons)}."
+
+
+def not_asked_note(standard_version: str, table: Table, *, controlled: bool, where: str) -> str:
+    """Who a question with an "asked" base is not put to, and how many were not asked."""
     return (
-        f"{question.name} is not asked of people {who}. The table is based on the responses "
-        f"that were asked the question; "
-        f"{_note_count(table.not_asked, controlled=report.controlled)} complete responses in "
-        "the selection were not asked it because of the routing."
+        f"{not_asked_reason(standard_version, table.spec.column)} The table is based on the "
+        "responses that were asked the question; "
+        f"{_note_count(table.not_asked, controlled=controlled)} complete responses in "
+        f"{where} were not asked it because of the routing."
     )
 
 
@@ -202,6 +236,7 @@ def report_notes(report: TablesReport) -> tuple[Note, ...]:
         (rule_description() if report.controlled else unrounded_warning(), ALL),
     )
     texts.append((percentage_description(controlled=report.controlled), ALL))
+    texts.append((interval_description(controlled=report.controlled), ALL))
     return tuple(
         Note(number=number, text=text, tables=tables)
         for number, (text, tables) in enumerate(
@@ -216,15 +251,26 @@ def table_title(report: TablesReport, table: Table) -> str:
     return title if report.controlled else f"{title} {UNROUNDED_MARK}"
 
 
-def publish_table(report: TablesReport, table: Table, notes: tuple[Note, ...]) -> PublishedTable:
-    shown = table.shown(controlled=report.controlled)
-    rows = (
+def published_rows(table: Table, *, controlled: bool) -> tuple[PublishedRow, ...]:
+    """A table's rows as they may be shown, each with its confidence interval computed
+    from the shown count over the shown total; the Total row last."""
+    shown = table.shown(controlled=controlled)
+    return (
         *(
-            PublishedRow(row.label, cell.count, cell.percentage)
+            PublishedRow(
+                row.label,
+                cell.count,
+                cell.percentage,
+                interval=interval(cell.count, shown.total.count),
+            )
             for row, cell in zip(table.rows, shown.categories, strict=True)
         ),
         PublishedRow(TOTAL_LABEL, shown.total.count, shown.total.percentage, is_total=True),
     )
+
+
+def publish_table(report: TablesReport, table: Table, notes: tuple[Note, ...]) -> PublishedTable:
+    rows = published_rows(table, controlled=report.controlled)
     return PublishedTable(
         key=table.key,
         title=table_title(report, table),

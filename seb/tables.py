@@ -32,6 +32,11 @@ class RowSpec:
     label: str
     codes: tuple[str, ...]
 
+    @property
+    def key(self) -> str:
+        """The row's codes, joined: a name for the row that does not change with its label."""
+        return "+".join(self.codes)
+
 
 @dataclass(frozen=True, slots=True)
 class TableSpec:

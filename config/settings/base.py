@@ -50,8 +50,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "jobs",
+    "rest_framework",
+    "drf_spectacular",
     "surveys",
     "classification",
+    "api",
 ]
 
 # Background jobs: django-tasks with its database backend (no other server to run).
@@ -194,6 +197,48 @@ CONTENT_SECURITY_POLICY = {
 # Logs are JSON lines in production (LOG_FORMAT=json), plain text on a developer's
 # machine; either way every line passes the redaction filter first.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+# The read-only API (api/): personal tokens, the pages' own roles, JSON only (no
+# browsable API: it needs inline scripts and styles), rate-limited per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsAnalyst"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # No ?format= override and no OPTIONS metadata: GET (and HEAD) only.
+    "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_METADATA_CLASS": None,
+}
+# Requests per token (or per address, without one) per second, minute, hour or day.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Socio-economic background survey API",
+    "DESCRIPTION": (
+        "Read-only access to the surveys, output tables, comparisons and microdata of the "
+        "reference implementation of the GSS harmonised standard on socio-economic "
+        "background. Figures are disclosure-controlled unless unrounded ones are asked for "
+        "by a token whose owner may see them."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {},
+    "DISABLE_ERRORS_AND_WARNINGS": False,
+}
+# The default cache stays in each process's memory; the API's rate limits are counted
+# in a table every process shares (made by api/migrations, so nothing to run by hand).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "api_rate_limits",
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

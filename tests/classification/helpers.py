@@ -11,6 +11,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from seb.tables import UNROUNDED_MARK
 
 FIRST_SHEETS = ["Cover", "Contents", "Notes"]
+TABLE_HEADER = (
+    "Category",
+    "Count",
+    "Percentage",
+    "Lower 95% confidence limit",
+    "Upper 95% confidence limit",
+)
 
 
 def open_workbook(content: bytes) -> Workbook:
@@ -33,7 +40,12 @@ def table_rows(workbook: Workbook, key: str) -> list[tuple[Any, ...]]:
 
 def table_counts(workbook: Workbook, key: str) -> dict[str, tuple[Any, Any]]:
     """Category label to (count, percentage) as stored, Total included."""
-    return {label: (count, pct) for label, count, pct in table_rows(workbook, key)[1:]}
+    return {label: (count, pct) for label, count, pct, *_ in table_rows(workbook, key)[1:]}
+
+
+def table_intervals(workbook: Workbook, key: str) -> dict[str, tuple[Any, Any]]:
+    """Category label to the (lower, upper) confidence limits as stored, Total included."""
+    return {label: (lower, upper) for label, _, _, lower, upper in table_rows(workbook, key)[1:]}
 
 
 def check_structure(workbook: Workbook, keys: list[str], *, unrounded: bool) -> None:
@@ -53,6 +65,7 @@ def check_structure(workbook: Workbook, keys: list[str], *, unrounded: bool) -> 
         assert f"'{sheet.title}'!A1" in contents_links
         title = sheet["A1"].value
         assert isinstance(title, str) and title
+        assert sheet["A1"].style == "Headline 1"  # Excel's "Heading 1" cell style
         assert (UNROUNDED_MARK in title) is unrounded
         first, last = table.ref.split(":")
         header_row = int(first[1:])
@@ -60,14 +73,19 @@ def check_structure(workbook: Workbook, keys: list[str], *, unrounded: bool) -> 
         assert header_row > 2
         assert "[note " in sheet.cell(row=header_row - 1, column=1).value
         rows = table_rows(workbook, key)
-        assert rows[0] == ("Category", "Count", "Percentage")
+        assert rows[0] == TABLE_HEADER
         assert rows[-1][0] == "Total"
+        assert rows[-1][3:] == ("[z]", "[z]")  # a total has no confidence interval
         assert int(last[1:]) == sheet.max_row  # nothing below the table
-        for label, count, percentage in rows[1:]:
+        for label, count, percentage, lower, upper in rows[1:]:
             assert isinstance(label, str) and label
             # Numbers are numbers; symbols such as [c] are text.
             assert isinstance(count, int) or count == "[c]"
-            assert isinstance(percentage, int | float) or percentage in ("[c]", "[z]")
+            assert isinstance(percentage, int | float) or percentage in ("[c]", "[x]")
+            for limit in (lower, upper):
+                assert isinstance(limit, int | float) or limit in ("[c]", "[x]", "[z]")
+            if isinstance(percentage, int | float) and label != "Total":
+                assert lower <= percentage <= upper
     for sheet in workbook.worksheets:
         assert not sheet.merged_cells.ranges
         for row in sheet.iter_rows():

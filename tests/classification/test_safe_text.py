@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 
-from classification.workbook import set_text_cell
+from classification.sheets import set_text_cell
 from seb.safe_text import safe_text
 
 DANGEROUS = ['=HYPERLINK("https://example.com","x")', "+1", "-1", "@SUM(1)", "\t=1", "\r=1"]

@@ -24,7 +24,7 @@ from .conftest import (
     STATE_EMPLOYEE_CLERICAL,
     BulkResponses,
 )
-from .helpers import check_structure, open_workbook, table_counts
+from .helpers import TABLE_HEADER, check_structure, open_workbook, table_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +165,7 @@ def test_query_string_tricks_never_turn_disclosure_control_off(
             workbook = open_workbook(download.content)
             assert table_counts(workbook, "school_type")["Total"] == (35, 100)
         else:
-            assert csv_rows(download.content)[-1] == ["Total", "35", "100.0"]
+            assert csv_rows(download.content)[-1] == ["Total", "35", "100.0", "[z]", "[z]"]
 
 
 def test_analysts_with_the_permission_can_choose_unrounded_figures(
@@ -293,7 +293,8 @@ def test_each_table_has_a_bar_chart_without_inline_styles_or_scripts(
     """Charts are SVG drawn with attributes: nothing the 'self'-only CSP would block."""
     html = analyst_client.get(f"/analysis/{SLUG}/").content.decode()
     assert html.count("<figure") == 4
-    assert 'width="71.4"' in html  # the non-selective state bar
+    assert html.count("<svg ") >= 4 and 'role="img"' in html
+    assert "Non-selective state: 71.4%" in html  # the chart's description of its bar
     assert "style=" not in html
     assert "<style" not in html
     scripts = re.findall(r"<script([^>]*)>", html)
@@ -440,14 +441,24 @@ def test_table_csv_download(analyst_client: Client, responses: Survey) -> None:
     assert response["Content-Disposition"] == (
         f'attachment; filename="test-survey_free_school_meals_all-modes_{today}.csv"'
     )
-    assert csv_rows(response.content) == [
-        ["Category", "Count", "Percentage"],
+    rows = csv_rows(response.content)
+    assert rows[0] == list(TABLE_HEADER)
+    assert [row[:3] for row in rows[1:]] == [
         # One [c] (not eligible, 7) hides the next smallest non-zero category too.
         ["Eligible", "[c]", "[c]"],
         ["Not eligible", "[c]", "[c]"],
         ["Not applicable", "0", "0.0"],
         ["Don’t know or prefer not to say", "0", "0.0"],
         ["Total", "30", "100.0"],
+    ]
+    # Intervals follow their percentages: [c] where they are; 0 of 30 (rounded) is
+    # 0.0 to 11.4 (the Wilson score interval's upper limit, z²/(30 + z²), rounded up).
+    assert [row[3:] for row in rows[1:]] == [
+        ["[c]", "[c]"],
+        ["[c]", "[c]"],
+        ["0.0", "11.4"],
+        ["0.0", "11.4"],
+        ["[z]", "[z]"],
     ]
 
 

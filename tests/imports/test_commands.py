@@ -277,7 +277,10 @@ def test_export_command_is_the_microdata_download(mixed_survey: Survey, tmp_path
     ("args", "message"),
     [
         (("--survey", "nowhere", "--output", "x.csv"), "There is no survey “nowhere”"),
-        (("--survey", "test-survey", "--output", "x.json"), "must be a CSV or XLSX file"),
+        (
+            ("--survey", "test-survey", "--output", "x.json"),
+            r"must be a \.csv, \.xlsx, \.sav or \.dta",
+        ),
     ],
 )
 def test_export_command_refuses_what_it_cannot_do(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import re
 from collections.abc import Callable
 
@@ -11,8 +12,10 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 from pytest_django.fixtures import Settings
 
+from seb.interchange import COLUMNS
 from surveys.access import INTERVIEWER
 from surveys.models import Response, Survey
 
@@ -87,7 +90,39 @@ def test_the_page_shows_a_file_upload_and_the_format(
     content = response.content.decode()
     assert 'enctype="multipart/form-data"' in content
     assert 'class="govuk-file-upload' in content
-    assert "mode, school_type, free_school_meals" in text_of(response)
+    assert "<code>school_type</code>, <code>free_school_meals</code>" in content
+    for column in COLUMNS:
+        assert f"<code>{column}</code>" in content
+    # Everything is done on the page: it never sends analysts to the command line.
+    assert "manage.py" not in content
+
+
+def test_the_page_offers_templates_and_the_code_list(
+    analyst_client: Client, survey: Survey
+) -> None:
+    """A CSV template and an XLSX template (its header row, then its codes on a second sheet)
+    that import cleanly once filled in, and the code list."""
+    content = analyst_client.get(page_url(survey)).content.decode()
+    for url in (
+        "/analysis/standard/import-template.csv",
+        "/analysis/standard/import-template.xlsx",
+        "/analysis/standard/codebook/codes.csv",
+    ):
+        assert f'href="{url}"' in content
+    blank = analyst_client.get("/analysis/standard/import-template.csv").content
+    assert blank.decode().splitlines() == [",".join(COLUMNS)]
+    filled = blank + csv_file(VALID_ROWS, COLUMNS).split(b"\r\n", 1)[1]
+    assert (
+        analyst_client.post(page_url(survey), {"file": upload("t.csv", filled)}).status_code == 302
+    )
+    workbook = load_workbook(
+        io.BytesIO(analyst_client.get("/analysis/standard/import-template.xlsx").content)
+    )
+    assert workbook.sheetnames == ["Responses", "Codes"]
+    assert [cell.value for cell in workbook["Responses"][1]] == list(COLUMNS)
+    codes = list(workbook["Codes"].iter_rows(values_only=True))
+    assert ("mode", 2, "face_to_face", "Face to face", "All modes", None) in codes
+    assert analyst_client.get("/analysis/standard/import-template.pdf").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -120,6 +155,8 @@ def test_a_bad_upload_lists_every_problem_and_stores_nothing(
     # The table: line, column, problem.
     assert "3 mode “phone” is not a mode: use online, face_to_face or telephone" in text
     assert "4 supervisor This cell must be empty" in text
+    # The report is listed once, not in the summary and again in the table.
+    assert text.count("“phone” is not a mode") == 1
     assert Response.objects.count() == 0
 
 

@@ -11,7 +11,16 @@ from surveys.models import Survey
 pytestmark = pytest.mark.django_db
 
 # Arguments that name something real, so a page would open if the rule were removed.
-ARGUMENTS = {"slug": "test-survey", "classes": "5", "file_format": "csv", "key": "school_type"}
+ARGUMENTS = {
+    "slug": "test-survey",
+    "classes": "5",
+    "file_format": "csv",
+    "key": "school_type",
+    "dimension": "mode",
+    "name": "csv",
+    "extension": "csv",
+    "pk": "1",
+}
 
 
 def analysis_urls() -> list[str]:

@@ -4,8 +4,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from classification.microdata import microdata_write, survey_microdata
-from seb.interchange import FileFormat, FileProblem
+from classification.microdata import (
+    MicrodataFormat,
+    microdata_statfile,
+    microdata_write,
+    survey_microdata,
+)
+from classification.statfiles import StatFormat
+from seb.interchange import FileFormat
 from seb.interchange.writing import TooManyRows
 from surveys.models import Survey
 
@@ -13,32 +19,46 @@ from surveys.models import Survey
 class Command(BaseCommand):
     help = (
         "Write a survey's microdata (its complete responses in the interchange format, "
-        "with nssec5 and nssec3) to a .csv or .xlsx file: the same file as the download."
+        "with nssec5 and nssec3) to a file: CSV, XLSX, SPSS (.sav) or Stata (.dta), by the "
+        "output's extension; the same file as the download."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--survey", required=True, help="The survey's slug.")
-        parser.add_argument("--output", required=True, type=Path, help="FILE.csv or FILE.xlsx")
+        parser.add_argument(
+            "--output", required=True, type=Path, help="FILE.csv, FILE.xlsx, FILE.sav or FILE.dta"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         output: Path = options["output"]
         try:
-            file_format = FileFormat.for_name(output.name)
-        except FileProblem as error:
-            raise CommandError(str(error.problem)) from None
+            file_format = MicrodataFormat.for_name(output.name)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         survey = Survey.objects.filter(slug=options["survey"]).first()
         if survey is None:
             raise CommandError(f"There is no survey “{options['survey']}”")
+        responses = survey_microdata(survey=survey)
         # Written beside the output and moved into place at the end, so the
         # output is never a half-written file.
         partial = output.with_name(f".{output.name}.partial")
         try:
             with partial.open("wb") as stream:
-                count = microdata_write(
-                    responses=survey_microdata(survey=survey),
-                    stream=stream,
-                    file_format=file_format,
-                )
+                if file_format in (MicrodataFormat.SAV, MicrodataFormat.DTA):
+                    made, count = microdata_statfile(
+                        responses=responses,
+                        survey=survey,
+                        file_format=StatFormat(file_format.value),
+                    )
+                    with made:
+                        while chunk := made.read(1024 * 1024):
+                            stream.write(chunk)
+                else:
+                    count = microdata_write(
+                        responses=responses,
+                        stream=stream,
+                        file_format=FileFormat(file_format.value),
+                    )
             os.replace(partial, output)
         except TooManyRows as error:
             raise CommandError(str(error)) from None

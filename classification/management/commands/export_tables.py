@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from classification.selectors import tables_report
+from classification.sheets import WorkbookFormat
 from classification.workbook import write_workbook
 from seb.outputs import publish
 from seb.standard import Mode
@@ -22,13 +23,14 @@ def _date(value: str) -> date:
 
 class Command(BaseCommand):
     help = (
-        "Write a survey's output tables workbook (.xlsx) to a file: the same workbook as "
-        "the analyst's download. Disclosure control is applied unless --unrounded is given."
+        "Write a survey's output tables workbook to a file, as XLSX or ODS by the output's "
+        "extension: the same workbook as the analyst's download. Disclosure control is "
+        "applied unless --unrounded is given."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--survey", required=True, help="The survey's slug.")
-        parser.add_argument("--output", required=True, type=Path, help="FILE.xlsx")
+        parser.add_argument("--output", required=True, type=Path, help="FILE.xlsx or FILE.ods")
         parser.add_argument(
             "--classes",
             choices=("5", "3", "both"),
@@ -56,8 +58,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         output: Path = options["output"]
-        if output.suffix.lower() != ".xlsx":
-            raise CommandError("--output must be an .xlsx file")
+        try:
+            file_format = WorkbookFormat(output.suffix.lower().lstrip("."))
+        except ValueError:
+            raise CommandError("--output must be an .xlsx or .ods file") from None
         survey = Survey.objects.filter(slug=options["survey"]).first()
         if survey is None:
             raise CommandError(f"There is no survey “{options['survey']}”")
@@ -81,7 +85,7 @@ class Command(BaseCommand):
         partial = output.with_name(f".{output.name}.partial")
         try:
             with partial.open("wb") as stream:
-                write_workbook(publish(report), stream)
+                write_workbook(publish(report), stream, file_format)
             os.replace(partial, output)
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror}") from None

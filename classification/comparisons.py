@@ -1,0 +1,364 @@
+"""Reads for comparisons: a table's counts for each column, in one GROUP BY per query.
+
+Columns by mode, survey or completion period sum the tallies (like the tables);
+columns by a sample variable read the responses joined to their cases, since a
+tally does not hold a case's variables. Each query also counts the modes of the
+column's responses, for the note on mixed modes. `seb.comparisons` does the rest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count as CountOf
+from django.db.models import F, Func, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.utils import timezone
+
+from seb.comparisons import (
+    MAX_GROUPS,
+    Comparison,
+    Dimension,
+    PublishedComparison,
+    Reference,
+    Side,
+    publish_comparison,
+)
+from seb.standard import Mode
+from seb.tables import Selection, Table, TableError, TableSpec, build_table
+from surveys.models import Case, Survey
+
+from .selectors import selected_responses, selected_tallies
+
+
+class ComparisonError(ValueError):
+    """The comparison cannot be made as asked; `field` names the form field at fault."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+Grouped = dict[Any, tuple[dict[str | None, int], set[str]]]
+
+
+def _grouped(rows: Iterable[tuple[Any, str, str | None, int]]) -> Grouped:
+    """(group, mode, code, n) rows as group -> (code -> n, modes present)."""
+    groups: Grouped = defaultdict(lambda: (defaultdict(int), set()))
+    for group, mode, code, n in rows:
+        if not n:
+            continue
+        counts, modes = groups[group]
+        counts[code or None] += n
+        modes.add(mode)
+    return groups
+
+
+def _table(spec: TableSpec, counts: dict[str | None, int]) -> Table:
+    try:
+        return build_table(spec, counts)
+    except TableError as error:
+        raise ComparisonError(
+            f"{error} Run `python manage.py rederive` to derive NS-SEC for every response."
+            if spec.column.startswith("nssec")
+            else str(error)
+        ) from error
+
+
+def _modes(present: set[str]) -> tuple[Mode, ...]:
+    return tuple(mode for mode in Mode if mode.value in present)
+
+
+def _tally_side(
+    *, survey: Survey, selection: Selection, spec: TableSpec, label: str, description: str
+) -> Side:
+    rows = (
+        selected_tallies(survey=survey, selection=selection)
+        .order_by()
+        .values_list("mode", spec.column)
+        .annotate(n=Sum("count"))
+    )
+    counts, modes = _grouped((None, mode, code, n) for mode, code, n in rows).get(None, ({}, set()))
+    return Side(label, description, _table(spec, dict(counts)), _modes(modes))
+
+
+def _comparison(
+    survey: Survey,
+    *,
+    spec: TableSpec,
+    dimension: Dimension,
+    selection: Selection,
+    sides: tuple[Side, ...],
+    controlled: bool,
+    **extra: Any,
+) -> Comparison:
+    return Comparison(
+        spec=spec,
+        dimension=dimension,
+        survey_name=survey.name,
+        selection=selection,
+        sides=sides,
+        produced_at=timezone.localtime(),
+        standard_title=survey.standard_title,
+        standard_version=survey.standard_version,
+        controlled=controlled,
+        organisation=survey.organisation,
+        contact=", ".join(part for part in (survey.contact_email, survey.contact_phone) if part),
+        **extra,
+    )
+
+
+def mode_comparison(
+    *, survey: Survey, selection: Selection, spec: TableSpec, controlled: bool
+) -> Comparison:
+    """A column per mode with complete responses in the selection's dates (one query)."""
+    selection = replace(selection, modes=())
+    rows = (
+        selected_tallies(survey=survey, selection=selection)
+        .order_by()
+        .values_list("mode", spec.column)
+        .annotate(n=Sum("count"))
+    )
+    groups = _grouped((mode, mode, code, n) for mode, code, n in rows)
+    sides = tuple(
+        Side(
+            mode.label,
+            replace(selection, modes=(mode,)).describe(),
+            _table(spec, dict(groups[mode.value][0])),
+            (mode,),
+        )
+        for mode in Mode
+        if mode.value in groups
+    )
+    if len(sides) < 2:
+        raise ComparisonError(
+            "The selected responses were all collected in one mode: there is nothing to "
+            "compare by mode. Select other dates, or compare in another way."
+        )
+    return _comparison(
+        survey,
+        spec=spec,
+        dimension=Dimension.MODE,
+        selection=selection,
+        sides=sides,
+        controlled=controlled,
+    )
+
+
+def comparable_surveys(survey: Survey) -> list[Survey]:
+    """Every other survey of the same version of the standard, by name."""
+    return list(
+        Survey.objects.filter(standard_version=survey.standard_version)
+        .exclude(pk=survey.pk)
+        .order_by("name", "slug")
+    )
+
+
+def survey_comparison(
+    *, survey: Survey, other: Survey, selection: Selection, spec: TableSpec, controlled: bool
+) -> Comparison:
+    """The other survey (the base) beside this one, over the same selection."""
+    if other.standard_version != survey.standard_version:
+        raise ComparisonError(
+            f"{other.name} uses another version of the standard ({other.standard_version}): "
+            "outputs are comparable only with outputs of the same standard",
+            field="other",
+        )
+    sides = tuple(
+        _tally_side(
+            survey=chosen,
+            selection=selection,
+            spec=spec,
+            label=chosen.name,
+            description=selection.describe(),
+        )
+        for chosen in (other, survey)
+    )
+    return _comparison(
+        survey,
+        spec=spec,
+        dimension=Dimension.SURVEY,
+        selection=selection,
+        sides=sides,
+        controlled=controlled,
+    )
+
+
+def period_label(start: date, end: date) -> str:
+    return f"{start:%-d %b %Y} to {end:%-d %b %Y}"
+
+
+def period_comparison(
+    *,
+    survey: Survey,
+    selection: Selection,
+    periods: tuple[tuple[date, date], tuple[date, date]],
+    spec: TableSpec,
+    controlled: bool,
+) -> Comparison:
+    """The earlier period (the base) beside the later, each a column of its own."""
+    ordered = sorted(periods)
+    (_, first_end), (second_start, _) = ordered
+    if second_start <= first_end:
+        raise ComparisonError(
+            "The periods must not overlap: one must end before the other starts",
+            field="second_from",
+        )
+    selection = replace(selection, date_from=None, date_to=None)
+    sides = []
+    for start, end in ordered:
+        chosen = replace(selection, date_from=start, date_to=end)
+        sides.append(
+            _tally_side(
+                survey=survey,
+                selection=chosen,
+                spec=spec,
+                label=period_label(start, end),
+                description=chosen.describe(),
+            )
+        )
+    return _comparison(
+        survey,
+        spec=spec,
+        dimension=Dimension.PERIOD,
+        selection=selection,
+        sides=tuple(sides),
+        controlled=controlled,
+    )
+
+
+def sample_variables(survey: Survey) -> list[str]:
+    """The names of the sample variables the survey's cases carry, sorted."""
+    cases = Case.objects.filter(survey=survey)
+    if connection.vendor == "postgresql":
+        keys = (
+            cases.annotate(key=Func(F("variables"), function="jsonb_object_keys"))
+            .order_by()
+            .values_list("key", flat=True)
+            .distinct()
+        )
+        return sorted(keys)
+    found: set[str] = set()
+    for variables in cases.values_list("variables", flat=True).iterator():
+        if isinstance(variables, dict):
+            found.update(variables)
+    return sorted(found)
+
+
+def variable_comparison(
+    *, survey: Survey, selection: Selection, variable: str, spec: TableSpec, controlled: bool
+) -> Comparison:
+    """A column per value of a sample variable of the responses' cases (one query)."""
+    rows = (
+        selected_responses(survey=survey, selection=selection)
+        .annotate(group=KeyTextTransform(variable, "case__variables"))
+        .order_by()
+        .values_list("group", "mode", spec.column)
+        .annotate(n=CountOf("pk"))
+    )
+    groups = _grouped(rows)
+    excluded = 0
+    for empty in (None, ""):  # no case, no such variable, or an empty value
+        counts, _ = groups.pop(empty, ({}, set()))
+        excluded += sum(counts.values())
+    if len(groups) > MAX_GROUPS:
+        raise ComparisonError(
+            f"“{variable}” has {len(groups)} different values among the selected responses: a "
+            f"comparison shows at most {MAX_GROUPS} columns. Choose a variable with fewer values",
+            field="variable",
+        )
+    if len(groups) < 2:
+        raise ComparisonError(
+            f"The selected responses have {'one value' if groups else 'no value'} of "
+            f"“{variable}”: there is nothing to compare. Choose another variable",
+            field="variable",
+        )
+    sides = tuple(
+        Side(
+            str(value),
+            f"“{variable}” is {value}; {selection.describe()}",
+            _table(spec, dict(counts)),
+            _modes(modes),
+        )
+        for value, (counts, modes) in sorted(groups.items(), key=lambda item: str(item[0]))
+    )
+    return _comparison(
+        survey,
+        spec=spec,
+        dimension=Dimension.VARIABLE,
+        selection=selection,
+        sides=sides,
+        controlled=controlled,
+        variable=variable,
+        excluded=excluded,
+    )
+
+
+def reference_comparison(
+    *,
+    survey: Survey,
+    selection: Selection,
+    reference: Reference,
+    spec: TableSpec,
+    controlled: bool,
+) -> Comparison:
+    """The reference distribution (the base) beside the survey's table."""
+    side = _tally_side(
+        survey=survey,
+        selection=selection,
+        spec=spec,
+        label=survey.name,
+        description=selection.describe(),
+    )
+    return _comparison(
+        survey,
+        spec=spec,
+        dimension=Dimension.REFERENCE,
+        selection=selection,
+        sides=(side,),
+        controlled=controlled,
+        reference=reference,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonAsk:
+    """What a page or an API request asks to compare, already checked for its form."""
+
+    dimension: Dimension
+    spec: TableSpec
+    selection: Selection
+    controlled: bool = True
+    other: Survey | None = None
+    variable: str = ""
+    reference: Reference | None = None
+    periods: tuple[tuple[date, date], tuple[date, date]] | None = None
+
+
+def comparison_for(survey: Survey, ask: ComparisonAsk) -> PublishedComparison:
+    """The published comparison asked for; ComparisonError when it cannot be made."""
+    common: dict[str, Any] = {
+        "survey": survey,
+        "selection": ask.selection,
+        "spec": ask.spec,
+        "controlled": ask.controlled,
+    }
+    if ask.dimension is Dimension.MODE:
+        comparison = mode_comparison(**common)
+    elif ask.dimension is Dimension.SURVEY:
+        assert ask.other is not None
+        comparison = survey_comparison(other=ask.other, **common)
+    elif ask.dimension is Dimension.PERIOD:
+        assert ask.periods is not None
+        comparison = period_comparison(periods=ask.periods, **common)
+    elif ask.dimension is Dimension.VARIABLE:
+        comparison = variable_comparison(variable=ask.variable, **common)
+    else:
+        assert ask.reference is not None
+        comparison = reference_comparison(reference=ask.reference, **common)
+    return publish_comparison(comparison)

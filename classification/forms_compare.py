@@ -1,0 +1,260 @@
+"""The GET forms of the comparison pages: which table, what to compare, which responses.
+
+One form class, its fields chosen by the kind of comparison: by mode (dates
+only: the modes are the columns), with another survey, between two periods
+(modes only: the periods are the columns), by a sample variable, or with a
+reference distribution (whose table it is). Unrounded figures are a choice only
+for users allowed to see them, as on the tables page.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Final
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+from django.http import QueryDict
+
+from seb.comparisons import Dimension
+from seb.standard import Mode
+from seb.tables import Selection, TableSpec, table_definitions
+
+from .comparisons import ComparisonAsk
+from .forms import FIGURES_CHOICES, ROUNDED, UNROUNDED, CompletionDateField
+from .models import ReferenceDistribution
+
+DATE_FIELDS: Final = ("date_from", "date_to")
+PERIOD_FIELDS: Final = ("first_from", "first_to", "second_from", "second_to")
+PERIOD_NAMES: Final = {
+    "first_from": "First period from",
+    "first_to": "First period to",
+    "second_from": "Second period from",
+    "second_to": "Second period to",
+}
+
+
+def table_label(spec: TableSpec) -> str:
+    """A table's short name for a form: its sheet name in words ("NS-SEC 5 class")."""
+    return spec.sheet.replace("_", " ")
+
+
+class ComparisonForm(forms.Form):
+    def __init__(
+        self,
+        data: QueryDict,
+        *,
+        dimension: Dimension,
+        allow_unrounded: bool,
+        surveys: list[Any] | None = None,
+        variables: list[str] | None = None,
+        references: list[ReferenceDistribution] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        data = data.copy()
+        if dimension is not Dimension.REFERENCE and not data.get("table"):
+            data["table"] = "nssec5"
+        if allow_unrounded and not data.get("figures"):
+            data["figures"] = ROUNDED
+        super().__init__(data, **kwargs)
+        self.dimension = dimension
+        self.allow_unrounded = allow_unrounded
+        self.references = {str(reference.pk): reference for reference in references or []}
+        self.surveys = {survey.slug: survey for survey in surveys or []}
+        layout: list[Any] = []
+        if dimension is Dimension.REFERENCE:
+            self.fields["reference"] = forms.ChoiceField(
+                label="Reference distribution",
+                choices=[
+                    (key, f"{reference.name} ({table_label(reference.spec)})")
+                    for key, reference in self.references.items()
+                ],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Select a reference distribution",
+                    "invalid_choice": "Select a reference distribution from the list",
+                },
+            )
+            layout.append(Field.radios("reference", legend_size=Size.SMALL, small=True))
+        else:
+            self.fields["table"] = forms.ChoiceField(
+                label="Table",
+                choices=[(key, table_label(spec)) for key, spec in table_definitions().items()],
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": "Select a table from the list"},
+            )
+            layout.append(Field.radios("table", legend_size=Size.SMALL, small=True))
+        if dimension is Dimension.SURVEY:
+            self.fields["other"] = forms.ChoiceField(
+                label="Compare with",
+                choices=[(slug, survey.name) for slug, survey in self.surveys.items()],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Select a survey to compare with",
+                    "invalid_choice": "Select a survey from the list",
+                },
+            )
+            layout.append(Field.radios("other", legend_size=Size.SMALL, small=True))
+        if dimension is Dimension.VARIABLE:
+            self.fields["variable"] = forms.ChoiceField(
+                label="Sample variable",
+                choices=[(name, name) for name in variables or []],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Select a sample variable",
+                    "invalid_choice": "Select a sample variable from the list",
+                },
+            )
+            layout.append(Field.radios("variable", legend_size=Size.SMALL, small=True))
+        if dimension is Dimension.PERIOD:
+            for name in PERIOD_FIELDS:
+                self.fields[name] = CompletionDateField(
+                    name=PERIOD_NAMES[name],
+                    label=PERIOD_NAMES[name],
+                    required=True,
+                    require_all_fields=False,
+                )
+                self.fields[name].help_text = "For example, 1 4 2025. Both dates are included."
+                layout.append(Field(name, context={"legend_size": Size.for_legend(Size.SMALL)}))
+        if dimension is not Dimension.MODE:
+            self.fields["mode"] = forms.MultipleChoiceField(
+                label="Modes",
+                help_text="Leave all unticked to count every mode.",
+                required=False,
+                choices=[(mode.value, mode.label) for mode in Mode],
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"invalid_choice": "Select modes from the list"},
+            )
+            layout.append(Field.checkboxes("mode", legend_size=Size.SMALL, small=True))
+        if dimension is not Dimension.PERIOD:
+            for name, label, hint in (
+                ("date_from", "Completed from", "For example, 1 4 2025. Both dates are included."),
+                ("date_to", "Completed to", "For example, 30 6 2025."),
+            ):
+                self.fields[name] = CompletionDateField(
+                    name=label, label=label, required=False, require_all_fields=False
+                )
+                self.fields[name].help_text = hint
+                layout.append(Field(name, context={"legend_size": Size.for_legend(Size.SMALL)}))
+        if allow_unrounded:
+            self.fields["figures"] = forms.ChoiceField(
+                label="Figures",
+                choices=FIGURES_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": "Select rounded or unrounded figures"},
+            )
+            layout.append(Field.radios("figures", legend_size=Size.SMALL, small=True))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(*layout)
+
+    @property
+    def asks_unrounded(self) -> bool:
+        return UNROUNDED in self.data.getlist("figures")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for start, end, name in (
+            ("date_from", "date_to", "Completed to must be the same as or after Completed from"),
+            (
+                "first_from",
+                "first_to",
+                "First period to must be the same as or after First period from",
+            ),
+            (
+                "second_from",
+                "second_to",
+                "Second period to must be the same as or after Second period from",
+            ),
+        ):
+            first, last = cleaned.get(start), cleaned.get(end)
+            if first and last and last < first:
+                self.add_error(end, name)
+        return cleaned
+
+    @property
+    def controlled(self) -> bool:
+        return not (self.allow_unrounded and self.cleaned_data.get("figures") == UNROUNDED)
+
+    @property
+    def spec(self) -> TableSpec:
+        if self.dimension is Dimension.REFERENCE:
+            return self.reference.spec
+        return table_definitions()[self.cleaned_data["table"]]
+
+    @property
+    def reference(self) -> ReferenceDistribution:
+        return self.references[self.cleaned_data["reference"]]
+
+    @property
+    def other(self) -> Any:
+        return self.surveys[self.cleaned_data["other"]]
+
+    @property
+    def variable(self) -> str:
+        return str(self.cleaned_data["variable"])
+
+    @property
+    def periods(self) -> tuple[tuple[date, date], tuple[date, date]]:
+        data = self.cleaned_data
+        return (
+            (data["first_from"], data["first_to"]),
+            (data["second_from"], data["second_to"]),
+        )
+
+    @property
+    def selection(self) -> Selection:
+        return Selection(
+            modes=tuple(
+                mode for mode in Mode if mode.value in (self.cleaned_data.get("mode") or ())
+            ),
+            date_from=self.cleaned_data.get("date_from"),
+            date_to=self.cleaned_data.get("date_to"),
+        )
+
+    def ask(self) -> ComparisonAsk:
+        """What a valid form asks to compare."""
+        dimension = self.dimension
+        return ComparisonAsk(
+            dimension=dimension,
+            spec=self.spec,
+            selection=self.selection,
+            controlled=self.controlled,
+            other=self.other if dimension is Dimension.SURVEY else None,
+            variable=self.variable if dimension is Dimension.VARIABLE else "",
+            reference=(self.reference.as_reference() if dimension is Dimension.REFERENCE else None),
+            periods=self.periods if dimension is Dimension.PERIOD else None,
+        )
+
+    def query(self) -> str:
+        """The cleaned form as a query string, for download links."""
+        params = QueryDict(mutable=True)
+        for name in ("table", "reference", "other", "variable"):
+            value = self.cleaned_data.get(name)
+            if value:
+                params[name] = value
+        params.setlist("mode", list(self.cleaned_data.get("mode") or ()))
+        for name in (*DATE_FIELDS, *PERIOD_FIELDS):
+            value = self.cleaned_data.get(name)
+            if value:
+                params[f"{name}_0"] = str(value.day)
+                params[f"{name}_1"] = str(value.month)
+                params[f"{name}_2"] = str(value.year)
+        if not self.controlled:
+            params["figures"] = UNROUNDED
+        return params.urlencode()
+
+    def selection_slug(self) -> str:
+        """What the comparison is, for a file name: `nssec5-by-mode_all-modes`."""
+        what = {
+            Dimension.MODE: "by-mode",
+            Dimension.SURVEY: f"with-{self.cleaned_data.get('other', '')}",
+            Dimension.PERIOD: "by-period",
+            Dimension.VARIABLE: f"by-{self.cleaned_data.get('variable', '')}",
+            Dimension.REFERENCE: "with-reference",
+        }[self.dimension]
+        safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in what)[:60]
+        return f"{self.spec.key}-{safe}_{self.selection.slug()}"

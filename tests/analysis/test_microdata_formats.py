@@ -1,0 +1,240 @@
+"""The microdata as SPSS and Stata files, the codebook, and CSV on the Web metadata."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pyreadstat
+import pytest
+from csvw import CSVW
+from django.core.management import call_command
+from django.test import Client
+from openpyxl import load_workbook
+
+from classification.microdata import microdata_rows, survey_microdata
+from seb.codebook import asked_of, codebook
+from seb.interchange import MICRODATA_COLUMNS
+from seb.standard import Mode, load_standard
+from surveys.models import Survey
+
+from .conftest import SLUG, plausible_responses
+from .ods import ods_sheets
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def answered(survey: Survey) -> Survey:
+    plausible_responses(survey, 120, seed=11)
+    return survey
+
+
+def read_back(content: bytes, extension: str, tmp_path: Path) -> tuple[object, object]:
+    path = tmp_path / f"microdata.{extension}"
+    path.write_bytes(content)
+    reader = pyreadstat.read_sav if extension == "sav" else pyreadstat.read_dta
+    return reader(str(path))
+
+
+@pytest.mark.parametrize("extension", ["sav", "dta"])
+def test_spss_and_stata_files_read_back_with_the_standards_labels(
+    unrounded_client: Client, answered: Survey, extension: str, tmp_path: Path
+) -> None:
+    """Every variable is labelled with its question's name; every coded value carries the
+    standard's label; decoded, the file holds exactly the microdata's rows."""
+    response = unrounded_client.get(f"/analysis/{SLUG}/download/microdata.{extension}")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(f'.{extension}"')
+    content = b"".join(response.streaming_content)
+    frame, meta = read_back(content, extension, tmp_path)
+    standard = load_standard()
+    assert list(frame.columns) == list(MICRODATA_COLUMNS)
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    for question in standard.questions:
+        assert labels[question.key] == question.name
+    for variable in codebook():
+        if variable.is_coded:
+            stored = {
+                int(value): label
+                for value, label in meta.variable_value_labels[variable.name].items()
+            }
+            assert stored == variable.value_labels
+    assert meta.variable_value_labels["school_type"][1] == "A state-run or state-funded school"
+    assert meta.variable_value_labels["mode"][2] == Mode.FACE_TO_FACE.label
+    decoded = []
+    for record in frame.itertuples(index=False):
+        row = []
+        for variable, value in zip(codebook(), record, strict=True):
+            if not variable.is_coded:
+                row.append("" if value != value else value)  # NaN is empty text
+            elif value != value:  # NaN: not asked
+                row.append("")
+            else:
+                row.append(variable.codes[int(value) - 1].code)
+        decoded.append(tuple(row))
+    expected = list(microdata_rows(responses=survey_microdata(survey=answered)))
+    assert decoded == expected
+    assert len(decoded) == 120
+
+
+@pytest.mark.parametrize("extension", ["sav", "dta"])
+def test_export_responses_writes_spss_and_stata_by_extension(
+    answered: Survey, extension: str, tmp_path: Path
+) -> None:
+    output = tmp_path / f"out.{extension}"
+    out = io.StringIO()
+    call_command("export_responses", "--survey", SLUG, "--output", str(output), stdout=out)
+    assert "120 responses written" in out.getvalue()
+    frame, meta = read_back(output.read_bytes(), extension, tmp_path)
+    assert len(frame) == 120
+    assert meta.column_labels[MICRODATA_COLUMNS.index("nssec5")].startswith("NS-SEC 5-class")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/analysis/{SLUG}/download/microdata.sav",
+        f"/analysis/{SLUG}/download/microdata.dta",
+        f"/analysis/{SLUG}/download/microdata.csv-metadata.json",
+    ],
+)
+def test_microdata_files_need_the_unrounded_permission(
+    plain_client: Client, answered: Survey, url: str
+) -> None:
+    assert plain_client.get(url).status_code == 403
+
+
+def test_microdata_csv_metadata_validates_against_the_csv(
+    unrounded_client: Client, answered: Survey, tmp_path: Path
+) -> None:
+    """The CSVW metadata names the CSV it describes, lists its columns in order with each
+    coded column's codes, and a CSVW validator finds every cell valid."""
+    download = unrounded_client.get(f"/analysis/{SLUG}/download/microdata.csv")
+    described = unrounded_client.get(f"/analysis/{SLUG}/download/microdata.csv-metadata.json")
+    assert described.status_code == 200
+    assert described["Content-Type"] == "application/csvm+json"
+    csv_name = download["Content-Disposition"].split('filename="')[1].rstrip('"')
+    assert described["Content-Disposition"].endswith(f'{csv_name}-metadata.json"')
+    metadata = json.loads(described.content)
+    assert metadata["url"] == csv_name
+    columns = metadata["tableSchema"]["columns"]
+    assert [column["name"] for column in columns] == list(MICRODATA_COLUMNS)
+    school = columns[MICRODATA_COLUMNS.index("school_type")]
+    assert "state = A state-run or state-funded school" in school["rdfs:comment"]
+    assert school["required"] is True
+    (tmp_path / csv_name).write_bytes(b"".join(download.streaming_content))
+    (tmp_path / f"{csv_name}-metadata.json").write_bytes(described.content)
+    validator = CSVW(
+        str(tmp_path / csv_name), md_url=str(tmp_path / f"{csv_name}-metadata.json"), validate=True
+    )
+    assert validator.is_valid
+    rows = list(validator.tablegroup.tables[0].iterdicts())
+    assert len(rows) == 120
+
+
+def test_microdata_csv_metadata_refuses_a_cell_outside_the_codes(
+    unrounded_client: Client, answered: Survey, tmp_path: Path
+) -> None:
+    """The metadata is a real check: a code the standard does not have makes the file invalid."""
+    download = b"".join(
+        unrounded_client.get(f"/analysis/{SLUG}/download/microdata.csv").streaming_content
+    )
+    metadata = json.loads(
+        unrounded_client.get(f"/analysis/{SLUG}/download/microdata.csv-metadata.json").content
+    )
+    lines = download.decode().splitlines()
+    cells = next(csv.reader([lines[1]]))
+    cells[MICRODATA_COLUMNS.index("school_type")] = "grammar"
+    lines[1] = ",".join(cells)
+    (tmp_path / metadata["url"]).write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    (tmp_path / "meta.json").write_text(json.dumps(metadata), encoding="utf-8")
+    assert not CSVW(
+        str(tmp_path / metadata["url"]), md_url=str(tmp_path / "meta.json"), validate=True
+    ).is_valid
+
+
+def test_table_csv_metadata_validates_against_the_table_csv(
+    plain_client: Client, answered: Survey, tmp_path: Path
+) -> None:
+    """A table's CSV (rounded, with [c] and [z] symbols) validates against its metadata."""
+    query = "?mode=telephone"
+    download = plain_client.get(f"/analysis/{SLUG}/download/nssec5.csv{query}")
+    described = plain_client.get(f"/analysis/{SLUG}/download/nssec5.csv-metadata.json{query}")
+    assert described.status_code == 200
+    metadata = json.loads(described.content)
+    assert "telephone" in metadata["url"]
+    assert metadata["dc:coverage"].startswith("Complete responses; telephone")
+    assert [c["titles"] for c in metadata["tableSchema"]["columns"]][:3] == [
+        "Category",
+        "Count",
+        "Percentage",
+    ]
+    text = download.content.decode("utf-8-sig")
+    assert "[c]" in text or "[z]" in text
+    (tmp_path / metadata["url"]).write_text(text, encoding="utf-8")
+    (tmp_path / "meta.json").write_bytes(described.content)
+    validator = CSVW(
+        str(tmp_path / metadata["url"]), md_url=str(tmp_path / "meta.json"), validate=True
+    )
+    assert validator.is_valid
+    rows = list(validator.tablegroup.tables[0].iterdicts())
+    assert rows[-1]["Category"] == "Total"
+    # Symbols are read as "no number", never as a number.
+    assert all(row["Count"] is None or isinstance(row["Count"], int) for row in rows)
+
+
+def test_codebook_says_who_was_asked_from_the_routing(standard: object) -> None:
+    """Who was asked comes from the routing graph, not from hand-written text."""
+    standard = load_standard()
+    assert asked_of(standard, "school_type").startswith("Everyone")
+    assert asked_of(standard, "parental_qualification").startswith("Everyone")
+    fsm = asked_of(standard, "free_school_meals")
+    assert "“A state-run or state-funded school”" in fsm and "Independent" not in fsm
+    occupation = asked_of(standard, "earner_occupation")
+    assert "“Employee”" in occupation and "“1 to 24”" in occupation
+    assert "“25 or more”" not in occupation
+
+
+def test_codebook_page_and_downloads(plain_client: Client) -> None:
+    page = plain_client.get("/analysis/standard/codebook/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    for variable in codebook():
+        assert f'id="variable-{variable.name}"' in text
+    assert "Only those who answered" in text
+    xlsx = plain_client.get("/analysis/standard/codebook/seb-codebook.xlsx")
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    assert workbook.sheetnames == ["Cover", "Contents", "Notes", "Variables", "Codes"]
+    codes = [row for row in workbook["Codes"].iter_rows(values_only=True)][2:]
+    assert (
+        "school_type",
+        1,
+        "state",
+        "A state-run or state-funded school",
+        "All modes",
+        None,
+    ) in codes
+    ods = plain_client.get("/analysis/standard/codebook/seb-codebook.ods")
+    assert list(ods_sheets(ods.content)) == workbook.sheetnames
+    code_list = plain_client.get("/analysis/standard/codebook/codes.csv")
+    rows = list(csv.reader(io.StringIO(code_list.content.decode("utf-8-sig"))))
+    assert rows[0] == ["variable", "value", "code", "label", "modes", "other_wordings"]
+    assert ["earner_employment_status", "5", "dont_know", "Don’t know", "Telephone", ""] in rows
+
+
+def test_the_code_list_validates_against_its_metadata(plain_client: Client, tmp_path: Path) -> None:
+    listed = plain_client.get("/analysis/standard/codebook/codes.csv")
+    described = plain_client.get("/analysis/standard/codebook/codes.csv-metadata.json")
+    metadata = json.loads(described.content)
+    (tmp_path / metadata["url"]).write_text(listed.content.decode("utf-8-sig"), encoding="utf-8")
+    (tmp_path / "meta.json").write_bytes(described.content)
+    validator = CSVW(
+        str(tmp_path / metadata["url"]), md_url=str(tmp_path / "meta.json"), validate=True
+    )
+    assert validator.is_valid
+    rows = list(validator.tablegroup.tables[0].iterdicts())
+    assert {k: rows[0][k] for k in ("variable", "value")} == {"variable": "mode", "value": 1}
