@@ -18,8 +18,6 @@ import re
 from html import escape
 from typing import Final
 
-import vl_convert
-
 from seb.charts import Chart
 
 SVG_TYPE: Final = "image/svg+xml"
@@ -37,6 +35,8 @@ def chart_id(chart: Chart) -> str:
 
 def chart_svg(chart: Chart) -> str:
     """The chart as an SVG document with its text alternative."""
+    import vl_convert  # imported here: only the charts need it
+
     svg = _ARIA.sub("", vl_convert.vegalite_to_svg(chart.spec))
     identifier = chart_id(chart)
     match = _ROOT.search(svg)
@@ -52,4 +52,6 @@ def chart_svg(chart: Chart) -> str:
 
 
 def chart_png(chart: Chart) -> bytes:
+    import vl_convert
+
     return bytes(vl_convert.vegalite_to_png(chart.spec, scale=PNG_SCALE))

@@ -79,8 +79,9 @@ def _tally_side(
 ) -> Side:
     rows = (
         selected_tallies(survey=survey, selection=selection)
+        .filter(variable=spec.column)
         .order_by()
-        .values_list("mode", spec.column)
+        .values_list("mode", "code")
         .annotate(n=Sum("count"))
     )
     counts, modes = _grouped((None, mode, code, n) for mode, code, n in rows).get(None, ({}, set()))
@@ -120,8 +121,9 @@ def mode_comparison(
     selection = replace(selection, modes=())
     rows = (
         selected_tallies(survey=survey, selection=selection)
+        .filter(variable=spec.column)
         .order_by()
-        .values_list("mode", spec.column)
+        .values_list("mode", "code")
         .annotate(n=Sum("count"))
     )
     groups = _grouped((mode, mode, code, n) for mode, code, n in rows)

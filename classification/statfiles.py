@@ -12,18 +12,20 @@ CSV and XLSX files, which stream.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Final
-
-import numpy as np
-import pandas as pd
-import pyreadstat
+from typing import TYPE_CHECKING, Any, Final
 
 from seb.codebook import Variable, codebook
 from seb.interchange import MICRODATA_COLUMNS
 from seb.standard import CURRENT_VERSION
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+NAN: Final = float("nan")
 
 SPSS_TYPE: Final = "application/x-spss-sav"
 STATA_TYPE: Final = "application/x-stata-dta"
@@ -43,24 +45,31 @@ class StatFormat(StrEnum):
 def microdata_frame(
     rows: Iterable[Sequence[str]], *, version: str = CURRENT_VERSION
 ) -> tuple[pd.DataFrame, tuple[Variable, ...]]:
-    """The rows (in MICRODATA_COLUMNS order, codes as text) as a DataFrame of numbers."""
+    """The rows (in MICRODATA_COLUMNS order, codes as text) as a DataFrame of numbers.
+
+    Coded columns are gathered as packed arrays of doubles (8 bytes a value, no Python
+    object each), which the DataFrame then uses as they are.
+    """
+    import numpy as np  # imported here: only these exports need them
+    import pandas as pd
+
     variables = codebook(version)
     assert tuple(variable.name for variable in variables) == MICRODATA_COLUMNS
     lookups = [
         {code.code: float(code.value) for code in variable.codes} if variable.is_coded else None
         for variable in variables
     ]
-    columns: list[list[float] | list[str]] = [[] for _ in variables]
+    columns: list[Any] = [array("d") if lookup else [] for lookup in lookups]
     for row in rows:
         for position, (lookup, cell) in enumerate(zip(lookups, row, strict=True)):
             if lookup is None:
-                columns[position].append(cell)  # type: ignore[arg-type]
+                columns[position].append(cell)
             else:
-                columns[position].append(lookup[cell] if cell else np.nan)  # type: ignore[arg-type]
+                columns[position].append(lookup[cell] if cell else NAN)
     frame = pd.DataFrame(
         {
             variable.name: (
-                np.array(values, dtype="float64")
+                np.frombuffer(values, dtype="float64")
                 if variable.is_coded
                 else pd.Series(values, dtype="object")
             )
@@ -79,6 +88,8 @@ def write_statfile(
     version: str = CURRENT_VERSION,
 ) -> int:
     """Write the microdata to `path` as SPSS or Stata; the number of responses written."""
+    import pyreadstat
+
     frame, variables = microdata_frame(rows, version=version)
     labels = {variable.name: variable.label for variable in variables}
     value_labels = {

@@ -265,5 +265,7 @@ LOGGING = {
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # The queue's worker says each time it looks; only problems are worth a line.
         "django_tasks_db": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Sign-in lockouts are warnings; axes's routine bookkeeping is not worth a line.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

@@ -174,18 +174,39 @@ def import_in_child(path: Path, slug: str) -> tuple[int, str, float]:
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "LOG_LEVEL": "WARNING",
     }
-    child = subprocess.Popen(
-        [sys.executable, "manage.py", "import_responses", str(path), "--survey", slug],
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PEAK_OF,
+            sys.executable,
+            "manage.py",
+            "import_responses",
+            str(path),
+            "--survey",
+            slug,
+        ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        check=True,
     )
-    assert child.stderr is not None
-    said = child.stderr.read().decode()
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    return child.returncode, said, usage.ru_maxrss / 1024
+    code, peak = child.stdout.decode().split()
+    return int(code), child.stderr.decode(), float(peak)
+
+
+# Runs a command as a grandchild and prints its exit code and peak memory (MB). Linux
+# keeps a process's peak across fork and exec, so a child of this (large) test process
+# would count the test's own memory; a small launcher in between does not.
+PEAK_OF = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024)
+"""
 
 
 @pytest.mark.django_db(transaction=True)
