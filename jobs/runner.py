@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import logging
 import shutil
-import uuid
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta

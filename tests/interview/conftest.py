@@ -12,6 +12,7 @@ from django.test import Client
 from seb.routing import route
 from seb.standard import Mode, Standard, load_standard
 from surveys.access import INTERVIEWER
+from surveys.cases import NewCase, case_create
 from surveys.models import Response, Survey
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -66,7 +67,8 @@ def answers_reaching(standard: Standard, mode: Mode, key: str) -> dict[str, str]
 
 @pytest.fixture
 def make_case(make_response: Callable[..., Response], interviewer: User) -> Callable[..., Response]:
-    """An interviewer's case in progress, answered up to the question given (or as given)."""
+    """An interview in progress on a case of the survey's sample assigned to its
+    interviewer, answered up to the question given (or as given)."""
 
     def make(
         survey: Survey,
@@ -79,9 +81,15 @@ def make_case(make_response: Callable[..., Response], interviewer: User) -> Call
     ) -> Response:
         if at is not None:
             answers = answers_reaching(load_standard(), mode, at)
-        start.setdefault("interviewer", interviewer)
-        return make_response(
-            survey, answers or {}, mode=mode, submit=False, reference=reference, **start
+        assigned = start.setdefault("interviewer", interviewer)
+        case, _ = case_create(
+            survey=survey,
+            new=NewCase(
+                reference=reference,
+                interviewer_id=assigned.pk if assigned else None,
+                preferred_mode=mode,
+            ),
         )
+        return make_response(survey, answers or {}, mode=mode, submit=False, case=case, **start)
 
     return make
