@@ -139,6 +139,17 @@ def resuming_is_a_new_attempt(
 
 # Progress figures -------------------------------------------------------------
 
+# The names of AAPOR's groups of outcomes, the letters of the rates' formulas.
+COUNT_LABELS: Final = {
+    "I": "Complete",
+    "P": "Partial",
+    "R": "Refusal and break-off",
+    "NC": "Non-contact",
+    "O": "Other non-response",
+    "U": "Unknown eligibility",
+    "NE": "Not eligible",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class ShownProgress:
@@ -185,3 +196,20 @@ def shown_progress(outcome_counts: Mapping[Outcome, int], *, controlled: bool) -
         rounded = rates({COUNT_OUTCOMES[name][0]: int(count) for name, count in cells.items()})
         shown_rates = {name: _percent(rounded.percentage(name)) for name in RATE_NAMES}
     return ShownProgress(cases=table.total.count, counts=cells, rates=shown_rates, controlled=True)
+
+
+def progress_description(*, controlled: bool) -> str:
+    """How the progress figures were made safe to show (or that they were not), in
+    words, from the rules `shown_progress` and the workload figures follow."""
+    if not controlled:
+        return (
+            "Rates are worked out from the unrounded counts and shown as percentages to "
+            f"one decimal place; {NOT_AVAILABLE} marks a rate whose denominator is 0."
+        )
+    return (
+        "Each interviewer's outcome counts are one table under that rule, with their "
+        "number of cases as its total; each caseload figure is rounded on its own (the "
+        "caseload columns overlap). Rates are worked out from the rounded counts; every "
+        f"rate of a row is {CONFIDENTIAL} when any of its counts is, and {NOT_AVAILABLE} "
+        "marks a rate whose denominator is 0."
+    )

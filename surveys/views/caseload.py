@@ -80,11 +80,9 @@ CASELOAD_SHORTCUTS = (
 )
 # A case that cannot be worked any more has no interview to resume from its row.
 FINISHED = (CaseStatus.COMPLETE, CaseStatus.CLOSED, CaseStatus.WITHDRAWN, CaseStatus.SURVEY_CLOSED)
-CASE_SHORTCUTS = (
-    Shortcut("s", "start or resume the interview"),
-    Shortcut("r", "record a call or visit"),
-    Shortcut("h", "back to your cases"),
-)
+INTERVIEW_SHORTCUT = Shortcut("s", "start or resume the interview")
+CALL_SHORTCUT = Shortcut("r", "record a call or visit")
+BACK_SHORTCUT = Shortcut("h", "back to your cases")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +91,7 @@ class CaseRow:
     status: CaseStatus
     tag: str
     outcome: str
+    outcome_label: str
     unfinished_id: Any
     unfinished_status: str
 
@@ -116,6 +115,7 @@ def case_rows(cases: Any, now: Any) -> list[CaseRow]:
                 status=status,
                 tag=STATUS_TAGS[status],
                 outcome=outcome_text(case),
+                outcome_label=Outcome(case.outcome).label,
                 unfinished_id=case.unfinished_id,
                 unfinished_status=case.unfinished_status or "",
             )
@@ -152,6 +152,7 @@ class HomeView(InterviewerRequiredMixin, View):
         mine = Case.objects.filter(interviewer=request.user).select_related("survey")
         listed = caseload(mine, show=show, search=search, now=now)
         page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = case_rows(page.object_list, now)
         surveys = [
             {"survey": survey, "modes": [mode for mode in survey.modes if mode.is_interviewer_led]}
             for survey in surveys_open_for_interviews()
@@ -173,7 +174,8 @@ class HomeView(InterviewerRequiredMixin, View):
                 "query": page_query(request),
                 "search": search,
                 "page": page,
-                "rows": case_rows(page.object_list, now),
+                "rows": rows,
+                "several_surveys": len({row.case.survey_id for row in rows}) > 1,
                 "surveys": surveys,
                 "pending": pending,
                 "has_showcards": bool(showcards(load_standard())),
@@ -257,7 +259,15 @@ class CaseMixin(InterviewWorkMixin):
             and case.outcome != Outcome.COMPLETE.value
             and (case.closed_at is not None or case.not_eligible_at is not None),
             "interviewers": list(interviewers()) if supervising else [],
-            "shortcuts": CASE_SHORTCUTS if mine else (),
+            "shortcuts": [
+                shortcut
+                for shortcut, shown in (
+                    (INTERVIEW_SHORTCUT, can_work),
+                    (CALL_SHORTCUT, can_work),
+                    (BACK_SHORTCUT, mine),
+                )
+                if shown
+            ],
         }
         return render(request, "interview/case.html", context, status=status)
 

@@ -27,15 +27,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from seb.caseload import PAGE_SIZE, CaseList, ShownProgress, shown_progress
+from seb.caseload import (
+    COUNT_LABELS,
+    PAGE_SIZE,
+    CaseList,
+    ShownProgress,
+    progress_description,
+    shown_progress,
+)
 from seb.disclosure import (
     Count,
-    percentage_description,
     rule_description,
     shown_count,
     unrounded_warning,
 )
-from seb.fieldwork import COUNT_NAMES, COUNT_OUTCOMES, RATE_NAMES, Outcome
+from seb.fieldwork import COUNT_NAMES, RATE_NAMES, Outcome
 
 from ..access import SUPERVISOR, RoleRequiredMixin, can_see_unrounded
 from ..cases import CaseRefused, case_assign, case_reopen
@@ -55,11 +61,6 @@ from ..selectors import (
 from .caseload import CaseMixin, case_rows, chosen_list, page_query, searched
 
 UNASSIGNED = "unassigned"
-# What each of AAPOR's letters counts, for the table's headings.
-COUNT_LABELS = {
-    name: " and ".join(outcome.label.lower() for outcome in outcomes).capitalize()
-    for name, outcomes in COUNT_OUTCOMES.items()
-}
 WORKLOAD_COLUMNS = (
     ("cases", "Cases"),
     ("to_do", "To do"),
@@ -183,7 +184,7 @@ class ProgressView(SupervisorRequiredMixin, View):
                 "rate_names": RATE_NAMES,
                 "controlled": controlled,
                 "rule": rule_description() if controlled else unrounded_warning(),
-                "percentages": percentage_description(controlled=controlled),
+                "percentages": progress_description(controlled=controlled),
                 "missed": missed_appointments(survey, now),
             },
         )
