@@ -1,3 +1,4 @@
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -132,7 +133,8 @@ class StaffIdleTimeoutMiddleware:
         ends = last_seen + timeout
         request.staff_session = StaffSession(  # type: ignore[attr-defined]
             ends_at=datetime.fromtimestamp(ends, tz=UTC),
-            seconds_left=max(0, int(ends - now)),
+            # Rounded up: a page never counts down to its end before the server does.
+            seconds_left=max(0, math.ceil(ends - now)),
             warning_seconds=min(settings.STAFF_TIMEOUT_WARNING_SECONDS, timeout),
             idle_minutes=max(1, round(timeout / 60)),
         )

@@ -1,4 +1,4 @@
-// Keyboard work on the interviewer's and supervisor's pages, and the timeout warning.
+// Keyboard work on the interviewer's and supervisor's pages.
 //
 // An enhancement: every page works without it. On a question screen the number
 // keys choose the option with that number (the standard's own numbering, printed
@@ -7,9 +7,7 @@
 // and focus starts on the options. Elsewhere, a key listed on the page under
 // "Keyboard shortcuts" works the element that carries it (data-shortcut): a box
 // takes the focus, a link or button is followed. On showcard pages a Print button
-// appears.
-
-import { startTimeoutWarnings } from './timeout-warning.js'
+// appears. (The timeout warning is timeout-warning.js, loaded beside this.)
 
 const TYPING = 'input:not([type="radio"]):not([type="checkbox"]), textarea, select, [contenteditable]'
 
@@ -53,7 +51,8 @@ function fastEntry (form) {
   if (!document.querySelector('.govuk-error-summary')) {
     const all = options()
     const start = all.find((option) => option.checked) || all[0]
-    if (start) start.focus()
+    // Without scrolling: the question, above the options, stays in view.
+    if (start) start.focus({ preventScroll: true })
   }
 }
 
@@ -86,5 +85,3 @@ for (const button of document.querySelectorAll('button[data-print]')) {
   button.hidden = false
   button.addEventListener('click', () => window.print())
 }
-
-startTimeoutWarnings(document)

@@ -222,8 +222,6 @@ function timeoutWarning (root) {
   schedule(Number(root.dataset.secondsLeft))
 }
 
-export function startTimeoutWarnings (scope) {
-  for (const root of scope.querySelectorAll('[data-module="app-timeout-warning"]')) {
-    timeoutWarning(root)
-  }
+for (const root of document.querySelectorAll('[data-module="app-timeout-warning"]')) {
+  timeoutWarning(root)
 }

@@ -35,7 +35,7 @@ def cells(page: Any, table: str, label: str) -> dict[str, str]:
     found = parse(page.content).find("table", **{"data-table": table})
     for row in found.find_all("tr"):
         header = row.find_all("th")
-        if header and header[0].text.split(":")[0].strip() == label:
+        if header and header[0].text.removeprefix("Cases of ") == label:
             return {cell.attrs["data-column"]: cell.text for cell in row.find_all("td")}
     raise AssertionError(f"no row {label} in {table}")
 
