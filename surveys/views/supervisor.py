@@ -43,7 +43,7 @@ from seb.disclosure import (
 )
 from seb.fieldwork import COUNT_NAMES, RATE_NAMES, Outcome
 
-from ..access import SUPERVISOR, RoleRequiredMixin, can_see_unrounded
+from ..access import INTERVIEWER, SUPERVISOR, RoleRequiredMixin, can_see_unrounded, has_role
 from ..cases import CaseRefused, case_assign, case_reopen
 from ..forms_interview import AssignForm
 from ..models import Case, Survey
@@ -109,7 +109,11 @@ class HomeView(SupervisorRequiredMixin, View):
             {"survey": survey, "modes": [m for m in survey.modes if m in INTERVIEW_MODES]}
             for survey in interview_surveys()
         ]
-        return render(request, "supervise/home.html", {"surveys": surveys})
+        return render(
+            request,
+            "supervise/home.html",
+            {"surveys": surveys, "interviews": has_role(request.user, INTERVIEWER)},
+        )
 
 
 @dataclass(frozen=True, slots=True)
