@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config import health
-from surveys.views import staff
+from surveys.views import session, staff
 
 admin.site.site_header = "Socio-economic background surveys"
 admin.site.site_title = "SEB surveys admin"
@@ -13,12 +13,15 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/staff/", permanent=False)),
     path("s/", include("surveys.urls_online")),
     path("interview/", include("surveys.urls_interview")),
+    path("supervise/", include("surveys.urls_supervise")),
     path("analysis/", include("classification.urls")),
     path("jobs/", include("jobs.urls")),
     path("api/", include("api.urls")),
     path("staff/", staff.staff_home, name="staff-home"),
     path("staff/login/", staff.StaffLoginView.as_view(), name="staff-login"),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
+    path("staff/session/", session.SessionStatusView.as_view(), name="staff-session"),
+    path("staff/session/keep-alive/", session.KeepAliveView.as_view(), name="staff-keep-alive"),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

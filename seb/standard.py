@@ -359,6 +359,10 @@ def parse_standard(raw: dict[str, Any]) -> Standard:
         for wording in question.wordings.values():
             if wording.prompt and wording.prompt not in standard.prompt_styles:
                 raise StandardError(f"{question.key}: unknown prompt style {wording.prompt!r}")
+            spontaneous = [option.spontaneous for option in wording.options]
+            if spontaneous != sorted(spontaneous):
+                # Interviewer screens group them after the others, keeping their numbers.
+                raise StandardError(f"{question.key}: spontaneous options come after the others")
             for code in wording.codes:
                 question.next_after(code)  # every offered answer has somewhere to go
     return standard

@@ -16,9 +16,10 @@ from itertools import islice
 from typing import Any, Final
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from seb.caseload import CLOSING_ATTEMPTS
 from seb.fieldwork import (
     AttemptEvent,
     AttemptOutcome,
@@ -213,6 +214,106 @@ def attempt_record(
     )
     case_refresh(case_id=case.pk)
     return attempt
+
+
+def call_or_visit_record(
+    *,
+    case: Case,
+    interviewer: AbstractBaseUser,
+    mode: Mode | str,
+    outcome: AttemptOutcome,
+    note: str = "",
+    appointment_at: datetime | None = None,
+) -> Attempt:
+    """An interviewer's call or visit on a case they are working (`attempt_record`);
+    one that ends the case's fieldwork (`seb.caseload.CLOSING_ATTEMPTS`) closes it.
+    Refused on a case nobody may call on any more (complete, withdrawn, closed)."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        refusal = case_interview_refusal(locked)
+        if refusal:
+            raise CaseRefused(refusal)
+        attempt = attempt_record(
+            case=locked,
+            interviewer=interviewer,
+            mode=mode,
+            outcome=outcome,
+            note=note,
+            appointment_at=appointment_at,
+        )
+        if outcome in CLOSING_ATTEMPTS:
+            case_close(case=locked)
+    return attempt
+
+
+def case_interview_refusal(case: Case) -> str:
+    """Why no interview can be started on the case now, in words; empty when one can."""
+    if case.outcome == Outcome.COMPLETE.value:
+        return f"Case {case.reference} is complete: it cannot be interviewed again."
+    if case.withdrawn_at is not None:
+        return f"Case {case.reference} has been withdrawn from the sample."
+    if case.closed_at is not None:
+        return (
+            f"Case {case.reference} is closed. Ask your supervisor to reopen it if it "
+            "needs another call or visit."
+        )
+    return ""
+
+
+def case_for_interview(
+    *, survey: Survey, reference: str, interviewer: AbstractBaseUser, mode: Mode | str
+) -> Case:
+    """The case an interview started with a typed reference is for.
+
+    A reference the survey's sample does not have makes a new case, assigned to
+    the interviewer (an ad hoc case); an unassigned case is given to them. A case
+    assigned to someone else, or one that cannot be interviewed (complete,
+    withdrawn, closed), is refused, with the reason.
+    """
+    try:
+        with transaction.atomic():
+            case, _ = case_create(
+                survey=survey,
+                new=NewCase(
+                    reference=reference,
+                    interviewer_id=interviewer.pk,
+                    preferred_mode=Mode(mode).value,
+                ),
+            )
+            return case
+    except IntegrityError:
+        pass
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(survey=survey, reference=reference)
+        refusal = case_interview_refusal(case)
+        if refusal:
+            raise CaseRefused(refusal)
+        if case.interviewer_id is None:
+            case.interviewer_id = interviewer.pk
+            case.save(update_fields=["interviewer"])
+        elif case.interviewer_id != interviewer.pk:
+            raise CaseRefused(
+                f"Case {reference} is assigned to another interviewer. "
+                "Ask your supervisor if it should be yours."
+            )
+    return case
+
+
+def attempt_interview_stopped(*, response_id: Any, reason: str, at: datetime) -> int:
+    """Record on the call or visit that started or resumed an interview that it stopped,
+    and why; the number of attempts changed (0 or 1)."""
+    attempt = (
+        Attempt.objects.filter(
+            response_id=response_id,
+            outcome=AttemptOutcome.INTERVIEW_STARTED.value,
+            ended_at__isnull=True,
+        )
+        .order_by("-at")
+        .first()
+    )
+    if attempt is None:
+        return 0
+    return Attempt.objects.filter(pk=attempt.pk).update(ended_at=at, end=reason)
 
 
 def contact_details_delete(*, now: datetime | None = None) -> int:

@@ -469,6 +469,11 @@ class Attempt(models.Model):
     appointment_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=500, blank=True)
     response = models.ForeignKey(Response, models.SET_NULL, null=True, blank=True, related_name="+")
+    # An interview started or resumed at this attempt and then stopped: when, and why
+    # (a stop reason of Response). A resumed interview's earlier stops are kept here,
+    # so the case's history shows each one.
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end = models.CharField(max_length=20, choices=Response.StopReason, blank=True)
 
     class Meta:
         ordering = ["-at"]
@@ -537,3 +542,29 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} ({self.get_status_display()})"
+
+
+class PendingAnswer(models.Model):
+    """An answer an interviewer posted after their session had ended.
+
+    Kept on the server for that user alone (never in a cookie), until they sign in
+    again and see it selected on the same question of the same case; it is never
+    recorded without them, and nobody else ever sees it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    response = models.ForeignKey(Response, models.CASCADE, related_name="+")
+    question_key = models.CharField(max_length=CODE_LENGTH)
+    code = models.CharField(max_length=CODE_LENGTH)
+    posted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-posted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "response", "question_key"], name="pending_answer_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.question_key} kept for sign-in"

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Value
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from seb.fieldwork import Outcome, RatesRow, rates_table
+from seb.caseload import MISSED_AFTER, CaseFacts, CaseList, day_bounds
+from seb.fieldwork import AttemptOutcome, Outcome, RatesRow, rates_table
 from seb.standard import Mode
 
-from .models import Case, Response, Survey
+from .access import INTERVIEWER, SUPERVISOR, has_role
+from .models import Attempt, Case, Message, PendingAnswer, Response, Survey
 
-INTERVIEW_MODES = (Mode.FACE_TO_FACE, Mode.TELEPHONE)
+INTERVIEW_MODES = tuple(mode for mode in Mode if mode.is_interviewer_led)
 
 
 def surveys_open_for_interviews() -> QuerySet[Survey]:
@@ -32,22 +37,273 @@ def surveys_open_for_interviews() -> QuerySet[Survey]:
 def unfinished_interviews(user: Any) -> QuerySet[Response]:
     """The interviewer's own interviews still in progress, most recently changed first."""
     return (
-        Response.objects.filter(
-            interviewer=user, mode__in=INTERVIEW_MODES, status=Response.Status.IN_PROGRESS
-        )
+        interviews_for(user)
+        .filter(status=Response.Status.IN_PROGRESS)
         .select_related("survey")
         .order_by("-updated_at")
     )
 
 
+def interviews_for(user: Any) -> QuerySet[Response]:
+    """The interviews a user may work on: a supervisor, any; an interviewer, those on
+    the cases assigned to them (and any they started that has no case)."""
+    interviews = Response.objects.filter(mode__in=INTERVIEW_MODES)
+    if has_role(user, SUPERVISOR):
+        return interviews
+    return interviews.filter(Q(case__interviewer=user) | Q(case__isnull=True, interviewer=user))
+
+
 def own_case(user: Any, response_id: Any) -> Response:
-    """The interviewer's own interview, or 404: another interviewer's is not theirs to know of."""
-    return get_object_or_404(
-        Response.objects.select_related("survey"),
-        pk=response_id,
-        interviewer=user,
-        mode__in=INTERVIEW_MODES,
+    """An interview the user may work on, or 404: anyone else's is not theirs to know of."""
+    return get_object_or_404(interviews_for(user).select_related("survey", "case"), pk=response_id)
+
+
+def unfinished_interview(case: Case) -> Response | None:
+    """The case's latest interview that is not complete (in progress, stopped or
+    abandoned), if any: the one to carry on with."""
+    return (
+        Response.objects.filter(case=case, mode__in=INTERVIEW_MODES, is_test=False)
+        .exclude(status=Response.Status.COMPLETE)
+        .order_by("-updated_at")
+        .first()
     )
+
+
+# Caseloads ----------------------------------------------------------------------
+
+
+def cases_for(user: Any) -> QuerySet[Case]:
+    """The cases a user may see: a supervisor, every case; an interviewer, their own."""
+    cases = Case.objects.select_related("survey", "interviewer")
+    if has_role(user, SUPERVISOR):
+        return cases
+    return cases.filter(interviewer=user)
+
+
+def case_for(user: Any, case_id: Any) -> Case:
+    """One case the user may see, or 404."""
+    return get_object_or_404(cases_for(user), pk=case_id)
+
+
+def done_cases(now: datetime) -> Q:
+    """`seb.caseload.is_done` as a filter: complete, closed, withdrawn, or its survey closed."""
+    return (
+        Q(outcome=Outcome.COMPLETE.value)
+        | Q(closed_at__isnull=False)
+        | Q(withdrawn_at__isnull=False)
+        | Q(survey__closes_at__lte=now)
+    )
+
+
+def today_bounds(now: datetime) -> tuple[datetime, datetime]:
+    return day_bounds(timezone.localdate(now), timezone.get_current_timezone())
+
+
+def caseload(
+    cases: QuerySet[Case], *, show: CaseList | None, search: str = "", now: datetime
+) -> QuerySet[Case]:
+    """A list of cases, filtered and in working order, each annotated with its
+    unfinished interview (`unfinished_id`, `unfinished_status`).
+
+    A search by reference looks through every list. To do and today: appointments
+    due soonest first, then the cases worked least recently. Done: the latest first.
+    """
+    done = done_cases(now)
+    if search:
+        cases = cases.filter(reference__icontains=search)
+    elif show is CaseList.DONE:
+        cases = cases.filter(done)
+    elif show is CaseList.TODAY:
+        start, end = today_bounds(now)
+        cases = cases.exclude(done).filter(
+            next_appointment_at__gte=start, next_appointment_at__lt=end
+        )
+    elif show is CaseList.TO_DO:
+        cases = cases.exclude(done)
+    unfinished = (
+        Response.objects.filter(case=OuterRef("pk"), mode__in=INTERVIEW_MODES, is_test=False)
+        .exclude(status=Response.Status.COMPLETE)
+        .order_by("-updated_at")
+    )
+    cases = cases.annotate(
+        unfinished_id=Subquery(unfinished.values("pk")[:1]),
+        unfinished_status=Subquery(unfinished.values("status")[:1]),
+    )
+    if show is CaseList.DONE and not search:
+        return cases.order_by(F("last_activity_at").desc(nulls_last=True), "reference", "pk")
+    return cases.order_by(
+        F("next_appointment_at").asc(nulls_last=True),
+        F("last_activity_at").asc(nulls_first=True),
+        "reference",
+        "pk",
+    )
+
+
+def case_facts(case: Case, now: datetime) -> CaseFacts:
+    """What `seb.caseload` needs to know of a case (annotated by `caseload`, or not)."""
+    if hasattr(case, "unfinished_id"):
+        has_unfinished = case.unfinished_id is not None
+    else:
+        has_unfinished = unfinished_interview(case) is not None
+    return CaseFacts(
+        outcome=Outcome(case.outcome),
+        in_progress=case.in_progress,
+        closed=case.closed_at is not None,
+        withdrawn=case.withdrawn_at is not None,
+        survey_closed=case.survey.has_closed(now),
+        attempt_count=case.attempt_count,
+        next_appointment_at=case.next_appointment_at,
+        unfinished_interview=has_unfinished,
+    )
+
+
+def pending_answers(user: Any) -> QuerySet[PendingAnswer]:
+    """Answers the user posted after their session ended, not yet saved or dismissed."""
+    return PendingAnswer.objects.filter(user=user).select_related("response", "response__survey")
+
+
+# A case's history ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One thing that happened to a case: when, what, who, how, and any note."""
+
+    at: datetime
+    what: str
+    who: str = ""
+    mode: str = ""
+    detail: str = ""
+    note: str = ""
+
+
+def _name(user: Any) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def case_history(case: Case) -> list[HistoryEntry]:
+    """Everything that happened to the case, latest first: calls and visits with their
+    outcomes and notes, interviews started, resumed, stopped, completed or abandoned,
+    answers online, messages, and the case being closed, withdrawn or opted out."""
+    entries: list[HistoryEntry] = []
+    attempts = list(
+        Attempt.objects.filter(case=case).select_related("interviewer").order_by("at", "pk")
+    )
+    started: set[Any] = set()
+    for attempt in attempts:
+        mode = Mode(attempt.mode).label
+        what = AttemptOutcome(attempt.outcome).label
+        detail = ""
+        if attempt.outcome == AttemptOutcome.INTERVIEW_STARTED.value:
+            if attempt.response_id in started:
+                what = "Interview resumed"
+            started.add(attempt.response_id)
+        elif attempt.appointment_at is not None:
+            local = timezone.localtime(attempt.appointment_at)
+            detail = f"Appointment: {local:%A %-d %B %Y, %H:%M}"
+        who = _name(attempt.interviewer)
+        entries.append(HistoryEntry(attempt.at, what, who, mode, detail, attempt.note))
+        if attempt.ended_at is not None:
+            reason = Response.StopReason(attempt.end).label if attempt.end else ""
+            entries.append(HistoryEntry(attempt.ended_at, "Interview stopped", who, mode, reason))
+    responses = Response.objects.filter(case=case, is_test=False).select_related("interviewer")
+    for response in responses:
+        mode = Mode(response.mode).label
+        who = _name(response.interviewer)
+        interview = Mode(response.mode).is_interviewer_led
+        if not interview:
+            entries.append(HistoryEntry(response.started_at, "Started answering online", mode=mode))
+        elif response.pk not in started:
+            entries.append(HistoryEntry(response.started_at, "Interview started", who, mode))
+        if response.status == Response.Status.COMPLETE and response.completed_at:
+            what = "Interview complete" if interview else "Completed online"
+            entries.append(HistoryEntry(response.completed_at, what, who, mode))
+        elif response.status == Response.Status.ABANDONED:
+            detail = f"No answer for {response.survey.inactivity_days} days, or the survey closed"
+            entries.append(HistoryEntry(response.updated_at, "Abandoned", who, mode, detail))
+        elif response.status == Response.Status.STOPPED and response.pk not in started:
+            reason = Response.StopReason(response.stop_reason).label
+            entries.append(
+                HistoryEntry(response.updated_at, "Interview stopped", who, mode, reason)
+            )
+    for message in Message.objects.filter(case=case).select_related("round"):
+        what = f"{message.round.get_kind_display()} sent by {message.get_channel_display().lower()}"
+        entries.append(HistoryEntry(message.created_at, what, detail=message.get_status_display()))
+    for at, what in (
+        (case.opted_out_at, "Opted out: asked for no more contact"),
+        (case.not_eligible_at, "Marked not eligible"),
+        (case.closed_at, "Case closed: no more calls or visits"),
+        (case.withdrawn_at, "Withdrawn from the sample"),
+    ):
+        if at is not None:
+            entries.append(HistoryEntry(at, what))
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries
+
+
+# Supervising -----------------------------------------------------------------------
+
+
+def interviewers() -> QuerySet[Any]:
+    """The active users who hold the interviewer role, to assign cases to."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=INTERVIEWER)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def missed_appointments(survey: Survey, now: datetime) -> QuerySet[Case]:
+    """The survey's cases whose appointment passed with no call or visit since."""
+    return (
+        counted_cases(survey)
+        .exclude(done_cases(now))
+        .filter(next_appointment_at__lt=now - MISSED_AFTER)
+        .select_related("interviewer")
+        .order_by("next_appointment_at", "reference")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """One interviewer's cases of a survey, counted by where they stand."""
+
+    cases: int = 0
+    to_do: int = 0
+    today: int = 0
+    missed: int = 0
+    in_progress: int = 0
+    done: int = 0
+
+
+def workloads(survey: Survey, now: datetime) -> dict[Any, Workload]:
+    """Interviewer id (None: unassigned) to their workload on the survey: one GROUP BY."""
+    done = done_cases(now)
+    start, end = today_bounds(now)
+    active = ~done
+    rows = (
+        counted_cases(survey)
+        .order_by()
+        .values("interviewer_id")
+        .annotate(
+            cases=Count("pk"),
+            to_do=Count("pk", filter=active),
+            today=Count(
+                "pk",
+                filter=active & Q(next_appointment_at__gte=start, next_appointment_at__lt=end),
+            ),
+            missed=Count("pk", filter=active & Q(next_appointment_at__lt=now - MISSED_AFTER)),
+            in_progress=Count("pk", filter=active & Q(in_progress=True)),
+            done=Count("pk", filter=done),
+        )
+    )
+    return {
+        row.pop("interviewer_id"): Workload(**row)  # type: ignore[arg-type]
+        for row in rows
+    }
 
 
 # Outcomes and rates ------------------------------------------------------------

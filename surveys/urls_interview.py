@@ -1,14 +1,21 @@
 from django.urls import path
 
-from .views import interviewer
+from .views import caseload, interviewer
 
 app_name = "interview"
 
 urlpatterns = [
-    path("", interviewer.HomeView.as_view(), name="home"),
+    path("", caseload.HomeView.as_view(), name="home"),
     path("start/<slug:slug>/", interviewer.StartView.as_view(), name="start"),
     path("showcards/", interviewer.ShowcardsView.as_view(), name="showcards"),
     path("showcards/<slug:key>/", interviewer.ShowcardView.as_view(), name="showcard"),
+    # A case of the sample: its page, a call or visit, starting or resuming its interview.
+    path("caseload/<int:case_id>/", caseload.CaseView.as_view(), name="case-detail"),
+    path("caseload/<int:case_id>/call/", caseload.AttemptView.as_view(), name="attempt"),
+    path("caseload/<int:case_id>/start/", caseload.CaseStartView.as_view(), name="case-start"),
+    path("caseload/<int:case_id>/resume/", caseload.CaseResumeView.as_view(), name="case-resume"),
+    path("caseload/<int:case_id>/close/", caseload.CaseCloseView.as_view(), name="case-close"),
+    # An interview (a response in an interviewer's mode) and its journey.
     path("cases/<uuid:response_id>/", interviewer.ResumeView.as_view(), name="case"),
     path(
         "cases/<uuid:response_id>/questions/<slug:key>/",

@@ -147,6 +147,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Staff sessions end after this long without a request.
 STAFF_IDLE_TIMEOUT_SECONDS = env.int("STAFF_IDLE_TIMEOUT_SECONDS", default=30 * 60)
+# A dialog warns this long before, and offers to stay signed in (GOV.UK's pattern).
+STAFF_TIMEOUT_WARNING_SECONDS = env.int("STAFF_TIMEOUT_WARNING_SECONDS", default=2 * 60)
 
 CSRF_FAILURE_VIEW = "surveys.views.errors.csrf_failure"
 

@@ -1,27 +1,46 @@
-// Fast entry on interviewer screens, loaded only by the interviewer's pages.
+// Keyboard work on the interviewer's and supervisor's pages.
 //
-// An enhancement: every screen works without it. On a question screen the number
-// keys choose the option with that number (the number printed before its label,
-// which is the standard's own numbering), Enter on a chosen option submits the
-// page, and focus starts on the options. On showcard pages a Print button appears.
+// An enhancement: every page works without it. On a question screen the number
+// keys choose the option with that number (the standard's own numbering, printed
+// before each label), a letter key chooses the answer that carries it (data-key:
+// "don't know", "prefer not to say"), Enter on a chosen option submits the page,
+// and focus starts on the options. Elsewhere, a key listed on the page under
+// "Keyboard shortcuts" works the element that carries it (data-shortcut): a box
+// takes the focus, a link or button is followed. On showcard pages a Print button
+// appears. (The timeout warning is timeout-warning.js, loaded beside this.)
 
 const TYPING = 'input:not([type="radio"]):not([type="checkbox"]), textarea, select, [contenteditable]'
+
+function ignored (event) {
+  if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return true
+  // A modal dialog (the timeout warning) takes every key while it is open.
+  if (document.querySelector('dialog[open]')) return true
+  const target = event.target instanceof Element ? event.target : null
+  return Boolean(target && target.closest(TYPING))
+}
+
+function choose (option) {
+  option.checked = true
+  option.focus()
+  option.dispatchEvent(new Event('change', { bubbles: true }))
+}
 
 function fastEntry (form) {
   const options = () => Array.from(form.querySelectorAll('input[type="radio"][name="answer"]'))
 
   document.addEventListener('keydown', (event) => {
-    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return
+    if (ignored(event)) return
     const target = event.target instanceof Element ? event.target : null
-    if (target && target.closest(TYPING)) return
-
     if (/^[1-9]$/.test(event.key)) {
       const option = options()[Number(event.key) - 1]
       if (!option) return
       event.preventDefault()
-      option.checked = true
-      option.focus()
-      option.dispatchEvent(new Event('change', { bubbles: true }))
+      choose(option)
+    } else if (event.key.length === 1 && /[a-z]/i.test(event.key)) {
+      const option = options().find((radio) => radio.dataset.key === event.key.toLowerCase())
+      if (!option) return
+      event.preventDefault()
+      choose(option)
     } else if (event.key === 'Enter' && target && target.matches('input[type="radio"]') && form.contains(target)) {
       event.preventDefault()
       form.requestSubmit()
@@ -32,12 +51,35 @@ function fastEntry (form) {
   if (!document.querySelector('.govuk-error-summary')) {
     const all = options()
     const start = all.find((option) => option.checked) || all[0]
-    if (start) start.focus()
+    // Without scrolling: the question, above the options, stays in view.
+    if (start) start.focus({ preventScroll: true })
   }
+}
+
+function shortcuts () {
+  const bound = new Map()
+  for (const element of document.querySelectorAll('[data-shortcut]')) {
+    const key = element.dataset.shortcut.toLowerCase()
+    if (!bound.has(key)) bound.set(key, element)
+  }
+  if (!bound.size) return
+  document.addEventListener('keydown', (event) => {
+    if (ignored(event)) return
+    const element = bound.get(event.key.toLowerCase())
+    if (!element) return
+    event.preventDefault()
+    if (element.matches('input, select, textarea')) {
+      element.focus()
+      if (element.select) element.select()
+    } else {
+      element.click()
+    }
+  })
 }
 
 const form = document.querySelector('form[data-fast-entry]')
 if (form) fastEntry(form)
+else shortcuts()
 
 for (const button of document.querySelectorAll('button[data-print]')) {
   button.hidden = false

@@ -1,35 +1,43 @@
 """Face-to-face and telephone interviews at /interview/: the interviewer's data entry.
 
-An interviewer is a staff user in the "interviewer" group. They start interviews
-for the open surveys that offer an interviewer-led mode, and only ever see their
-own cases: anyone else's case is "not found". The question, check-answers and
-confirmation pages are the journey every mode shares (`journey.py`); this module
-says how an interviewer's request finds its case, and adds the interviewer's own
-pages: the home page, starting and stopping an interview, and the showcards.
+An interviewer is a staff user in the "interviewer" group; a supervisor may also
+carry on with any interview. An interview is a response on a case of the survey's
+sample: started from the case's page (`caseload.py`), or ad hoc here with a typed
+reference (which finds the case, or makes one). Interviewers only ever see the
+interviews of their own cases: anyone else's is "not found". The question,
+check-answers and confirmation pages are the journey every mode shares
+(`journey.py`); this module says how an interviewer's request finds its interview,
+and adds the interviewer's own pages: starting ad hoc, stopping, the showcards.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 
-from seb.interviewing import question_guidance, showcard, showcards
+from seb.interviewing import SPONTANEOUS_GROUP, question_guidance, showcard, showcards
 from seb.standard import Mode, load_standard
 
-from ..access import INTERVIEWER, RoleRequiredMixin
+from ..access import INTERVIEWER, SUPERVISOR, RoleRequiredMixin
+from ..cases import CaseRefused, case_for_interview
+from ..forms import AnswerForm
 from ..forms_interview import InterviewStartForm, InterviewStopForm
 from ..models import Response, Survey
-from ..selectors import (
-    INTERVIEW_MODES,
-    own_case,
-    surveys_open_for_interviews,
-    unfinished_interviews,
+from ..selectors import INTERVIEW_MODES, own_case, unfinished_interview
+from ..services import (
+    Refused,
+    interview_start,
+    interview_stop,
+    pending_answer_discard,
+    pending_answer_for,
+    response_route,
+    response_standard,
 )
-from ..services import Refused, response_route, response_standard, response_start, response_stop
 from .journey import CheckAnswersView, ConfirmationView, Journey, QuestionView
 
 
@@ -37,49 +45,22 @@ class InterviewerRequiredMixin(RoleRequiredMixin):
     roles = (INTERVIEWER,)
 
 
-# The interviewer's own pages ----------------------------------------------------
+class InterviewWorkMixin(RoleRequiredMixin):
+    """Interviewers work on their own cases' interviews; supervisors on anyone's."""
+
+    roles = (INTERVIEWER, SUPERVISOR)
 
 
-class HomeView(InterviewerRequiredMixin, View):
-    """The surveys the interviewer can start an interview for, and their unfinished cases."""
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        unfinished = []
-        for response in unfinished_interviews(request.user):
-            current = response_route(response)
-            next_key = current.next_question
-            unfinished.append(
-                {
-                    "response": response,
-                    "answered": len(current.answered),
-                    "next": (
-                        response_standard(response).question(next_key).name
-                        if next_key
-                        else "Check answers"
-                    ),
-                    "open": response.survey.is_open(),
-                }
-            )
-        surveys = [
-            {
-                "survey": survey,
-                "modes": [mode for mode in survey.modes if mode.is_interviewer_led],
-            }
-            for survey in surveys_open_for_interviews()
-        ]
-        return render(
-            request,
-            "interview/home.html",
-            {
-                "unfinished": unfinished,
-                "surveys": surveys,
-                "has_showcards": bool(showcards(load_standard())),
-            },
-        )
+# Starting an interview with a typed reference -------------------------------------
 
 
 class StartView(InterviewerRequiredMixin, View):
-    """Starts an interview for a survey: its mode and case reference."""
+    """Starts an interview for a survey from its mode and a case reference (ad hoc).
+
+    The reference finds the survey's case, or makes a new one assigned to the
+    interviewer; a complete case is refused, and so is a case with an unfinished
+    interview (which is resumed from its case instead).
+    """
 
     def get_survey(self, slug: str) -> Survey:
         survey = get_object_or_404(Survey, slug=slug)
@@ -106,22 +87,24 @@ class StartView(InterviewerRequiredMixin, View):
         if not form.is_valid():
             return self.show(survey, form, status=400)
         reference = form.cleaned_data["reference"]
-        if unfinished_interviews(request.user).filter(survey=survey, reference=reference).exists():
-            form.add_error(
-                "reference",
-                f"You already have an unfinished interview for case {reference}. "
-                "Resume it from your interviews page",
-            )
-            return self.show(survey, form, status=400)
+        mode = form.cleaned_data["mode"]
         try:
-            response = response_start(
-                survey=survey,
-                mode=form.cleaned_data["mode"],
-                interviewer=request.user,
-                reference=reference,
-            )
+            # One transaction: a refused start leaves no new case behind.
+            with transaction.atomic():
+                case = case_for_interview(
+                    survey=survey, reference=reference, interviewer=request.user, mode=mode
+                )
+                if unfinished_interview(case) is not None:
+                    raise CaseRefused(
+                        f"You already have an unfinished interview for case {reference}. "
+                        "Resume it from the case’s page"
+                    )
+                response = interview_start(case=case, mode=mode, interviewer=request.user)
+        except CaseRefused as refusal:
+            form.add_error("reference", refusal.message)
+            return self.show(survey, form, status=400)
         except Refused as refusal:
-            form.add_error("mode", refusal.message)
+            form.add_error("mode" if refusal.code == "mode" else "reference", refusal.message)
             return self.show(survey, form, status=400)
         first = response_route(response).next_question
         return HttpResponseRedirect(reverse("interview:question", args=[response.pk, first]))
@@ -144,10 +127,10 @@ class ShowcardView(InterviewerRequiredMixin, View):
         return render(request, "interview/showcards.html", {"cards": [card]})
 
 
-# The journey every mode shares, for the interviewer's own cases -------------------
+# The journey every mode shares, for the interviews a user may work on -------------
 
 
-class InterviewJourney(InterviewerRequiredMixin, Journey):
+class InterviewJourney(InterviewWorkMixin, Journey):
     namespace = "interview"
     # Stopping records how an interview ended, so it stays possible after the survey closes.
     allowed_when_closed = False
@@ -165,19 +148,49 @@ class InterviewJourney(InterviewerRequiredMixin, Journey):
     def url_kwargs(self) -> dict[str, Any]:
         return {"response_id": self.response.pk}
 
+    def case_url(self) -> str:
+        if self.response.case_id is None:
+            return reverse("interview:home")
+        return reverse("interview:case-detail", args=[self.response.case_id])
+
     def exit_url(self) -> str:
-        return reverse("interview:home")
+        return self.case_url()
 
     def extra_context(self) -> dict[str, Any]:
         in_progress = self.response.status == Response.Status.IN_PROGRESS
         return {
             "interview_name": Mode(self.response.mode).interview_name,
             "stop_url": self.url("stop") if in_progress else "",
+            "case_url": self.case_url(),
         }
 
 
 class InterviewQuestionView(InterviewJourney, QuestionView):
+    """A question, question first: its cues from the standard's prompt style, the
+    instructions, the options in two groups (read out or prompted, spontaneous),
+    and the keys that choose them. An answer posted after the interviewer's session
+    ended (kept by the idle-timeout middleware) is shown selected, to be saved."""
+
     template_name = "interview/question.html"
+    pending_code = ""
+
+    def form(self, key: str, data: Any = None, initial: str | None = None) -> AnswerForm:
+        if data is None and self.pending_code:
+            initial = self.pending_code
+        return super().form(key, data=data, initial=initial)
+
+    def get(self, request: HttpRequest, key: str, **kwargs: Any) -> HttpResponse:
+        if self.response.status == Response.Status.IN_PROGRESS:
+            self.pending_code = pending_answer_for(
+                user=request.user, response=self.response, question_key=key
+            )
+        return super().get(request, key, **kwargs)
+
+    def post(self, request: HttpRequest, key: str, **kwargs: Any) -> HttpResponse:
+        answered = super().post(request, key, **kwargs)
+        if answered.status_code == 302:
+            pending_answer_discard(user=request.user, response=self.response, question_key=key)
+        return answered
 
     def extra_context(self) -> dict[str, Any]:
         context = super().extra_context()
@@ -186,6 +199,8 @@ class InterviewQuestionView(InterviewJourney, QuestionView):
         if key in standard.keys:
             guidance = question_guidance(standard, standard.question(key), Mode(self.response.mode))
             context["guidance"] = guidance
+            context["pending"] = bool(self.pending_code)
+            context["spontaneous_group"] = SPONTANEOUS_GROUP
             if guidance.showcard:
                 context["showcard_url"] = reverse("interview:showcard", args=[key])
         return context
@@ -206,7 +221,11 @@ class InterviewConfirmationView(InterviewJourney, ConfirmationView):
 
 
 class ResumeView(InterviewJourney):
-    """A case's own address: carries on where it was left, or shows how it ended."""
+    """An interview's own address: carries on where it was left, or shows how it ended.
+
+    Carrying on with a stopped interview is a new call or visit: it is done from the
+    case's page (a form), which records it.
+    """
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         if self.response.status != Response.Status.IN_PROGRESS:
@@ -215,7 +234,8 @@ class ResumeView(InterviewJourney):
 
 
 class StopView(InterviewJourney):
-    """Ends an interview before it is complete, with the reason; its answers are kept."""
+    """Ends an interview before it is complete, with the reason; its answers are kept,
+    and it can be resumed later from its case."""
 
     allowed_when_closed = True
     template_name = "interview/stop.html"
@@ -239,7 +259,7 @@ class StopView(InterviewJourney):
         if not form.is_valid():
             return self.show(form, status=400)
         try:
-            response_stop(response_id=self.response.pk, reason=form.cleaned_data["reason"])
+            interview_stop(response_id=self.response.pk, reason=form.cleaned_data["reason"])
         except Refused as refusal:
             return self.refused(refusal, continue_url=self.url("confirmation"))
         return HttpResponseRedirect(self.url("confirmation"))

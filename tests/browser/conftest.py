@@ -16,7 +16,14 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    sync_playwright,
+)
 from playwright.sync_api import Response as PlaywrightResponse
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -74,10 +81,16 @@ def watch(context: BrowserContext, problems: list[str]) -> None:
         if response.request.resource_type != "document" and response.status >= 400:
             problems.append(f"{response.status} for {response.url}")
 
+    def on_failed(request: Request) -> None:
+        # A request the browser itself abandoned because the page moved on (a favicon
+        # or a script still loading when the test navigated) is not an asset that failed.
+        if request.failure != "net::ERR_ABORTED":
+            problems.append(f"failed: {request.url}")
+
     def on_page(page: Page) -> None:
         page.on("console", on_console)
         page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+        page.on("requestfailed", on_failed)
         page.on("response", on_response)
 
     context.on("page", on_page)

@@ -11,8 +11,9 @@ from django.test import Client
 
 from seb.routing import route
 from seb.standard import Mode, Standard, load_standard
-from surveys.access import INTERVIEWER
-from surveys.models import Response, Survey
+from surveys.access import INTERVIEWER, SUPERVISOR
+from surveys.cases import NewCase, case_create
+from surveys.models import Case, Response, Survey
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 INTERVIEW_MODES = (Mode.FACE_TO_FACE, Mode.TELEPHONE)
@@ -66,7 +67,8 @@ def answers_reaching(standard: Standard, mode: Mode, key: str) -> dict[str, str]
 
 @pytest.fixture
 def make_case(make_response: Callable[..., Response], interviewer: User) -> Callable[..., Response]:
-    """An interviewer's case in progress, answered up to the question given (or as given)."""
+    """An interview in progress on a case of the survey's sample assigned to its
+    interviewer, answered up to the question given (or as given)."""
 
     def make(
         survey: Survey,
@@ -79,9 +81,37 @@ def make_case(make_response: Callable[..., Response], interviewer: User) -> Call
     ) -> Response:
         if at is not None:
             answers = answers_reaching(load_standard(), mode, at)
-        start.setdefault("interviewer", interviewer)
-        return make_response(
-            survey, answers or {}, mode=mode, submit=False, reference=reference, **start
+        assigned = start.setdefault("interviewer", interviewer)
+        case, _ = case_create(
+            survey=survey,
+            new=NewCase(
+                reference=reference,
+                interviewer_id=assigned.pk if assigned else None,
+                preferred_mode=mode,
+            ),
         )
+        return make_response(survey, answers or {}, mode=mode, submit=False, case=case, **start)
+
+    return make
+
+
+@pytest.fixture
+def supervisor(db: None) -> User:
+    return passwordless_staff("supervisor", SUPERVISOR)
+
+
+@pytest.fixture
+def supervisor_client(supervisor: User) -> Client:
+    return signed_in(supervisor)
+
+
+@pytest.fixture
+def sample_case(interviewer: User) -> Callable[..., Case]:
+    """A case of the survey's sample, assigned to the interviewer unless told otherwise."""
+
+    def make(survey: Survey, reference: str = "S-1", **fields: Any) -> Case:
+        fields.setdefault("interviewer_id", interviewer.pk)
+        case, _ = case_create(survey=survey, new=NewCase(reference=reference, **fields))
+        return case
 
     return make

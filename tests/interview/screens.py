@@ -18,9 +18,12 @@ class Screen:
     hints: dict[int, str] = field(default_factory=dict)  # option number -> hint
     dividers: list[tuple[int, str]] = field(default_factory=list)  # (options before, text)
     instructions: list[Block] = field(default_factory=list)
-    cues: list[str] = field(default_factory=list)
+    # Each cue's tag, by what it is said of: question, options, spontaneous, showcard.
+    cues: dict[str, str] = field(default_factory=dict)
     showcard_links: list[str] = field(default_factory=list)
-    read_out_cue: bool = False
+    # The form's content elements in order, before the options: (tag, classes).
+    form_start: list[tuple[str, frozenset[str]]] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)  # option code -> its letter key
 
 
 def read_screen(html: str | bytes) -> Screen:
@@ -32,9 +35,12 @@ def read_screen(html: str | bytes) -> Screen:
         if "govuk-radios__divider" in child.classes:
             screen.dividers.append((len(screen.options), child.text))
         elif "govuk-radios__item" in child.classes:
+            radio = child.find("input")
             screen.options.append(child.find("label").text)
-            screen.values.append(child.find("input").attrs["value"])
-            hints = child.find_all("span", "govuk-radios__hint")
+            screen.values.append(radio.attrs["value"])
+            if "data-key" in radio.attrs:
+                screen.keys[radio.attrs["value"]] = radio.attrs["data-key"]
+            hints = child.find_all(None, "govuk-radios__hint")
             if hints:
                 screen.hints[len(screen.options)] = hints[0].text
     for guidance in form.find_all("div", "interview-instructions"):
@@ -46,11 +52,15 @@ def read_screen(html: str | bytes) -> Screen:
                 else:
                     items = tuple(item.text for item in child.find_all("li"))
                     screen.instructions.append((kind, items))
-    screen.cues = [cue.text for cue in form.find_all("li", "interview-guidance__cue")]
-    screen.showcard_links = [
-        link.attrs["href"]
-        for cue in form.find_all("li", "interview-guidance__cue")
-        for link in cue.find_all("a")
-    ]
-    screen.read_out_cue = bool(form.find_all("p", "interview-read-out"))
+    for cue in form.iter():
+        if "data-cue" in cue.attrs:
+            screen.cues[cue.attrs["data-cue"]] = cue.find("strong", "interview-cue__tag").text
+            if cue.attrs["data-cue"] == "showcard":
+                screen.showcard_links = [link.attrs["href"] for link in cue.find_all("a")]
+    for element in form.iter():
+        if element.tag == "input" and element.attrs.get("type") == "hidden":
+            continue
+        if "govuk-radios" in element.classes:
+            break
+        screen.form_start.append((element.tag, frozenset(element.classes)))
     return screen

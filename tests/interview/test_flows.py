@@ -76,7 +76,7 @@ def test_home_lists_the_open_surveys_that_offer_interviews(
         assert absent not in page
 
 
-def test_home_lists_only_the_interviewers_own_unfinished_interviews(
+def test_home_lists_the_interviewers_own_cases_to_do_and_done(
     interviewer_client: Client,
     other_interviewer: User,
     survey: Survey,
@@ -88,10 +88,16 @@ def test_home_lists_only_the_interviewers_own_unfinished_interviews(
     stopped = make_case(survey, reference="MINE-STOPPED")
     response_stop(response_id=stopped.pk, reason=Response.StopReason.REFUSED)
     make_case(survey, reference="THEIRS-OPEN", interviewer=other_interviewer)
-    page = interviewer_client.get("/interview/").content.decode()
-    assert "MINE-OPEN" in page and f"/interview/cases/{own.pk}/" in page
-    for absent in ("MINE-DONE", "MINE-STOPPED", "THEIRS-OPEN"):
-        assert absent not in page
+    to_do = interviewer_client.get("/interview/").content.decode()
+    assert "MINE-OPEN" in to_do and f"/interview/caseload/{own.case_id}/resume/" in to_do
+    assert "MINE-STOPPED" in to_do and f"/interview/caseload/{stopped.case_id}/resume/" in to_do
+    for absent in ("MINE-DONE", "THEIRS-OPEN"):
+        assert absent not in to_do
+    finished = interviewer_client.get("/interview/?show=done").content.decode()
+    assert "MINE-DONE" in finished and f"/interview/caseload/{done.case_id}/" in finished
+    assert f"/interview/caseload/{done.case_id}/resume/" not in finished
+    for absent in ("MINE-OPEN", "MINE-STOPPED", "THEIRS-OPEN"):
+        assert absent not in finished
 
 
 def expected_answers() -> dict[str, str]:
@@ -226,7 +232,7 @@ def test_an_interview_asks_exactly_the_routed_questions_and_completes(
     assert "Interview complete" in outcome and case.reference in outcome
 
 
-def test_back_links_follow_the_route_and_the_first_goes_home(
+def test_back_links_follow_the_route_and_the_first_goes_to_the_case(
     interviewer_client: Client, survey: Survey, make_case: Callable[..., Response]
 ) -> None:
     case = make_case(
@@ -235,7 +241,7 @@ def test_back_links_follow_the_route_and_the_first_goes_home(
     base = f"/interview/cases/{case.pk}/questions"
     first = interviewer_client.get(f"{base}/school_type/").content
     second = interviewer_client.get(f"{base}/earner_employment_status/").content
-    assert back_link(first) == "/interview/"
+    assert back_link(first) == f"/interview/caseload/{case.case_id}/"
     assert back_link(second) == f"{base}/school_type/"
 
 

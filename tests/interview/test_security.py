@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -29,14 +30,14 @@ def sign_in(client: Client, username: str, password: str) -> object:
     return client.post(LOGIN, {"username": username, "password": password})
 
 
-def test_an_interviewer_who_signs_in_lands_on_their_interviews(
+def test_an_interviewer_who_signs_in_lands_on_their_cases(
     client: Client, interviewer: User
 ) -> None:
     response = sign_in(client, interviewer.username, STAFF_PASSWORD)
     assert response.status_code == 302
     page = client.get(response["Location"], follow=True)
     assert page.redirect_chain[-1][0] == "/interview/"
-    assert "Your interviews" in page.content.decode()
+    assert "Your cases" in page.content.decode()
 
 
 def test_sign_in_is_locked_after_the_failure_limit_even_with_the_right_password(
@@ -79,9 +80,11 @@ def test_an_idle_staff_session_is_signed_out_and_sent_to_the_login_page(
     session = client.session
     session[LAST_SEEN_KEY] = time.time() - 61
     session.save()
-    response = client.get("/interview/")
+    response = client.get("/interview/?show=done")
     assert response.status_code == 302
-    assert response["Location"] == "/staff/login/?timed_out=1"
+    assert response["Location"] == "/staff/login/?" + urlencode(
+        {"timed_out": "1", "next": "/interview/?show=done"}
+    )
     after = client.get("/interview/")
     assert after.status_code == 302
     assert after["Location"].startswith("/staff/login/?next=")

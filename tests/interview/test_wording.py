@@ -11,8 +11,8 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
+from seb.interviewing import ANSWER_KEYS, DO_NOT_READ_OUT, SPONTANEOUS_GROUP
 from seb.standard import Mode, load_standard
-from surveys.forms import SPONTANEOUS_DIVIDER
 from surveys.models import Response, Survey
 
 from .conftest import INTERVIEW_MODES
@@ -22,6 +22,7 @@ from .screens import Screen, read_screen
 pytestmark = pytest.mark.django_db
 
 STANDARD = load_standard()
+SPONTANEOUS_MARK = "(Spontaneous) "
 SCREENS = [(mode, key) for mode in INTERVIEW_MODES for key in STANDARD.keys]
 PROMPT_STYLES = {
     "“prompt as necessary”": "Prompt as necessary",
@@ -52,9 +53,16 @@ def test_the_question_is_the_standards_wording_for_the_mode(shown) -> None:
     assert screen.text == expected.text
 
 
+def as_grouped(printed: str) -> str:
+    """A published option as the screen labels it: the standard's "(Spontaneous)" mark is
+    said once, by the group the option sits in, not on the option itself."""
+    number, label = printed.split(". ", 1)
+    return f"{number}. {label.removeprefix(SPONTANEOUS_MARK)}"
+
+
 def test_the_options_are_numbered_and_worded_as_the_standard_prints_them(shown) -> None:
     screen, expected, _, _ = shown
-    assert screen.options == expected.options
+    assert screen.options == [as_grouped(printed) for printed in expected.options]
 
 
 def test_option_hints_are_the_standards_for_the_mode(shown) -> None:
@@ -75,40 +83,61 @@ def test_number_keys_one_to_n_are_the_options_in_the_modes_order(shown) -> None:
         assert label.startswith(f"{number}. ")
 
 
-def test_spontaneous_options_come_after_one_divider_and_carry_their_mark(shown) -> None:
+def test_spontaneous_options_are_grouped_under_one_label_that_says_not_to_read_them_out(
+    shown,
+) -> None:
+    """Exactly the options the standard marks "(Spontaneous)" follow one divider, which
+    says what the mark means; no option repeats the mark."""
     screen, expected, _, _ = shown
-    spontaneous = [label for label in expected.options if "(Spontaneous)" in label]
+    spontaneous = [label for label in expected.options if SPONTANEOUS_MARK in label]
+    assert all(SPONTANEOUS_MARK.strip() not in label for label in screen.options)
     if not spontaneous:
         assert screen.dividers == []
+        assert "spontaneous" not in screen.cues
         return
     first = expected.options.index(spontaneous[0])
-    assert screen.dividers == [(first, SPONTANEOUS_DIVIDER)]
-    assert "do not read out" in SPONTANEOUS_DIVIDER
-    assert all("(Spontaneous)" not in label for label in screen.options[:first])
-    assert all(
-        label.split(". ", 1)[1].startswith("(Spontaneous) ") for label in screen.options[first:]
-    )
+    assert expected.options[first:] == spontaneous
+    assert screen.dividers == [(first, f"{SPONTANEOUS_GROUP}: {DO_NOT_READ_OUT}")]
+    assert screen.cues["spontaneous"] == "Do not read out"
 
 
 def test_a_showcard_marker_appears_exactly_where_the_standard_asks_for_a_showcard(shown) -> None:
     screen, expected, _, key = shown
     if "showcard" in expected.instruction_text:
-        assert any(cue.startswith("Showcard") for cue in screen.cues)
+        assert screen.cues["showcard"] == "Showcard"
         assert screen.showcard_links == [f"/interview/showcards/{key}/"]
     else:
-        assert not any("showcard" in cue.lower() for cue in screen.cues)
+        assert "showcard" not in screen.cues
         assert screen.showcard_links == []
 
 
-def test_the_prompt_style_the_standard_names_is_shown(shown) -> None:
+def test_the_answers_cue_is_the_prompt_style_the_standard_names(shown) -> None:
+    """The standard names the prompt style in each question's instructions; the cue over
+    the options read out is that style, not one fixed "Read out"."""
     screen, expected, _, _ = shown
     named = [
         label for quoted, label in PROMPT_STYLES.items() if quoted in expected.instruction_text
     ]
     assert len(named) == 1
-    assert f"Prompt style: {named[0]}" in screen.cues
+    assert screen.cues["options"] == named[0]
 
 
 def test_the_screen_cues_the_interviewer_to_read_out_the_question(shown) -> None:
     screen, _, _, _ = shown
-    assert screen.read_out_cue
+    assert screen.cues["question"] == "Read out"
+
+
+def test_the_question_is_the_first_thing_in_the_form(shown) -> None:
+    """Nothing comes before the question: its fieldset's legend holds it, first."""
+    screen, _, _, _ = shown
+    tags = [tag for tag, _ in screen.form_start]
+    assert tags[:4] == ["div", "fieldset", "legend", "h1"]
+    assert "govuk-fieldset__heading" in screen.form_start[3][1]
+
+
+def test_dont_know_and_prefer_not_to_say_have_a_letter_key_where_the_mode_offers_them(
+    shown,
+) -> None:
+    screen, _, mode, key = shown
+    codes = STANDARD.question(key).wording(mode).codes
+    assert screen.keys == {code: ANSWER_KEYS[code].lower() for code in codes if code in ANSWER_KEYS}

@@ -1,0 +1,294 @@
+"""The supervisor's pages at /supervise/: every interviewer's caseload and progress.
+
+A supervisor (the "supervisor" group) sees, for each survey that offers
+interviews, each interviewer's workload (to do, appointments today and missed,
+interviews in progress, done), their outcomes and response rates (AAPOR's, from
+`surveys.selectors.outcome_counts`, as in the rates file), and the appointments
+missed; lists anyone's cases, assigns and reassigns them, and reopens a case.
+
+Figures on the progress page follow disclosure control unless the supervisor may
+see unrounded figures (`surveys.access.can_see_unrounded`): see `seb.caseload.
+shown_progress`. Lists of cases are lists, not figures: a supervisor works with
+each case in them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from seb.caseload import (
+    COUNT_LABELS,
+    PAGE_SIZE,
+    CaseList,
+    ShownProgress,
+    progress_description,
+    shown_progress,
+)
+from seb.disclosure import (
+    Count,
+    rule_description,
+    shown_count,
+    unrounded_warning,
+)
+from seb.fieldwork import COUNT_NAMES, RATE_NAMES, Outcome
+
+from ..access import INTERVIEWER, SUPERVISOR, RoleRequiredMixin, can_see_unrounded, has_role
+from ..cases import CaseRefused, case_assign, case_reopen
+from ..forms_interview import AssignForm
+from ..models import Case, Survey
+from ..selectors import (
+    BY_INTERVIEWER,
+    INTERVIEW_MODES,
+    Workload,
+    caseload,
+    counted_cases,
+    interviewers,
+    missed_appointments,
+    outcome_counts,
+    workloads,
+)
+from .caseload import CaseMixin, case_rows, chosen_list, page_query, searched
+
+UNASSIGNED = "unassigned"
+WORKLOAD_COLUMNS = (
+    ("cases", "Cases"),
+    ("to_do", "To do"),
+    ("today", "Appointments today"),
+    ("missed", "Appointments missed"),
+    ("in_progress", "Interviews in progress"),
+    ("done", "Done"),
+)
+
+
+class SupervisorRequiredMixin(RoleRequiredMixin):
+    roles = (SUPERVISOR,)
+
+
+class SupervisorCaseMixin(CaseMixin):
+    """A supervisor's action on one case, from the case's page."""
+
+    roles = (SUPERVISOR,)
+
+
+def chosen_interviewer(form: AssignForm) -> Any:
+    """The interviewer the form names (one of `interviewers()`), or None for nobody."""
+    chosen = form.cleaned_data["interviewer"]
+    return None if chosen is None else interviewers().get(pk=chosen)
+
+
+def interview_surveys() -> Any:
+    return Survey.objects.filter(Q(offers_face_to_face=True) | Q(offers_telephone=True)).order_by(
+        "name"
+    )
+
+
+def interview_survey(slug: str) -> Survey:
+    return get_object_or_404(interview_surveys(), slug=slug)
+
+
+def person(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class HomeView(SupervisorRequiredMixin, View):
+    """The surveys that offer interviews, each linking to its progress."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        surveys = [
+            {"survey": survey, "modes": [m for m in survey.modes if m in INTERVIEW_MODES]}
+            for survey in interview_surveys()
+        ]
+        return render(
+            request,
+            "supervise/home.html",
+            {"surveys": surveys, "interviews": has_role(request.user, INTERVIEWER)},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressRow:
+    label: str
+    cases_url: str
+    workload: list[tuple[str, Count]]
+    progress: ShownProgress
+
+
+def shown_workload(workload: Workload, *, controlled: bool) -> list[tuple[str, Count]]:
+    return [
+        (name, shown_count(getattr(workload, name), controlled=controlled))
+        for name, _ in WORKLOAD_COLUMNS
+    ]
+
+
+class ProgressView(SupervisorRequiredMixin, View):
+    """One survey's progress by interviewer: workloads, outcomes, rates, missed appointments."""
+
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        survey = interview_survey(slug)
+        now = timezone.now()
+        controlled = not can_see_unrounded(request.user)
+        loads = workloads(survey, now)
+        by_name = outcome_counts(survey=survey, by=BY_INTERVIEWER)
+        people = {user.pk: user for user in get_user_model().objects.filter(pk__in=list(loads))}
+        cases_url = reverse("supervise:cases", args=[survey.slug])
+        rows = []
+        for pk, user in sorted(people.items(), key=lambda item: person(item[1]).lower()):
+            rows.append(
+                ProgressRow(
+                    label=person(user),
+                    cases_url=f"{cases_url}?interviewer={pk}",
+                    workload=shown_workload(loads[pk], controlled=controlled),
+                    progress=shown_progress(
+                        by_name.get(user.get_username(), {}), controlled=controlled
+                    ),
+                )
+            )
+        if None in loads:
+            rows.append(
+                ProgressRow(
+                    label="Not assigned",
+                    cases_url=f"{cases_url}?interviewer={UNASSIGNED}",
+                    workload=shown_workload(loads[None], controlled=controlled),
+                    progress=shown_progress(by_name.get("", {}), controlled=controlled),
+                )
+            )
+        overall_load = Workload(
+            **{
+                name: sum(getattr(load, name) for load in loads.values())
+                for name, _ in WORKLOAD_COLUMNS
+            }
+        )
+        overall_counts: dict[Outcome, int] = outcome_counts(survey=survey).get("", {})
+        overall = ProgressRow(
+            label="All cases",
+            cases_url=cases_url,
+            workload=shown_workload(overall_load, controlled=controlled),
+            progress=shown_progress(overall_counts, controlled=controlled),
+        )
+        return render(
+            request,
+            "supervise/progress.html",
+            {
+                "survey": survey,
+                "rows": rows,
+                "overall": overall,
+                "workload_columns": WORKLOAD_COLUMNS,
+                "count_columns": [(name, COUNT_LABELS[name]) for name in COUNT_NAMES],
+                "rate_names": RATE_NAMES,
+                "controlled": controlled,
+                "rule": rule_description() if controlled else unrounded_warning(),
+                "percentages": progress_description(controlled=controlled),
+                "missed": missed_appointments(survey, now),
+            },
+        )
+
+
+class CasesView(SupervisorRequiredMixin, View):
+    """A survey's cases (one interviewer's, the unassigned, or all), to open or assign."""
+
+    def interviewer_filter(self, request: HttpRequest) -> tuple[Q, str, str]:
+        """The cases' filter, its value in the address, and a heading for it."""
+        chosen = request.GET.get("interviewer", "")
+        if chosen == UNASSIGNED:
+            return Q(interviewer__isnull=True), chosen, "Cases not assigned"
+        if chosen.isdigit():
+            user = get_user_model().objects.filter(pk=int(chosen)).first()
+            if user is not None:
+                return Q(interviewer=user), chosen, f"{person(user)}’s cases"
+        return Q(), "", "All cases"
+
+    def show(
+        self, request: HttpRequest, survey: Survey, form: AssignForm | None, *, status: int = 200
+    ) -> HttpResponse:
+        now = timezone.now()
+        who, chosen, heading = self.interviewer_filter(request)
+        show = chosen_list(request, None)
+        search = searched(request)
+        cases = counted_cases(survey).filter(who).select_related("survey", "interviewer")
+        listed = caseload(cases, show=show, search=search, now=now)
+        page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = case_rows(page.object_list, now)
+        people = [(user.pk, person(user)) for user in interviewers()]
+        if form is None:
+            form = AssignForm(case_ids=[row.case.pk for row in rows], people=people)
+        return render(
+            request,
+            "supervise/cases.html",
+            {
+                "survey": survey,
+                "heading": heading,
+                "interviewer": chosen,
+                "lists": list(CaseList),
+                "show": None if search else show,
+                "search": search,
+                "page": page,
+                "rows": rows,
+                "form": form,
+                "checked": form.data.getlist("cases") if form.is_bound else [],
+                "query": page_query(request),
+            },
+            status=status,
+        )
+
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        return self.show(request, interview_survey(slug), None)
+
+    def post(self, request: HttpRequest, slug: str) -> HttpResponse:
+        survey = interview_survey(slug)
+        ids = list(counted_cases(survey).values_list("pk", flat=True))
+        people = [(user.pk, person(user)) for user in interviewers()]
+        form = AssignForm(request.POST, case_ids=ids, people=people)
+        if not form.is_valid():
+            return self.show(request, survey, form, status=400)
+        cases = Case.objects.filter(survey=survey, pk__in=form.cleaned_data["cases"])
+        user = chosen_interviewer(form)
+        changed = case_assign(cases=cases, interviewer=user)
+        who = person(user) if user is not None else "nobody"
+        messages.success(
+            request, f"{changed} {'case' if changed == 1 else 'cases'} assigned to {who}."
+        )
+        return HttpResponseRedirect(request.get_full_path())
+
+
+class CaseAssignView(SupervisorCaseMixin, View):
+    """Assigns one case from its own page."""
+
+    def post(self, request: HttpRequest, case_id: int) -> HttpResponse:
+        case = self.case
+        form = AssignForm(
+            {"cases": [case.pk], "interviewer": request.POST.get("interviewer", "")},
+            case_ids=[case.pk],
+            people=[(user.pk, person(user)) for user in interviewers()],
+        )
+        if not form.is_valid():
+            return self.show_case(error=form.errors["interviewer"][0], status=400)
+        user = chosen_interviewer(form)
+        case_assign(cases=[case], interviewer=user)
+        who = person(user) if user is not None else "nobody"
+        messages.success(request, f"Case {case.reference} assigned to {who}.")
+        return HttpResponseRedirect(self.case_url())
+
+
+class CaseReopenView(SupervisorCaseMixin, View):
+    """Puts a closed or not-eligible case back to be worked."""
+
+    def post(self, request: HttpRequest, case_id: int) -> HttpResponse:
+        try:
+            case_reopen(case=self.case)
+        except CaseRefused as refusal:
+            return self.show_case(error=refusal.message, status=409)
+        messages.success(
+            request, f"Case {self.case.reference} is open again: it is back on the to-do list."
+        )
+        return HttpResponseRedirect(self.case_url())
