@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seb
 
-.PHONY: help run serve test lint format install assets bench clean chromium
+.PHONY: help run serve test lint format install assets bench bench-fieldwork clean chromium
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ assets: ## Rebuild static/ from GOV.UK Frontend (needs npm)
 
 bench: $(STAMP) ## Run the benchmarks against PostgreSQL (DATABASE_URL)
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(BIN)/python bench/bench_tables.py
+
+bench-fieldwork: $(STAMP) ## Time sample loading, invitation rounds and monitoring at scale (BENCH_CASES)
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(BIN)/python bench/bench_fieldwork.py
 
 clean: ## Remove the virtual environment and the local SQLite database
 	rm -rf $(VENV) db.sqlite3

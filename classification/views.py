@@ -34,6 +34,7 @@ from seb.interchange.writing import TooManyRows
 from seb.outputs import publish
 from seb.tables import CLASSES_CHOICES, TableError, table_definitions
 from surveys.access import ANALYST, can_see_unrounded, role_required
+from surveys.audit import Event, audit
 from surveys.models import Survey
 
 from .charts import chart_svg
@@ -225,6 +226,7 @@ def microdata_download(request: HttpRequest, slug: str, file_format: str) -> Htt
     if isinstance(found, HttpResponse):
         return found
     survey, form = found
+    audit(Event.MICRODATA_DOWNLOADED, actor=request.user, target=survey, selection=form.query())
     responses = selected_responses(survey=survey, selection=form.selection)
     filename = _filename(survey, "microdata", form, extension=chosen.value)
     if chosen is MicrodataFormat.CSV:

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config import health
-from surveys.views import session, staff
+from surveys.views import service, session, staff
 
 admin.site.site_header = "Socio-economic background surveys"
 admin.site.site_title = "SEB surveys admin"
@@ -12,6 +12,10 @@ admin.site.site_title = "SEB surveys admin"
 urlpatterns = [
     path("", RedirectView.as_view(url="/staff/", permanent=False)),
     path("s/", include("surveys.urls_online")),
+    path("manage/", include("surveys.urls_manage")),
+    path("manage/<slug:slug>/preview/<str:mode>/", include("surveys.urls_manage_preview")),
+    path("accessibility/", service.accessibility, name="accessibility"),
+    path("cookies/", service.cookies, name="cookies"),
     path("interview/", include("surveys.urls_interview")),
     path("supervise/", include("surveys.urls_supervise")),
     path("analysis/", include("classification.urls")),

@@ -8,9 +8,11 @@ on the outcome counts, so a hand-worked example checks every formula.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -46,6 +48,33 @@ def normalise_access_code(typed: str) -> str | None:
 
 def new_link_token() -> str:
     return secrets.token_urlsafe(LINK_TOKEN_BYTES)
+
+
+NONCE_BYTES: Final = 16
+
+
+def new_nonce() -> str:
+    """A case's credentials nonce: 128 random bits, as 32 hex digits."""
+    return secrets.token_hex(NONCE_BYTES)
+
+
+def derived_credentials(key: bytes, nonce: str) -> tuple[str, str]:
+    """A case's access code (as shown) and link token, derived from its nonce.
+
+    HMAC-SHA-512 of the nonce under the service's key: the first 16 bytes give the
+    code (their integer modulo 30^16, so every code is equally likely to within
+    2^-49), the next 32 bytes the token (256 bits). Only the nonce and the hashes
+    of code and token are stored: without the key, neither can be rebuilt, and a
+    new nonce voids both.
+    """
+    digest = hmac.new(key, f"seb-credentials:{nonce}".encode(), hashlib.sha512).digest()
+    number = int.from_bytes(digest[:16], "big")
+    characters = []
+    for _ in range(CODE_LENGTH):
+        number, index = divmod(number, len(CODE_ALPHABET))
+        characters.append(CODE_ALPHABET[index])
+    token = base64.urlsafe_b64encode(digest[16:48]).rstrip(b"=").decode()
+    return format_access_code("".join(characters)), token
 
 
 def secret_hash(secret: str, *, kind: str) -> str:
@@ -236,6 +265,15 @@ def case_outcome(history: CaseHistory) -> CaseOutcome:
 
 RATE_NAMES: Final = ("RR1", "RR2", "RR3", "RR4", "COOP1", "REF1", "CON1")
 COUNT_NAMES: Final = ("I", "P", "R", "NC", "O", "U", "NE")
+COUNT_LABELS: Final = {
+    "I": "Complete",
+    "P": "Partial",
+    "R": "Refusal and break-off",
+    "NC": "Non-contact",
+    "O": "Other eligible non-response",
+    "U": "Unknown eligibility",
+    "NE": "Not eligible",
+}
 # Which outcomes each of AAPOR's letters counts.
 COUNT_OUTCOMES: Final = {
     "I": (Outcome.COMPLETE,),
@@ -319,4 +357,79 @@ def rates_file_row(row: RatesRow) -> list[str]:
     for name in RATE_NAMES:
         value = row.rates.percentage(name)
         cells.append("" if value is None else f"{value:.1f}")
+    return cells
+
+
+# Disclosure control of rates -------------------------------------------------
+
+# The counts each rate is computed from (fieldwork.md's formulas).
+RATE_INPUTS: Final = {
+    "RR1": ("I", "P", "R", "NC", "O", "U"),
+    "RR2": ("I", "P", "R", "NC", "O", "U"),
+    "RR3": ("I", "P", "R", "NC", "O", "U", "NE"),
+    "RR4": ("I", "P", "R", "NC", "O", "U", "NE"),
+    "COOP1": ("I", "P", "R", "O"),
+    "REF1": ("I", "P", "R", "NC", "O", "U"),
+    "CON1": ("I", "P", "R", "NC", "O", "U"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ShownRates:
+    """A group's counts and rates as they may be shown: with disclosure control,
+    counts from 1 to 9 are [c] and others rounded to 5, and each rate is computed
+    from the rounded counts ([c] when any count it uses is)."""
+
+    cases: int | str
+    counts: Mapping[str, int | str]
+    percentages: Mapping[str, float | str | None]
+    controlled: bool
+
+
+def shown_rates(
+    rates_of_group: Rates,
+    *,
+    controlled: bool,
+    shown_count: Callable[[int], int | str],
+    confidential: str,
+) -> ShownRates:
+    """`rates_of_group` as it may be shown (`shown_count` is the disclosure rule's)."""
+    if not controlled:
+        return ShownRates(
+            cases=rates_of_group.cases,
+            counts=dict(rates_of_group.counts),
+            percentages={name: rates_of_group.percentage(name) for name in RATE_NAMES},
+            controlled=False,
+        )
+    counts = {name: shown_count(rates_of_group.counts[name]) for name in COUNT_NAMES}
+    numeric = {name: value for name, value in counts.items() if isinstance(value, int)}
+    recomputed = rates(
+        {outcomes[0]: numeric[name] for name, outcomes in COUNT_OUTCOMES.items() if name in numeric}
+    )
+    percentages: dict[str, float | str | None] = {}
+    for name in RATE_NAMES:
+        if any(name_ not in numeric for name_ in RATE_INPUTS[name]):
+            percentages[name] = confidential
+        else:
+            percentages[name] = recomputed.percentage(name)
+    return ShownRates(
+        cases=shown_count(rates_of_group.cases),
+        counts=counts,
+        percentages=percentages,
+        controlled=True,
+    )
+
+
+def shown_rates_file_row(breakdown: str, group: str, shown: ShownRates) -> list[str]:
+    """A row of the rates file from figures as shown (disclosure control applied)."""
+    cells = [breakdown, group, str(shown.cases)]
+    cells += [str(shown.counts[name]) for name in COUNT_NAMES]
+    for name in RATE_NAMES:
+        value = shown.percentages[name]
+        if value is None:
+            cells.append("")
+        elif isinstance(value, str):
+            cells.append(value)
+        else:
+            cells.append(f"{value:.1f}")
     return cells

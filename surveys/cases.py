@@ -9,12 +9,14 @@ outcome is never typed and the monitoring pages are a GROUP BY at any size.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any, Final
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,15 +30,15 @@ from seb.fieldwork import (
     ResponseEvent,
     access_code_hash,
     case_outcome,
+    derived_credentials,
     link_token_hash,
-    new_access_code,
-    new_link_token,
+    new_nonce,
     normalise_access_code,
     secret_hash,
 )
 from seb.standard import Mode
 
-from .models import Attempt, Case, Message, Response, Survey
+from .models import Attempt, Case, Message, Response, SampleLoad, Survey
 
 BATCH_SIZE: Final = 5_000
 # A response is "derivable" (fieldwork.md's partial) once its route has reached its
@@ -74,16 +76,41 @@ class NewCase:
     variables: Mapping[str, str] = field(default_factory=dict)
 
 
+def credentials_keys() -> list[bytes]:
+    """The keys credentials are derived with: the current one first, then any the
+    service's SECRET_KEY_FALLBACKS still accept (so a key rotation keeps codes sent)."""
+    secrets_in_use = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [
+        hashlib.sha256(f"seb.credentials:{secret}".encode()).digest() for secret in secrets_in_use
+    ]
+
+
 def _issue(case: Case) -> Credentials:
-    code = new_access_code()
-    token = new_link_token()
+    """New credentials for `case`: a new nonce, and the hashes of what it derives."""
+    nonce = new_nonce()
+    code, token = derived_credentials(credentials_keys()[0], nonce)
+    case.credentials_nonce = nonce
     case.access_code_hash = access_code_hash(code)
     case.link_token_hash = link_token_hash(token)
     case.credentials_issued_at = timezone.now()
     return Credentials(reference=case.reference, access_code=code, link_token=token)
 
 
-def cases_create(*, survey: Survey, cases: Iterable[NewCase]) -> Iterator[Credentials]:
+def case_credentials(case: Case) -> Credentials | None:
+    """The case's current code and link token, rebuilt from its nonce for a message or
+    a mail-merge file; None when no key in use derives them (regenerate them)."""
+    if not case.credentials_nonce:
+        return None
+    for key in credentials_keys():
+        code, token = derived_credentials(key, case.credentials_nonce)
+        if access_code_hash(code) == case.access_code_hash:
+            return Credentials(reference=case.reference, access_code=code, link_token=token)
+    return None
+
+
+def cases_create(
+    *, survey: Survey, cases: Iterable[NewCase], sample_load: SampleLoad | None = None
+) -> Iterator[Credentials]:
     """Create cases in batches, each with new credentials; yields each case's credentials.
 
     Run it inside the caller's transaction for all or nothing; consume the whole
@@ -106,6 +133,7 @@ def cases_create(*, survey: Survey, cases: Iterable[NewCase]) -> Iterator[Creden
                 mode=new.preferred_mode,
                 interviewer_id=new.interviewer_id,
                 variables=dict(new.variables),
+                sample_load=sample_load,
                 created_at=now,
             )
             issued.append(_issue(case))
@@ -114,11 +142,21 @@ def cases_create(*, survey: Survey, cases: Iterable[NewCase]) -> Iterator[Creden
         yield from issued
 
 
-def case_create(*, survey: Survey, new: NewCase) -> tuple[Case, Credentials]:
+def case_create(
+    *, survey: Survey, new: NewCase, sample_load: SampleLoad | None = None
+) -> tuple[Case, Credentials]:
     with transaction.atomic():
-        (credentials,) = list(cases_create(survey=survey, cases=[new]))
+        (credentials,) = list(cases_create(survey=survey, cases=[new], sample_load=sample_load))
         case = Case.objects.get(survey=survey, reference=new.reference)
     return case, credentials
+
+
+CREDENTIAL_FIELDS: Final = (
+    "credentials_nonce",
+    "access_code_hash",
+    "link_token_hash",
+    "credentials_issued_at",
+)
 
 
 def credentials_regenerate(*, cases: Iterable[Case]) -> Iterator[Credentials]:
@@ -127,10 +165,32 @@ def credentials_regenerate(*, cases: Iterable[Case]) -> Iterator[Credentials]:
         with transaction.atomic():
             locked = Case.objects.select_for_update().get(pk=case.pk)
             credentials = _issue(locked)
-            locked.save(
-                update_fields=["access_code_hash", "link_token_hash", "credentials_issued_at"]
-            )
+            locked.save(update_fields=list(CREDENTIAL_FIELDS))
         yield credentials
+
+
+def credentials_regenerate_all(
+    *, survey: Survey, on_progress: Callable[[int], None] | None = None
+) -> int:
+    """New credentials for every case of the survey still in its sample, in one
+    transaction (all or none are voided); the number of cases changed."""
+    changed = 0
+    with transaction.atomic():
+        cases = (
+            Case.objects.filter(survey=survey, withdrawn_at__isnull=True)
+            .order_by("pk")
+            .only("pk", "reference")
+        )
+        last = 0
+        while batch := list(cases.filter(pk__gt=last)[:BATCH_SIZE]):
+            for case in batch:
+                _issue(case)
+            Case.objects.bulk_update(batch, list(CREDENTIAL_FIELDS), batch_size=1000)
+            changed += len(batch)
+            last = batch[-1].pk
+            if on_progress is not None:
+                on_progress(changed)
+    return changed
 
 
 def case_update(*, case: Case, **fields: Any) -> Case:
@@ -316,9 +376,12 @@ def attempt_interview_stopped(*, response_id: Any, reason: str, at: datetime) ->
     return Attempt.objects.filter(pk=attempt.pk).update(ended_at=at, end=reason)
 
 
-def contact_details_delete(*, now: datetime | None = None) -> int:
+def contact_details_delete(
+    *, now: datetime | None = None, on_deleted: Callable[[Survey, int], None] | None = None
+) -> int:
     """Delete the contact details of every case of a survey that closed more than its
-    retention period ago (and the addresses its messages went to); the cases changed."""
+    retention period ago (and the addresses its messages went to); the cases changed.
+    `on_deleted` is called with each survey and its number of cases changed."""
     now = now or timezone.now()
     deleted = 0
     for survey in Survey.objects.filter(closes_at__isnull=False, closes_at__lte=now):
@@ -328,7 +391,10 @@ def contact_details_delete(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             cases = Case.objects.filter(survey=survey, contact_deleted_at__isnull=True)
             Message.objects.filter(case__in=cases).update(to="")
-            deleted += cases.update(name="", email="", phone="", address="", contact_deleted_at=now)
+            changed = cases.update(name="", email="", phone="", address="", contact_deleted_at=now)
+        deleted += changed
+        if changed and on_deleted is not None:
+            on_deleted(survey, changed)
     return deleted
 
 

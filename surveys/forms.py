@@ -60,3 +60,34 @@ class AnswerForm(forms.Form):
 
 class SubmitForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class AccessCodeForm(forms.Form):
+    """The access code from an invitation letter, email or text message."""
+
+    WRONG = (
+        "The access code is not right. Check it against your letter or message and enter it again"
+    )
+
+    access_code = forms.CharField(
+        label="Enter your access code",
+        help_text="It is 16 letters and numbers, on your invitation letter or in your email "
+        "or text message. For example, ABCD 2345 EFGH 6789.",
+        max_length=40,
+        error_messages={
+            "required": "Enter your access code",
+            "max_length": WRONG,
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["access_code"].widget.attrs.update(
+            {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field.text("access_code", label_size=Size.MEDIUM, label_tag="h2", field_width=20)
+        )

@@ -181,6 +181,14 @@ class Survey(models.Model):
         return "open" if self.is_open() else "scheduled"
 
     @property
+    def access_short(self) -> str:
+        return {
+            self.Access.OPEN: "Open",
+            self.Access.INVITATION: "Invitation only",
+            self.Access.BOTH: "Open and invitations",
+        }[Survey.Access(self.access)]
+
+    @property
     def takes_open_responses(self) -> bool:
         return self.access in (self.Access.OPEN, self.Access.BOTH)
 
@@ -215,9 +223,15 @@ class Case(models.Model):
         related_name="assigned_cases",
     )
     variables = models.JSONField(default=dict, blank=True, help_text="Sample variables")
-    # Secrets are stored only as SHA-256 hashes (seb.fieldwork.secret_hash).
+    # Secrets are stored only as SHA-256 hashes (seb.fieldwork.secret_hash). The code
+    # and link are derived from the nonce with the service's secret key, so the
+    # messages that carry them can be sent without either ever being stored.
     access_code_hash = models.CharField(max_length=64, blank=True)
     link_token_hash = models.CharField(max_length=64, blank=True)
+    credentials_nonce = models.CharField(max_length=32, blank=True)
+    sample_load = models.ForeignKey(
+        "SampleLoad", models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
     credentials_issued_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     opted_out_at = models.DateTimeField(null=True, blank=True)
@@ -256,6 +270,11 @@ class Case(models.Model):
                 fields=["interviewer", "survey"],
                 condition=Q(interviewer__isnull=False),
                 name="case_interviewer",
+            ),
+            models.Index(
+                fields=["sample_load"],
+                condition=Q(sample_load__isnull=False),
+                name="case_sample_load",
             ),
         ]
 
@@ -402,6 +421,13 @@ class Response(models.Model):
                 condition=~Q(start_token=""),
                 name="response_start_token_unique",
             ),
+            # At most one complete response per case, in whichever mode it came.
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status="complete", case__isnull=False),
+                name="response_one_complete_per_case",
+                violation_error_message="This case already has a complete response.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -529,6 +555,10 @@ class Message(models.Model):
     status = models.CharField(max_length=20, choices=Status, default=Status.QUEUED)
     provider_id = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set just before the message is handed to the backend: a message attempted but
+    # not marked sent (its worker stopped in between) is looked up before it is sent
+    # again, so a restarted round never sends it twice.
+    attempted_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     status_at = models.DateTimeField(null=True, blank=True)
 
@@ -537,6 +567,14 @@ class Message(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "case", "channel"], name="message_once_per_round"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["round", "status"], name="message_round_status"),
+            models.Index(
+                fields=["sent_at"],
+                condition=Q(status="sent"),
+                name="message_awaiting_status",
             ),
         ]
 
@@ -568,3 +606,102 @@ class PendingAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer to {self.question_key} kept for sign-in"
+
+
+class CaseTally(models.Model):
+    """How many counted cases (not withdrawn) of a survey share an outcome, a mode, an
+    interviewer and a set of sample variables: the monitoring page and the rates file
+    sum these rows, so they answer at once whatever the size of the sample.
+
+    Kept by PostgreSQL triggers on the case table (migration 0008_fieldwork_access):
+    every insert, update and delete of cases, by any code, adjusts the counts in the
+    same statement. (On SQLite, a developer's database, the selectors count the cases
+    themselves.)
+    """
+
+    survey = models.ForeignKey(Survey, models.CASCADE, related_name="+", db_index=False)
+    outcome = models.CharField(max_length=5)
+    mode = models.CharField(max_length=20, blank=True)
+    interviewer_id = models.BigIntegerField(null=True, blank=True)
+    variables = models.JSONField(default=dict)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "outcome", "mode", "interviewer_id", "variables"],
+                name="case_tally_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} cases"
+
+
+class SampleLoad(models.Model):
+    """One file of cases loaded into a survey's sample (or one case added by hand).
+
+    The cases a load made are the ones whose codes and links its mail-merge file
+    carries; a load's job that runs again finds its load and does not load twice.
+    """
+
+    survey = models.ForeignKey(Survey, models.PROTECT, related_name="sample_loads")
+    job_id = models.UUIDField(null=True, blank=True, unique=True)
+    file_name = models.CharField(max_length=300, blank=True)
+    cases = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.cases} cases from {self.file_name or 'the sample page'}"
+
+
+class GuessWindow(models.Model):
+    """How many wrong access codes (or links) one client has tried in one time window.
+
+    The client is kept as a hash of its address; rows older than a day are deleted.
+    One row per client and window, counted up with one atomic statement, so the
+    limit holds across every web process.
+    """
+
+    client = models.CharField(max_length=64)
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "window"], name="guess_window_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} wrong guesses"
+
+
+class LocalNotification(models.Model):
+    """A message the local backend "sent": the stand-in for GOV.UK Notify's own record.
+
+    With the local backend (development and tests), each message is kept here, with
+    its personalisation, and printed; nothing leaves the machine. With GOV.UK Notify
+    nothing is written here.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    channel = models.CharField(max_length=10)
+    to = models.CharField(max_length=254)
+    template_id = models.CharField(max_length=100)
+    personalisation = models.JSONField(default=dict)
+    reference = models.CharField(max_length=100, db_index=True)
+    status = models.CharField(max_length=30)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.channel} to {self.to}"

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from seb.caseload import MISSED_AFTER, CaseFacts, CaseList, day_bounds
 from seb.fieldwork import AttemptOutcome, Outcome, RatesRow, rates_table
+from seb.sample import VARIABLE_NAME
 from seb.standard import Mode
 
 from .access import INTERVIEWER, SUPERVISOR, has_role
-from .models import Attempt, Case, Message, PendingAnswer, Response, Survey
+from .models import (
+    Attempt,
+    Case,
+    CaseTally,
+    Message,
+    PendingAnswer,
+    Response,
+    ResponseTally,
+    Survey,
+)
 
 INTERVIEW_MODES = tuple(mode for mode in Mode if mode.is_interviewer_led)
 
@@ -208,11 +220,16 @@ def case_history(case: Case) -> list[HistoryEntry]:
         if attempt.ended_at is not None:
             reason = Response.StopReason(attempt.end).label if attempt.end else ""
             entries.append(HistoryEntry(attempt.ended_at, "Interview stopped", who, mode, reason))
-    responses = Response.objects.filter(case=case, is_test=False).select_related("interviewer")
+    responses = Response.objects.filter(case=case).select_related("interviewer", "survey")
     for response in responses:
         mode = Mode(response.mode).label
         who = _name(response.interviewer)
         interview = Mode(response.mode).is_interviewer_led
+        if response.is_test:
+            entries.append(
+                HistoryEntry(response.started_at, "Test response (not counted)", who, mode)
+            )
+            continue
         if not interview:
             entries.append(HistoryEntry(response.started_at, "Started answering online", mode=mode))
         elif response.pk not in started:
@@ -230,7 +247,11 @@ def case_history(case: Case) -> list[HistoryEntry]:
             )
     for message in Message.objects.filter(case=case).select_related("round"):
         what = f"{message.round.get_kind_display()} sent by {message.get_channel_display().lower()}"
-        entries.append(HistoryEntry(message.created_at, what, detail=message.get_status_display()))
+        entries.append(
+            HistoryEntry(
+                message.sent_at or message.created_at, what, detail=message.get_status_display()
+            )
+        )
     for at, what in (
         (case.opted_out_at, "Opted out: asked for no more contact"),
         (case.not_eligible_at, "Marked not eligible"),
@@ -350,3 +371,186 @@ def survey_rates(*, survey: Survey) -> list[RatesRow]:
         for group, counts in sorted(outcome_counts(survey=survey, by=breakdown).items()):
             groups.append((breakdown, group, counts))
     return rates_table(groups)
+
+
+def outcome_counts_by_breakdown(
+    *, survey: Survey, breakdowns: Sequence[str]
+) -> dict[str, dict[str, dict[Outcome, int]]]:
+    """`outcome_counts` for several breakdowns at once.
+
+    On PostgreSQL, one GROUPING SETS query over the survey's case tally (`CaseTally`,
+    kept by triggers): a few rows per combination of outcome, mode, interviewer and
+    sample variables, whatever the number of cases. Elsewhere, one query over the
+    cases per breakdown.
+    """
+    if connection.vendor != "postgresql":
+        return {by: outcome_counts(survey=survey, by=by) for by in breakdowns}
+    quote = connection.ops.quote_name
+    tally = quote(CaseTally._meta.db_table)
+    users = quote(get_user_model()._meta.db_table)
+    expressions: list[str | None] = []
+    for by in breakdowns:
+        if by == OVERALL:
+            expressions.append(None)
+        elif by == BY_MODE:
+            expressions.append("t.mode")
+        elif by == BY_INTERVIEWER:
+            expressions.append("u.username")
+        elif VARIABLE_NAME.match(by):
+            # Inlined, not a parameter: GROUP BY must see the very same expression as
+            # SELECT, and a variable's name is letters, digits and underscores only.
+            expressions.append(f"(t.variables ->> '{by}')")
+        else:
+            raise ValueError(f"{by!r} cannot be a sample variable's name")
+    grouped = [expression for expression in expressions if expression is not None]
+    width = len(grouped)
+    counted: dict[str, dict[str, dict[Outcome, int]]] = {by: {} for by in breakdowns}
+    overall = [by for by, expression in zip(breakdowns, expressions, strict=True) if not expression]
+    positions = [i for i, expression in enumerate(expressions) if expression is not None]
+    sets = ["(t.outcome)", *(f"({expression}, t.outcome)" for expression in grouped)]
+    columns = "".join(f"{expression}, " for expression in grouped)
+    grouping = f"GROUPING({', '.join(grouped)})" if grouped else "0"
+    sql = (
+        f"SELECT {grouping}, {columns}t.outcome, SUM(t.count) "  # noqa: S608
+        f"FROM {tally} t LEFT JOIN {users} u ON u.id = t.interviewer_id "
+        "WHERE t.survey_id = %s AND t.count <> 0 "
+        f"GROUP BY GROUPING SETS ({', '.join(sets)})"
+    )
+    every = (1 << width) - 1
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [survey.pk])
+        rows = cursor.fetchall()
+    for row in rows:
+        mask, values, outcome, n = row[0], row[1 : 1 + width], row[1 + width], int(row[2 + width])
+        if not n:
+            continue
+        if mask == every:
+            targets = [(by, "") for by in overall]
+        else:
+            index = next(i for i in range(width) if not mask & (1 << (width - 1 - i)))
+            targets = [(breakdowns[positions[index]], values[index] or "")]
+        for by, group in targets:
+            found = counted[by].setdefault(str(group), {})
+            found[Outcome(outcome)] = found.get(Outcome(outcome), 0) + n
+    return counted
+
+
+def survey_rates_fast(*, survey: Survey) -> list[RatesRow]:
+    """`survey_rates`, from one scan of the cases (`outcome_counts_by_breakdown`)."""
+    return survey_outcomes_and_rates(survey=survey)[1]
+
+
+def survey_outcomes_and_rates(*, survey: Survey) -> tuple[dict[Outcome, int], list[RatesRow]]:
+    """The survey's cases per outcome, and its rates file's rows, from one scan."""
+    breakdowns = [OVERALL, BY_MODE, BY_INTERVIEWER, *survey.sample_variables]
+    counted = outcome_counts_by_breakdown(survey=survey, breakdowns=breakdowns)
+    groups: list[tuple[str, str, dict[Outcome, int]]] = [
+        (OVERALL, "", counted[OVERALL].get("", {}))
+    ]
+    for breakdown in breakdowns[1:]:
+        for group, counts in sorted(counted[breakdown].items()):
+            groups.append((breakdown, group, counts))
+    return dict(counted[OVERALL].get("", {})), rates_table(groups)
+
+
+# Monitoring ------------------------------------------------------------------------
+
+
+def completes_by_day(*, survey: Survey) -> list[tuple[date, str, int]]:
+    """(day, mode, complete responses) from the tallies, by day then mode."""
+    return [
+        (day, mode, int(n))
+        for day, mode, n in ResponseTally.objects.filter(survey=survey)
+        .order_by("day", "mode")
+        .values_list("day", "mode")
+        .annotate(n=Sum("count"))
+        if n
+    ]
+
+
+UNFINISHED = (Response.Status.IN_PROGRESS, Response.Status.STOPPED, Response.Status.ABANDONED)
+
+
+def stop_points(*, survey: Survey) -> dict[str, dict[str, int]]:
+    """For responses started and not submitted (test runs aside): how many stand at
+    each question (the first still to answer; "" when only the check page is left),
+    per mode."""
+    rows = (
+        Response.objects.filter(survey=survey, status__in=UNFINISHED, is_test=False)
+        .order_by()
+        .values_list("mode", "next_question")
+        .annotate(n=Count("*"))
+    )
+    found: dict[str, dict[str, int]] = {}
+    for mode, key, n in rows:
+        found.setdefault(mode, {})[key] = n
+    return found
+
+
+def median_completion_seconds(*, survey: Survey) -> float | None:
+    """The median time from start to submission of the survey's complete responses
+    (test runs and imports aside), in seconds; None with none."""
+    complete = Response.objects.filter(
+        survey=survey,
+        status=Response.Status.COMPLETE,
+        is_test=False,
+        source=Response.Source.COLLECTED,
+    )
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Response._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY "  # noqa: S608
+                f"EXTRACT(EPOCH FROM completed_at - started_at)) FROM {table} "
+                "WHERE survey_id = %s AND status = 'complete' AND NOT is_test "
+                "AND source = 'collected'",
+                [survey.pk],
+            )
+            row = cursor.fetchone()
+        return None if not row or row[0] is None else float(row[0])
+    durations = sorted(
+        (completed - started).total_seconds()
+        for started, completed in complete.values_list("started_at", "completed_at")
+    )
+    if not durations:
+        return None
+    middle = len(durations) // 2
+    if len(durations) % 2:
+        return durations[middle]
+    return (durations[middle - 1] + durations[middle]) / 2
+
+
+def case_counts(*, surveys: Sequence[Survey]) -> dict[int, dict[str, int]]:
+    """Per survey: cases in the sample, complete cases, and complete responses."""
+    found: dict[int, dict[str, int]] = {
+        survey.pk: {"cases": 0, "complete_cases": 0, "complete": 0} for survey in surveys
+    }
+    ids = list(found)
+    if connection.vendor == "postgresql":
+        per_survey = (
+            CaseTally.objects.filter(survey_id__in=ids)
+            .order_by()
+            .values_list("survey_id")
+            .annotate(
+                n=Sum("count"),
+                complete=Sum("count", filter=Q(outcome=Outcome.COMPLETE.value), default=0),
+            )
+        )
+    else:
+        per_survey = (
+            Case.objects.filter(survey_id__in=ids, withdrawn_at__isnull=True)
+            .order_by()
+            .values_list("survey_id")
+            .annotate(n=Count("*"), complete=Count("pk", filter=Q(outcome=Outcome.COMPLETE.value)))
+        )
+    for survey_id, cases, complete_cases in per_survey:
+        found[survey_id]["cases"] = cases
+        found[survey_id]["complete_cases"] = complete_cases
+    for survey_id, n in (
+        ResponseTally.objects.filter(survey_id__in=ids)
+        .order_by()
+        .values_list("survey_id")
+        .annotate(n=Sum("count"))
+    ):
+        found[survey_id]["complete"] = int(n or 0)
+    return found

@@ -116,6 +116,8 @@ def response_start(
     mode = Mode(mode)
     if not survey.offers(mode):
         raise Refused(f"This survey does not offer {mode.label.lower()} responses.", code="mode")
+    if case is not None and not is_test and _case_has_complete(case.pk, lock=False):
+        raise Refused(CASE_COMPLETE, code="case_complete")
     standard = load_standard(survey.standard_version)
     fields: dict[str, Any] = {
         "survey": survey,
@@ -140,6 +142,21 @@ def response_start(
     if case is not None:
         case_refresh(case_id=case.pk)
     return response
+
+
+CASE_COMPLETE: Final = "This case has already been completed: it has a complete response."
+
+
+def _case_has_complete(case_id: Any, exclude: Any = None, *, lock: bool = True) -> bool:
+    """Whether the case has a complete response (other than `exclude`). With `lock`
+    (inside a transaction) the case's row is locked first, so two responses of one
+    case cannot both be completed at once."""
+    if lock:
+        Case.objects.select_for_update().filter(pk=case_id).values_list("pk").first()
+    complete = Response.objects.filter(case_id=case_id, status=Response.Status.COMPLETE)
+    if exclude is not None:
+        complete = complete.exclude(pk=exclude)
+    return complete.exists()
 
 
 def _locked(response_id: Any) -> Response:
@@ -234,6 +251,8 @@ def response_submit(*, response_id: Any, revision: int) -> Response:
         complete = complete_response(standard, response.mode, walked.answers)
         if isinstance(complete, list):
             raise Refused("Answer every question before you submit.", code="incomplete")
+        if response.case_id is not None and _case_has_complete(response.case_id, response.pk):
+            raise Refused(CASE_COMPLETE, code="case_complete")
         now = timezone.now()
         for name, value in _complete_fields(complete).items():
             setattr(response, name, value)
@@ -432,6 +451,29 @@ def pending_answer_discard(
         kept = kept.filter(question_key=question_key)
     deleted, _ = kept.delete()
     return deleted
+
+
+def response_for_case(*, survey: Survey, case: Case, mode: Mode | str = Mode.ONLINE) -> Response:
+    """The case's response in `mode` to carry on with: its latest one in progress, or
+    its latest stopped or abandoned one (in progress again, answers kept), or a new
+    one. Refused when the case is complete. The case's row is locked while its
+    response is found or made, so two browsers using one code at once share one.
+    """
+    mode = Mode(mode)
+    with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").first()
+        if _case_has_complete(case.pk, lock=False):
+            raise Refused(CASE_COMPLETE, code="case_complete")
+        latest = (
+            Response.objects.filter(case=case, mode=mode, is_test=False)
+            .order_by("-updated_at")
+            .first()
+        )
+        if latest is None:
+            return response_start(survey=survey, mode=mode, case=case)
+    if latest.status == Response.Status.IN_PROGRESS:
+        return latest
+    return response_resume(response_id=latest.pk)
 
 
 def responses_abandon(*, now: datetime | None = None) -> int:

@@ -6,6 +6,11 @@ app_name = "online"
 
 urlpatterns = [
     path("<slug:slug>/", respondent.StartView.as_view(), name="start"),
+    path("<slug:slug>/access-code/", respondent.AccessCodeView.as_view(), name="access-code"),
+    path("<slug:slug>/k/<str:token>/", respondent.PersonalLinkView.as_view(), name="link"),
+    path("<slug:slug>/opt-out/<str:token>/", respondent.OptOutView.as_view(), name="opt-out"),
+    path("<slug:slug>/privacy/", respondent.PrivacyNoticeView.as_view(), name="privacy"),
+    path("<slug:slug>/contact/", respondent.ContactView.as_view(), name="contact"),
     path(
         "<slug:slug>/questions/<slug:key>/",
         respondent.OnlineQuestionView.as_view(),

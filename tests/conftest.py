@@ -95,6 +95,19 @@ def survey(make_survey: Callable[..., Survey]) -> Survey:
 
 
 @pytest.fixture
+def invitation_survey(make_survey: Callable[..., Survey]) -> Survey:
+    return make_survey(
+        "invited",
+        name="Invited survey",
+        access=Survey.Access.INVITATION,
+        organisation="Office for Examples",
+        contact_email="surveys@example.org",
+        privacy_notice_text="We keep your answers safe.",
+        next_steps_text="We will publish the results in the spring.",
+    )
+
+
+@pytest.fixture
 def make_response(db: None) -> Callable[..., Response]:
     """A response with the given answers recorded through the services, optionally submitted."""
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "auditlog",
     "jobs",
     "rest_framework",
     "drf_spectacular",
@@ -66,6 +67,22 @@ JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
 # /readyz wants a worker seen within this many seconds (each beats every loop).
 WORKER_SEEN_SECONDS = env.int("WORKER_SEEN_SECONDS", default=60)
+
+# Invitations and reminders (surveys/notify.py). "local" records each message in the
+# database and prints it (nothing leaves the machine); "notify" sends through GOV.UK
+# Notify with NOTIFY_API_KEY. Sending is paced under Notify's limit of 3,000 a minute.
+NOTIFY_BACKEND = env.str("NOTIFY_BACKEND", default="local")
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_MESSAGES_PER_MINUTE = env.int("NOTIFY_MESSAGES_PER_MINUTE", default=2400)
+# The service's address as respondents reach it, for the links in messages and the
+# mail-merge file (e.g. https://seb.example.org).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
+# Wrong access codes one client may try in ACCESS_CODE_WINDOW_MINUTES before it must wait.
+ACCESS_CODE_GUESS_LIMIT = env.int("ACCESS_CODE_GUESS_LIMIT", default=10)
+ACCESS_CODE_WINDOW_MINUTES = env.int("ACCESS_CODE_WINDOW_MINUTES", default=15)
+# A mail-merge file of codes and links not downloaded within this many hours is deleted.
+CODES_FILE_HOURS = env.int("CODES_FILE_HOURS", default=24)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -269,5 +286,7 @@ LOGGING = {
         "django_tasks_db": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # Sign-in lockouts are warnings; axes's routine bookkeeping is not worth a line.
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # runserver's request lines ("GET /s/demo/k/<token>/ 302"), redacted too.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

@@ -7,6 +7,7 @@ os.environ.setdefault("DATABASE_URL", "sqlite:///db.sqlite3")
 # Local only: production refuses to start without its own SECRET_KEY.
 os.environ.setdefault("SECRET_KEY", "django-insecure-local-development-only")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+os.environ.setdefault("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 from .base import *  # noqa: F403
 

@@ -19,3 +19,6 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 CSRF_COOKIE_HTTPONLY = True
+
+# Messages go to people through GOV.UK Notify unless the local backend is asked for.
+NOTIFY_BACKEND = env.str("NOTIFY_BACKEND", default="notify")

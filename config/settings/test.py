@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/seb")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("PUBLIC_BASE_URL", "http://testserver")
 
 from .base import *  # noqa: F403
 
@@ -24,3 +25,7 @@ if os.environ.get("SEB_TEST_TASKS") == "database":  # a real worker, in a child 
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     JOBS_PROGRESS_DATABASE = "jobs"
 JOBS_ROOT = BASE_DIR / "var" / "test-jobs"  # noqa: F405
+
+# The local backend, unpaced: a round of a thousand messages is sent at once.
+NOTIFY_BACKEND = "local"
+NOTIFY_MESSAGES_PER_MINUTE = 0

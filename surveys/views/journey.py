@@ -128,6 +128,12 @@ class QuestionView(Journey):
             status=status,
         )
 
+    def record_answer(self, key: str, code: str) -> Route:
+        """Store one answer (through the services); the route as it now stands."""
+        return answer_record(
+            response_id=self.response.pk, question_key=key, code=code, seen=self.response
+        )
+
     def get(self, request: HttpRequest, key: str, **kwargs: Any) -> HttpResponse:
         if self.response.status != Response.Status.IN_PROGRESS:
             return HttpResponseRedirect(self.url("confirmation"))
@@ -154,12 +160,7 @@ class QuestionView(Journey):
         if not form.is_valid():
             return self.show(key, current, form, change=change, status=400)
         try:
-            updated = answer_record(
-                response_id=self.response.pk,
-                question_key=key,
-                code=form.cleaned_data["answer"],
-                seen=self.response,
-            )
+            updated = self.record_answer(key, form.cleaned_data["answer"])
         except Refused as refusal:
             return self.refused(refusal, continue_url=self.resume_url(current))
         if change:
@@ -202,6 +203,13 @@ class CheckAnswersView(Journey):
             status=status,
         )
 
+    def submit(self, revision: int) -> None:
+        """Submit the answers checked at `revision` (through the services)."""
+        response_submit(response_id=self.response.pk, revision=revision)
+
+    def reload(self) -> None:
+        self.response.refresh_from_db()
+
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         if self.response.status != Response.Status.IN_PROGRESS:
             return HttpResponseRedirect(self.url("confirmation"))
@@ -222,9 +230,9 @@ class CheckAnswersView(Journey):
                 continue_url=self.url("check"),
             )
         try:
-            response_submit(response_id=self.response.pk, revision=form.cleaned_data["revision"])
+            self.submit(form.cleaned_data["revision"])
         except Refused as refusal:
-            self.response.refresh_from_db()
+            self.reload()
             current = response_route(self.response)
             if refusal.code == "stale" and current.is_complete:
                 return self.show(current, message=refusal.message, status=409)

@@ -6,6 +6,13 @@ link to carry on. A cookie per survey (not one session for all) means a browser
 that starts two surveys at once remembers both, and answering needs no session
 row in the database. The Start form carries a one-time token: two Start requests
 raced from one page make one response.
+
+Invitation-only surveys are reached with an access code typed on the survey's
+page, or a personal link (`/s/<slug>/k/<token>/`). Either binds the browser to
+the case's response (made, or carried on from any device) and redirects to the
+survey's own address, so the secret does not stay in the address bar; wrong
+codes and links are counted per client, and too many make it wait
+(`surveys.ratelimit`). A case that is complete is told so, and answers once.
 """
 
 from __future__ import annotations
@@ -22,8 +29,13 @@ from django.views import View
 
 from seb.standard import Mode
 
-from ..models import Response, Survey
-from ..services import Refused, response_route, response_start
+from ..audit import Event, audit
+from ..cases import case_by_access_code, case_by_link_token, case_opt_out
+from ..contacts import case_from_opt_out_token
+from ..forms import AccessCodeForm
+from ..models import Case, Response, Survey
+from ..ratelimit import Limit, guess_limit, guess_wrong
+from ..services import Refused, response_for_case, response_route, response_start
 from .journey import CheckAnswersView, ConfirmationView, Journey, QuestionView
 
 COOKIE_PREFIX: Final = "seb-response-"
@@ -74,47 +86,34 @@ def online_survey(slug: str) -> Survey:
 
 
 class StartView(View):
-    """What the survey is for; starts a response, or picks up where one was left."""
+    """What the survey is for; starts a response, or picks up where one was left.
+
+    An open survey's page starts a response for anyone; an invitation-only
+    survey's page asks for an access code instead; a survey open to both offers
+    each. A browser that has a response for the survey carries on with it.
+    """
 
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
         survey = online_survey(slug)
-        response_id = remembered_response_id(request, slug)
-        if response_id:
-            response = Response.objects.filter(
-                pk=response_id, survey=survey, mode=Mode.ONLINE
-            ).first()
-            if response is not None:
-                if response.status != Response.Status.IN_PROGRESS:
-                    return HttpResponseRedirect(reverse("online:confirmation", args=[slug]))
-                if survey.is_open():
-                    key = response_route(response).next_question
-                    continue_url = (
-                        reverse("online:question", args=[slug, key])
-                        if key
-                        else reverse("online:check", args=[slug])
-                    )
-                    # The survey link carries on where the respondent left off;
-                    # the first question's back link shows this page again.
-                    if request.GET.get("back") != "1":
-                        return HttpResponseRedirect(continue_url)
-                    return self.start_page(request, survey, continue_url=continue_url)
+        response = remembered_response(request, survey)
+        if response is not None:
+            if response.status != Response.Status.IN_PROGRESS:
+                return HttpResponseRedirect(reverse("online:confirmation", args=[slug]))
+            if survey.is_open() or response.is_test:
+                key = response_route(response).next_question
+                continue_url = (
+                    reverse("online:question", args=[slug, key])
+                    if key
+                    else reverse("online:check", args=[slug])
+                )
+                # The survey link carries on where the respondent left off;
+                # the first question's back link shows this page again.
+                if request.GET.get("back") != "1":
+                    return HttpResponseRedirect(continue_url)
+                return start_page(request, survey, continue_url=continue_url)
         if not survey.is_open():
             return _closed(request, survey)
-        return self.start_page(request, survey)
-
-    def start_page(
-        self, request: HttpRequest, survey: Survey, *, continue_url: str = ""
-    ) -> HttpResponse:
-        return render(
-            request,
-            "surveys/start.html",
-            {
-                "survey": survey,
-                "question_count": len(survey.standard.questions),
-                "continue_url": continue_url,
-                "start_token": secrets.token_urlsafe(24),
-            },
-        )
+        return start_page(request, survey)
 
     def post(self, request: HttpRequest, slug: str) -> HttpResponse:
         survey = online_survey(slug)
@@ -122,6 +121,9 @@ class StartView(View):
             return _closed(request, survey)
         if remembered_response_id(request, slug):
             return self.get(request, slug)
+        if not survey.takes_open_responses:
+            # Only people in the sample may answer: the page asks for their code.
+            return start_page(request, survey, status=403)
         token = request.POST.get("start_token", "")
         if not START_TOKEN.match(token):
             token = secrets.token_urlsafe(24)
@@ -132,6 +134,163 @@ class StartView(View):
         first = response_route(response).next_question
         redirect = HttpResponseRedirect(reverse("online:question", args=[slug, first]))
         return remember(redirect, slug, response)
+
+
+def remembered_response(request: HttpRequest, survey: Survey) -> Response | None:
+    response_id = remembered_response_id(request, survey.slug)
+    if not response_id:
+        return None
+    return Response.objects.filter(pk=response_id, survey=survey, mode=Mode.ONLINE).first()
+
+
+def start_page(
+    request: HttpRequest,
+    survey: Survey,
+    *,
+    continue_url: str = "",
+    code_form: AccessCodeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The start page: what the survey is for, then Start now, the access code form, or both."""
+    if code_form is None and survey.takes_invitations:
+        code_form = AccessCodeForm()
+    return render(
+        request,
+        "surveys/start.html",
+        {
+            "survey": survey,
+            "question_count": len(survey.standard.questions),
+            "continue_url": continue_url,
+            "start_token": secrets.token_urlsafe(24),
+            "code_form": code_form if survey.takes_invitations else None,
+            "can_start": survey.takes_open_responses,
+        },
+        status=status,
+    )
+
+
+def _too_many_guesses(request: HttpRequest, survey: Survey, limit: Limit) -> HttpResponse:
+    return render(
+        request,
+        "surveys/too_many_guesses.html",
+        {"survey": survey, "wait_minutes": limit.wait_minutes},
+        status=429,
+    )
+
+
+def _enter_case(request: HttpRequest, survey: Survey, case: Case) -> HttpResponse:
+    """Bind this browser to the case's response (made or resumed) and go on to a page
+    whose address carries no secret; a complete case is told it has answered."""
+    if case.is_complete:
+        return render(request, "surveys/already_completed.html", {"survey": survey})
+    if not survey.is_open():
+        return _closed(request, survey)
+    try:
+        response = response_for_case(survey=survey, case=case, mode=Mode.ONLINE)
+    except Refused as refusal:
+        if refusal.code == "case_complete":
+            return render(request, "surveys/already_completed.html", {"survey": survey})
+        raise Http404(refusal.message) from refusal
+    redirect = HttpResponseRedirect(reverse("online:start", args=[survey.slug]))
+    return remember(redirect, survey.slug, response)
+
+
+class AccessCodeView(View):
+    """Checks an access code typed on the start page, within the guessing limit."""
+
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        return HttpResponseRedirect(reverse("online:start", args=[slug]))
+
+    def post(self, request: HttpRequest, slug: str) -> HttpResponse:
+        survey = online_survey(slug)
+        if not survey.takes_invitations:
+            raise Http404("This survey takes no access codes.")
+        if not survey.is_open():
+            return _closed(request, survey)
+        limit = guess_limit(request)
+        if limit.blocked:
+            return _too_many_guesses(request, survey, limit)
+        form = AccessCodeForm(request.POST)
+        if not form.is_valid():
+            return start_page(request, survey, code_form=form, status=400)
+        case = case_by_access_code(survey=survey, typed=form.cleaned_data["access_code"])
+        if case is None:
+            limit = guess_wrong(request)
+            if limit.blocked:
+                return _too_many_guesses(request, survey, limit)
+            form.add_error("access_code", AccessCodeForm.WRONG)
+            return start_page(request, survey, code_form=form, status=400)
+        return _enter_case(request, survey, case)
+
+
+class PersonalLinkView(View):
+    """A case's personal link: binds the browser to its response and redirects to the
+    survey's address, so the secret leaves the address bar (and any later Referer)."""
+
+    def get(self, request: HttpRequest, slug: str, token: str) -> HttpResponse:
+        survey = online_survey(slug)
+        limit = guess_limit(request)
+        if limit.blocked:
+            return _too_many_guesses(request, survey, limit)
+        case = case_by_link_token(survey=survey, token=token)
+        if case is None:
+            limit = guess_wrong(request)
+            if limit.blocked:
+                return _too_many_guesses(request, survey, limit)
+            return render(
+                request,
+                "surveys/link_not_working.html",
+                {"survey": survey, "code_form": AccessCodeForm()},
+                status=404,
+            )
+        return _enter_case(request, survey, case)
+
+
+class OptOutView(View):
+    """The link in every message: asks, then records that the person wants no more."""
+
+    def case(self, survey: Survey, token: str) -> Case:
+        case = case_from_opt_out_token(survey, token)
+        if case is None:
+            raise Http404("This opt-out link is not right.")
+        return case
+
+    def get(self, request: HttpRequest, slug: str, token: str) -> HttpResponse:
+        survey = get_object_or_404(Survey, slug=slug)
+        case = self.case(survey, token)
+        return render(
+            request,
+            "surveys/opt_out.html",
+            {"survey": survey, "done": case.opted_out_at is not None},
+        )
+
+    def post(self, request: HttpRequest, slug: str, token: str) -> HttpResponse:
+        survey = get_object_or_404(Survey, slug=slug)
+        case = self.case(survey, token)
+        if case.opted_out_at is None:
+            case_opt_out(case=case)
+            audit(Event.CASE_OPTED_OUT, actor=None, target=case)
+        return render(request, "surveys/opt_out.html", {"survey": survey, "done": True})
+
+
+class PrivacyNoticeView(View):
+    """The survey's privacy notice, when its owner gave it as text."""
+
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        survey = get_object_or_404(Survey, slug=slug)
+        if not survey.privacy_notice_text:
+            if survey.privacy_notice_url:
+                return HttpResponseRedirect(survey.privacy_notice_url)
+            raise Http404("This survey has no privacy notice yet.")
+        return render(request, "surveys/privacy.html", {"survey": survey})
+
+
+class ContactView(View):
+    """Who runs the survey, and how to reach them."""
+
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        survey = get_object_or_404(Survey, slug=slug)
+        return render(request, "surveys/contact.html", {"survey": survey})
 
 
 class OnlineJourney(Journey):
@@ -149,7 +308,12 @@ class OnlineJourney(Journey):
             )
         if response is None:
             return HttpResponseRedirect(reverse("online:start", args=[slug]))
-        if response.status == Response.Status.IN_PROGRESS and not response.survey.is_open():
+        # A test run (the survey manager's) goes on whether or not the survey is open.
+        if (
+            response.status == Response.Status.IN_PROGRESS
+            and not response.is_test
+            and not response.survey.is_open()
+        ):
             return _closed(request, response.survey)
         return response
 

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from ..access import ANALYST, INTERVIEWER, SUPERVISOR, has_role
+from ..access import ANALYST, INTERVIEWER, SUPERVISOR, SURVEY_MANAGER, has_role
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -16,6 +16,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         return redirect("staff-login")
     if has_role(request.user, ANALYST):
         return redirect("analysis:surveys")
+    if has_role(request.user, SURVEY_MANAGER):
+        return redirect("manage:surveys")
     if has_role(request.user, SUPERVISOR):
         return redirect("supervise:home")
     if has_role(request.user, INTERVIEWER):

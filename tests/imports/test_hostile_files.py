@@ -188,8 +188,7 @@ def import_in_child(path: Path, slug: str) -> tuple[int, str, float]:
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        capture_output=True,
         check=True,
     )
     code, peak = child.stdout.decode().split()

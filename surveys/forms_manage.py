@@ -1,0 +1,530 @@
+"""The survey managers' forms: a survey's settings and content, cases, samples, rounds."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime, time
+from typing import Any, Final
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from seb.interchange import FileFormat, FileProblem
+from seb.sample import EMAIL_ADDRESS, PHONE_NUMBER, phone_digits
+from seb.standard import Mode
+
+from .access import INTERVIEWER
+from .models import Case, ContactRound, Survey
+
+TIME: Final = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+def _helper(*fields: Any) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*fields)
+    return helper
+
+
+class DayField(DateInputField):
+    """A GOV.UK date input whose messages name the date they are about."""
+
+    def __init__(self, *, name: str, **kwargs: Any) -> None:
+        super().__init__(require_all_fields=False, **kwargs)
+        self.name = name
+        self.error_messages["incomplete"] = f"{name} must include a day, month and year"
+        for part, field in zip(("day", "month", "year"), self.fields, strict=True):
+            field.error_messages["incomplete"] = f"{name} must include a {part}"
+
+    def compress(self, data_list: list[str]) -> date | None:
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            return date(int(year), int(month), int(day))
+        except (ValueError, OverflowError):
+            raise forms.ValidationError(f"{self.name} must be a real date") from None
+
+
+def _time(value: str, *, name: str) -> time | None:
+    if not value.strip():
+        return None
+    match = TIME.match(value)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise forms.ValidationError(f"{name} must be a time like 09:00 or 17:30")
+    return time(int(match[1]), int(match[2]))
+
+
+def _moment(day: date | None, at: time | None, *, default: time) -> datetime | None:
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, at or default))
+
+
+class SurveyForm(forms.Form):
+    """A survey's name, address, modes, times and access."""
+
+    name = forms.CharField(
+        label="Survey name",
+        max_length=200,
+        help_text="Respondents see it at the top of every page.",
+        error_messages={"required": "Enter the survey’s name"},
+    )
+    slug = forms.SlugField(
+        label="Web address",
+        max_length=60,
+        help_text="Lower-case letters, numbers and hyphens.",
+        error_messages={
+            "required": "Enter the survey’s web address",
+            "invalid": "The web address can only have lower-case letters, numbers and hyphens",
+        },
+    )
+    modes = forms.MultipleChoiceField(
+        label="How people answer",
+        choices=[(mode.value, mode.label) for mode in Mode],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one way people answer"},
+    )
+    access = forms.ChoiceField(
+        label="Who can answer",
+        choices=Survey.Access.choices,
+        widget=forms.RadioSelect,
+        initial=Survey.Access.OPEN,
+        error_messages={"required": "Select who can answer"},
+    )
+    opens_on = DayField(name="Opening date", label="Opens", required=False)
+    opens_time = forms.CharField(label="Opening time (optional)", required=False, max_length=5)
+    closes_on = DayField(name="Closing date", label="Closes", required=False)
+    closes_time = forms.CharField(label="Closing time (optional)", required=False, max_length=5)
+
+    def __init__(self, *args: Any, survey: Survey | None = None, base_url: str = "", **kwargs: Any):
+        if survey is not None and "initial" not in kwargs:
+            kwargs["initial"] = initial_of(survey)
+        super().__init__(*args, **kwargs)
+        self.survey = survey
+        self.base_url = base_url
+        self.fields[
+            "opens_on"
+        ].help_text = "For example, 1 4 2027. Leave empty to open as soon as you open the survey."
+        self.fields["opens_time"].help_text = "For example, 09:00. Empty: midnight."
+        self.fields["closes_on"].help_text = "For example, 30 6 2027. Leave empty to close by hand."
+        self.fields["closes_time"].help_text = "For example, 17:00. Empty: one minute to midnight."
+        slug = self.fields["slug"]
+        slug.widget.attrs.update(
+            {"data-address-base": base_url, "autocomplete": "off", "spellcheck": "false"}
+        )
+        self.helper = _helper(
+            Field.text("name", label_size=Size.SMALL),
+            Field.text("slug", label_size=Size.SMALL, field_width=Fluid.TWO_THIRDS),
+            Field.checkboxes("modes", legend_size=Size.SMALL, small=True),
+            Field.radios("access", legend_size=Size.SMALL),
+            Fieldset(
+                Field("opens_on", context={"legend_size": Size.for_legend(Size.SMALL)}),
+                Field.text("opens_time", field_width=5),
+                legend="When it opens",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field("closes_on", context={"legend_size": Size.for_legend(Size.SMALL)}),
+                Field.text("closes_time", field_width=5),
+                legend="When it closes",
+                legend_size=Size.MEDIUM,
+            ),
+        )
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"].strip().lower()
+        taken = Survey.objects.filter(slug=slug)
+        if self.survey is not None:
+            taken = taken.exclude(pk=self.survey.pk)
+        if taken.exists():
+            raise forms.ValidationError("Another survey already has this web address")
+        return slug
+
+    def clean_opens_time(self) -> time | None:
+        return _time(self.cleaned_data.get("opens_time", ""), name="Opening time")
+
+    def clean_closes_time(self) -> time | None:
+        return _time(self.cleaned_data.get("closes_time", ""), name="Closing time")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.opens_at = _moment(cleaned.get("opens_on"), cleaned.get("opens_time"), default=time())
+        self.closes_at = _moment(
+            cleaned.get("closes_on"), cleaned.get("closes_time"), default=time(23, 59)
+        )
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            self.add_error("closes_on", "The survey must close after it opens")
+        return cleaned
+
+    def apply(self, survey: Survey) -> Survey:
+        data = self.cleaned_data
+        survey.name = data["name"]
+        survey.slug = data["slug"]
+        modes = set(data["modes"])
+        survey.offers_online = Mode.ONLINE.value in modes
+        survey.offers_face_to_face = Mode.FACE_TO_FACE.value in modes
+        survey.offers_telephone = Mode.TELEPHONE.value in modes
+        survey.access = data["access"]
+        survey.opens_at = self.opens_at
+        survey.closes_at = self.closes_at
+        return survey
+
+
+def initial_of(survey: Survey) -> dict[str, Any]:
+    def split(moment: datetime | None) -> tuple[list[str] | None, str]:
+        if moment is None:
+            return None, ""
+        local = timezone.localtime(moment)
+        return [str(local.day), str(local.month), str(local.year)], f"{local:%H:%M}"
+
+    opens_on, opens_time = split(survey.opens_at)
+    closes_on, closes_time = split(survey.closes_at)
+    return {
+        "name": survey.name,
+        "slug": survey.slug,
+        "modes": [mode.value for mode in survey.modes],
+        "access": survey.access,
+        "opens_on": opens_on,
+        "opens_time": opens_time,
+        "closes_on": closes_on,
+        "closes_time": closes_time,
+    }
+
+
+class OwnerContentForm(forms.ModelForm):
+    """What respondents are told: who runs the survey, how to reach them, the privacy
+    notice, why we are asking and what happens next; and the fieldwork settings."""
+
+    privacy_notice_url = forms.URLField(
+        label="Privacy notice: a link to your own page",
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text="For example, https://www.example.org/privacy/survey",
+        error_messages={"invalid": "Enter a link that starts with https://"},
+    )
+
+    class Meta:
+        model = Survey
+        fields = [
+            "organisation",
+            "contact_email",
+            "contact_phone",
+            "privacy_notice_url",
+            "privacy_notice_text",
+            "description",
+            "next_steps_text",
+            "inactivity_days",
+            "contact_retention_days",
+        ]
+        labels = {
+            "organisation": "Organisation running the survey",
+            "contact_email": "Contact email address",
+            "contact_phone": "Contact telephone number (optional)",
+            "privacy_notice_url": "Privacy notice: a link to your own page",
+            "privacy_notice_text": "Or the privacy notice’s text, shown on a page of the survey",
+            "description": "Why we are asking (start page)",
+            "next_steps_text": "What happens next (confirmation page)",
+            "inactivity_days": "Days without an answer before a response counts as abandoned",
+            "contact_retention_days": "Days after the survey closes to delete contact details",
+        }
+        help_texts = {
+            "privacy_notice_url": "For example, https://www.example.org/privacy/survey",
+            "privacy_notice_text": "Give the privacy notice as a link or as text, not both.",
+            "description": "A few sentences on why the survey matters, shown above the start "
+            "button.",
+            "next_steps_text": "For example, when and where the results will be published.",
+            "inactivity_days": "",
+            "contact_retention_days": "Names, email addresses, phone numbers and addresses are "
+            "deleted then, by a scheduled job.",
+        }
+        error_messages = {
+            "contact_email": {"invalid": "Enter an email address, like name@example.org"},
+            "privacy_notice_url": {"invalid": "Enter a link that starts with https://"},
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "privacy_notice_text": forms.Textarea(attrs={"rows": 6}),
+            "next_steps_text": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("inactivity_days", "contact_retention_days"):
+            self.fields[name].error_messages.update(
+                {
+                    "required": f"Enter the {self.fields[name].label.lower()}",
+                    "invalid": "Enter a whole number of days",
+                }
+            )
+        self.helper = _helper(
+            Fieldset(
+                Field.text("organisation"),
+                Field.text("contact_email", field_width=Fluid.TWO_THIRDS),
+                Field.text("contact_phone", field_width=20),
+                legend="Who runs the survey",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("privacy_notice_url"),
+                Field.textarea("privacy_notice_text"),
+                legend="Privacy notice",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.textarea("description"),
+                Field.textarea("next_steps_text"),
+                legend="What respondents read",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("inactivity_days", field_width=4),
+                Field.text("contact_retention_days", field_width=4),
+                legend="Fieldwork",
+                legend_size=Size.MEDIUM,
+            ),
+        )
+
+    def clean_contact_phone(self) -> str:
+        phone = self.cleaned_data.get("contact_phone", "").strip()
+        if phone and (not PHONE_NUMBER.match(phone) or not 7 <= phone_digits(phone) <= 15):
+            raise forms.ValidationError("Enter a telephone number, like 0300 123 4567")
+        return phone
+
+    def clean_privacy_notice_url(self) -> str:
+        url = self.cleaned_data.get("privacy_notice_url", "").strip()
+        if url and not url.lower().startswith("https://"):
+            raise forms.ValidationError("Enter a link that starts with https://")
+        return url
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("privacy_notice_url") and cleaned.get("privacy_notice_text", "").strip():
+            self.add_error(
+                "privacy_notice_text", "Give the privacy notice as a link or as text, not both"
+            )
+        return cleaned
+
+
+def open_problems(survey: Survey) -> list[tuple[str, str]]:
+    """What must be added before a survey opens: (message, the field to fix)."""
+    problems = []
+    if not survey.organisation:
+        problems.append(("Enter the organisation running the survey", "organisation"))
+    if not (survey.contact_email or survey.contact_phone):
+        problems.append(("Enter a contact email address or telephone number", "contact_email"))
+    if not (survey.privacy_notice_url or survey.privacy_notice_text):
+        problems.append(
+            ("Give the survey’s privacy notice, as a link or as text", "privacy_notice_url")
+        )
+    return problems
+
+
+# Cases ------------------------------------------------------------------------------
+
+
+def interviewers() -> QuerySet[Any]:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=INTERVIEWER))
+        .distinct()
+        .order_by("username")
+    )
+
+
+class CaseForm(forms.Form):
+    """One case's details: its reference (when added), contact details, preferred mode,
+    interviewer and sample variables."""
+
+    reference = forms.CharField(
+        label="Reference",
+        max_length=200,
+        help_text="Your own identifier for the case, unique in this survey.",
+        error_messages={"required": "Enter the case’s reference"},
+    )
+    name = forms.CharField(label="Name (optional)", max_length=200, required=False)
+    email = forms.CharField(label="Email address (optional)", max_length=254, required=False)
+    phone = forms.CharField(label="Mobile phone number (optional)", max_length=40, required=False)
+    address = forms.CharField(
+        label="Postal address (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    preferred_mode = forms.ChoiceField(label="Preferred mode", required=False)
+    interviewer = forms.ChoiceField(label="Interviewer", required=False)
+
+    def __init__(self, *args: Any, survey: Survey, case: Case | None = None, **kwargs: Any) -> None:
+        if case is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "reference": case.reference,
+                "name": case.name,
+                "email": case.email,
+                "phone": case.phone,
+                "address": case.address,
+                "preferred_mode": case.preferred_mode,
+                "interviewer": case.interviewer.get_username() if case.interviewer else "",
+                **{f"var_{name}": case.variables.get(name, "") for name in survey.sample_variables},
+            }
+        super().__init__(*args, **kwargs)
+        self.survey = survey
+        self.case = case
+        self.fields["preferred_mode"].choices = [("", "No preference")] + [
+            (mode.value, mode.label) for mode in survey.modes
+        ]
+        self.fields["interviewer"].choices = [("", "None")] + [
+            (user.get_username(), user.get_username()) for user in interviewers()
+        ]
+        layout: list[Any] = []
+        if case is None:
+            layout.append(Field.text("reference", field_width=20))
+        else:
+            del self.fields["reference"]
+        layout += [
+            Field.text("name"),
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.text("phone", field_width=20),
+            Field.textarea("address"),
+            Field.select("preferred_mode"),
+            Field.select("interviewer"),
+        ]
+        for name in survey.sample_variables:
+            self.fields[f"var_{name}"] = forms.CharField(
+                label=f"{name} (sample variable)", max_length=200, required=False
+            )
+            layout.append(Field.text(f"var_{name}", field_width=20))
+        self.helper = _helper(*layout)
+
+    def clean_reference(self) -> str:
+        reference = self.cleaned_data["reference"].strip()
+        if Case.objects.filter(survey=self.survey, reference=reference).exists():
+            raise forms.ValidationError("The sample already has a case with this reference")
+        return reference
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data.get("email", "").strip()
+        if email and not EMAIL_ADDRESS.match(email):
+            raise forms.ValidationError("Enter an email address, like name@example.com")
+        return email
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data.get("phone", "").strip()
+        if phone and (not PHONE_NUMBER.match(phone) or not 7 <= phone_digits(phone) <= 15):
+            raise forms.ValidationError("Enter a phone number, like 07700 900123")
+        return phone
+
+    @property
+    def variables(self) -> dict[str, str]:
+        return {
+            name: value
+            for name in self.survey.sample_variables
+            if (value := self.cleaned_data.get(f"var_{name}", "").strip())
+        }
+
+    def interviewer_id(self) -> int | None:
+        username = self.cleaned_data.get("interviewer")
+        if not username:
+            return None
+        user = interviewers().filter(username=username).first()
+        return user.pk if user else None
+
+
+class SampleUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a sample file",
+        help_text="A CSV file (UTF-8) or an Excel workbook (.xlsx)",
+        error_messages={
+            "required": "Select a CSV or XLSX file",
+            "empty": "The selected file is empty",
+        },
+    )
+
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.helper = _helper(Field("file"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            self.file_format = FileFormat.for_name(upload.name)
+        except FileProblem:
+            raise forms.ValidationError("The selected file must be a CSV or XLSX file") from None
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError("The selected file is too large")
+        return upload
+
+
+class ContactRoundForm(forms.Form):
+    """A round of invitations or reminders, and the GOV.UK Notify templates it uses."""
+
+    kind = forms.ChoiceField(
+        label="What to send",
+        choices=ContactRound.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select invitations or reminders"},
+    )
+    email_template_id = forms.CharField(label="Email template ID", required=False, max_length=100)
+    sms_template_id = forms.CharField(
+        label="Text message template ID", required=False, max_length=100
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (ContactRound.Kind.INVITATION, "Invitations: to cases not invited before"),
+            (ContactRound.Kind.REMINDER, "Reminders: to invited cases not complete or opted out"),
+        ]
+        self.fields["email_template_id"].help_text = (
+            "From the template’s page in GOV.UK Notify, like "
+            "f33517ff-2a88-4f6e-b855-c550268ce08a. Cases with an email address get an email."
+        )
+        self.fields["sms_template_id"].help_text = (
+            "Cases with a mobile number and no email address (or none that works) get a text "
+            "message."
+        )
+        self.helper = _helper(
+            Field.radios("kind", legend_size=Size.SMALL),
+            Field.text("email_template_id", field_width=Fluid.TWO_THIRDS),
+            Field.text("sms_template_id", field_width=Fluid.TWO_THIRDS),
+        )
+
+    def _template(self, name: str) -> str:
+        value = self.cleaned_data.get(name, "").strip()
+        if value:
+            try:
+                uuid.UUID(value)
+            except ValueError:
+                raise forms.ValidationError(
+                    "Enter the template ID as GOV.UK Notify shows it, like "
+                    "f33517ff-2a88-4f6e-b855-c550268ce08a"
+                ) from None
+        return value
+
+    def clean_email_template_id(self) -> str:
+        return self._template("email_template_id")
+
+    def clean_sms_template_id(self) -> str:
+        return self._template("sms_template_id")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            not self.errors
+            and not cleaned.get("email_template_id")
+            and not cleaned.get("sms_template_id")
+        ):
+            self.add_error(
+                "email_template_id",
+                "Enter an email template ID, a text message template ID, or both",
+            )
+        return cleaned

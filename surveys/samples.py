@@ -1,0 +1,407 @@
+"""Loading a sample from a file, all or nothing, and writing the mail-merge file.
+
+A file is read once, a line at a time (`seb.interchange.reading`: CSV or XLSX,
+in bounded memory, with its limits). Each line is checked on its own
+(`seb.sample`); the lines that pass go into a temporary staging table (COPY on
+PostgreSQL). Then the checks that need the whole file run in the database: a
+reference repeated in the file, a reference already in the survey's sample, an
+interviewer who is not one. With no problem anywhere, the staged rows become
+cases (`surveys.cases.cases_create`, each with its credentials) in the same
+transaction; with any, the transaction is rolled back and the report lists
+every problem with its line, column and reason, as a response import's does.
+Memory stays bounded whatever the file's size: the file, the staged rows and
+the new cases are each handled in batches.
+
+The mail-merge file (`codes_write`) holds `reference,access_code,link` for the
+cases of one load (or every case, after codes are regenerated for all). The
+codes are rebuilt from each case's nonce as the file is written; it is written
+only for someone to download once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any, Final
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from seb.interchange import LIMITS, FileFormat, FileProblem, Problem
+from seb.interchange.reading import read_lines
+from seb.interchange.writing import write_csv
+from seb.sample import SampleRow, check_sample_header, check_sample_line
+
+from .access import INTERVIEWER
+from .audit import Event, audit
+from .cases import NewCase, case_credentials, cases_create
+from .contacts import personal_link_path, public_url
+from .models import Case, SampleLoad, Survey
+
+STAGING: Final = "seb_sample_staging"
+STAGE_BATCH: Final = 5_000
+PROGRESS_EVERY: Final = 10_000
+CODES_COLUMNS: Final = ("reference", "access_code", "link")
+STAGED_COLUMNS: Final = (
+    "line",
+    "reference",
+    "email",
+    "phone",
+    "name",
+    "address",
+    "mode",
+    "interviewer",
+    "variables",
+)
+
+
+@dataclass
+class SampleReport:
+    """What a load did, or every reason it did nothing (the shape of an import's report)."""
+
+    survey: Survey
+    lines_read: int = 0
+    created: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    bad_header: bool = False
+    empty: bool = False
+    load: SampleLoad | None = None
+    listener: Callable[[Problem], None] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+    @property
+    def unlisted(self) -> int:
+        return self.problem_count - len(self.problems)
+
+    def add(self, problems: list[Problem], *, limit: int = LIMITS.problems_listed) -> None:
+        self.problem_count += len(problems)
+        if self.listener is not None:
+            for problem in problems:
+                self.listener(problem)
+        room = limit - len(self.problems)
+        if room > 0:
+            self.problems.extend(problems[:room])
+
+    @property
+    def summary(self) -> str:
+        if self.ok:
+            noun = "case" if self.created == 1 else "cases"
+            return f"{self.created:,} {noun} added to the sample of {self.survey.name}"
+        if self.bad_header:
+            return "No case was added: the header row has problems"
+        if self.empty:
+            return "No case was added: the file has no cases"
+        lines = len({problem.line for problem in self.problems if problem.line})
+        if lines:
+            return (
+                f"No case was added: the file has {self.problem_count:,} "
+                f"problem{'s' if self.problem_count != 1 else ''}"
+            )
+        return "No case was added: the file cannot be read"
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "summary": self.summary,
+            "created": self.created,
+            "lines_read": self.lines_read,
+            "problem_count": self.problem_count,
+            "unlisted": self.unlisted,
+            "problems": [
+                {"line": p.line, "column": p.column, "reason": p.reason} for p in self.problems
+            ],
+        }
+
+
+# The staging table ------------------------------------------------------------------
+
+
+def _create_staging(cursor: Any) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    text_columns = ", ".join(f"{name} TEXT NOT NULL" for name in STAGED_COLUMNS[1:])
+    cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} (line INTEGER PRIMARY KEY, {text_columns})")
+    cursor.execute(f"CREATE INDEX {STAGING}_reference ON {STAGING} (reference)")
+
+
+def _staged_values(row: SampleRow) -> tuple[Any, ...]:
+    return (
+        row.line,
+        row.reference,
+        row.email,
+        row.phone,
+        row.name,
+        row.address,
+        row.mode,
+        row.interviewer,
+        json.dumps(dict(row.variables), ensure_ascii=False),
+    )
+
+
+def _stage(cursor: Any, rows: list[SampleRow]) -> None:
+    if not rows:
+        return
+    columns = ", ".join(STAGED_COLUMNS)
+    if connection.vendor == "postgresql":
+        with cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(_staged_values(row))
+    else:
+        marks = ", ".join(["%s"] * len(STAGED_COLUMNS))
+        cursor.executemany(
+            f"INSERT INTO {STAGING} ({columns}) VALUES ({marks})",  # noqa: S608
+            [_staged_values(row) for row in rows],
+        )
+
+
+def _database_problems(cursor: Any, survey: Survey, limit: int) -> tuple[list[Problem], int]:
+    """Problems that need the whole file or the database, in line order (the first
+    `limit`), and how many there are."""
+    quote = connection.ops.quote_name
+    case_table = quote(Case._meta.db_table)
+    user_model = get_user_model()
+    users = quote(user_model._meta.db_table)
+    groups = quote(user_model.groups.through._meta.db_table)
+    group_table = quote(user_model.groups.field.related_model._meta.db_table)
+    checks = [
+        (
+            f"SELECT s.line, s.reference, f.first FROM {STAGING} s JOIN "  # noqa: S608
+            f"(SELECT reference, MIN(line) AS first FROM {STAGING} GROUP BY reference "
+            "HAVING COUNT(*) > 1) f ON f.reference = s.reference WHERE s.line > f.first",
+            [],
+            lambda line, ref, first: Problem(
+                f"The reference {ref} is also on line {first}: each case has its own reference",
+                line=line,
+                column="reference",
+            ),
+        ),
+        (
+            f"SELECT s.line, s.reference, '' FROM {STAGING} s JOIN {case_table} c "  # noqa: S608
+            "ON c.survey_id = %s AND c.reference = s.reference",
+            [survey.pk],
+            lambda line, ref, _: Problem(
+                f"The reference {ref} is already in the survey's sample: a file adds new "
+                "cases, and never changes existing ones (edit a case on its own page)",
+                line=line,
+                column="reference",
+            ),
+        ),
+        (
+            f"SELECT s.line, s.interviewer, '' FROM {STAGING} s WHERE s.interviewer <> '' "  # noqa: S608
+            f"AND NOT EXISTS (SELECT 1 FROM {users} u WHERE u.username = s.interviewer "
+            "AND u.is_active AND (u.is_superuser OR EXISTS (SELECT 1 FROM "
+            f"{groups} ug JOIN {group_table} g ON g.id = ug.group_id "
+            "WHERE ug.user_id = u.id AND g.name = %s)))",
+            [INTERVIEWER],
+            lambda line, name, _: Problem(
+                f"{name} is not the username of an interviewer",
+                line=line,
+                column="interviewer",
+            ),
+        ),
+    ]
+    found: list[Problem] = []
+    total = 0
+    for sql, params, problem in checks:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) q", params)  # noqa: S608
+        total += int(cursor.fetchone()[0])
+        cursor.execute(f"{sql} ORDER BY 1 LIMIT {int(limit)}", params)
+        found.extend(problem(*row) for row in cursor.fetchall())
+    found.sort(key=lambda p: p.line or 0)
+    return found[:limit], total
+
+
+def _staged_cases(cursor: Any) -> Iterator[NewCase]:
+    """The staged rows as new cases, in line order, a batch at a time."""
+    user_model = get_user_model()
+    interviewers: dict[str, int] = {}
+    last = 0
+    columns = ", ".join(STAGED_COLUMNS)
+    while True:
+        cursor.execute(
+            f"SELECT {columns} FROM {STAGING} WHERE line > %s ORDER BY line LIMIT %s",  # noqa: S608
+            [last, STAGE_BATCH],
+        )
+        rows = cursor.fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        wanted = {row[7] for row in rows if row[7] and row[7] not in interviewers}
+        if wanted:
+            interviewers.update(
+                user_model.objects.filter(username__in=wanted).values_list("username", "pk")
+            )
+        for _, reference, email, phone, name, address, mode, interviewer, variables in rows:
+            yield NewCase(
+                reference=reference,
+                email=email,
+                phone=phone,
+                name=name,
+                address=address,
+                preferred_mode=mode,
+                interviewer_id=interviewers.get(interviewer) if interviewer else None,
+                variables=json.loads(variables),
+            )
+
+
+# Loading ----------------------------------------------------------------------------
+
+
+def sample_load(
+    *,
+    survey: Survey,
+    stream: IO[bytes],
+    file_format: FileFormat,
+    file_name: str = "",
+    user: Any = None,
+    job_id: Any = None,
+    on_problem: Callable[[Problem], None] | None = None,
+    on_progress: Callable[[int, str], None] | None = None,
+    max_listed: int = LIMITS.problems_listed,
+) -> SampleReport:
+    """Load every case of a sample file into `survey`, or none of them."""
+    report = SampleReport(survey=survey, listener=on_problem)
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        _create_staging(cursor)
+        try:
+            variables = _stage_file(
+                cursor, survey=survey, stream=stream, file_format=file_format,
+                report=report, limit=max_listed, on_progress=on_progress,
+            )  # fmt: skip
+        except FileProblem as error:
+            report.add([error.problem], limit=max_listed)
+            variables = []
+        if report.ok and report.lines_read == 0 and not report.bad_header:
+            report.empty = True
+            report.add([Problem("The file has a header row but no cases under it", line=1)])
+        if not report.bad_header and report.lines_read:
+            if on_progress is not None:
+                on_progress(report.lines_read, "Checking references and interviewers")
+            problems, total = _database_problems(cursor, survey, max_listed)
+            if total:
+                _merge(report, problems, total, limit=max_listed)
+        if report.ok:
+            load = SampleLoad.objects.create(
+                survey=survey,
+                job_id=job_id,
+                file_name=file_name[:300],
+                created_by=user if getattr(user, "is_authenticated", False) else None,
+                created_at=now,
+            )
+            created = 0
+            for _ in cases_create(survey=survey, cases=_staged_cases(cursor), sample_load=load):
+                created += 1
+                if on_progress is not None and created % PROGRESS_EVERY == 0:
+                    on_progress(created, f"Added {created:,} cases")
+            load.cases = created
+            load.save(update_fields=["cases"])
+            known = list(survey.sample_variables or [])
+            added = [name for name in variables if name not in known]
+            if added:
+                Survey.objects.filter(pk=survey.pk).update(sample_variables=known + added)
+                survey.sample_variables = known + added
+            audit(Event.CASES_CREATED, actor=user, target=survey, count=created, file=file_name)
+            report.created = created
+            report.load = load
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+        if not report.ok:
+            transaction.set_rollback(True)
+    return report
+
+
+def _merge(report: SampleReport, problems: list[Problem], total: int, *, limit: int) -> None:
+    """Add the whole-file problems to the line problems, keeping the first `limit` of
+    them all in line order."""
+    if report.listener is not None:
+        for problem in problems:
+            report.listener(problem)
+    merged = sorted([*report.problems, *problems], key=lambda p: p.line or 0)
+    report.problems = merged[:limit]
+    report.problem_count += total
+
+
+def _stage_file(
+    cursor: Any,
+    *,
+    survey: Survey,
+    stream: IO[bytes],
+    file_format: FileFormat,
+    report: SampleReport,
+    limit: int,
+    on_progress: Callable[[int, str], None] | None,
+) -> list[str]:
+    """Check each line on its own and stage the good ones; the sample variables' names."""
+    lines = read_lines(stream, file_format)
+    header_line = next(lines, None)
+    if header_line is None:
+        report.empty = True
+        report.add([Problem("The file is empty: it has no header row and no cases")], limit=1)
+        return []
+    header, problems = check_sample_header(header_line)
+    if problems:
+        report.bad_header = True
+        report.add(problems, limit=limit)
+        return []
+    batch: list[SampleRow] = []
+    for line in lines:
+        report.lines_read += 1
+        checked, problems = check_sample_line(
+            header, line, modes=survey.modes, csv_quoting=file_format is FileFormat.CSV
+        )
+        if problems:
+            report.add(problems, limit=limit)
+        if checked is not None and checked.reference:
+            # Staged whatever its own problems, so the whole-file checks (a repeated
+            # reference, an unknown interviewer) report on every line.
+            batch.append(checked)
+            if len(batch) >= STAGE_BATCH:
+                _stage(cursor, batch)
+                batch.clear()
+        if on_progress is not None and report.lines_read % PROGRESS_EVERY == 0:
+            on_progress(report.lines_read, f"Checked {report.lines_read:,} lines")
+    _stage(cursor, batch)
+    return [name for name, _ in header.variables]
+
+
+# The mail-merge file ----------------------------------------------------------------
+
+
+def codes_rows(cases: QuerySet[Case], *, survey: Survey) -> Iterator[list[str]]:
+    """reference, access code, personal link for each case (rebuilt from its nonce)."""
+    page = cases.order_by("pk").only("pk", "reference", "credentials_nonce", "access_code_hash")
+    last = 0
+    while batch := list(page.filter(pk__gt=last)[:STAGE_BATCH]):
+        for case in batch:
+            credentials = case_credentials(case)
+            if credentials is not None:
+                link = public_url(personal_link_path(survey, credentials.link_token))
+                yield [case.reference, credentials.access_code, link]
+        last = batch[-1].pk
+
+
+def codes_write(*, cases: QuerySet[Case], survey: Survey, stream: IO[bytes]) -> int:
+    """Write the mail-merge CSV of `cases`; the number of rows."""
+    return write_csv(codes_rows(cases, survey=survey), stream, columns=CODES_COLUMNS)
+
+
+def load_cases(load: SampleLoad) -> QuerySet[Case]:
+    return Case.objects.filter(sample_load=load)
+
+
+def sample_cases(survey: Survey) -> QuerySet[Case]:
+    """The survey's cases still in its sample (for a file after regenerating all)."""
+    return Case.objects.filter(survey=survey, withdrawn_at__isnull=True)
+
+
+def searched_cases(survey: Survey, query: str) -> QuerySet[Case]:
+    cases = Case.objects.filter(survey=survey).order_by("reference")
+    if query:
+        cases = cases.filter(Q(reference__icontains=query))
+    return cases

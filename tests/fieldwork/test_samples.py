@@ -1,0 +1,186 @@
+"""Loading a sample: all or nothing, the report's lines and columns, sample variables,
+codes and links written once (docs/spec/fieldwork.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from seb.interchange import FileFormat
+from surveys.access import INTERVIEWER
+from surveys.cases import case_by_access_code, case_by_link_token
+from surveys.models import Case, SampleLoad, Survey
+from surveys.samples import codes_write, load_cases
+from tests.fieldwork.conftest import load, sample_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_good_file_adds_every_case_with_its_contact_details_and_variables(
+    invitation_survey: Survey, make_staff: Callable[..., User]
+) -> None:
+    make_staff("iris", INTERVIEWER)
+    content = sample_csv(
+        [
+            ("A1", "a@example.org", "07700 900123", "Ann", "online", "iris", "North", "Junior"),
+            ("A2", "", "", "", "", "", "South", ""),
+        ],
+        header=(
+            "Reference",
+            "email",
+            "phone",
+            "name",
+            "mode",
+            "interviewer",
+            "Region",
+            "Pay grade",
+        ),
+    )
+    report = load(invitation_survey, content)
+    assert report.ok and report.created == 2
+    first = Case.objects.get(reference="A1")
+    assert (first.email, first.phone, first.name, first.preferred_mode) == (
+        "a@example.org",
+        "07700 900123",
+        "Ann",
+        "online",
+    )
+    assert first.interviewer is not None and first.interviewer.username == "iris"
+    assert first.variables == {"region": "North", "pay_grade": "Junior"}
+    assert Case.objects.get(reference="A2").variables == {"region": "South"}
+    invitation_survey.refresh_from_db()
+    assert invitation_survey.sample_variables == ["region", "pay_grade"]
+
+
+def test_one_bad_row_adds_nothing_and_the_report_lists_every_problem_in_line_order(
+    invitation_survey: Survey,
+) -> None:
+    load(invitation_survey, sample_csv([("OLD", "old@example.org")]))
+    content = sample_csv(
+        [
+            ("B1", "b1@example.org", "paper", "nobody"),
+            ("B2", "not-an-email", "", ""),
+            ("OLD", "x@example.org", "", ""),
+            ("B1", "again@example.org", "", ""),
+            ("", "empty@example.org", "", ""),
+        ],
+        header=("reference", "email", "mode", "interviewer"),
+    )
+    report = load(invitation_survey, content)
+    assert not report.ok
+    assert Case.objects.filter(survey=invitation_survey).count() == 1
+    assert not SampleLoad.objects.filter(cases__gt=1).exists()
+    found = [(p.line, p.column) for p in report.problems]
+    assert found == [
+        (2, "mode"),
+        (2, "interviewer"),
+        (3, "email"),
+        (4, "reference"),
+        (5, "reference"),
+        (6, "reference"),
+    ]
+    reasons = {(p.line, p.column): p.reason for p in report.problems}
+    assert reasons[(2, "mode")].startswith("“paper” is not a mode: use online, face_to_face")
+    assert reasons[(2, "interviewer")] == "nobody is not the username of an interviewer"
+    assert "already in the survey's sample" in reasons[(4, "reference")]
+    assert reasons[(5, "reference")].endswith("is also on line 2: each case has its own reference")
+    assert report.problem_count == 6
+    assert report.as_data()["summary"] == "No case was added: the file has 6 problems"
+
+
+def test_problems_come_in_line_order(invitation_survey: Survey) -> None:
+    content = sample_csv(
+        [("C1", "x"), ("C1", "ok@example.org"), ("C2", "y")], header=("reference", "email")
+    )
+    report = load(invitation_survey, content)
+    assert [p.line for p in report.problems] == [2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        (("email", "name"), "The header row has no reference column"),
+        (("reference", "postcode"), "looks like a contact detail"),
+        (("reference", "address_line_1"), "looks like a contact detail"),
+        (("reference", "region", "Region"), "This column appears twice"),
+        (("reference", "overall"), "cannot be a sample variable's name"),
+    ],
+)
+def test_a_bad_header_adds_nothing_and_says_why(
+    invitation_survey: Survey, header: tuple[str, ...], reason: str
+) -> None:
+    report = load(invitation_survey, sample_csv([("x",) * len(header)], header=header))
+    assert not report.ok
+    assert report.as_data()["summary"] == "No case was added: the header row has problems"
+    assert any(reason in problem.reason for problem in report.problems)
+    assert not Case.objects.exists()
+
+
+def test_an_empty_file_or_a_header_alone_is_refused(invitation_survey: Survey) -> None:
+    assert "empty" in load(invitation_survey, b"").problems[0].reason
+    only_header = load(invitation_survey, b"reference,email\n")
+    assert not only_header.ok and "no cases" in only_header.problems[0].reason
+
+
+def test_a_workbook_loads_like_a_csv_file(invitation_survey: Survey) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["reference", "email", "region"])
+    sheet.append(["X1", "x1@example.org", "Wales"])
+    sheet.append([12345, "x2@example.org", "Scotland"])
+    stream = io.BytesIO()
+    book.save(stream)
+    report = load(invitation_survey, stream.getvalue(), file_format=FileFormat.XLSX)
+    assert report.ok, report.problems
+    assert set(Case.objects.values_list("reference", flat=True)) == {"X1", "12345"}
+
+
+def test_the_codes_file_gives_each_new_case_a_working_code_and_link(
+    invitation_survey: Survey,
+) -> None:
+    report = load(invitation_survey, sample_csv([("D1", ""), ("D2", "")]))
+    stream = io.BytesIO()
+    assert codes_write(cases=load_cases(report.load), survey=invitation_survey, stream=stream) == 2
+    rows = list(csv.DictReader(io.StringIO(stream.getvalue().decode())))
+    assert [row["reference"] for row in rows] == ["D1", "D2"]
+    for row in rows:
+        case = Case.objects.get(reference=row["reference"])
+        assert case_by_access_code(survey=invitation_survey, typed=row["access_code"]) == case
+        token = row["link"].rstrip("/").rsplit("/", 1)[1]
+        assert row["link"].startswith("http://testserver/s/invited/k/")
+        assert case_by_link_token(survey=invitation_survey, token=token) == case
+        stored = " ".join(str(v) for v in Case.objects.filter(pk=case.pk).values().get().values())
+        assert row["access_code"] not in stored and token not in stored
+
+
+def test_load_sample_command_writes_the_codes_once_and_refuses_a_bad_file(
+    invitation_survey: Survey, tmp_path
+) -> None:
+    good = tmp_path / "sample.csv"
+    good.write_bytes(sample_csv([("E1", "e1@example.org"), ("E2", "e2@example.org")]))
+    codes = tmp_path / "codes.csv"
+    out = io.StringIO()
+    call_command("load_sample", str(good), survey="invited", codes_out=str(codes), stdout=out)
+    assert "2 cases added" in out.getvalue()
+    rows = list(csv.reader(codes.open()))
+    assert rows[0] == ["reference", "access_code", "link"] and len(rows) == 3
+    with pytest.raises(CommandError, match="exists already"):
+        call_command("load_sample", str(good), survey="invited", codes_out=str(codes))
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="No case was added"):
+        call_command("load_sample", str(good), survey="invited", stderr=errors)
+    assert "Line 2, column reference: The reference E1 is already" in errors.getvalue()
+    assert Case.objects.count() == 2
+
+
+def test_the_template_names_the_columns(manager_client, invitation_survey: Survey) -> None:
+    response = manager_client.get("/manage/invited/sample/template.csv")
+    assert response.status_code == 200
+    header = response.content.decode("utf-8-sig").strip()
+    assert header == "reference,email,phone,name,address,mode,interviewer,region"
