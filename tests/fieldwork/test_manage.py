@@ -233,7 +233,7 @@ def test_a_cases_page_shows_its_history_but_never_its_answers(
     response = response_for_case(survey=invitation_survey, case=case)
     answer_record(response_id=response.pk, question_key="school_type", code="independent")
     page = manager_client.get(f"/manage/invited/cases/{case.pk}/").content.decode()
-    assert "Online: in progress" in page
+    assert "Started answering online" in page
     assert "Break-off" in page
     assert "independent" not in page.lower()
     assert events("contact_details_viewed")
