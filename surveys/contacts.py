@@ -72,14 +72,21 @@ class RoundStopped(Exception):
 # Links -----------------------------------------------------------------------------
 
 
+NO_PUBLIC_ADDRESS: Final = (
+    "Set PUBLIC_BASE_URL to the service's address (for example "
+    "https://seb.example.org), so that messages and files of codes can carry working links."
+)
+
+
+def links_configured() -> bool:
+    """Whether the service knows its own address, which every personal link needs."""
+    return bool(settings.PUBLIC_BASE_URL.rstrip("/"))
+
+
 def public_url(path: str) -> str:
-    base = settings.PUBLIC_BASE_URL.rstrip("/")
-    if not base:
-        raise RoundStopped(
-            "Set PUBLIC_BASE_URL to the service's address (for example "
-            "https://seb.example.org), so that messages can carry working links."
-        )
-    return f"{base}{path}"
+    if not links_configured():
+        raise RoundStopped(NO_PUBLIC_ADDRESS)
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}"
 
 
 def personal_link_path(survey: Survey, token: str) -> str:

@@ -27,7 +27,14 @@ from seb.interchange import FileFormat
 
 from .audit import Event, audit
 from .cases import contact_details_delete, credentials_regenerate_all
-from .contacts import RoundStopped, message_statuses_update, round_queue, round_send
+from .contacts import (
+    NO_PUBLIC_ADDRESS,
+    RoundStopped,
+    links_configured,
+    message_statuses_update,
+    round_queue,
+    round_send,
+)
 from .models import ContactRound, LocalNotification, Message, SampleLoad, Survey
 from .notify import BackendMisconfigured, backend, pacer
 from .ratelimit import guess_windows_clear
@@ -41,10 +48,12 @@ CODES_FILE: Final = "codes.csv"
 CODES_KINDS: Final = (LOAD_SAMPLE, REGENERATE_CODES)
 
 
-def _survey(job: Job) -> Survey:
+def _survey(job: Job, *, needs_links: bool = False) -> Survey:
     survey = Survey.objects.filter(pk=job.params.get("survey_id")).first()
     if survey is None:
         raise JobFailed("The survey has been deleted, so nothing was done.")
+    if needs_links and not links_configured():
+        raise JobFailed(f"Nothing was done. {NO_PUBLIC_ADDRESS}")
     return survey
 
 
@@ -60,7 +69,7 @@ def _write_codes(job: Job, survey: Survey, cases: object, progress: Progress) ->
 @job_handler(LOAD_SAMPLE)
 def load_sample_job(job: Job, progress: Progress) -> None:
     """Load an uploaded sample, all or nothing; then write its mail-merge file."""
-    survey = _survey(job)
+    survey = _survey(job, needs_links=True)
     load = SampleLoad.objects.filter(job_id=job.pk).first()
     if load is None:
         path = job_path(job, job.input_file)
@@ -96,7 +105,7 @@ def load_sample_job(job: Job, progress: Progress) -> None:
 @job_handler(REGENERATE_CODES)
 def regenerate_codes_job(job: Job, progress: Progress) -> None:
     """New codes and links for every case in the sample (voiding the old), and their file."""
-    survey = _survey(job)
+    survey = _survey(job, needs_links=True)
     total = max(sample_cases(survey).count(), 1)
     progress.report(0, "Making new codes and links", force=True)
     changed = credentials_regenerate_all(

@@ -16,6 +16,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY")
+# Old keys, still accepted while a new SECRET_KEY is rolled out: signed cookies, and the
+# access codes and personal links already sent, keep working through the rotation.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -65,6 +68,9 @@ JOBS_ROOT = env.path("JOBS_ROOT", default=BASE_DIR / "var" / "jobs")
 # has lost its worker and is run again, up to JOB_MAX_ATTEMPTS times.
 JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+# Finished jobs (with their files) and the queue's finished task records are
+# deleted this many days after they finished (the worker's housekeeping).
+JOB_RETENTION_DAYS = env.int("JOB_RETENTION_DAYS", default=30)
 # /readyz wants a worker seen within this many seconds (each beats every loop).
 WORKER_SEEN_SECONDS = env.int("WORKER_SEEN_SECONDS", default=60)
 

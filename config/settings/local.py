@@ -1,7 +1,12 @@
 """A developer's machine: `make run`. SQLite unless DATABASE_URL says otherwise."""
 
 import os
+from pathlib import Path
 
+import environ
+
+# A .env file beside manage.py comes first; the defaults below fill in what it leaves out.
+environ.Env.read_env(Path(__file__).resolve().parents[2] / ".env", overwrite=False)
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("DATABASE_URL", "sqlite:///db.sqlite3")
 # Local only: production refuses to start without its own SECRET_KEY.
@@ -9,7 +14,7 @@ os.environ.setdefault("SECRET_KEY", "django-insecure-local-development-only")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 os.environ.setdefault("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
-from .base import *  # noqa: F403
+from .base import *  # noqa: F403, E402
 
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -58,7 +58,10 @@ def browser() -> Iterator[Browser]:
     is open, so no other test, and no subprocess, runs with it.
     """
     if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is not at {CHROMIUM}: apt-get install chromium (as .ci/run does)")
+        pytest.fail(
+            f"Chromium is not at {CHROMIUM}: run `make chromium` "
+            "(or: sudo apt-get install chromium fonts-liberation)"
+        )
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import User
+from django.core.checks import run_checks
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -331,3 +333,25 @@ def test_every_change_to_cases_and_every_export_is_in_the_audit_log_for_administ
     listing = client.get("/admin/auditlog/logentry/").content.decode()
     assert "case outcomes downloaded" in listing
     assert "cases created (2)" in listing
+
+
+def test_without_the_services_address_a_sample_is_refused_whole_and_says_why(
+    manager_client: Client, invitation_survey: Survey, settings, tmp_path
+) -> None:
+    settings.PUBLIC_BASE_URL = ""
+    upload = io.BytesIO(sample_csv([("U1", "u1@example.org")]))
+    upload.name = "sample.csv"
+    page = manager_client.get(
+        manager_client.post("/manage/invited/sample/upload/", {"file": upload})["Location"]
+    ).content.decode()
+    assert "Nothing was done. Set PUBLIC_BASE_URL to the service" in page
+    assert not Case.objects.exists()
+    sample = tmp_path / "sample.csv"
+    sample.write_bytes(sample_csv([("U1", "u1@example.org")]))
+    with pytest.raises(CommandError, match=r"Nothing was loaded\. Set PUBLIC_BASE_URL"):
+        call_command("load_sample", str(sample), survey="invited", codes_out=str(tmp_path / "c"))
+    assert not Case.objects.exists()
+    warnings = [found.id for found in run_checks(include_deployment_checks=True)]
+    assert "surveys.W001" in warnings
+    settings.PUBLIC_BASE_URL = "https://seb.example.org"
+    assert "surveys.W001" not in [f.id for f in run_checks(include_deployment_checks=True)]

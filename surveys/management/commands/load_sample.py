@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from seb.interchange import FileFormat, FileProblem
 from surveys.audit import Event, audit
+from surveys.contacts import NO_PUBLIC_ADDRESS, links_configured
 from surveys.models import Survey
 from surveys.samples import codes_write, load_cases, sample_load
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
         codes_out = Path(options["codes_out"]) if options["codes_out"] else None
         if codes_out is not None and codes_out.exists():
             raise CommandError(f"{codes_out} exists already: name a new file for the codes")
+        if codes_out is not None and not links_configured():
+            raise CommandError(f"Nothing was loaded. {NO_PUBLIC_ADDRESS}")
         with path.open("rb") as stream:
             report = sample_load(
                 survey=survey,
