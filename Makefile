@@ -9,10 +9,11 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seb
 
-.PHONY: help run serve test lint format install assets bench bench-fieldwork clean chromium
+.PHONY: help run serve test lint format install assets clean chromium \
+	bench bench-tables bench-import-export bench-journey bench-fieldwork
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,11 +65,26 @@ assets: ## Rebuild static/ from GOV.UK Frontend (needs npm)
 	npm ci --no-audit --no-fund
 	npm run build
 
-bench: $(STAMP) ## Run the benchmarks against PostgreSQL (DATABASE_URL)
-	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(BIN)/python bench/bench_tables.py
+# Each benchmark makes and drops a database of its own on the server DATABASE_URL names.
+BENCH_ENV = DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}"
 
-bench-fieldwork: $(STAMP) ## Time sample loading, invitation rounds and monitoring at scale (BENCH_CASES)
-	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(BIN)/python bench/bench_fieldwork.py
+bench: $(STAMP) ## Run the four benchmarks below in turn on PostgreSQL (DATABASE_URL), each figure beside its limit
+	@$(MAKE) --no-print-directory bench-tables
+	@$(MAKE) --no-print-directory bench-import-export
+	@$(MAKE) --no-print-directory bench-journey
+	@$(MAKE) --no-print-directory bench-fieldwork
+
+bench-tables: $(STAMP) ## The four output tables at 10,000,000 responses (BENCH_TABLE_ROWS)
+	$(BENCH_ENV) $(BIN)/python bench/bench_tables.py
+
+bench-import-export: $(STAMP) ## Import and export of 1,000,000 responses beside COPY (BENCH_ROWS)
+	$(BENCH_ENV) $(BIN)/python bench/bench_import_export.py
+
+bench-journey: $(STAMP) ## The online journey under load beside a bare view (BENCH_USERS, BENCH_SECONDS)
+	$(BENCH_ENV) $(BIN)/python bench/bench_journey.py
+
+bench-fieldwork: $(STAMP) ## Sample loading, invitation rounds and monitoring at 1,000,000 cases (BENCH_CASES)
+	$(BENCH_ENV) $(BIN)/python bench/bench_fieldwork.py
 
 clean: ## Remove the virtual environment and the local SQLite database
 	rm -rf $(VENV) db.sqlite3

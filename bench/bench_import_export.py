@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_import_export.py              # 1,000,000 rows
     .venv/bin/python bench/bench_import_export.py --rows 100000
+    BENCH_ROWS=2000 .venv/bin/python bench/bench_import_export.py  # a smoke run
 
 Makes its own database (seb_bench_io), writes an interchange CSV and XLSX of N
 plausible responses, and times, each in a child process with its peak memory:

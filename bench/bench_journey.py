@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/bench_journey.py                      # 20 users, 60 s each
     .venv/bin/python bench/bench_journey.py --users 20 --seconds 30
+    .venv/bin/python bench/bench_journey.py --users 2 --seconds 5   # a smoke run
+    BENCH_USERS=2 BENCH_SECONDS=5 .venv/bin/python bench/bench_journey.py  # the same
 
 Makes its own database (seb_bench_journey), then runs, one after the other, under
 the same gunicorn settings (config/gunicorn.py, production Django settings):
@@ -22,6 +24,7 @@ import argparse
 import csv
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -39,8 +42,18 @@ P99_TARGET_MS = 100.0
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument(
+        "--users",
+        type=int,
+        default=int(os.environ.get("BENCH_USERS", 20)),
+        help="simultaneous users (default BENCH_USERS, or 20)",
+    )
+    parser.add_argument(
+        "--seconds",
+        type=int,
+        default=int(os.environ.get("BENCH_SECONDS", 60)),
+        help="seconds of load on each server (default BENCH_SECONDS, or 60)",
+    )
     parser.add_argument("--web-workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument("--keep", action="store_true")
     return parser.parse_args()
@@ -143,6 +156,15 @@ def main() -> None:
         cursor.execute("CREATE TABLE bench_bare_answer (id bigserial, answer text, at timestamptz)")
     connection.close()
     folder = Path(tempfile.mkdtemp(prefix="seb-load-"))
+    try:
+        measure(args, env, folder, name)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if not args.keep:
+            recreate_database(maintenance, name, drop_only=True)
+
+
+def measure(args: argparse.Namespace, env: dict[str, str], folder: Path, name: str) -> None:
     static = folder / "static"
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
@@ -193,8 +215,6 @@ def main() -> None:
         "target 0",
         not (journey["failures"] + bare["failures"]),
     )
-    if not args.keep:
-        recreate_database(maintenance, name, drop_only=True)
 
 
 if __name__ == "__main__":

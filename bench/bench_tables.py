@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_tables.py                 # 10,000,000 responses
     .venv/bin/python bench/bench_tables.py --rows 1000000 --explain
+    BENCH_TABLE_ROWS=20000 .venv/bin/python bench/bench_tables.py  # a smoke run
 
 Makes its own database (seb_bench_tables), fills one survey with N plausible
 complete responses completed over the past year (COPY, then the tallies counted
