@@ -38,6 +38,7 @@ from seb.comparisons import Dimension
 from seb.disclosure import shown_count
 from seb.outputs import publish
 from seb.tables import TableError, table_definitions
+from surveys.audit import Event, audit
 from surveys.models import Survey
 
 from .params import ComparisonParams, TableParams, TablesParams
@@ -311,6 +312,15 @@ class Microdata(APIView):
         survey = get_object_or_404(Survey, slug=slug)
         params = TableParams(data=_query(request))
         _checked(params)
+        # Audited as the analysis pages' download is: the token's owner, the selection.
+        audit(
+            Event.MICRODATA_DOWNLOADED,
+            actor=request.user,
+            target=survey,
+            selection=request.query_params.urlencode(),
+            via="api",
+            token=request.auth,
+        )
         responses = selected_responses(survey=survey, selection=params.selection())
         response = StreamingHttpResponse(
             microdata_csv_chunks(responses=responses), content_type="text/csv; charset=utf-8"

@@ -1,4 +1,5 @@
-"""The analysis area's background jobs: imports (and large exports)."""
+"""The analysis area's background jobs: response imports. (Downloads are made as they
+are asked for, not as jobs.)"""
 
 from __future__ import annotations
 

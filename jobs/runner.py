@@ -8,6 +8,9 @@ An app declares what its jobs do in its `job_handlers` module:
     @periodic("abandon_responses", every=timedelta(minutes=15))
     def abandon() -> None: ...
 
+The jobs app's own periodic jobs are here (taking back stalled jobs) and in
+`jobs.job_handlers` (the housekeeping: old sessions, jobs and task records).
+
 `job_start` records a job and queues it; a worker (`manage.py run_worker`) runs
 it. A handler reports progress as it goes (which also says the worker is alive),
 sets the job's result, and raises `JobFailed` with a message for the job's owner
@@ -235,14 +238,17 @@ def recover_stalled(*, now: datetime | None = None) -> int:
 
 
 def _abandon_task(task_id: str) -> None:
-    """Mark the queue's record of a task whose worker died as failed, so no one waits on it."""
+    """Mark the queue's record of a task whose worker died as failed (and finished, so
+    the housekeeping deletes it in time), so no one waits on it."""
     try:
         key = uuid.UUID(task_id)
     except ValueError:
         return  # not a task of the database backend
     from django_tasks_db.models import DBTaskResult
 
-    DBTaskResult.objects.filter(id=key, status="RUNNING").update(status="FAILED")
+    DBTaskResult.objects.filter(id=key, status="RUNNING").update(
+        status="FAILED", finished_at=timezone.now()
+    )
 
 
 def run_periodic(*, now: datetime | None = None) -> list[str]:

@@ -2,10 +2,11 @@
 contact details, and who downloaded microdata (django-auditlog).
 
 Each event is one `auditlog` log entry on the survey or case it concerns, with
-the person who did it (none for a scheduled job), what they did in words, and
-how many cases it touched. Administrators read the trail in the admin
-(Auditlog › Log entries), filtered by action or resource; nobody can change
-or delete an entry there. Entries never carry contact details, codes or links.
+the person who did it (none for a scheduled job or a management command; some
+commands name themselves in the entry's details), what they did in words, and how
+many cases it touched. Administrators read the trail in the admin (Auditlog › Log
+entries), filtered by action or resource; nobody can change or delete an entry
+there. Entries never carry contact details, codes or links.
 """
 
 from __future__ import annotations

@@ -613,7 +613,7 @@ class CaseTally(models.Model):
     interviewer and a set of sample variables: the monitoring page and the rates file
     sum these rows, so they answer at once whatever the size of the sample.
 
-    Kept by PostgreSQL triggers on the case table (migration 0008_fieldwork_access):
+    Kept by PostgreSQL triggers on the case table (migration 0011_fieldwork_access):
     every insert, update and delete of cases, by any code, adjusts the counts in the
     same statement. (On SQLite, a developer's database, the selectors count the cases
     themselves.)

@@ -1,25 +1,40 @@
-"""Background jobs: their pages, their ends, recovery after a worker stops, and the
-periodic jobs; and an import that survives its worker being killed."""
+"""Background jobs: their pages, their ends, recovery after a worker stops, the
+periodic jobs and the housekeeping; and an import that survives its worker being
+killed."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from jobs.job_handlers import clear_expired_sessions, delete_old_jobs, delete_old_task_results
 from jobs.models import Job, PeriodicRun
-from jobs.runner import HANDLERS, JobFailed, Progress, job_start, recover_stalled, run_periodic
+from jobs.runner import (
+    HANDLERS,
+    PERIODIC,
+    JobFailed,
+    Progress,
+    job_dir,
+    job_path,
+    job_start,
+    recover_stalled,
+    run_periodic,
+)
 from surveys.models import Response, Survey
 from tests.imports.files import EMPLOYEE, csv_file
 
@@ -143,6 +158,92 @@ def test_a_periodic_job_runs_once_per_time_slot_however_many_workers_ask() -> No
     assert "recover_stalled_jobs" not in run_periodic(now=now)
     assert "recover_stalled_jobs" in run_periodic(now=now + timedelta(seconds=31))
     assert PeriodicRun.objects.filter(name="recover_stalled_jobs").count() == 2
+
+
+# Housekeeping: what has outlived its use goes; what is queued or running stays.
+
+
+def test_the_housekeeping_is_scheduled() -> None:
+    assert {"clear_expired_sessions", "delete_old_jobs", "delete_old_task_results"} <= set(PERIODIC)
+
+
+@pytest.mark.django_db
+def test_old_finished_jobs_and_their_folders_go_recent_and_unfinished_ones_stay(
+    analyst: User, settings, tmp_path: Path
+) -> None:
+    settings.JOBS_ROOT = tmp_path
+    old = timezone.now() - timedelta(days=settings.JOB_RETENTION_DAYS + 1)
+    recent = timezone.now() - timedelta(days=settings.JOB_RETENTION_DAYS - 1)
+
+    def made(title: str, status: str, *, created: datetime, finished: datetime | None) -> Job:
+        job = Job.objects.create(
+            kind="x", title=title, owner=analyst, status=status, created_at=created,
+            finished_at=finished, input_file="input.csv",
+        )  # fmt: skip
+        job_dir(job).mkdir(parents=True)
+        job_path(job, "input.csv").write_text("reference\n")
+        return job
+
+    gone = [
+        made("Old success", Job.Status.SUCCEEDED, created=old, finished=old),
+        made("Old failure", Job.Status.FAILED, created=old, finished=old),
+    ]
+    kept = [
+        made("Recent success", Job.Status.SUCCEEDED, created=old, finished=recent),
+        made("Old but running", Job.Status.RUNNING, created=old, finished=None),
+        made("Old but queued", Job.Status.QUEUED, created=old, finished=None),
+    ]
+    # Only a finished status lets a job go, whatever its times say.
+    kept.append(made("Running again", Job.Status.RUNNING, created=old, finished=old))
+    assert delete_old_jobs() == 2
+    assert set(Job.objects.values_list("title", flat=True)) == {job.title for job in kept}
+    assert not any(job_dir(job).exists() for job in gone)
+    assert all(job_path(job, "input.csv").is_file() for job in kept)
+    # A finished job whose folder is already gone goes all the same.
+    Job.objects.filter(title="Recent success").update(finished_at=old)
+    shutil.rmtree(job_dir(kept[0]))
+    assert delete_old_jobs() == 1
+
+
+@pytest.mark.django_db
+def test_expired_sessions_go_and_live_ones_stay(analyst: User) -> None:
+    client = Client()
+    client.force_login(analyst)
+    live = client.session.session_key
+    Session.objects.create(
+        session_key="x" * 32, session_data="", expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    clear_expired_sessions()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live]
+    assert client.get("/jobs/").status_code == 200  # still signed in
+
+
+@pytest.mark.django_db
+def test_the_queues_old_finished_task_records_go_and_the_rest_stay(settings) -> None:
+    old = timezone.now() - timedelta(days=settings.JOB_RETENTION_DAYS + 1)
+    recent = timezone.now() - timedelta(days=settings.JOB_RETENTION_DAYS - 1)
+
+    def record(status: str, finished: datetime | None, *, queued: datetime = old) -> str:
+        result = DBTaskResult.objects.create(
+            status=status, finished_at=finished, args_kwargs={"args": [], "kwargs": {}},
+            task_path="jobs.runner.run_job", backend_name="default", run_after=old,
+        )  # fmt: skip
+        DBTaskResult.objects.filter(pk=result.pk).update(enqueued_at=queued)
+        return str(result.pk)
+
+    gone = {
+        record("SUCCESSFUL", old),
+        record("FAILED", old),
+        record("FAILED", None),  # failed by recover_stalled before it stamped a finish
+    }
+    kept = {
+        record("SUCCESSFUL", recent),
+        record("FAILED", None, queued=recent),
+        record("RUNNING", None),
+        record("READY", None),
+    }
+    assert delete_old_task_results() == len(gone)
+    assert {str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)} == kept
 
 
 # A real worker, killed in the middle of an import.

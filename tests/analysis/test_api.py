@@ -10,6 +10,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
+from auditlog.models import LogEntry
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -175,6 +176,25 @@ def test_microdata_is_streamed_as_csv_with_a_name_that_says_what_it_is(
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:2] == ["mode", "school_type"]
     assert {row[0] for row in rows[1:]} == {"online"}
+
+
+def test_a_microdata_download_is_audited_as_the_tokens_owners_and_a_refusal_is_not(
+    client: Client, answered: Survey, token: str, unrounded_token: str, unrounded_analyst: User
+) -> None:
+    url = f"{API}/surveys/{SLUG}/microdata/"
+    assert get(client, url, token).status_code == 403
+    assert get(client, f"{url}?mode=bus", unrounded_token).status_code == 400
+    assert not LogEntry.objects.filter(additional_data__event="microdata_downloaded").exists()
+    response = get(client, f"{API}/surveys/{SLUG}/microdata/?mode=online", unrounded_token)
+    assert response.status_code == 200
+    entry = LogEntry.objects.get(additional_data__event="microdata_downloaded")
+    assert entry.actor == unrounded_analyst
+    assert entry.action == LogEntry.Action.ACCESS
+    assert entry.object_pk == str(answered.pk)
+    assert entry.additional_data["selection"] == "mode=online"
+    assert entry.additional_data["via"] == "api"
+    assert entry.additional_data["token"].startswith("tests (")
+    assert unrounded_token not in json.dumps(entry.additional_data)
 
 
 def test_a_comparison_has_each_column_controlled_and_its_differences(

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
@@ -213,6 +214,23 @@ def test_export_command_writes_the_complete_responses_as_csv(
         for row in rows
     ]
     assert sorted(unguarded) == stored_rows(mixed_survey)
+
+
+def test_export_command_is_audited_as_a_microdata_download_by_the_command(
+    mixed_survey: Survey, tmp_path: Path
+) -> None:
+    with pytest.raises(CommandError):
+        run("export_responses", "--survey", mixed_survey.slug, "--output", str(tmp_path / "x.txt"))
+    assert not LogEntry.objects.filter(additional_data__event="microdata_downloaded").exists()
+    run("export_responses", "--survey", mixed_survey.slug, "--output", str(tmp_path / "out.dta"))
+    entry = LogEntry.objects.get(additional_data__event="microdata_downloaded")
+    assert entry.actor is None
+    assert entry.action == LogEntry.Action.ACCESS
+    assert entry.object_pk == str(mixed_survey.pk)
+    assert entry.additional_data["command"] == "export_responses"
+    assert entry.additional_data["count"] == 5
+    assert entry.additional_data["file"] == "out.dta"
+    assert "microdata downloaded (5)" in entry.object_repr
 
 
 def test_export_command_csv_never_starts_a_cell_with_a_formula(

@@ -13,6 +13,7 @@ from classification.microdata import (
 from classification.statfiles import StatFormat
 from seb.interchange import FileFormat
 from seb.interchange.writing import TooManyRows
+from surveys.audit import Event, audit
 from surveys.models import Survey
 
 
@@ -66,5 +67,14 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {output}: {error.strerror}") from None
         finally:
             partial.unlink(missing_ok=True)
+        # A download like the analysis pages' one, by no one signed in: the command's.
+        audit(
+            Event.MICRODATA_DOWNLOADED,
+            actor=None,
+            target=survey,
+            count=count,
+            command="export_responses",
+            file=output.name,
+        )
         noun = "response" if count == 1 else "responses"
         self.stdout.write(self.style.SUCCESS(f"{count:,} {noun} written to {output}."))

@@ -21,10 +21,11 @@ logger = logging.getLogger("jobs")
 
 class Command(BaseCommand):
     help = (
-        "Run the background worker: queued jobs (imports, exports, invitation rounds) and "
-        "the periodic ones (abandoning idle responses, deleting contact details, taking back "
-        "jobs whose worker stopped). Run one or more beside the web servers; each needs a "
-        "distinct --worker-id. SIGTERM lets the job running finish first."
+        "Run the background worker: queued jobs (response imports, sample loads, access "
+        "codes, invitation rounds) and the periodic ones (abandoning idle responses, "
+        "deleting contact details, taking back jobs whose worker stopped, deleting expired "
+        "sessions and old finished jobs). Run one or more beside the web servers; each "
+        "needs a distinct --worker-id. SIGTERM lets the job running finish first."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
