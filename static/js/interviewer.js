@@ -7,7 +7,8 @@
 // and focus starts on the options. Elsewhere, a key listed on the page under
 // "Keyboard shortcuts" works the element that carries it (data-shortcut): a box
 // takes the focus, a link or button is followed. On showcard pages a Print button
-// appears. (The timeout warning is timeout-warning.js, loaded beside this.)
+// appears. (The timeout warning is timeout-warning.js, loaded beside this.) Once
+// every key is listened for, <html> carries data-keyboard="ready".
 
 const TYPING = 'input:not([type="radio"]):not([type="checkbox"]), textarea, select, [contenteditable]'
 
@@ -85,3 +86,6 @@ for (const button of document.querySelectorAll('button[data-print]')) {
   button.hidden = false
   button.addEventListener('click', () => window.print())
 }
+
+// The keys work from here on: say so (assistive tools and the browser tests wait for it).
+document.documentElement.dataset.keyboard = 'ready'

@@ -22,6 +22,7 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     Request,
+    expect,
     sync_playwright,
 )
 from playwright.sync_api import Response as PlaywrightResponse
@@ -213,3 +214,10 @@ def assert_no_axe_violations(page: Page) -> None:
 @pytest.fixture(name="assert_no_axe_violations")
 def assert_no_axe_violations_fixture() -> Callable[[Page], None]:
     return assert_no_axe_violations
+
+
+def press_shortcut(page: Page, key: str) -> None:
+    """Press an interviewer's keyboard shortcut once the page's script listens for keys
+    (it marks <html data-keyboard="ready">): a key pressed earlier would be lost."""
+    expect(page.locator("html")).to_have_attribute("data-keyboard", "ready")
+    page.keyboard.press(key)

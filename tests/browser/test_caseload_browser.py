@@ -22,7 +22,7 @@ from surveys.services import answer_record, interview_start
 from tests.conftest import STAFF_PASSWORD
 from tests.interview.conftest import answers_reaching
 
-from .conftest import assert_no_axe_violations
+from .conftest import assert_no_axe_violations, press_shortcut
 from .test_interviewer_browser import (
     QUESTION_PATH,
     answer_by_number,
@@ -79,7 +79,7 @@ def rates_row(page: Page, label: str) -> dict[str, str]:
 
 def record_call(page: Page, outcome_label: str) -> None:
     """On a case page: R opens the form; the outcome is chosen and sent by keyboard."""
-    page.keyboard.press("r")
+    press_shortcut(page, "r")
     expect(page.locator("h1")).to_have_text("Record a call or visit")
     tab_to(page, page.get_by_label("No answer or no contact"))
     labels = [
@@ -152,7 +152,7 @@ def test_a_new_interviewer_works_a_case_by_keyboard_and_the_supervisor_sees_it(
     expect(page.locator("main")).to_contain_text("Appointment made")
 
     # S starts the interview (the case's mode is chosen already); two answers, then stop.
-    page.keyboard.press("s")
+    press_shortcut(page, "s")
     expect(page).to_have_url(QUESTION_PATH)
     answer_by_number(page, Mode.TELEPHONE, "state")
     answer_by_number(page, Mode.TELEPHONE, "yes")
@@ -171,7 +171,7 @@ def test_a_new_interviewer_works_a_case_by_keyboard_and_the_supervisor_sees_it(
     # The next day: S resumes at the first unanswered question; the rest, then submit.
     real_now = timezone.now
     monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(days=1))
-    page.keyboard.press("s")
+    press_shortcut(page, "s")
     expect(page.locator("h1")).to_have_text(
         wording(Mode.TELEPHONE, "earner_employment_status").text
     )
@@ -242,11 +242,11 @@ def test_the_caseload_is_worked_with_its_listed_shortcuts(
     page.keyboard.type("KEY")
     page.keyboard.press("Enter")
     expect(page.locator("h2", has_text="Cases matching")).to_be_visible()
-    page.keyboard.press("d")
+    press_shortcut(page, "d")
     expect(page).to_have_url(re.compile(r"\?show=done$"))
-    page.keyboard.press("a")
+    press_shortcut(page, "a")
     expect(page).to_have_url(re.compile(r"\?show=today$"))
-    page.keyboard.press("t")
+    press_shortcut(page, "t")
     expect(page).to_have_url(re.compile(r"\?show=to-do$"))
     tab_to(page, page.get_by_role("button", name="Resume case KEY-1"))
     page.keyboard.press("Enter")
@@ -264,9 +264,9 @@ def test_letter_keys_record_dont_know_and_prefer_not_to_say_where_the_mode_offer
     sign_in(page, ann)
     page.goto(f"/interview/cases/{interview.pk}/questions/school_type/")
     expect(page.locator(".app-shortcuts")).to_contain_text("Don’t know")
-    page.keyboard.press("d")
+    press_shortcut(page, "d")
     expect(page.locator("input[value=dont_know]")).to_be_checked()
-    page.keyboard.press("p")
+    press_shortcut(page, "p")
     expect(page.locator("input[value=prefer_not_to_say]")).to_be_checked()
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text(wording(Mode.FACE_TO_FACE, "free_school_meals").text)
@@ -274,7 +274,7 @@ def test_letter_keys_record_dont_know_and_prefer_not_to_say_where_the_mode_offer
     page.goto(f"/interview/cases/{interview.pk}/questions/earner_employment_status/")
     # Face to face, this question offers neither: no letter key, and none listed.
     expect(page.locator(".app-shortcuts")).not_to_contain_text("Don’t know")
-    page.keyboard.press("d")
+    press_shortcut(page, "d")
     expect(page.locator("input[name=answer]:checked")).to_have_count(0)
 
 
@@ -338,7 +338,7 @@ def test_a_posted_answer_after_the_session_expired_is_restored_after_signing_in_
     answer_record(response_id=interview.pk, question_key="school_type", code="state")
     sign_in(page, ann)
     page.goto(f"/interview/cases/{interview.pk}/questions/free_school_meals/")
-    page.keyboard.press("2")
+    press_shortcut(page, "2")
     expect(page.get_by_label("2. No", exact=True)).to_be_checked()
     dialog = page.locator("dialog[data-timeout-dialog]")
     expect(dialog.get_by_role("heading")).to_have_text("You have been signed out", timeout=WAIT_MS)

@@ -15,7 +15,7 @@ from surveys.models import Response, Survey
 from tests.conftest import STAFF_PASSWORD
 from tests.standard_text import expected_questions
 
-from .conftest import assert_no_axe_violations
+from .conftest import assert_no_axe_violations, press_shortcut
 
 pytestmark = pytest.mark.browser
 
@@ -232,7 +232,7 @@ def test_every_interviewer_screen_has_no_axe_violations(
     # After an error, focus is on the error summary (GOV.UK); number keys still choose.
     expect(page.locator(".govuk-error-summary")).to_be_focused()
     assert_no_axe_violations(page)
-    page.keyboard.press("1")
+    press_shortcut(page, "1")
     expect(page.locator("input[name=answer][value=state]")).to_be_checked()
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text(wording(mode, "free_school_meals").text)
@@ -244,7 +244,7 @@ def test_every_interviewer_screen_has_no_axe_violations(
     tab_to(page, page.get_by_role("link", name=f"Change your answer to: {status}"))
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text(wording(mode, "earner_employment_status").text)
-    page.keyboard.press("2")  # self_employed_with_employees
+    press_shortcut(page, "2")  # self_employed_with_employees
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text(wording(mode, "self_employed_size").text)
     assert_no_axe_violations(page)
@@ -302,12 +302,12 @@ def test_number_keys_choose_spontaneous_options_and_ignore_numbers_past_the_last
 ) -> None:
     page = signed_in_page
     start_interview(page, survey, Mode.FACE_TO_FACE, reference="KEYS-1")
-    page.keyboard.press("7")
+    press_shortcut(page, "7")
     expect(page.get_by_label("7. Prefer not to say")).to_be_checked()
-    page.keyboard.press("8")
-    page.keyboard.press("9")
+    press_shortcut(page, "8")
+    press_shortcut(page, "9")
     expect(page.get_by_label("7. Prefer not to say")).to_be_checked()
-    page.keyboard.press("1")
+    press_shortcut(page, "1")
     expect(page.get_by_label("1. A state-run or state-funded school", exact=True)).to_be_checked()
 
 
