@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seb
 
-.PHONY: help run serve test lint format install assets clean chromium \
+.PHONY: help run serve test lint format install assets clean chromium soak \
 	bench bench-tables bench-import-export bench-journey bench-fieldwork
 
 help: ## List the targets
@@ -41,6 +41,7 @@ serve: $(STAMP) ## Production-like: gunicorn and the job worker, production sett
 	  SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" \
 	  SESSION_COOKIE_SECURE="$${SESSION_COOKIE_SECURE:-false}" \
 	  CSRF_COOKIE_SECURE="$${CSRF_COOKIE_SECURE:-false}" \
+	  PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}" \
 	  STATIC_ROOT="$${STATIC_ROOT:-staticfiles}"; \
 	$(BIN)/python manage.py migrate --no-input && \
 	$(BIN)/python manage.py collectstatic --no-input -v0 && \
@@ -88,3 +89,6 @@ bench-fieldwork: $(STAMP) ## Sample loading, invitation rounds and monitoring at
 
 clean: ## Remove the virtual environment and the local SQLite database
 	rm -rf $(VENV) db.sqlite3
+
+soak: $(STAMP) chromium ## The suite SOAK_RUNS times (default 10) while every core is kept busy (SOAK_ARGS: pytest arguments)
+	.ci/soak $${SOAK_RUNS:-10} $${SOAK_ARGS:-}
