@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any, Final
 
@@ -25,7 +25,7 @@ from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils import timezone
 
-from seb.interchange import LIMITS, FileFormat, FileProblem, Problem
+from seb.interchange import LIMITS, FileFormat, FileProblem, Problem, ProblemLog
 from seb.interchange.checking import CheckedLine, LineChecker, check_header
 from seb.interchange.reading import read_lines
 from seb.standard import load_standard
@@ -39,8 +39,8 @@ SLUG_MAX_LENGTH: Final = 60  # Survey.slug
 PROGRESS_EVERY: Final = 10_000
 
 
-@dataclass
-class ImportReport:
+@dataclass(kw_only=True)
+class ImportReport(ProblemLog):
     """What an import did, or every reason it did nothing.
 
     `problems` lists the first `MAX_LISTED_PROBLEMS` problems in file order;
@@ -50,32 +50,10 @@ class ImportReport:
     survey: Survey
     lines_read: int = 0
     imported: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    problem_count: int = 0
     bad_lines: int = 0
     bad_header: bool = False
     no_responses: bool = False
     duplicate_of: ImportRecord | None = None
-    # Called with every problem as it is found, listed or not (the command prints
-    # them all this way, in bounded memory).
-    listener: Callable[[Problem], None] | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.problem_count == 0
-
-    @property
-    def unlisted(self) -> int:
-        return self.problem_count - len(self.problems)
-
-    def add(self, problems: list[Problem], *, limit: int) -> None:
-        self.problem_count += len(problems)
-        if self.listener is not None:
-            for problem in problems:
-                self.listener(problem)
-        room = limit - len(self.problems)
-        if room > 0:
-            self.problems.extend(problems[:room])
 
     @property
     def summary(self) -> str:

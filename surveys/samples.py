@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any, Final
 
 from django.contrib.auth import get_user_model
@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from seb.interchange import LIMITS, FileFormat, FileProblem, Problem
+from seb.interchange import LIMITS, FileFormat, FileProblem, Problem, ProblemLog
 from seb.interchange.reading import read_lines
 from seb.interchange.writing import write_csv
 from seb.sample import SampleRow, check_sample_header, check_sample_line
@@ -58,36 +58,19 @@ STAGED_COLUMNS: Final = (
 )
 
 
-@dataclass
-class SampleReport:
+@dataclass(kw_only=True)
+class SampleReport(ProblemLog):
     """What a load did, or every reason it did nothing (the shape of an import's report)."""
 
     survey: Survey
     lines_read: int = 0
     created: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    problem_count: int = 0
     bad_header: bool = False
     empty: bool = False
     load: SampleLoad | None = None
-    listener: Callable[[Problem], None] | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.problem_count == 0
-
-    @property
-    def unlisted(self) -> int:
-        return self.problem_count - len(self.problems)
 
     def add(self, problems: list[Problem], *, limit: int = LIMITS.problems_listed) -> None:
-        self.problem_count += len(problems)
-        if self.listener is not None:
-            for problem in problems:
-                self.listener(problem)
-        room = limit - len(self.problems)
-        if room > 0:
-            self.problems.extend(problems[:room])
+        super().add(problems, limit=limit)
 
     @property
     def summary(self) -> str:

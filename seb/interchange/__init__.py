@@ -15,7 +15,8 @@ file formats, the limits and the shape of a problem.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import PurePath
 from typing import Final, NamedTuple
@@ -106,6 +107,36 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}" if self.where else self.reason
+
+
+@dataclass
+class ProblemLog:
+    """The problems a file was found to have: every one counted, the first few listed.
+
+    `listener`, when given, is called with every problem as it is found, listed or not
+    (a command prints them all this way, in bounded memory).
+    """
+
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    listener: Callable[[Problem], None] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+    @property
+    def unlisted(self) -> int:
+        return self.problem_count - len(self.problems)
+
+    def add(self, problems: list[Problem], *, limit: int) -> None:
+        self.problem_count += len(problems)
+        if self.listener is not None:
+            for problem in problems:
+                self.listener(problem)
+        room = limit - len(self.problems)
+        if room > 0:
+            self.problems.extend(problems[:room])
 
 
 class FileProblem(Exception):
