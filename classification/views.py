@@ -31,7 +31,7 @@ from seb.charts import table_chart
 from seb.disclosure import cover_statement
 from seb.interchange import FileFormat
 from seb.interchange.writing import TooManyRows
-from seb.outputs import publish
+from seb.outputs import Publication, publish
 from seb.tables import CLASSES_CHOICES, TableError, table_definitions
 from surveys.access import ANALYST, can_see_unrounded, role_required
 from surveys.audit import Event, audit
@@ -138,6 +138,28 @@ def _tables_page(slug: str, form: SelectionForm) -> HttpResponse:
     return redirect(f"{reverse('analysis:survey', args=[slug])}?{form.query()}")
 
 
+def _one_table(
+    request: HttpRequest, slug: str, key: str
+) -> tuple[Survey, SelectionForm, Publication] | HttpResponse:
+    """One table, published, for a download's selection; or where to go instead (not
+    found for an unknown table, back to the survey's page for a selection or a table
+    that cannot be built, which that page explains)."""
+    spec = table_definitions().get(key)
+    if spec is None:
+        raise Http404
+    found = _download_selection(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    survey, form = found
+    try:
+        report = tables_report(
+            survey=survey, selection=form.selection, specs=(spec,), controlled=form.controlled
+        )
+    except TableError:
+        return _tables_page(slug, form)
+    return survey, form, publish(report)
+
+
 def _filename(survey: Survey, name: str, form: SelectionForm, *, extension: str) -> str:
     """A file name that says survey, what, selection and date:
     `demo_output-tables-nssec5_all-modes_2026-11-29.xlsx`."""
@@ -183,20 +205,11 @@ def workbook_download(
 @analyst_required
 def table_csv_download(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """One output table as CSV (UTF-8 with a byte order mark, so spreadsheets read it right)."""
-    spec = table_definitions().get(key)
-    if spec is None:
-        raise Http404
-    found = _download_selection(request, slug)
+    found = _one_table(request, slug, key)
     if isinstance(found, HttpResponse):
         return found
-    survey, form = found
-    try:
-        report = tables_report(
-            survey=survey, selection=form.selection, specs=(spec,), controlled=form.controlled
-        )
-    except TableError:
-        return _tables_page(slug, form)
-    published = publish(report).tables[0]
+    survey, form, publication = found
+    published = publication.tables[0]
     text = io.StringIO()
     write_table_csv(published, text)
     return _download(

@@ -22,8 +22,6 @@ from django.views.decorators.http import require_safe
 from seb.charts import comparison_chart, table_chart
 from seb.comparisons import Dimension, PublishedComparison
 from seb.csvw import JSON_TYPE, metadata_name
-from seb.outputs import publish
-from seb.tables import TableError, table_definitions
 from surveys.access import can_see_unrounded
 from surveys.models import Survey
 
@@ -32,9 +30,13 @@ from .comparison_files import comparison_metadata, comparison_sheets, write_comp
 from .comparisons import ComparisonError, comparable_surveys, comparison_for, sample_variables
 from .forms_compare import ComparisonForm
 from .models import ReferenceDistribution
-from .selectors import tables_report
 from .sheets import WorkbookFormat, write_sheets
-from .views import _download, _download_selection, _filename, _tables_page, analyst_required
+from .views import (
+    _download,
+    _filename,
+    _one_table,
+    analyst_required,
+)
 
 DESCRIPTIONS = {
     Dimension.MODE: "A column for each mode the responses were collected in.",
@@ -192,20 +194,12 @@ def compare_download(request: HttpRequest, slug: str, dimension: str, name: str)
 @analyst_required
 def table_chart_download(request: HttpRequest, slug: str, key: str, extension: str) -> HttpResponse:
     """One table's chart as SVG or PNG, for the same selection as the page."""
-    spec = table_definitions().get(key)
-    if spec is None or extension not in ("svg", "png"):
+    if extension not in ("svg", "png"):
         raise Http404
-    found = _download_selection(request, slug)
+    found = _one_table(request, slug, key)
     if isinstance(found, HttpResponse):
         return found
-    survey, form = found
-    try:
-        report = tables_report(
-            survey=survey, selection=form.selection, specs=(spec,), controlled=form.controlled
-        )
-    except TableError:
-        return _tables_page(slug, form)
-    publication = publish(report)
+    survey, form, publication = found
     chart = table_chart(publication.tables[0], selection=publication.selection)
     content = chart_svg(chart).encode("utf-8") if extension == "svg" else chart_png(chart)
     return _download(

@@ -14,20 +14,17 @@ from django.views.decorators.http import require_safe
 
 from seb.codebook import codebook
 from seb.csvw import JSON_TYPE, metadata_name, microdata_metadata, table_metadata
-from seb.outputs import publish
 from seb.standard import CURRENT_VERSION, load_standard
 from seb.statistics import CONFIDENCE_LEVEL
-from seb.tables import TableError, table_definitions
 from surveys.access import can_see_unrounded
 
 from .codebook import CODE_COLUMNS, CODEBOOK_TITLE, codebook_sheets, write_code_list_csv
-from .selectors import tables_report
 from .sheets import WorkbookFormat, write_sheets
 from .views import (
     _download,
     _download_selection,
     _filename,
-    _tables_page,
+    _one_table,
     analyst_required,
 )
 from .workbook import HEADER
@@ -125,20 +122,10 @@ TABLE_COLUMN_DESCRIPTIONS = (
 @analyst_required
 def table_csv_metadata(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """The CSV on the Web metadata of one table's CSV download (same selection)."""
-    spec = table_definitions().get(key)
-    if spec is None:
-        raise Http404
-    found = _download_selection(request, slug)
+    found = _one_table(request, slug, key)
     if isinstance(found, HttpResponse):
         return found
-    survey, form = found
-    try:
-        report = tables_report(
-            survey=survey, selection=form.selection, specs=(spec,), controlled=form.controlled
-        )
-    except TableError:
-        return _tables_page(slug, form)
-    publication = publish(report)
+    survey, form, publication = found
     table = publication.tables[0]
     csv_name = _filename(survey, key, form, extension="csv")
     metadata = table_metadata(
