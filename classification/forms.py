@@ -62,6 +62,17 @@ def _digits(message: str) -> Any:
     return check
 
 
+def figures_field() -> forms.ChoiceField:
+    """Rounded or unrounded figures: offered only to those allowed to see unrounded ones."""
+    return forms.ChoiceField(
+        label="Figures",
+        choices=FIGURES_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select rounded or unrounded figures"},
+    )
+
+
 class SelectionForm(forms.Form):
     """Which responses the tables count, which NS-SEC system, and (if allowed) rounding.
 
@@ -111,13 +122,7 @@ class SelectionForm(forms.Form):
             Field("date_to", context={"legend_size": Size.for_legend(Size.SMALL)}),
         ]
         if allow_unrounded:
-            self.fields["figures"] = forms.ChoiceField(
-                label="Figures",
-                choices=FIGURES_CHOICES,
-                required=False,
-                widget=forms.RadioSelect,
-                error_messages={"invalid_choice": "Select rounded or unrounded figures"},
-            )
+            self.fields["figures"] = figures_field()
             fields.append(Field.radios("figures", legend_size=Size.SMALL, small=True))
         self.helper = FormHelper()
         self.helper.form_tag = False

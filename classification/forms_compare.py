@@ -22,7 +22,7 @@ from seb.standard import Mode
 from seb.tables import Selection, TableSpec, table_definitions
 
 from .comparisons import ComparisonAsk
-from .forms import FIGURES_CHOICES, ROUNDED, UNROUNDED, CompletionDateField
+from .forms import ROUNDED, UNROUNDED, CompletionDateField, figures_field
 from .models import ReferenceDistribution
 
 DATE_FIELDS: Final = ("date_from", "date_to")
@@ -138,13 +138,7 @@ class ComparisonForm(forms.Form):
                 self.fields[name].help_text = hint
                 layout.append(Field(name, context={"legend_size": Size.for_legend(Size.SMALL)}))
         if allow_unrounded:
-            self.fields["figures"] = forms.ChoiceField(
-                label="Figures",
-                choices=FIGURES_CHOICES,
-                required=False,
-                widget=forms.RadioSelect,
-                error_messages={"invalid_choice": "Select rounded or unrounded figures"},
-            )
+            self.fields["figures"] = figures_field()
             layout.append(Field.radios("figures", legend_size=Size.SMALL, small=True))
         self.helper = FormHelper()
         self.helper.form_tag = False
