@@ -40,7 +40,7 @@ from seb.standard import Mode
 
 from ..access import can_see_unrounded
 from ..audit import Event, audit
-from ..charts import chart_svg
+from ..charts import vega_svg
 from ..models import Survey
 from ..outcomes import OUTCOMES_COLUMNS, outcome_rows
 from ..selectors import (
@@ -108,7 +108,7 @@ def _daily(survey: Survey, *, controlled: bool) -> dict[str, Any]:
     spec = completes_chart_spec(days=days, series=series, title=title, subtitle=subtitle)
     description = describe_completes(days, series)
     return {
-        "svg": chart_svg(spec, key="completes", title=title, description=description),
+        "svg": vega_svg(spec, key="completes", title=title, description=description, fluid=True),
         "days": list(zip(days, zip(*series.values(), strict=True), strict=True)),
         "modes": list(series),
     }
