@@ -194,7 +194,7 @@ def _drop_own_connection() -> None:
         dbname=settings_dict["NAME"],
         autocommit=True,
     ) as other:
-        other.execute("SELECT pg_terminate_backend(%s)", [backend])
+        other.execute("SELECT pg_terminate_backend(%s, 5000)", [backend])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -223,3 +223,33 @@ def test_without_health_checks_the_first_query_on_a_dropped_connection_fails(sur
     finally:
         connection.health_check_enabled = True
         connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_live_connection_is_checked_without_a_round_trip(survey, monkeypatch) -> None:
+    """The health check looks at the socket; only a connection the server has ended is
+    asked `SELECT 1` (Django's own check) and then replaced."""
+    from django.db import close_old_connections, connection
+    from django.db.backends.postgresql import base
+
+    asked = []
+    real = base.DatabaseWrapper.is_usable
+
+    def counted(self):  # type: ignore[no-untyped-def]
+        asked.append(self.alias)
+        return real(self)
+
+    monkeypatch.setattr(base.DatabaseWrapper, "is_usable", counted)
+    assert connection.vendor == "postgresql"
+    from django.db import connections
+
+    assert type(connections["default"]).__module__ == "config.postgresql.base"
+    connection.ensure_connection()
+    live = connection.connection
+    close_old_connections()
+    assert Survey.objects.filter(pk=survey.pk).exists()
+    assert asked == [] and connection.connection is live
+    _drop_own_connection()
+    close_old_connections()
+    assert Survey.objects.filter(pk=survey.pk).exists()
+    assert asked == ["default"] and connection.connection is not live

@@ -140,7 +140,7 @@ def test_the_production_like_run_answers_a_survey_and_stops_cleanly(
             if key == "earner_employment_status":
                 with connection.cursor() as cursor:
                     cursor.execute(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
                         "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                     )
             assert browser.post(f"/s/smoke/questions/{key}/", {"answer": code}) == 200
