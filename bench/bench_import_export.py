@@ -13,7 +13,12 @@ plausible responses, and times, each in a child process with its peak memory:
 - the import of the CSV (every check, then COPY, tallies and all): target within
   1.5x the indexed COPY and under 300 MB; of the XLSX: target under 60 s;
 - the microdata export as CSV: target within 2x PostgreSQL's COPY ... TO of the same
-  query; as XLSX: target under 30 s and 200 MB.
+  query; as XLSX: target under 30 s and 200 MB;
+- the microdata export as SPSS (.sav) and Stata (.dta), by the code the download and
+  export_responses use (classification.microdata.microdata_statfile, copied into a
+  file of the run's temporary folder like export_responses does), each with its file
+  size: no time target (printed beside the CSV export's time), memory under 300 MB.
+  --no-stat skips them.
 """
 
 from __future__ import annotations
@@ -42,6 +47,9 @@ EXPORT_RATIO = 2.0
 XLSX_EXPORT_SECONDS = 30.0
 IMPORT_MB = 300.0
 XLSX_EXPORT_MB = 200.0
+# SPSS and Stata files are built in memory (classification/statfiles.py): the import's
+# memory limit; no time target, their time is printed beside the CSV export's.
+STAT_EXPORT_MB = 300.0
 
 
 def parse_args() -> argparse.Namespace:
@@ -50,6 +58,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2023)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--no-xlsx", action="store_true", help="skip the XLSX import and export")
+    parser.add_argument(
+        "--no-stat", action="store_true", help="skip the SPSS (.sav) and Stata (.dta) exports"
+    )
     return parser.parse_args()
 
 
@@ -140,7 +151,13 @@ def main() -> None:
     from django.db import connection
 
     from classification.imports import import_file
-    from classification.microdata import _copy_sql, microdata_write, survey_microdata
+    from classification.microdata import (
+        _copy_sql,
+        microdata_statfile,
+        microdata_write,
+        survey_microdata,
+    )
+    from classification.statfiles import StatFormat
     from seb.interchange import FileFormat
     from surveys.models import Survey
 
@@ -222,16 +239,27 @@ def main() -> None:
                     file_format=file_format,
                 )
 
+        def stat_export(file_format: StatFormat) -> list[int]:
+            """As export_responses: the statfile made, then copied into the output."""
+            target = folder / f"export.{file_format.value}"
+            made, count = microdata_statfile(
+                responses=survey_microdata(survey=survey), survey=survey, file_format=file_format
+            )
+            with made, target.open("wb") as stream:
+                while chunk := made.read(1024 * 1024):
+                    stream.write(chunk)
+            return [count, target.stat().st_size]
+
         copy_seconds, _, _ = in_child(raw_copy_to)
         line("limit: COPY ... TO of the same query", f"{copy_seconds:.1f} s")
-        seconds, peak, written = in_child(lambda: export(FileFormat.CSV))
+        csv_seconds, peak, written = in_child(lambda: export(FileFormat.CSV))
         assert written == rows
         line(
             "CSV export",
-            f"{seconds:.1f} s",
+            f"{csv_seconds:.1f} s",
             f"limit {EXPORT_RATIO}x COPY TO = {EXPORT_RATIO * copy_seconds:.1f} s "
-            f"({seconds / copy_seconds:.2f}x)",
-            seconds <= EXPORT_RATIO * copy_seconds,
+            f"({csv_seconds / copy_seconds:.2f}x)",
+            csv_seconds <= EXPORT_RATIO * copy_seconds,
         )
         line("  its peak memory", f"{peak:.0f} MB")
         if xlsx_path:
@@ -249,6 +277,22 @@ def main() -> None:
                 f"limit {XLSX_EXPORT_MB:.0f} MB",
                 peak < XLSX_EXPORT_MB,
             )
+        if not args.no_stat:
+            for label, stat_format in (("SAV", StatFormat.SAV), ("DTA", StatFormat.DTA)):
+                seconds, peak, (written, size) = in_child(lambda f=stat_format: stat_export(f))
+                assert written == rows
+                (folder / f"export.{stat_format.value}").unlink()
+                line(
+                    f"{label} export, {size / 1e6:.1f} MB",
+                    f"{seconds:.1f} s",
+                    f"no target; CSV export {csv_seconds:.1f} s ({seconds / csv_seconds:.1f}x)",
+                )
+                line(
+                    "  its peak memory",
+                    f"{peak:.0f} MB",
+                    f"limit {STAT_EXPORT_MB:.0f} MB",
+                    peak < STAT_EXPORT_MB,
+                )
     finally:
         for path in folder.iterdir():
             path.unlink()
