@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Count as CountOf
 from django.db.models import F, Func, Sum
 from django.db.models.fields.json import KeyTextTransform
@@ -32,6 +32,7 @@ from seb.comparisons import (
 from seb.standard import Mode
 from seb.tables import Selection, Table, TableError, TableSpec, build_table
 from surveys.models import Case, Survey
+from surveys.replica import analysis_db
 
 from .selectors import selected_responses, selected_tallies
 
@@ -236,8 +237,8 @@ def period_comparison(
 
 def sample_variables(survey: Survey) -> list[str]:
     """The names of the sample variables the survey's cases carry, sorted."""
-    cases = Case.objects.filter(survey=survey)
-    if connection.vendor == "postgresql":
+    cases = Case.objects.using(analysis_db()).filter(survey=survey)
+    if connections[cases.db].vendor == "postgresql":
         keys = (
             cases.annotate(key=Func(F("variables"), function="jsonb_object_keys"))
             .order_by()

@@ -19,13 +19,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any, Final
 
-from django.db import connection
+from django.db import connections
 from django.db.models import QuerySet
 
 from seb.interchange import MICRODATA_COLUMNS, FileFormat
 from seb.interchange.writing import csv_chunks, write_csv, write_xlsx
 from seb.safe_text import FORMULA_TRIGGERS
 from surveys.models import Response, Survey
+from surveys.replica import analysis_db
 from surveys.services import counted_responses
 
 from .statfiles import StatFormat, write_statfile
@@ -38,7 +39,7 @@ MICRODATA_FIELDS: Final = MICRODATA_COLUMNS
 
 def survey_microdata(*, survey: Survey) -> QuerySet[Response]:
     """Every counted response of `survey`."""
-    return counted_responses(Response.objects.filter(survey=survey))
+    return counted_responses(Response.objects.using(analysis_db()).filter(survey=survey))
 
 
 def _ordered(responses: QuerySet[Response]) -> QuerySet[Response]:
@@ -59,8 +60,9 @@ def microdata_rows(
 
 def _copy_sql(responses: QuerySet[Response]) -> tuple[str, tuple[object, ...]]:
     """The microdata query as `COPY (...) TO STDOUT` CSV with a header row."""
-    sql, params = _ordered(responses).values_list(*MICRODATA_FIELDS).query.sql_with_params()
-    quote = connection.ops.quote_name
+    rows = _ordered(responses).values_list(*MICRODATA_FIELDS)
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    quote = connections[rows.db].ops.quote_name
     triggers = ", ".join("'" + trigger.replace("'", "''") + "'" for trigger in FORMULA_TRIGGERS)
     columns = []
     for name in MICRODATA_COLUMNS:
@@ -88,7 +90,7 @@ def _copy(cursor: Any, sql: str, params: tuple[object, ...]) -> Any:
 
 def _copy_chunks(responses: QuerySet[Response]) -> Iterator[bytes]:
     sql, params = _copy_sql(responses)
-    with connection.cursor() as cursor, _copy(cursor, sql, params) as copy:
+    with connections[responses.db].cursor() as cursor, _copy(cursor, sql, params) as copy:
         buffer = bytearray()
         for data in copy:
             buffer += data
@@ -107,9 +109,10 @@ def microdata_write(
     XLSX raises `seb.interchange.writing.TooManyRows` past the rows of one sheet.
     """
     if file_format is FileFormat.CSV:
-        if connection.vendor == "postgresql":
+        database = connections[responses.db]
+        if database.vendor == "postgresql":
             sql, params = _copy_sql(responses)
-            with connection.cursor() as cursor:
+            with database.cursor() as cursor:
                 with _copy(cursor, sql, params) as copy:
                     for data in copy:
                         stream.write(data)
@@ -120,7 +123,7 @@ def microdata_write(
 
 def microdata_csv_chunks(*, responses: QuerySet[Response]) -> Iterator[bytes | str]:
     """The microdata CSV a piece at a time, for a StreamingHttpResponse."""
-    if connection.vendor == "postgresql":
+    if connections[responses.db].vendor == "postgresql":
         return _copy_chunks(responses)
     return csv_chunks(microdata_rows(responses=responses))
 

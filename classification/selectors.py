@@ -33,6 +33,7 @@ from seb.tables import (
     table_specs,
 )
 from surveys.models import Response, ResponseTally, Survey
+from surveys.replica import analysis_db
 from surveys.services import counted_responses
 
 
@@ -45,7 +46,7 @@ def selected_responses(*, survey: Survey, selection: Selection) -> QuerySet[Resp
 
     The dates are whole days in the service's time zone, both ends included.
     """
-    responses = counted_responses(Response.objects.filter(survey=survey))
+    responses = counted_responses(Response.objects.using(analysis_db()).filter(survey=survey))
     if selection.modes:
         responses = responses.filter(mode__in=[mode.value for mode in selection.modes])
     if selection.date_from:
@@ -59,7 +60,7 @@ def selected_responses(*, survey: Survey, selection: Selection) -> QuerySet[Resp
 
 def selected_tallies(*, survey: Survey, selection: Selection) -> QuerySet[ResponseTally]:
     """The survey's tallies for the selection's modes and days (both ends included)."""
-    tallies = ResponseTally.objects.filter(survey=survey)
+    tallies = ResponseTally.objects.using(analysis_db()).filter(survey=survey)
     if selection.modes:
         tallies = tallies.filter(mode__in=[mode.value for mode in selection.modes])
     if selection.date_from:
@@ -204,15 +205,15 @@ def survey_summaries() -> list[SurveySummary]:
     surveys = list(Survey.objects.order_by("name", "slug"))
     complete = (
         # Every counted response has a school type: its tallies count them all.
-        ResponseTally.objects.filter(variable="school_type")
+        ResponseTally.objects.using(analysis_db())
+        .filter(variable="school_type")
         .order_by()
         .values_list("survey_id", "mode")
         .annotate(n=Sum("count"))
     )
     unfinished = (
-        Response.objects.filter(
-            status__in=[Response.Status.IN_PROGRESS, Response.Status.STOPPED], is_test=False
-        )
+        Response.objects.using(analysis_db())
+        .filter(status__in=[Response.Status.IN_PROGRESS, Response.Status.STOPPED], is_test=False)
         .order_by()
         .values_list("survey_id", "mode")
         .annotate(

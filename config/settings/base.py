@@ -28,9 +28,19 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A connection reused after the database restarted is checked first and replaced,
 # so the first request on it does not fail.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's PostgreSQL backend with a health check that costs no round trip.
-    DATABASES["default"]["ENGINE"] = "config.postgresql"
+# A read replica for the analysis area's heavy reads (surveys/replica.py), if any.
+if env.str("ANALYSIS_DATABASE_URL", default=""):
+    DATABASES["analysis"] = {
+        **env.db("ANALYSIS_DATABASE_URL"),
+        "ATOMIC_REQUESTS": False,
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+for database in DATABASES.values():
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # Django's PostgreSQL backend with a health check that costs no round trip.
+        database["ENGINE"] = "config.postgresql"
 # Jobs report progress on a connection of their own, so it is seen while their work
 # is still inside its transaction. SQLite has one writer at a time: there, progress
 # goes through the job's own connection (and shows when the job commits).
