@@ -32,7 +32,7 @@ from seb.tables import (
     build_table,
     table_specs,
 )
-from surveys.models import Response, ResponseTally, Survey
+from surveys.models import COUNTING_COLUMN, Response, ResponseTally, Survey
 from surveys.replica import analysis_db
 from surveys.services import counted_responses
 
@@ -204,9 +204,8 @@ def survey_summaries() -> list[SurveySummary]:
     """
     surveys = list(Survey.objects.order_by("name", "slug"))
     complete = (
-        # Every counted response has a school type: its tallies count them all.
         ResponseTally.objects.using(analysis_db())
-        .filter(variable="school_type")
+        .filter(variable=COUNTING_COLUMN)
         .order_by()
         .values_list("survey_id", "mode")
         .annotate(n=Sum("count"))

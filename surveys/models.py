@@ -480,6 +480,9 @@ TALLY_COLUMNS = (
     "nssec5",
     "nssec3",
 )
+# The first question is asked of everyone, so its tallies count each counted response
+# once: summing them gives the number of responses (summing every column's would not).
+COUNTING_COLUMN = TALLY_COLUMNS[0]
 
 
 class Attempt(models.Model):

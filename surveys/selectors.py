@@ -21,6 +21,7 @@ from seb.standard import Mode
 
 from .access import INTERVIEWER, SUPERVISOR, has_role
 from .models import (
+    COUNTING_COLUMN,
     Attempt,
     Case,
     CaseTally,
@@ -460,7 +461,7 @@ def completes_by_day(*, survey: Survey) -> list[tuple[date, str, int]]:
     """(day, mode, complete responses) from the tallies, by day then mode."""
     return [
         (day, mode, int(n))
-        for day, mode, n in ResponseTally.objects.filter(survey=survey)
+        for day, mode, n in ResponseTally.objects.filter(survey=survey, variable=COUNTING_COLUMN)
         .order_by("day", "mode")
         .values_list("day", "mode")
         .annotate(n=Sum("count"))
@@ -547,7 +548,7 @@ def case_counts(*, surveys: Sequence[Survey]) -> dict[int, dict[str, int]]:
         found[survey_id]["cases"] = cases
         found[survey_id]["complete_cases"] = complete_cases
     for survey_id, n in (
-        ResponseTally.objects.filter(survey_id__in=ids)
+        ResponseTally.objects.filter(survey_id__in=ids, variable=COUNTING_COLUMN)
         .order_by()
         .values_list("survey_id")
         .annotate(n=Sum("count"))

@@ -237,3 +237,20 @@ def test_the_case_tally_follows_every_change_to_cases(
     assert _kept_tally(fieldwork) == _live_tally(fieldwork)
     Case.objects.filter(pk=cases[31].pk).delete()
     assert _kept_tally(fieldwork) == _live_tally(fieldwork)
+
+
+def test_completes_per_day_and_the_survey_list_count_each_response_once(
+    make_survey: Callable[..., Survey], make_response: Callable[..., object]
+) -> None:
+    """The tallies hold a row per tabulated column: counting responses reads one column."""
+    from surveys.selectors import case_counts, completes_by_day
+
+    survey = make_survey("counted")
+    for _ in range(3):
+        make_response(survey, STATE_EMPLOYEE_CLERICAL)
+    make_response(survey, STATE_EMPLOYEE_CLERICAL, mode=Mode.TELEPHONE)
+    make_response(survey, STATE_EMPLOYEE_CLERICAL, submit=False)
+    by_day = completes_by_day(survey=survey)
+    assert sum(n for _, _, n in by_day) == 4
+    assert {mode: n for _, mode, n in by_day} == {"online": 3, "telephone": 1}
+    assert case_counts(surveys=[survey])[survey.pk]["complete"] == 4
