@@ -17,7 +17,7 @@ plausible responses, and times, each in a child process with its peak memory:
 - the microdata export as SPSS (.sav) and Stata (.dta), by the code the download and
   export_responses use (classification.microdata.microdata_statfile, copied into a
   file of the run's temporary folder like export_responses does), each with its file
-  size: no time target (printed beside the CSV export's time), memory under 300 MB.
+  size: no time target (printed beside the CSV export's time), peak memory printed (the files are built in memory and capped at 1,000,000 responses).
   --no-stat skips them.
 """
 
@@ -49,7 +49,6 @@ IMPORT_MB = 300.0
 XLSX_EXPORT_MB = 200.0
 # SPSS and Stata files are built in memory (classification/statfiles.py): the import's
 # memory limit; no time target, their time is printed beside the CSV export's.
-STAT_EXPORT_MB = 300.0
 
 
 def parse_args() -> argparse.Namespace:
@@ -152,6 +151,7 @@ def main() -> None:
 
     from classification.imports import import_file
     from classification.microdata import (
+        STATFILE_MAX_ROWS,
         _copy_sql,
         microdata_statfile,
         microdata_write,
@@ -290,8 +290,7 @@ def main() -> None:
                 line(
                     "  its peak memory",
                     f"{peak:.0f} MB",
-                    f"limit {STAT_EXPORT_MB:.0f} MB",
-                    peak < STAT_EXPORT_MB,
+                    f"built in memory; files are capped at {STATFILE_MAX_ROWS:,} responses",
                 )
     finally:
         for path in folder.iterdir():

@@ -23,7 +23,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from seb.interchange import MICRODATA_COLUMNS, FileFormat
-from seb.interchange.writing import csv_chunks, write_csv, write_xlsx
+from seb.interchange.writing import TooManyRows, csv_chunks, write_csv, write_xlsx
 from seb.safe_text import FORMULA_TRIGGERS
 from surveys.models import Response, Survey
 from surveys.replica import analysis_db
@@ -155,14 +155,26 @@ def microdata_title(survey: Survey) -> str:
     return f"Socio-economic background microdata: {survey.name}"
 
 
+# SPSS and Stata files are built in memory: this many responses peak at about 370 MB
+# (bench/bench_import_export.py).
+STATFILE_MAX_ROWS: Final = 1_000_000
+
+
 def microdata_statfile(
     *, responses: QuerySet[Response], survey: Survey, file_format: StatFormat
 ) -> tuple[IO[bytes], int]:
     """The microdata as an SPSS or Stata file, open for reading, and its number of rows.
 
-    pyreadstat writes to a path; the file is unlinked as soon as it is open, so it
-    disappears when the caller closes it, whatever happens.
+    pyreadstat writes a whole table held in memory (about 270 bytes a response), so
+    more than STATFILE_MAX_ROWS responses are refused with TooManyRows, before anything
+    is read: CSV has no such limit. pyreadstat writes to a path; the file is unlinked
+    as soon as it is open, so it disappears when the caller closes it, whatever happens.
     """
+    if responses.count() > STATFILE_MAX_ROWS:
+        raise TooManyRows(
+            f"SPSS and Stata files are made for at most {STATFILE_MAX_ROWS:,} responses "
+            "at a time: use CSV for this many, or choose fewer (by mode or by dates)"
+        )
     handle, name = tempfile.mkstemp(suffix=f".{file_format.value}")
     os.close(handle)
     path = Path(name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import tempfile
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import (
@@ -247,26 +247,27 @@ def microdata_download(request: HttpRequest, slug: str, file_format: str) -> Htt
             microdata_csv_chunks(responses=responses), content_type=chosen.content_type
         )
         response["Content-Disposition"] = content_disposition_header(True, filename)
-    elif chosen is MicrodataFormat.XLSX:
-        spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
+    else:
         try:
-            microdata_write(responses=responses, stream=spool, file_format=FileFormat.XLSX)
+            if chosen is MicrodataFormat.XLSX:
+                stream: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
+                try:
+                    microdata_write(responses=responses, stream=stream, file_format=FileFormat.XLSX)
+                except TooManyRows:
+                    stream.close()
+                    raise
+                stream.seek(0)
+            else:
+                stream, _ = microdata_statfile(
+                    responses=responses, survey=survey, file_format=StatFormat(chosen.value)
+                )
         except TooManyRows as error:
-            spool.close()
             return render(
                 request,
                 "analysis/download_problem.html",
                 {"survey": survey, "problem": str(error), "query": form.query()},
                 status=422,
             )
-        spool.seek(0)
-        response = FileResponse(
-            spool, as_attachment=True, filename=filename, content_type=chosen.content_type
-        )
-    else:
-        stream, _ = microdata_statfile(
-            responses=responses, survey=survey, file_format=StatFormat(chosen.value)
-        )
         response = FileResponse(
             stream, as_attachment=True, filename=filename, content_type=chosen.content_type
         )

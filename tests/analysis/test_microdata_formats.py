@@ -94,6 +94,30 @@ def test_export_responses_writes_spss_and_stata_by_extension(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.parametrize("extension", ["sav", "dta"])
+def test_too_many_responses_for_spss_or_stata_are_refused_with_a_way_on(
+    unrounded_client: Client, answered: Survey, extension: str, tmp_path: Path, monkeypatch
+) -> None:
+    """Those files are built in memory, so their size is capped: the page says to use
+    CSV or choose fewer, and the command stops without leaving a file."""
+    from django.core.management import CommandError
+
+    import classification.microdata
+
+    monkeypatch.setattr(classification.microdata, "STATFILE_MAX_ROWS", 119)
+    response = unrounded_client.get(f"/analysis/{SLUG}/download/microdata.{extension}")
+    assert response.status_code == 422
+    assert "at most 119 responses" in response.content.decode()
+    assert "use CSV for this many" in response.content.decode()
+    output = tmp_path / f"out.{extension}"
+    with pytest.raises(CommandError, match="at most 119 responses"):
+        call_command("export_responses", "--survey", SLUG, "--output", str(output))
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(classification.microdata, "STATFILE_MAX_ROWS", 120)
+    ok = unrounded_client.get(f"/analysis/{SLUG}/download/microdata.{extension}")
+    assert ok.status_code == 200
+
+
 @pytest.mark.parametrize(
     "url",
     [
