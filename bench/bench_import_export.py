@@ -17,7 +17,8 @@ plausible responses, and times, each in a child process with its peak memory:
 - the microdata export as SPSS (.sav) and Stata (.dta), by the code the download and
   export_responses use (classification.microdata.microdata_statfile, copied into a
   file of the run's temporary folder like export_responses does), each with its file
-  size: no time target (printed beside the CSV export's time), peak memory printed (the files are built in memory and capped at 1,000,000 responses).
+  size: no time target (printed beside the CSV export's time), and their peak memory
+  (the files are built in memory, and capped at 1,000,000 responses).
   --no-stat skips them.
 """
 
