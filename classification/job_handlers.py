@@ -1,17 +1,26 @@
-"""The analysis area's background jobs: response imports. (Downloads are made as they
-are asked for, not as jobs.)"""
+"""The analysis area's background jobs: response imports, and microdata files too large
+to build while the analyst waits on the page (XLSX, SPSS, Stata; CSV is streamed)."""
 
 from __future__ import annotations
+
+from django.http import QueryDict
 
 from jobs.models import Job
 from jobs.runner import JobFailed, Progress, job_handler, job_path
 from jobs.views import RESULT_TEMPLATES
 from seb.interchange import FileFormat
+from seb.interchange.writing import TooManyRows
+from surveys.access import can_see_unrounded
 from surveys.models import Survey
 
+from .forms import SelectionForm
 from .imports import import_file, report_as_data
+from .microdata import MicrodataFormat, microdata_statfile, microdata_write
+from .selectors import selected_responses
+from .statfiles import StatFormat
 
 IMPORT_RESPONSES = "import_responses"
+EXPORT_MICRODATA = "export_microdata"
 
 
 @job_handler(IMPORT_RESPONSES)
@@ -46,3 +55,50 @@ def import_responses_job(job: Job, progress: Progress) -> None:
 
 
 RESULT_TEMPLATES[IMPORT_RESPONSES] = "analysis/import_result.html"
+
+
+@job_handler(EXPORT_MICRODATA)
+def export_microdata_job(job: Job, progress: Progress) -> None:
+    """Write the microdata of a survey's selection as XLSX, SPSS or Stata, for its owner
+    to download from the job's page.
+
+    Safe to run again: the file is written under a temporary name and only then given
+    its own, so a stopped worker leaves no half file to download.
+    """
+    survey = Survey.objects.filter(pk=job.params["survey_id"]).first()
+    if survey is None:
+        raise JobFailed("The survey has been deleted, so there is nothing to download.")
+    if job.owner is None or not can_see_unrounded(job.owner):
+        raise JobFailed("You may no longer download microdata, so no file was made.")
+    form = SelectionForm(QueryDict(job.params["query"]), survey=survey, allow_unrounded=True)
+    if not form.is_valid():
+        raise JobFailed("The selection is no longer valid, so no file was made.")
+    chosen = MicrodataFormat(job.params["format"])
+    responses = selected_responses(survey=survey, selection=form.selection)
+    total = responses.count()
+    progress.report(0.05, f"Writing {total:,} responses", force=True)
+    name = f"microdata.{chosen.value}"
+    partial = job_path(job, f"{name}.partial")
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if chosen is MicrodataFormat.XLSX:
+            with partial.open("wb") as stream:
+                written = microdata_write(
+                    responses=responses, stream=stream, file_format=FileFormat.XLSX
+                )
+        else:
+            made, written = microdata_statfile(
+                responses=responses, survey=survey, file_format=StatFormat(chosen.value)
+            )
+            with made, partial.open("wb") as stream:
+                while chunk := made.read(1024 * 1024):
+                    stream.write(chunk)
+    except TooManyRows as error:
+        partial.unlink(missing_ok=True)
+        raise JobFailed(str(error)) from None
+    partial.replace(job_path(job, name))
+    job.output_file = name
+    job.output_name = job.params["file_name"]
+    job.output_type = chosen.content_type
+    noun = "response" if written == 1 else "responses"
+    job.result = {"summary": f"{written:,} {noun} of {survey.name}: ready to download"}

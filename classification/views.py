@@ -12,6 +12,7 @@ import io
 import tempfile
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import (
     FileResponse,
@@ -27,6 +28,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from jobs.runner import job_start
 from seb.charts import table_chart
 from seb.disclosure import cover_statement
 from seb.interchange import FileFormat
@@ -39,6 +41,7 @@ from surveys.models import Survey
 
 from .charts import chart_svg
 from .forms import SelectionForm
+from .job_handlers import EXPORT_MICRODATA
 from .microdata import (
     MicrodataFormat,
     microdata_csv_chunks,
@@ -226,8 +229,10 @@ def microdata_download(request: HttpRequest, slug: str, file_format: str) -> Htt
     (.sav) or Stata (.dta).
 
     Microdata are unrounded: only analysts allowed to see unrounded figures get them.
-    CSV is streamed; XLSX is built in a temporary file (spilling to disk when large);
-    SPSS and Stata files are built in memory and written to a temporary file.
+    CSV is streamed. XLSX is built in a temporary file (spilling to disk when large);
+    SPSS and Stata files are built in memory and written to a temporary file; either is
+    made by a background job, downloaded from its page, when the selection holds more
+    than MICRODATA_IN_REQUEST_ROWS responses, so no one waits on a page for it.
     """
     try:
         chosen = MicrodataFormat(file_format)
@@ -247,6 +252,19 @@ def microdata_download(request: HttpRequest, slug: str, file_format: str) -> Htt
             microdata_csv_chunks(responses=responses), content_type=chosen.content_type
         )
         response["Content-Disposition"] = content_disposition_header(True, filename)
+    elif responses.count() > settings.MICRODATA_IN_REQUEST_ROWS:
+        job = job_start(
+            kind=EXPORT_MICRODATA,
+            title=f"Microdata of {survey.name} as {chosen.value.upper()}",
+            owner=request.user,
+            params={
+                "survey_id": survey.pk,
+                "query": form.query(),
+                "format": chosen.value,
+                "file_name": filename,
+            },
+        )
+        return redirect("jobs:detail", job_id=job.pk)
     else:
         try:
             if chosen is MicrodataFormat.XLSX:

@@ -193,6 +193,9 @@ CSRF_FAILURE_VIEW = "surveys.views.errors.csrf_failure"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=64 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+# Microdata as XLSX, SPSS or Stata for more responses than this is made by a background
+# job (CSV is always streamed).
+MICRODATA_IN_REQUEST_ROWS = env.int("MICRODATA_IN_REQUEST_ROWS", default=50_000)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

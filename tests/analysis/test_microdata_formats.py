@@ -94,6 +94,48 @@ def test_export_responses_writes_spss_and_stata_by_extension(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.parametrize("extension", ["xlsx", "sav", "dta"])
+def test_a_large_selection_is_made_by_a_job_and_downloaded_from_its_page(
+    unrounded_client: Client, answered: Survey, extension: str, tmp_path: Path, settings
+) -> None:
+    """Past MICRODATA_IN_REQUEST_ROWS the file is a background job's: the download
+    leads to the job's page, which offers the same file once it is made, to its owner
+    alone."""
+    from django.contrib.auth.models import User
+
+    from jobs.models import Job
+
+    settings.MICRODATA_IN_REQUEST_ROWS = 119
+    asked = unrounded_client.get(
+        f"/analysis/{SLUG}/download/microdata.{extension}?mode=online&mode=telephone&mode=face_to_face"
+    )
+    assert asked.status_code == 302
+    job = Job.objects.get()
+    assert asked["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    page = unrounded_client.get(asked["Location"]).content.decode()
+    assert "120 responses of" in page and "ready to download" in page
+    download = unrounded_client.get(f"/jobs/{job.pk}/download/")
+    assert download.status_code == 200
+    assert download["Content-Disposition"].endswith(f'.{extension}"')
+    assert download["Cache-Control"] == "no-store"
+    content = b"".join(download.streaming_content)
+    if extension == "xlsx":
+        sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+        assert sum(1 for _ in sheet.iter_rows()) == 121
+    else:
+        frame, _ = read_back(content, extension, tmp_path)
+        assert len(frame) == 120
+    other = User.objects.create_user("another-analyst", password="x" * 20)
+    unrounded_client.force_login(other)
+    assert unrounded_client.get(f"/jobs/{job.pk}/download/").status_code == 404
+    settings.MICRODATA_IN_REQUEST_ROWS = 120
+    unrounded_client.force_login(job.owner)
+    assert (
+        unrounded_client.get(f"/analysis/{SLUG}/download/microdata.{extension}").status_code == 200
+    )
+
+
 @pytest.mark.parametrize("extension", ["sav", "dta"])
 def test_too_many_responses_for_spss_or_stata_are_refused_with_a_way_on(
     unrounded_client: Client, answered: Survey, extension: str, tmp_path: Path, monkeypatch
