@@ -73,7 +73,32 @@ def figures_field() -> forms.ChoiceField:
     )
 
 
-class SelectionForm(forms.Form):
+class FiguresChoice:
+    """Rounded or unrounded figures, for a form of the analysis area: offered to those
+    allowed to see unrounded ones; a request for them is noticed whoever makes it."""
+
+    fields: dict[str, Any]
+    data: Any
+
+    def offer_figures(self, layout: list[Any]) -> None:
+        self.fields["figures"] = figures_field()
+        layout.append(Field.radios("figures", legend_size=Size.SMALL, small=True))
+
+    @property
+    def asks_unrounded(self) -> bool:
+        """Whether the request asked for unrounded figures, whatever the form allows."""
+        return UNROUNDED in self.data.getlist("figures")
+
+    def get_form_helper(self, layout: list[Any]) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        # A GET form: a CSRF token would only leak into the address.
+        helper.disable_csrf = True
+        helper.layout = Layout(*layout)
+        return helper
+
+
+class SelectionForm(FiguresChoice, forms.Form):
     """Which responses the tables count, which NS-SEC system, and (if allowed) rounding.
 
     `allow_unrounded` is whether the user holds the permission; without it the
@@ -122,18 +147,8 @@ class SelectionForm(forms.Form):
             Field("date_to", context={"legend_size": Size.for_legend(Size.SMALL)}),
         ]
         if allow_unrounded:
-            self.fields["figures"] = figures_field()
-            fields.append(Field.radios("figures", legend_size=Size.SMALL, small=True))
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        # A GET form: a CSRF token would only leak into the address.
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(*fields)
-
-    @property
-    def asks_unrounded(self) -> bool:
-        """Whether the request asked for unrounded figures, whatever the form allows."""
-        return UNROUNDED in self.data.getlist("figures")
+            self.offer_figures(fields)
+        self.helper = self.get_form_helper(fields)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -12,8 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Final
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.http import QueryDict
 
@@ -22,7 +21,7 @@ from seb.standard import Mode
 from seb.tables import Selection, TableSpec, table_definitions
 
 from .comparisons import ComparisonAsk
-from .forms import ROUNDED, UNROUNDED, CompletionDateField, figures_field
+from .forms import ROUNDED, UNROUNDED, CompletionDateField, FiguresChoice
 from .models import ReferenceDistribution
 
 DATE_FIELDS: Final = ("date_from", "date_to")
@@ -40,7 +39,7 @@ def table_label(spec: TableSpec) -> str:
     return spec.sheet.replace("_", " ")
 
 
-class ComparisonForm(forms.Form):
+class ComparisonForm(FiguresChoice, forms.Form):
     def __init__(
         self,
         data: QueryDict,
@@ -138,16 +137,8 @@ class ComparisonForm(forms.Form):
                 self.fields[name].help_text = hint
                 layout.append(Field(name, context={"legend_size": Size.for_legend(Size.SMALL)}))
         if allow_unrounded:
-            self.fields["figures"] = figures_field()
-            layout.append(Field.radios("figures", legend_size=Size.SMALL, small=True))
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(*layout)
-
-    @property
-    def asks_unrounded(self) -> bool:
-        return UNROUNDED in self.data.getlist("figures")
+            self.offer_figures(layout)
+        self.helper = self.get_form_helper(layout)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
