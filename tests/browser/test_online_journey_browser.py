@@ -271,6 +271,11 @@ def test_reopening_the_survey_link_resumes_at_the_next_unanswered_question(
     start(page, survey.slug)
     choose(page, "school_type", "outside_uk")
     choose(page, "earner_employment_status", "employee")
+    # Closed only once the next question has loaded: Chromium can acknowledge a
+    # close that races a navigation's commit and never close the page
+    # (microsoft/playwright#41900), which hung this test on a busy machine.
+    expect(page).to_have_url(re.compile(r"/questions/employer_size/$"))
+    page.wait_for_load_state("load")
     context = page.context
     page.close()
     reopened = context.new_page()
