@@ -1,12 +1,16 @@
 """The journey's load test: simulated respondents answering the online survey, or the
-same number of visitors to the bare Django page (LOAD_TARGET=journey or bare)."""
+same number of visitors to the bare Django page (LOAD_TARGET=journey or bare).
+
+Both use Locust's FastHttpUser (geventhttpclient): the load generator shares the
+machine's two cores with the server and PostgreSQL, and the requests-based HttpUser
+spends about three times its CPU per request, which the server then lacks."""
 
 from __future__ import annotations
 
 import os
 import re
 
-from locust import HttpUser, task
+from locust import FastHttpUser, task
 from locust.exception import StopUser
 
 TOKEN = re.compile(r'name=["\']csrfmiddlewaretoken["\'] value=["\']([^"\']+)')
@@ -24,7 +28,7 @@ ANSWERS = {
 }
 
 
-def follow(user: HttpUser, response: object, name: str) -> str:
+def follow(user: FastHttpUser, response: object, name: str) -> str:
     """Each HTTP request is measured on its own: a redirect is followed as a request."""
     location = response.headers.get("Location")  # type: ignore[attr-defined]
     if response.status_code != 302 or not location:  # type: ignore[attr-defined]
@@ -41,13 +45,13 @@ def token(page: str) -> str:
 
 if os.environ.get("LOAD_TARGET", "journey") == "journey":
 
-    class Respondent(HttpUser):
+    class Respondent(FastHttpUser):
         """One respondent after another: start, answer every question (each page shown,
         then its answer posted and the redirect followed), check, submit."""
 
         @task
         def answer_the_survey(self) -> None:
-            self.client.cookies.clear()
+            self.client.cookiejar.clear()
             start = self.client.get(f"/s/{SLUG}/", name="start page").text
             started = self.client.post(
                 f"/s/{SLUG}/",
@@ -81,13 +85,13 @@ if os.environ.get("LOAD_TARGET", "journey") == "journey":
 
 else:
 
-    class Visitor(HttpUser):
+    class Visitor(FastHttpUser):
         """The bare page's equivalent: a form shown, posted and shown again, as often as
         a respondent answers, with a new session each round."""
 
         @task
         def post_the_form(self) -> None:
-            self.client.cookies.clear()
+            self.client.cookiejar.clear()
             page = self.client.get("/", name="bare page").text
             for _ in range(len(ANSWERS) + 1):
                 posted = self.client.post(

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.fields.json import KeyTextTransform
+from django.db.models.sql import Query
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -33,6 +36,60 @@ from .models import (
 )
 
 INTERVIEW_MODES = tuple(mode for mode in Mode if mode.is_interviewer_led)
+SURVEY_PREFIX = "survey__"
+
+
+def online_response(response_id: str, slug: str) -> Response | None:
+    """The online response `response_id` of the survey `slug`, with its survey loaded:
+    the first read of every page of the online journey.
+
+    The query is written once per database from the models' fields, not built by the
+    ORM on each call: Django makes a `select_related` query's SQL afresh every time,
+    which cost a question page more of the web worker's time than anything else
+    (profiled under the journey's load test, `bench/bench_journey.py`). The rows are
+    still turned into models by Django, with its converters for every field.
+    """
+    try:
+        pk = uuid.UUID(response_id)
+    except (TypeError, ValueError):
+        return None
+    db = Response.objects.db
+    db_connection = connections[db]
+    params = [Response._meta.pk.get_db_prep_value(pk, db_connection), slug, Mode.ONLINE.value]
+    found = list(Response.objects.using(db).raw(_online_response_sql(db), params))
+    if not found:
+        return None
+    response = found[0]
+    fields = Survey._meta.concrete_fields
+    values = [response.__dict__.pop(f"{SURVEY_PREFIX}{field.attname}") for field in fields]
+    compiler = db_connection.ops.compiler("SQLCompiler")(Query(Survey), db_connection, db)
+    converters = compiler.get_converters([field.get_col(Survey._meta.db_table) for field in fields])
+    if converters:
+        values = list(next(iter(compiler.apply_converters([values], converters))))
+    survey = Survey.from_db(db, [field.attname for field in fields], values)
+    Response._meta.get_field("survey").set_cached_value(response, survey)
+    return response
+
+
+@cache
+def _online_response_sql(db: str) -> str:
+    quote = connections[db].ops.quote_name
+    response_columns = [f"r.{quote(field.column)}" for field in Response._meta.concrete_fields]
+    survey_columns = [
+        f"s.{quote(field.column)} AS {quote(SURVEY_PREFIX + field.attname)}"
+        for field in Survey._meta.concrete_fields
+    ]
+    survey_key = Response._meta.get_field("survey")
+    # Names from the models' own metadata, quoted; the values go as parameters.
+    return (
+        f"SELECT {', '.join(response_columns + survey_columns)} "  # noqa: S608
+        f"FROM {quote(Response._meta.db_table)} r "
+        f"INNER JOIN {quote(Survey._meta.db_table)} s "
+        f"ON s.{quote(Survey._meta.pk.column)} = r.{quote(survey_key.column)} "
+        f"WHERE r.{quote(Response._meta.pk.column)} = %s "
+        f"AND s.{quote(Survey._meta.get_field('slug').column)} = %s "
+        f"AND r.{quote(Response._meta.get_field('mode').column)} = %s"
+    )
 
 
 def surveys_open_for_interviews() -> QuerySet[Survey]:

@@ -22,11 +22,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from itertools import islice
 from typing import Any, Final
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -212,20 +213,53 @@ def _answer_apply(
     fields: dict[str, Any] = {key: kept.get(key) for key in QUESTION_KEYS}
     fields["updated_at"] = timezone.now()
     fields["next_question"] = updated.next_question or ""
-    if optimistic:
-        changed = Response.objects.filter(
-            pk=response.pk, revision=response.revision, status=Response.Status.IN_PROGRESS
-        ).update(revision=response.revision + 1, **fields)
-        if not changed:
-            return None
-    else:
-        Response.objects.filter(pk=response.pk).update(revision=response.revision + 1, **fields)
+    changed = _update_answers(response, {"revision": response.revision + 1, **fields}, optimistic)
+    if optimistic and not changed:
+        return None
     for name, value in fields.items():
         setattr(response, name, value)
     response.revision += 1
     if response.case_id is not None and current.next_question != updated.next_question:
         case_refresh(case_id=response.case_id)
     return updated
+
+
+def _update_answers(response: Response, values: dict[str, Any], optimistic: bool) -> bool:
+    """One UPDATE of the response's row with `values`; when `optimistic`, only if it is
+    still in progress at the revision `response` was read at. Whether it changed.
+
+    Written in SQL made once per set of columns, not by `QuerySet.update()`, which
+    builds its SQL afresh on every answer: the same statement, with each value made
+    ready for the database by its field as the ORM would.
+    """
+    db_connection = connections[Response.objects.db]
+    fields = [Response._meta.get_field(name) for name in values]
+    params = [
+        field.get_db_prep_save(value, db_connection)
+        for field, value in zip(fields, values.values(), strict=True)
+    ]
+    params.append(Response._meta.pk.get_db_prep_value(response.pk, db_connection))
+    if optimistic:
+        params += [response.revision, Response.Status.IN_PROGRESS.value]
+    sql = _update_answers_sql(Response.objects.db, tuple(values), optimistic)
+    with db_connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount == 1
+
+
+@cache
+def _update_answers_sql(db: str, names: tuple[str, ...], optimistic: bool) -> str:
+    quote = connections[db].ops.quote_name
+    meta = Response._meta
+    assignments = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in names)
+    condition = f"{quote(meta.pk.column)} = %s"
+    if optimistic:
+        condition += (
+            f" AND {quote(meta.get_field('revision').column)} = %s"
+            f" AND {quote(meta.get_field('status').column)} = %s"
+        )
+    # Names from the model's own metadata, quoted; the values go as parameters.
+    return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {condition}"  # noqa: S608
 
 
 def response_submit(*, response_id: Any, revision: int) -> Response:

@@ -35,6 +35,7 @@ from ..contacts import case_from_opt_out_token
 from ..forms import AccessCodeForm
 from ..models import Case, Response, Survey
 from ..ratelimit import Limit, guess_limit, guess_wrong
+from ..selectors import online_response
 from ..services import Refused, response_for_case, response_route, response_start
 from .journey import CheckAnswersView, ConfirmationView, Journey, QuestionView
 
@@ -299,13 +300,7 @@ class OnlineJourney(Journey):
     def find_response(self, request: HttpRequest, **kwargs: Any) -> Response | HttpResponse:
         slug = kwargs["slug"]
         response_id = remembered_response_id(request, slug)
-        response = None
-        if response_id:
-            response = (
-                Response.objects.select_related("survey")
-                .filter(pk=response_id, survey__slug=slug, mode=Mode.ONLINE)
-                .first()
-            )
+        response = online_response(response_id, slug) if response_id else None
         if response is None:
             return HttpResponseRedirect(reverse("online:start", args=[slug]))
         # A test run (the survey manager's) goes on whether or not the survey is open.

@@ -1,0 +1,72 @@
+"""Recording an answer over a response read a moment before: one conditional UPDATE
+when nothing changed since, the locked row's way when something did."""
+
+from __future__ import annotations
+
+import pytest
+
+from seb.standard import Mode
+from surveys.models import Response
+from surveys.services import Refused, answer_record, response_start, response_submit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_answer_over_an_unchanged_read_is_stored_with_the_next_revision(survey) -> None:
+    response = response_start(survey=survey, mode=Mode.ONLINE)
+    seen = Response.objects.get(pk=response.pk)
+
+    route = answer_record(
+        response_id=response.pk, question_key="school_type", code="state", seen=seen
+    )
+
+    stored = Response.objects.get(pk=response.pk)
+    assert stored.school_type == "state"
+    assert stored.revision == seen.revision == 1
+    assert stored.next_question == route.next_question == "free_school_meals"
+    assert stored.updated_at == seen.updated_at
+
+
+def test_an_answer_over_a_read_that_another_request_changed_is_applied_to_the_row_as_it_is(
+    survey,
+) -> None:
+    response = response_start(survey=survey, mode=Mode.ONLINE)
+    stale = Response.objects.get(pk=response.pk)
+    answer_record(response_id=response.pk, question_key="school_type", code="outside_uk")
+
+    answer_record(
+        response_id=response.pk,
+        question_key="earner_employment_status",
+        code="employee",
+        seen=stale,
+    )
+
+    stored = Response.objects.get(pk=response.pk)
+    assert (stored.school_type, stored.earner_employment_status) == ("outside_uk", "employee")
+    assert stored.revision == 2
+    assert stored.next_question == "employer_size"
+
+
+def test_an_answer_over_a_read_made_before_submission_is_refused(survey) -> None:
+    response = response_start(survey=survey, mode=Mode.ONLINE)
+    for key, code in {
+        "school_type": "outside_uk",
+        "earner_employment_status": "not_working",
+        "parental_qualification": "degree",
+    }.items():
+        answer_record(response_id=response.pk, question_key=key, code=code)
+    stale = Response.objects.get(pk=response.pk)
+    response_submit(response_id=response.pk, revision=stale.revision)
+
+    with pytest.raises(Refused):
+        answer_record(
+            response_id=response.pk,
+            question_key="parental_qualification",
+            code="below_degree",
+            seen=stale,
+        )
+
+    stored = Response.objects.get(pk=response.pk)
+    assert stored.status == Response.Status.COMPLETE
+    assert stored.parental_qualification == "degree"
+    assert stored.revision == stale.revision
