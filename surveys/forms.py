@@ -20,13 +20,19 @@ def answer_choices(wording: Wording, *, numbered: bool) -> list[Choice]:
     options = wording.options
     for position, option in enumerate(options, start=1):
         label = f"{position}. {option.printed_label}" if numbered else option.label
-        extra: dict[str, Any] = {}
-        if option.hint:
-            extra["hint"] = option.hint
         following = options[position] if position < len(options) else None
-        if numbered and following and following.spontaneous and not option.spontaneous:
-            extra["divider"] = SPONTANEOUS_DIVIDER
-        choices.append(Choice(option.code, label, **extra))
+        divides = numbered and following and following.spontaneous and not option.spontaneous
+        # Always given, empty when there is none: a template looking up an attribute
+        # a choice lacks pays for a failed lookup (Django lists the object's every
+        # attribute), a few times per option on every question page.
+        choices.append(
+            Choice(
+                option.code,
+                label,
+                hint=option.hint or "",
+                divider=SPONTANEOUS_DIVIDER if divides else "",
+            )
+        )
     return choices
 
 
