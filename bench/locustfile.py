@@ -3,7 +3,8 @@ same number of visitors to the bare Django page (LOAD_TARGET=journey or bare).
 
 Both use Locust's FastHttpUser (geventhttpclient): the load generator shares the
 machine's two cores with the server and PostgreSQL, and the requests-based HttpUser
-spends about three times its CPU per request, which the server then lacks."""
+spent nearly twice its CPU per request (README, "The online journey under load"),
+which the server then lacked."""
 
 from __future__ import annotations
 

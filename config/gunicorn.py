@@ -6,8 +6,8 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # Sync workers, one per core and one more. A request here is mostly the worker's
-# own CPU (the database answers in well under a millisecond), so more workers than
-# that only share the cores and lengthen the slowest requests: on the 2-core
+# own CPU (profiled under the journey's load test), so more workers than that
+# share the cores and lengthen the slowest requests: on the 2-core
 # development machine, under the journey's load test, 3 workers kept the p99 at
 # 71 to 99 ms over four runs where gunicorn's usual "two per core, plus one" gave
 # 110 ms; requests a second varied more from run to run (350 to 494) than between

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from seb.routing import Route
 from seb.standard import Mode
 from surveys.models import Response
 from surveys.services import Refused, answer_record, response_start, response_submit
@@ -12,13 +13,16 @@ from surveys.services import Refused, answer_record, response_start, response_su
 pytestmark = pytest.mark.django_db
 
 
+def answer_over(read: Response, key: str, code: str) -> Route:
+    """The answer recorded as a page does, over the response as it was read."""
+    return answer_record(response_id=read.pk, question_key=key, code=code, seen=read)
+
+
 def test_an_answer_over_an_unchanged_read_is_stored_with_the_next_revision(survey) -> None:
     response = response_start(survey=survey, mode=Mode.ONLINE)
     seen = Response.objects.get(pk=response.pk)
 
-    route = answer_record(
-        response_id=response.pk, question_key="school_type", code="state", seen=seen
-    )
+    route = answer_over(seen, "school_type", "state")
 
     stored = Response.objects.get(pk=response.pk)
     assert stored.school_type == "state"
@@ -34,12 +38,7 @@ def test_an_answer_over_a_read_that_another_request_changed_is_applied_to_the_ro
     stale = Response.objects.get(pk=response.pk)
     answer_record(response_id=response.pk, question_key="school_type", code="outside_uk")
 
-    answer_record(
-        response_id=response.pk,
-        question_key="earner_employment_status",
-        code="employee",
-        seen=stale,
-    )
+    answer_over(stale, "earner_employment_status", "employee")
 
     stored = Response.objects.get(pk=response.pk)
     assert (stored.school_type, stored.earner_employment_status) == ("outside_uk", "employee")
@@ -59,12 +58,7 @@ def test_an_answer_over_a_read_made_before_submission_is_refused(survey) -> None
     response_submit(response_id=response.pk, revision=stale.revision)
 
     with pytest.raises(Refused):
-        answer_record(
-            response_id=response.pk,
-            question_key="parental_qualification",
-            code="below_degree",
-            seen=stale,
-        )
+        answer_over(stale, "parental_qualification", "below_degree")
 
     stored = Response.objects.get(pk=response.pk)
     assert stored.status == Response.Status.COMPLETE
