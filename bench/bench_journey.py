@@ -119,13 +119,17 @@ def load(target: str, port: int, users: int, seconds: int, folder: Path, env: di
     )
     with Path(f"{prefix}_stats.csv").open() as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
-    total = rows["Aggregated"]
+    total = rows.pop("Aggregated")
     return {
         "rps": float(total["Requests/s"]),
         "p99": float(total["99%"]),
         "p50": float(total["50%"]),
         "failures": int(total["Failure Count"]),
         "requests": int(total["Request Count"]),
+        "pages": {
+            page: (float(row["50%"]), float(row["99%"]), int(row["Request Count"]))
+            for page, row in rows.items()
+        },
     }
 
 
@@ -196,6 +200,9 @@ def measure(args: argparse.Namespace, env: dict[str, str], folder: Path, name: s
             f"p50 {result['p50']:.0f} ms, p99 {result['p99']:.0f} ms, "
             f"{result['requests']:,} requests, {result['failures']} failures",
         )
+    heading("The journey's requests, by kind")
+    for page, (p50, p99, count) in journey["pages"].items():
+        line(f"  {page}", f"p50 {p50:.0f} ms", f"p99 {p99:.0f} ms, {count:,} requests")
     share = journey["rps"] / bare["rps"] if bare["rps"] else 0.0
     line(
         "journey's share of the bare view",

@@ -1,6 +1,7 @@
 """Gunicorn's settings for `make serve` and production (each can be overridden by
 the GUNICORN_* environment variables below, or by gunicorn's own options)."""
 
+import gc
 import multiprocessing
 import os
 
@@ -18,8 +19,38 @@ worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30
 keepalive = 5
+# Each worker is replaced after this many requests (a guard against slow leaks).
+# The application is loaded once, in the master, and warmed there (templates
+# compiled, URLs resolved: config/warmup.py), so a worker, new or replacing
+# another, is a fork that answers its first request as fast as its thousandth.
+# Without it each replacement took about a second to start and its first requests
+# hundreds of milliseconds: under the journey's load test, where a worker reaches
+# 5,000 requests in under a minute, the p99 rose from 100 ms to 200-230 ms.
+# A code change therefore needs a restart of the master, not a HUP.
+preload_app = True
 max_requests = 5000
 max_requests_jitter = 500
+
+
+def when_ready(server):
+    """In the master, once the application is loaded: warm it, touching no database."""
+    if not server.cfg.preload_app:  # turned off on the command line: nothing loaded here
+        return
+    from django.db import connections
+
+    from config.warmup import warm
+
+    server.log.info("Warmed %d templates", warm())
+    connections.close_all()
+
+
+def pre_fork(server, worker):
+    """Freeze what the master holds out of the collector's sight, as Python's gc
+    documentation advises before a fork: a worker's collections then skip it, and
+    its memory pages stay shared instead of being copied on the collector's write."""
+    gc.freeze()
+
+
 # Access lines go through the service's own logging (JSON, secrets redacted).
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "1") == "1" else None
 logconfig_dict = {

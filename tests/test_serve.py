@@ -111,7 +111,8 @@ def test_the_production_like_run_answers_a_survey_and_stops_cleanly(
     subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], env=env, check=True, cwd=ROOT)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    log = (ROOT / "var" / "serve-test.log").open("wb")
+    log_path = tmp_path / "serve.log"
+    log = log_path.open("wb")
     server = subprocess.Popen(
         [*manage, "serve", "--bind", f"127.0.0.1:{port}", "--web-workers", "2"],
         env=env,
@@ -156,6 +157,9 @@ def test_the_production_like_run_answers_a_survey_and_stops_cleanly(
         code = server.wait(timeout=90)
         log.close()
     assert code == 0
-    lines = (ROOT / "var" / "serve-test.log").read_text().splitlines()
+    lines = log_path.read_text().splitlines()
+    # The application was loaded and warmed once, in gunicorn's master, before the
+    # workers were forked from it (config/gunicorn.py).
+    assert sum("Warmed" in line and "templates" in line for line in lines) == 1, lines[:20]
     access = [json.loads(line) for line in lines if line.startswith("{")]
     assert any("/s/smoke/questions/" in entry.get("message", "") for entry in access), lines[:20]
