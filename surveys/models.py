@@ -319,10 +319,11 @@ class Response(models.Model):
         OTHER = "other", "Other reason"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    # Held by two statement-level triggers rather than a foreign-key constraint, whose
-    # row-by-row check would cost more than the rest of a bulk import together
-    # (migration 0008_response_survey_integrity): a response's survey must exist, and
-    # a survey with responses cannot be deleted.
+    # The survey, case and interviewer are held by statement-level triggers rather
+    # than foreign-key constraints, whose row-by-row checks would cost more than the
+    # rest of a bulk import together (migrations 0008_response_survey_integrity and
+    # 0012_response_case_interviewer_integrity): each one a response names must
+    # exist, and a survey, case or user a response names cannot be deleted.
     survey = models.ForeignKey(
         Survey, models.PROTECT, related_name="responses", db_index=False, db_constraint=False
     )
@@ -336,7 +337,13 @@ class Response(models.Model):
         default=False, help_text="A test run: never counted in any output or rate."
     )
     case = models.ForeignKey(
-        Case, models.PROTECT, null=True, blank=True, related_name="responses", db_index=False
+        Case,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+        db_index=False,
+        db_constraint=False,
     )
     reference = models.CharField(
         max_length=200, blank=True, help_text="A case reference or the importer's own identifier."
@@ -348,6 +355,7 @@ class Response(models.Model):
         blank=True,
         related_name="interviews",
         db_index=False,
+        db_constraint=False,
     )
     stop_reason = models.CharField(max_length=20, choices=StopReason, blank=True)
     revision = models.PositiveIntegerField(

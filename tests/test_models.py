@@ -7,12 +7,13 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.test import Client
 from django.utils import timezone
 
 from seb.derivation import DERIVED_LABELS
 from seb.standard import QUESTION_KEYS, load_standard
-from surveys.models import Response, Survey
+from surveys.models import Case, Response, Survey
 from surveys.services import Refused, response_start
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +126,68 @@ def test_a_response_must_name_an_existing_survey(survey: Survey) -> None:
             "'school_type', '', now(), now(), '', '')",
             [survey.pk + 1000],
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_response_must_name_an_existing_case_and_interviewer(
+    survey: Survey, interviewer: User
+) -> None:
+    """A response's case and interviewer, when it names them, exist: refused on insert
+    (by SQL, as a bulk import writes) and on update, with the reason."""
+    from django.db import connection
+
+    case = Case.objects.create(survey=survey, reference="C1")
+    response = response_start(survey=survey, mode="telephone", interviewer=interviewer, case=case)
+    for field, missing, reason in (
+        ("case_id", case.pk + 1000, "a case that does not exist"),
+        ("interviewer_id", interviewer.pk + 1000, "an interviewer who does not exist"),
+    ):
+        with pytest.raises(IntegrityError, match=reason), transaction.atomic():
+            Response.objects.filter(pk=response.pk).update(**{field: missing})
+        with pytest.raises(IntegrityError, match=reason), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO surveys_response (survey_id, case_id, interviewer_id, "
+                "standard_version, mode, status, source, is_test, reference, stop_reason, "
+                "revision, next_question, start_token, started_at, updated_at, nssec5, nssec3) "
+                "VALUES (%s, %s, %s, '2023-07-07', 'telephone', 'in_progress', 'collected', "
+                "false, '', '', 0, 'school_type', '', now(), now(), '', '')",
+                [
+                    survey.pk,
+                    missing if field == "case_id" else None,
+                    missing if field == "interviewer_id" else None,
+                ],
+            )
+    response.refresh_from_db()
+    assert (response.case_id, response.interviewer_id) == (case.pk, interviewer.pk)
+    assert Response.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_case_or_interviewer_a_response_names_is_kept(survey: Survey, interviewer: User) -> None:
+    """A case with responses cannot be deleted, by Django (PROTECT) or by SQL; a user
+    who interviewed can be deleted by Django, which first clears the responses'
+    interviewer (SET_NULL), but not by SQL while a response still names them."""
+    from django.db import connection
+
+    case = Case.objects.create(survey=survey, reference="C1")
+    response = response_start(survey=survey, mode="telephone", interviewer=interviewer, case=case)
+    with pytest.raises(ProtectedError), transaction.atomic():
+        case.delete()
+    with pytest.raises(IntegrityError, match="the case has responses"), connection.cursor() as c:
+        c.execute("DELETE FROM surveys_case WHERE id = %s", [case.pk])
+    with pytest.raises(IntegrityError, match="the user interviewed"), connection.cursor() as c:
+        c.execute("DELETE FROM auth_user WHERE id = %s", [interviewer.pk])
+    assert Case.objects.filter(pk=case.pk).exists()
+    assert User.objects.filter(pk=interviewer.pk).exists()
+
+    # A case or user no response names goes as before.
+    spare = Case.objects.create(survey=survey, reference="C2")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM surveys_case WHERE id = %s", [spare.pk])
+    interviewer.delete()
+    response.refresh_from_db()
+    assert response.interviewer_id is None
+    assert response.case_id == case.pk
 
 
 @pytest.mark.django_db(transaction=True)
