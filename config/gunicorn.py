@@ -11,8 +11,8 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # share the cores and lengthen the slowest requests: on the 2-core
 # development machine, under the journey's load test, 3 workers kept the p99 at
 # 71 to 99 ms over four runs where gunicorn's usual "two per core, plus one" gave
-# 110 ms; requests a second varied more from run to run (350 to 494) than between
-# the two settings. With a database far away, raise it.
+# 110 ms (measured before workers were forked warm, below, which steadied the runs).
+# With a database far away, raise it.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 # Uploads are saved and handed to a background job; no request waits on an import.
