@@ -12,10 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.template import engines
+from django.template.backends.base import BaseEngine
 from django.urls import get_resolver
 
 
-def template_names(engine) -> list[str]:
+def template_names(engine: BaseEngine) -> list[str]:
     """Every template the engine can load: its own folders' and its apps'."""
     names = {
         path.relative_to(folder).as_posix()
@@ -29,7 +30,7 @@ def template_names(engine) -> list[str]:
 def warm() -> int:
     """Compile every template into its engine's cache and build the URL resolver;
     touches no database. Returns how many templates were compiled."""
-    get_resolver()._populate()
+    get_resolver().reverse_dict  # noqa: B018  (reading it builds the resolver's tables)
     compiled = 0
     for engine in engines.all():
         for name in template_names(engine):

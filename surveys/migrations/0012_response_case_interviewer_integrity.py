@@ -10,96 +10,103 @@ from django.db import migrations, models
 # or a user that a response still names is refused, as the foreign keys refused it;
 # Django's PROTECT (case) and SET_NULL (interviewer) act first, as they did.
 # (SQLite, for a developer's machine, relies on the application.)
-REFERENCES = """
-DROP TRIGGER surveys_response_survey_exists_update ON surveys_response;
-DROP TRIGGER surveys_response_survey_exists_insert ON surveys_response;
-DROP FUNCTION surveys_response_survey_exists();
+# What a response names: (column, table, how a missing one is reported).
+NAMED = (
+    ("survey_id", "surveys_survey", "a survey that does not exist"),
+    ("case_id", "surveys_case", "a case that does not exist"),
+    ("interviewer_id", "{users}", "an interviewer who does not exist"),
+)
+# Who keeps their responses: (trigger, table, the responses' column, the refusal).
+KEEPERS = (
+    (
+        "surveys_case_keeps_responses",
+        "surveys_case",
+        "case_id",
+        "the case has responses, so it cannot be deleted",
+    ),
+    (
+        "surveys_interviewer_keeps_responses",
+        "{users}",
+        "interviewer_id",
+        "the user interviewed for responses, so they cannot be deleted",
+    ),
+)
 
-CREATE FUNCTION surveys_response_references_exist() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
+
+def names_exist(function: str, named) -> str:
+    """A function, and its insert and update triggers, refusing any row of a statement
+    whose named rows do not exist: one anti-join a reference, once a statement."""
+    checks = "".join(
+        f"""
   IF EXISTS (
     SELECT 1 FROM new_rows n
-    WHERE NOT EXISTS (SELECT 1 FROM surveys_survey s WHERE s.id = n.survey_id)
+    WHERE n.{column} IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = n.{column})
   ) THEN
-    RAISE EXCEPTION 'a response names a survey that does not exist'
+    RAISE EXCEPTION 'a response names {missing}'
       USING ERRCODE = 'foreign_key_violation';
-  END IF;
-  IF EXISTS (
-    SELECT 1 FROM new_rows n
-    WHERE n.case_id IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM surveys_case c WHERE c.id = n.case_id)
-  ) THEN
-    RAISE EXCEPTION 'a response names a case that does not exist'
-      USING ERRCODE = 'foreign_key_violation';
-  END IF;
-  IF EXISTS (
-    SELECT 1 FROM new_rows n
-    WHERE n.interviewer_id IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM {users} u WHERE u.id = n.interviewer_id)
-  ) THEN
-    RAISE EXCEPTION 'a response names an interviewer who does not exist'
-      USING ERRCODE = 'foreign_key_violation';
-  END IF;
+  END IF;"""
+        for column, table, missing in named
+    )
+    triggers = "".join(
+        f"""
+CREATE TRIGGER {function}_{event.lower()}
+  AFTER {event} ON surveys_response REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION {function}();"""
+        for event in ("INSERT", "UPDATE")
+    )
+    return f"""
+CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN{checks}
   RETURN NULL;
-END $$;
-CREATE TRIGGER surveys_response_references_exist_insert
-  AFTER INSERT ON surveys_response REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION surveys_response_references_exist();
-CREATE TRIGGER surveys_response_references_exist_update
-  AFTER UPDATE ON surveys_response REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION surveys_response_references_exist();
-
-CREATE FUNCTION surveys_case_keeps_responses() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF EXISTS (SELECT 1 FROM old_rows o JOIN surveys_response r ON r.case_id = o.id) THEN
-    RAISE EXCEPTION 'the case has responses, so it cannot be deleted'
-      USING ERRCODE = 'foreign_key_violation';
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER surveys_case_keeps_responses
-  AFTER DELETE ON surveys_case REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION surveys_case_keeps_responses();
-
-CREATE FUNCTION surveys_interviewer_keeps_responses() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF EXISTS (SELECT 1 FROM old_rows o JOIN surveys_response r ON r.interviewer_id = o.id) THEN
-    RAISE EXCEPTION 'the user interviewed for responses, so they cannot be deleted'
-      USING ERRCODE = 'foreign_key_violation';
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER surveys_interviewer_keeps_responses
-  AFTER DELETE ON {users} REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION surveys_interviewer_keeps_responses();
+END $$;{triggers}
 """
-DROP_REFERENCES = """
-DROP TRIGGER surveys_interviewer_keeps_responses ON {users};
-DROP FUNCTION surveys_interviewer_keeps_responses();
-DROP TRIGGER surveys_case_keeps_responses ON surveys_case;
-DROP FUNCTION surveys_case_keeps_responses();
-DROP TRIGGER surveys_response_references_exist_update ON surveys_response;
-DROP TRIGGER surveys_response_references_exist_insert ON surveys_response;
-DROP FUNCTION surveys_response_references_exist();
 
-CREATE FUNCTION surveys_response_survey_exists() RETURNS trigger LANGUAGE plpgsql AS $$
+
+def drop_names_exist(function: str) -> str:
+    return f"""
+DROP TRIGGER {function}_update ON surveys_response;
+DROP TRIGGER {function}_insert ON surveys_response;
+DROP FUNCTION {function}();
+"""
+
+
+def keeper(trigger: str, table: str, column: str, refusal: str) -> str:
+    """Deleting rows a response still names is refused, once a statement."""
+    return f"""
+CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF EXISTS (
-    SELECT 1 FROM new_rows n
-    WHERE NOT EXISTS (SELECT 1 FROM surveys_survey s WHERE s.id = n.survey_id)
-  ) THEN
-    RAISE EXCEPTION 'a response names a survey that does not exist'
-      USING ERRCODE = 'foreign_key_violation';
+  IF EXISTS (SELECT 1 FROM old_rows o JOIN surveys_response r ON r.{column} = o.id) THEN
+    RAISE EXCEPTION '{refusal}' USING ERRCODE = 'foreign_key_violation';
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER surveys_response_survey_exists_insert
-  AFTER INSERT ON surveys_response REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION surveys_response_survey_exists();
-CREATE TRIGGER surveys_response_survey_exists_update
-  AFTER UPDATE ON surveys_response REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION surveys_response_survey_exists();
+CREATE TRIGGER {trigger}
+  AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION {trigger}();
 """
+
+
+# Migration 0008's function and triggers, which held the survey alone.
+SURVEY_ONLY = "surveys_response_survey_exists"
+ALL_NAMED = "surveys_response_references_exist"
+REFERENCES = "".join(
+    [
+        drop_names_exist(SURVEY_ONLY),
+        names_exist(ALL_NAMED, NAMED),
+        *(keeper(*kept) for kept in KEEPERS),
+    ]
+)
+DROP_REFERENCES = "".join(
+    [
+        *(
+            f"DROP TRIGGER {trigger} ON {table}; DROP FUNCTION {trigger}();\n"
+            for trigger, table, _, _ in KEEPERS
+        ),
+        drop_names_exist(ALL_NAMED),
+        names_exist(SURVEY_ONLY, NAMED[:1]),
+    ]
+)
 
 
 def _users_table(apps, schema_editor) -> str:
@@ -114,13 +121,10 @@ def create_triggers(apps, schema_editor):
 
 def drop_triggers(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            DROP_REFERENCES.replace("{users}", _users_table(apps, schema_editor))
-        )
+        schema_editor.execute(DROP_REFERENCES.replace("{users}", _users_table(apps, schema_editor)))
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("surveys", "0011_fieldwork_access"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
