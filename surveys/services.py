@@ -59,6 +59,11 @@ from .models import (
 from .selectors import unfinished_interview
 
 ROWS_PER_COPY: Final = 50_000
+# A COPY statement's rows are sent in pieces of this many as they are made, so the
+# database starts on the first rows while the rest are still being read.
+ROWS_PER_PIECE: Final = 2_000
+# How many pieces may be made ahead of the one being sent (memory: a few megabytes).
+PIECES_AHEAD: Final = 50
 BATCH_SIZE: Final = 10_000
 PATTERNS_KEPT: Final = 50_000
 
@@ -671,9 +676,10 @@ def _copy_responses(*, survey: Survey, responses: Iterator[NewResponse], now: da
     """Write the rows with COPY, in statements of `ROWS_PER_COPY` rows.
 
     The rows' text is made in a thread of its own (reading and checking a file
-    happens there too, when `responses` is an import's) while this thread sends
-    the previous statement's rows: PostgreSQL's work and Python's overlap, on two
-    cores. Each distinct answer pattern is turned into text once.
+    happens there too, when `responses` is an import's), in pieces of
+    `ROWS_PER_PIECE` rows, while this thread sends the pieces made before:
+    PostgreSQL's work and Python's overlap, on two cores, from the first piece on.
+    Each distinct answer pattern is turned into text once.
     """
     quote = connection.ops.quote_name
     columns = ", ".join(
@@ -704,7 +710,7 @@ def _copy_responses(*, survey: Survey, responses: Iterator[NewResponse], now: da
             interviewer = NULL_TEXT if new.interviewer_id is None else str(new.interviewer_id)
             reference = _copy_text(new.reference) if new.reference else ""
             rows.append(f"{case}\t{reference}\t{interviewer}\t{text}\n")
-            if len(rows) == ROWS_PER_COPY:
+            if len(rows) == ROWS_PER_PIECE:
                 yield "".join(rows), len(rows)
                 rows.clear()
         if rows:
@@ -714,10 +720,20 @@ def _copy_responses(*, survey: Survey, responses: Iterator[NewResponse], now: da
     with connection.cursor() as cursor:
         # Each COPY checks its constraints when it ends, not at commit.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for text, count in _made_ahead(chunks()):
-            with cursor.copy(sql) as copy:
-                copy.write(text)
-            written += count
+        pieces = _made_ahead(chunks(), ahead=PIECES_AHEAD)
+        try:
+            piece = next(pieces, None)
+            while piece is not None:
+                with cursor.copy(sql) as copy:
+                    in_statement = 0
+                    while piece is not None and in_statement < ROWS_PER_COPY:
+                        text, count = piece
+                        copy.write(text)
+                        in_statement += count
+                        piece = next(pieces, None)
+                written += in_statement
+        finally:
+            pieces.close()
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     _tally_add(survey.pk, tally)
     return written

@@ -163,6 +163,43 @@ def test_a_response_must_name_an_existing_case_and_interviewer(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_every_row_of_a_many_row_statement_has_its_references_checked(
+    survey: Survey, interviewer: User
+) -> None:
+    """One statement of thousands of rows, as an import's COPY is, whose rows share a
+    few references: stored when all exist, refused with the reason when any one row
+    names a survey, case or interviewer that does not exist, wherever it lies."""
+    from django.db import connection
+
+    cases = [Case.objects.create(survey=survey, reference=f"C{n}").pk for n in range(3)]
+    rows = [(survey.pk, cases[n % 3], interviewer.pk if n % 2 else None) for n in range(3000)]
+    insert = (
+        "INSERT INTO surveys_response (survey_id, case_id, interviewer_id, standard_version, "
+        "mode, status, source, is_test, reference, stop_reason, revision, next_question, "
+        "start_token, started_at, updated_at, nssec5, nssec3) "
+        "SELECT s, c, i, '2023-07-07', 'telephone', 'in_progress', 'collected', false, '', "
+        "'', 0, 'school_type', '', now(), now(), '', '' "
+        "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS r(s, c, i)"
+    )
+
+    def write(rows: list[tuple[int, int | None, int | None]]) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(insert, [list(column) for column in zip(*rows, strict=True)])
+
+    for position, bad, reason in (
+        (0, (survey.pk + 1000, None, None), "a survey that does not exist"),
+        (1500, (survey.pk, cases[-1] + 1000, None), "a case that does not exist"),
+        (2999, (survey.pk, None, interviewer.pk + 1000), "an interviewer who does not exist"),
+    ):
+        with pytest.raises(IntegrityError, match=reason):
+            write([*rows[:position], bad, *rows[position + 1 :]])
+        assert Response.objects.count() == 0
+    write(rows)
+    assert Response.objects.count() == 3000
+    assert Response.objects.filter(case_id=cases[1]).count() == 1000
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_case_or_interviewer_a_response_names_is_kept(survey: Survey, interviewer: User) -> None:
     """A case with responses cannot be deleted, by Django (PROTECT) or by SQL; a user
     who interviewed can be deleted by Django, which first clears the responses'

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -307,6 +309,69 @@ def test_references_with_tabs_newlines_and_backslashes_are_stored_as_written(
     reference = "a\tb\\N\nc\r\\"
     run_import(survey, csv_file([{**OWN_ACCOUNT, "reference": reference}]))
     assert Response.objects.get(survey=survey).reference == reference
+
+
+@pytest.fixture
+def small_statements(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """COPY statements of about 5 rows, sent in pieces of 2: for each statement, the rows
+    it held and how many pieces it was sent in."""
+    from django.db.backends.utils import CursorWrapper
+
+    from surveys import services
+
+    monkeypatch.setattr(services, "ROWS_PER_PIECE", 2)
+    monkeypatch.setattr(services, "ROWS_PER_COPY", 5)
+    held: list[tuple[int, int]] = []
+
+    @contextmanager
+    def copy(self: CursorWrapper, sql: str) -> Iterator[Any]:
+        with self.cursor.copy(sql) as inner:
+            pieces = 0
+            write = inner.write
+
+            def counted(data: str) -> None:
+                nonlocal pieces
+                pieces += 1
+                write(data)
+
+            inner.write = counted
+            yield inner
+        held.append((self.cursor.rowcount, pieces))
+
+    monkeypatch.setattr(CursorWrapper, "copy", copy, raising=False)
+    return held
+
+
+def numbered(count: int) -> list[dict[str, str]]:
+    """`count` valid rows, each with a reference of its own."""
+    return [{**VALID_ROWS[n % len(VALID_ROWS)], "reference": f"R{n:03}"} for n in range(count)]
+
+
+def test_a_file_goes_in_several_statements_each_of_several_pieces(
+    survey: Survey, small_statements: list[tuple[int, int]]
+) -> None:
+    """Every row arrives once, whichever piece and statement carried it."""
+    rows = numbered(23)
+    report = run_import(survey, csv_file(rows))
+    assert report.imported == 23
+    assert stored(survey) == rows
+    assert sum(held for held, _ in small_statements) == 23
+    assert small_statements[:-1] == [(6, 3)] * (len(small_statements) - 1)
+    assert len(small_statements) == 4
+
+
+def test_a_bad_line_after_statements_were_sent_leaves_nothing_stored(
+    survey: Survey, existing: Response, small_statements: list[tuple[int, int]]
+) -> None:
+    """Rows already sent by earlier statements are rolled back with the rest."""
+    rows = numbered(23)
+    rows[20] = {**rows[20], "school_type": "boarding"}
+    report = run_import(survey, csv_file(rows))
+    assert sum(held for held, _ in small_statements) >= 15
+    assert not report.ok
+    assert report.imported == 0
+    assert [problem.line for problem in report.problems] == [22]
+    assert list(Response.objects.filter(survey=survey)) == [existing]
 
 
 def test_databases_without_copy_get_the_same_responses(
