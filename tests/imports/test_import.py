@@ -374,6 +374,27 @@ def test_a_bad_line_after_statements_were_sent_leaves_nothing_stored(
     assert list(Response.objects.filter(survey=survey)) == [existing]
 
 
+def test_a_failure_while_rows_are_being_made_stores_nothing_and_says_what_failed(
+    survey: Survey, existing: Response, small_statements: list[tuple[int, int]]
+) -> None:
+    """An error raised while the rows are made, after statements and pieces were sent,
+    reaches the caller as itself; nothing is stored and the connection still works."""
+    from surveys import services
+
+    answers = {k: v for k, v in EMPLOYEE.items() if k not in ("mode", "reference")}
+    made = services.complete(survey, "online", answers)
+
+    def responses() -> Iterator[services.NewResponse]:
+        for number in range(17):
+            yield services.NewResponse(complete=made, reference=f"R{number}")
+        raise OSError("the disk went away")
+
+    with pytest.raises(OSError, match="the disk went away"):
+        services.responses_create(survey=survey, responses=responses())
+    assert sum(held for held, _ in small_statements) >= 12
+    assert list(Response.objects.filter(survey=survey)) == [existing]
+
+
 def test_databases_without_copy_get_the_same_responses(
     survey: Survey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
