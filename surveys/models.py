@@ -321,9 +321,10 @@ class Response(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # The survey, case and interviewer are held by statement-level triggers rather
     # than foreign-key constraints, whose row-by-row checks would cost more than the
-    # rest of a bulk import together (migrations 0008_response_survey_integrity and
-    # 0012_response_case_interviewer_integrity): each one a response names must
-    # exist, and a survey, case or user a response names cannot be deleted.
+    # rest of a bulk import together (migrations 0008_response_survey_integrity,
+    # 0012_response_case_interviewer_integrity and 0013, which reads a statement's
+    # rows once): each one a response names must exist, and a survey, case or user a
+    # response names cannot be deleted.
     survey = models.ForeignKey(
         Survey, models.PROTECT, related_name="responses", db_index=False, db_constraint=False
     )

@@ -1,9 +1,8 @@
-"""Migrating a database made before answers were codes keeps every answer.
-
-The old schema can't be reached by migrating the test database backwards (answers
-stored as codes have no option rows to go back to), so the check runs in a child
-process on a database of its own, made at the old migration and then migrated
-forward.
+"""Migrations checked on a database of their own, in a child process: one made before
+answers were codes keeps every answer when migrated forward (the old schema can't be
+reached by migrating the test database backwards: answers stored as codes have no
+option rows to go back to), and the triggers that hold a response's references go
+back and forward with their migrations.
 """
 
 from __future__ import annotations
@@ -98,8 +97,9 @@ def migrate_old_data() -> dict[str, object]:
     }
 
 
-@pytest.mark.django_db
-def test_answers_stored_as_option_rows_become_the_same_codes() -> None:
+def in_own_database(function: str) -> object:
+    """Run `function` of this module in a child process on a new database of its own
+    (dropped afterwards), and return what it printed as JSON."""
     settings_dict = connection.settings_dict
     server = {
         "host": settings_dict["HOST"],
@@ -116,7 +116,7 @@ def test_answers_stored_as_option_rows_become_the_same_codes() -> None:
             [
                 sys.executable,
                 "-c",
-                "import json, tests.test_migrations as t; print(json.dumps(t.migrate_old_data()))",
+                f"import json, tests.test_migrations as t; print(json.dumps(t.{function}()))",
             ],
             cwd=ROOT,
             env={
@@ -129,12 +129,17 @@ def test_answers_stored_as_option_rows_become_the_same_codes() -> None:
             check=False,
         )
         assert child.returncode == 0, child.stderr[-3000:]
-        result = json.loads(child.stdout.strip().splitlines()[-1])
+        return json.loads(child.stdout.strip().splitlines()[-1])
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
             admin.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+@pytest.mark.django_db
+def test_answers_stored_as_option_rows_become_the_same_codes() -> None:
+    result = in_own_database("migrate_old_data")
     assert result == {
         "in_progress": {"school_type": "state", "free_school_meals": "no"},
         "next_question": "earner_employment_status",
@@ -147,3 +152,83 @@ def test_answers_stored_as_option_rows_become_the_same_codes() -> None:
         "survey_version": "2023-07-07",
         "tally": ["not_working", 1],
     }
+
+
+# The walk through the responses' reference triggers: back from the end one step at a
+# time, then forward again.
+REFERENCE_STEPS = (
+    "0012_response_case_interviewer_integrity",
+    "0011_fieldwork_access",
+    "0012_response_case_interviewer_integrity",
+)
+
+
+def walk_reference_triggers() -> list[dict[str, object]]:
+    """Run in the child: migrate to the end, then through REFERENCE_STEPS and to the end
+    again; at each step, write a response naming a case that does not exist, and one that
+    names nothing missing, and report what the database said."""
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(targets: list[tuple[str, str]] | None = None) -> None:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets or executor.loader.graph.leaf_nodes())
+
+    def insert(case_id: int | None) -> str:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO surveys_response (survey_id, case_id, standard_version, mode, "
+                    "status, source, is_test, reference, stop_reason, revision, next_question, "
+                    "start_token, started_at, updated_at, nssec5, nssec3) "
+                    "SELECT id, %s, '2023-07-07', 'online', 'in_progress', 'collected', false, "
+                    "'', '', 0, 'school_type', '', now(), now(), '', '' FROM surveys_survey",
+                    [case_id],
+                )
+        except django.db.IntegrityError as error:
+            return str(error).splitlines()[0]
+        return "stored"
+
+    migrate()
+    from surveys.models import Survey
+
+    Survey.objects.create(slug="walk", name="Walk")
+    states = []
+    for target in (*REFERENCE_STEPS, None):
+        migrate([("surveys", target)] if target else None)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT prosrc FROM pg_proc WHERE proname = 'surveys_response_references_exist'"
+            )
+            function = cursor.fetchone()
+        states.append(
+            {
+                "at": target or "the end",
+                "missing case": insert(999_999),
+                "no case": insert(None),
+                "one pass": bool(function) and "DISTINCT" in function[0],
+            }
+        )
+    return states
+
+
+@pytest.mark.django_db
+def test_the_reference_triggers_go_back_and_forward_with_their_migrations() -> None:
+    """Back from 0013 to 0012, the trigger reads a statement's rows once a reference
+    again; back to 0011, the case is held by a foreign key; forward, by the trigger
+    of each migration in turn."""
+    states = in_own_database("walk_reference_triggers")
+    assert [state.pop("at") for state in states] == [*REFERENCE_STEPS, "the end"]
+    trigger = "a response names a case that does not exist"
+    foreign_key = states[1].pop("missing case")
+    assert "violates foreign key constraint" in foreign_key, foreign_key
+    assert states == [
+        {"missing case": trigger, "no case": "stored", "one pass": False},
+        {"no case": "stored", "one pass": False},
+        {"missing case": trigger, "no case": "stored", "one pass": False},
+        {"missing case": trigger, "no case": "stored", "one pass": True},
+    ]

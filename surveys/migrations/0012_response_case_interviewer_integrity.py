@@ -33,16 +33,20 @@ KEEPERS = (
 )
 
 
+def unmatched(rows: str, column: str, table: str) -> str:
+    """A query for the rows of `rows` whose `column` names no row of `table`."""
+    return (
+        f"SELECT 1 FROM {rows} n WHERE n.{column} IS NOT NULL "
+        f"AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = n.{column})"
+    )
+
+
 def names_exist(function: str, named) -> str:
     """A function, and its insert and update triggers, refusing any row of a statement
     whose named rows do not exist: one anti-join a reference, once a statement."""
     checks = "".join(
         f"""
-  IF EXISTS (
-    SELECT 1 FROM new_rows n
-    WHERE n.{column} IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = n.{column})
-  ) THEN
+  IF EXISTS ({unmatched("new_rows", column, table)}) THEN
     RAISE EXCEPTION 'a response names {missing}'
       USING ERRCODE = 'foreign_key_violation';
   END IF;"""

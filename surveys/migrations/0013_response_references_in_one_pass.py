@@ -17,11 +17,7 @@ def one_pass(function: str, named) -> str:
     columns = ", ".join(column for column, _, _ in named)
     checks = "".join(
         f"""
-    WHEN EXISTS (
-      SELECT 1 FROM named n
-      WHERE n.{column} IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = n.{column})
-    ) THEN '{missing}'"""
+    WHEN EXISTS ({previous.unmatched("named", column, table)}) THEN '{missing}'"""
         for column, table, missing in named
     )
     return f"""
