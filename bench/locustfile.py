@@ -3,7 +3,7 @@ same number of visitors to the bare Django page (LOAD_TARGET=journey or bare).
 
 Both use Locust's FastHttpUser (geventhttpclient): the load generator shares the
 machine's two cores with the server and PostgreSQL, and the requests-based HttpUser
-spent nearly twice its CPU per request (README, "The online journey under load"),
+spent nearly twice its CPU per request (docs/benchmarks/journey.md),
 which the server then lacked."""
 
 from __future__ import annotations
