@@ -6,13 +6,16 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
+import pandas
 import pyreadstat
 import pytest
 from csvw import CSVW
 from django.core.management import call_command
 from django.test import Client
 from openpyxl import load_workbook
+from pandas.io.stata import StataMissingValue
 
 from classification.microdata import microdata_rows, survey_microdata
 from seb.codebook import asked_of, codebook
@@ -32,11 +35,45 @@ def answered(survey: Survey) -> Survey:
     return survey
 
 
-def read_back(content: bytes, extension: str, tmp_path: Path) -> tuple[object, object]:
+def read_back(content: bytes, extension: str, tmp_path: Path) -> tuple[Any, Any]:
+    """The file's rows and pyreadstat's metadata, a declared missing value kept as it is
+    stored (its value in SPSS; in Stata its letter, `.` for a question not asked).
+
+    Stata rows are read by pandas' own reader: pyreadstat's `user_missing=True` reads
+    Stata's `.` in an integer column as an arbitrary number (pyreadstat 1.3.7).
+    """
     path = tmp_path / f"microdata.{extension}"
     path.write_bytes(content)
-    reader = pyreadstat.read_sav if extension == "sav" else pyreadstat.read_dta
-    return reader(str(path))
+    if extension == "sav":
+        return pyreadstat.read_sav(str(path), user_missing=True)
+    _, meta = pyreadstat.read_dta(str(path), metadataonly=True)
+    frame = pandas.read_stata(path, convert_missing=True, convert_categoricals=False)
+    return frame.map(_stata_value), meta
+
+
+def _stata_value(value: Any) -> Any:
+    """A Stata missing value as its letter (None for `.`), anything else as it is."""
+    if isinstance(value, StataMissingValue):
+        return value.string.removeprefix(".") or None
+    return value
+
+
+def decoded_rows(frame: Any) -> list[tuple[str, ...]]:
+    """The rows of a file read back, each value turned back into its code."""
+    decoded = []
+    for record in frame.itertuples(index=False):
+        row = []
+        for variable, value in zip(codebook(), record, strict=True):
+            if not variable.is_coded:
+                row.append("" if value != value else value)  # NaN is empty text
+            elif value is None or value != value:  # None or NaN: not asked
+                row.append("")
+            elif isinstance(value, str):  # Stata's extended missing value, by its letter
+                row.append(next(code.code for code in variable.codes if code.missing == value))
+            else:
+                row.append(variable.codes[int(value) - 1].code)
+        decoded.append(tuple(row))
+    return decoded
 
 
 @pytest.mark.parametrize("extension", ["sav", "dta"])
@@ -58,23 +95,16 @@ def test_spss_and_stata_files_read_back_with_the_standards_labels(
     for variable in codebook():
         if variable.is_coded:
             stored = {
-                int(value): label
+                value if isinstance(value, str) else int(value): label
                 for value, label in meta.variable_value_labels[variable.name].items()
             }
-            assert stored == variable.value_labels
+            assert stored == {
+                (code.missing if extension == "dta" else "") or code.value: code.label
+                for code in variable.codes
+            }
     assert meta.variable_value_labels["school_type"][1] == "A state-run or state-funded school"
     assert meta.variable_value_labels["mode"][2] == Mode.FACE_TO_FACE.label
-    decoded = []
-    for record in frame.itertuples(index=False):
-        row = []
-        for variable, value in zip(codebook(), record, strict=True):
-            if not variable.is_coded:
-                row.append("" if value != value else value)  # NaN is empty text
-            elif value != value:  # NaN: not asked
-                row.append("")
-            else:
-                row.append(variable.codes[int(value) - 1].code)
-        decoded.append(tuple(row))
+    decoded = decoded_rows(frame)
     expected = list(microdata_rows(responses=survey_microdata(survey=answered)))
     assert decoded == expected
     assert len(decoded) == 120
