@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from pathlib import Path
@@ -18,7 +19,7 @@ from openpyxl import load_workbook
 from pandas.io.stata import StataMissingValue
 
 from classification.microdata import microdata_rows, survey_microdata
-from seb.codebook import asked_of, codebook
+from seb.codebook import asked_of, codebook, missing_values_text
 from seb.interchange import MICRODATA_COLUMNS
 from seb.standard import Mode, load_standard
 from surveys.models import Survey
@@ -302,6 +303,9 @@ def test_codebook_page_and_downloads(plain_client: Client) -> None:
     for variable in codebook():
         assert f'id="variable-{variable.name}"' in text
     assert "Only those who answered" in text
+    assert html.escape(missing_values_text(), quote=False) in text
+    # Every question's "Don't know" is declared missing, as Stata's .a.
+    assert text.count("SPSS user-missing, Stata <code>.a</code>") == 8
     xlsx = plain_client.get("/analysis/standard/codebook/seb-codebook.xlsx")
     workbook = load_workbook(io.BytesIO(xlsx.content))
     assert workbook.sheetnames == ["Cover", "Contents", "Notes", "Variables", "Codes"]
@@ -313,13 +317,38 @@ def test_codebook_page_and_downloads(plain_client: Client) -> None:
         "A state-run or state-funded school",
         "All modes",
         None,
+        None,
     ) in codes
+    assert (
+        "school_type",
+        6,
+        "dont_know",
+        "Don’t know",
+        "All modes",
+        "Online: “I don’t know”",
+        ".a",
+    ) in codes
+    cover = " ".join(
+        str(cell) for row in workbook["Cover"].iter_rows(values_only=True) for cell in row
+    )
+    assert missing_values_text() in cover
     ods = plain_client.get("/analysis/standard/codebook/seb-codebook.ods")
     assert list(ods_sheets(ods.content)) == workbook.sheetnames
     code_list = plain_client.get("/analysis/standard/codebook/codes.csv")
     rows = list(csv.reader(io.StringIO(code_list.content.decode("utf-8-sig"))))
-    assert rows[0] == ["variable", "value", "code", "label", "modes", "other_wordings"]
-    assert ["earner_employment_status", "5", "dont_know", "Don’t know", "Telephone", ""] in rows
+    assert rows[0] == ["variable", "value", "code", "label", "modes", "other_wordings", "missing"]
+    assert [
+        "earner_employment_status",
+        "5",
+        "dont_know",
+        "Don’t know",
+        "Telephone",
+        "",
+        ".a",
+    ] in rows
+    assert rows[-1][:3] == ["nssec3", "5", "dont_know_prefer_not_to_say"]
+    assert rows[-1][-1] == ".c"
+    assert [row[-1] for row in rows if row[:3] == ["school_type", "1", "state"]] == [""]
 
 
 def test_the_code_list_validates_against_its_metadata(plain_client: Client, tmp_path: Path) -> None:
