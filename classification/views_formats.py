@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -13,7 +12,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from seb.codebook import codebook, missing_values_text
-from seb.csvw import JSON_TYPE, metadata_name, microdata_metadata, table_metadata
+from seb.csvw import (
+    JSON_TYPE,
+    metadata_bytes,
+    metadata_name,
+    microdata_metadata,
+    table_metadata,
+)
 from seb.standard import CURRENT_VERSION, load_standard
 from seb.statistics import CONFIDENCE_LEVEL
 from surveys.access import can_see_unrounded
@@ -32,7 +37,7 @@ from .workbook import HEADER
 
 def _json(metadata: dict[str, Any], *, filename: str) -> HttpResponse:
     return _download(
-        json.dumps(metadata, ensure_ascii=False, indent=2).encode("utf-8"),
+        metadata_bytes(metadata),
         filename=filename,
         content_type=JSON_TYPE,
     )
