@@ -75,7 +75,7 @@ def codebook_sheets(version: str = CURRENT_VERSION) -> list[Sheet]:
                 "Values",
                 "In the CSV and XLSX files a coded variable holds its code (for example "
                 "state); in the SPSS and Stata files it holds the code's value (for example "
-                "1), labelled. An empty cell (a missing value in SPSS and Stata) is a "
+                "1), labelled. An empty cell (system-missing in SPSS, . in Stata) is a "
                 "question the routing did not ask.",
             ),
             ("Missing values", missing_values_text(version)),
