@@ -21,7 +21,7 @@ from surveys.services import NewResponse, complete, responses_create
 from tests.pspp import quoted, run_pspp
 
 from .conftest import SLUG, plausible_responses
-from .test_microdata_formats import decoded_rows, read_back
+from .statfile_reader import decoded_rows, read_back
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +237,15 @@ def test_the_missing_codes_come_from_the_standards_data() -> None:
             for code, letter in standard.missing_answers.items()
             if code in question.codes
         }
+
+
+def test_without_pspp_the_tests_fail_with_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A machine without PSPP fails these tests, saying how to install it: never a skip."""
+    import tests.pspp
+
+    monkeypatch.delenv("PSPP", raising=False)
+    monkeypatch.setattr(tests.pspp.shutil, "which", lambda name: None)
+    with pytest.raises(pytest.fail.Exception, match=r"run `make pspp` \(or: sudo apt-get"):
+        tests.pspp.pspp_command()
