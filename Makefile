@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seb
 
-.PHONY: help run serve test lint format install assets clean chromium soak \
+.PHONY: help run serve test lint format install assets clean chromium pspp soak \
 	bench bench-tables bench-import-export bench-journey bench-fieldwork
 
 help: ## List the targets
@@ -47,11 +47,14 @@ serve: $(STAMP) ## Production-like: gunicorn and the job worker, production sett
 	$(BIN)/python manage.py collectstatic --no-input -v0 && \
 	$(BIN)/python manage.py serve --bind 127.0.0.1:$(PORT)
 
-test: $(STAMP) chromium ## Run the whole suite against PostgreSQL (DATABASE_URL), browser tests included
+test: $(STAMP) chromium pspp ## Run the whole suite against PostgreSQL (DATABASE_URL), browser tests included
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(BIN)/pytest
 
 chromium: ## Install Debian's Chromium for the browser tests, when it is missing
 	@command -v chromium >/dev/null 2>&1 || { 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then 	    echo "Installing Debian's chromium for the browser tests"; 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; 	  else 	    echo "The browser tests need Chromium: run 'sudo apt-get install chromium fonts-liberation'" >&2; exit 1; 	  fi; }
+
+pspp: ## Install GNU PSPP, which reads the SPSS files back in the tests, when it is missing
+	@command -v pspp >/dev/null 2>&1 || { 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then 	    echo "Installing Debian's pspp for the SPSS file tests"; 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pspp >/dev/null; 	  else 	    echo "The SPSS file tests need GNU PSPP: run 'sudo apt-get install pspp'" >&2; exit 1; 	  fi; }
 
 lint: $(STAMP) ## ruff check, ruff format --check, and mypy --strict on the pure core
 	$(BIN)/ruff check .
@@ -90,5 +93,5 @@ bench-fieldwork: $(STAMP) ## Sample loading, invitation rounds and monitoring at
 clean: ## Remove the virtual environment and the local SQLite database
 	rm -rf $(VENV) db.sqlite3
 
-soak: $(STAMP) chromium ## The suite SOAK_RUNS times (default 10) while every core is kept busy (SOAK_ARGS: pytest arguments)
+soak: $(STAMP) chromium pspp ## The suite SOAK_RUNS times (default 10) while every core is kept busy (SOAK_ARGS: pytest arguments)
 	.ci/soak $${SOAK_RUNS:-10} $${SOAK_ARGS:-}

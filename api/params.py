@@ -12,6 +12,17 @@ from seb.comparisons import Dimension
 from seb.standard import Mode
 from seb.tables import CLASSES_CHOICES, Selection, table_definitions
 
+
+def not_before(start: str) -> str:
+    """The 400 message of a period's end before its start."""
+    return f"Must be the same as or after {start}."
+
+
+def _end_help(text: str, start: str) -> str:
+    """An end date's description, with the rule that refuses it (400) and its message."""
+    return f"{text} Not before {start}: refused with 400 (“{not_before(start)}”) if it is."
+
+
 ROUNDED = "rounded"
 UNROUNDED = "unrounded"
 
@@ -26,15 +37,14 @@ class SelectionParams(serializers.Serializer):  # type: ignore[type-arg]
         required=False, help_text="Completed on or after this date (YYYY-MM-DD)."
     )
     date_to = serializers.DateField(
-        required=False, help_text="Completed on or before this date (YYYY-MM-DD)."
+        required=False,
+        help_text=_end_help("Completed on or before this date (YYYY-MM-DD).", "date_from"),
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start, end = attrs.get("date_from"), attrs.get("date_to")
         if start and end and end < start:
-            raise serializers.ValidationError(
-                {"date_to": ["Must be the same as or after date_from."]}
-            )
+            raise serializers.ValidationError({"date_to": [not_before("date_from")]})
         return attrs
 
     def selection(self) -> Selection:
@@ -87,9 +97,13 @@ class ComparisonParams(SelectionParams, FiguresParams):
         required=False, min_value=1, help_text="with-reference: the reference distribution's id."
     )
     first_from = serializers.DateField(required=False, help_text="by-period: first period from.")
-    first_to = serializers.DateField(required=False, help_text="by-period: first period to.")
+    first_to = serializers.DateField(
+        required=False, help_text=_end_help("by-period: first period to.", "first_from")
+    )
     second_from = serializers.DateField(required=False, help_text="by-period: second from.")
-    second_to = serializers.DateField(required=False, help_text="by-period: second period to.")
+    second_to = serializers.DateField(
+        required=False, help_text=_end_help("by-period: second period to.", "second_from")
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -105,7 +119,7 @@ class ComparisonParams(SelectionParams, FiguresParams):
             raise serializers.ValidationError(missing)
         for start, end in (("first_from", "first_to"), ("second_from", "second_to")):
             if start in attrs and end in attrs and attrs[end] < attrs[start]:
-                raise serializers.ValidationError({end: [f"Must be the same as or after {start}."]})
+                raise serializers.ValidationError({end: [not_before(start)]})
         if dimension is Dimension.REFERENCE:
             found = ReferenceDistribution.objects.filter(pk=attrs["reference"]).first()
             if found is None:

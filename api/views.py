@@ -16,7 +16,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import (
     api_view,
@@ -30,7 +35,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from classification.comparisons import ComparisonAsk, ComparisonError, comparison_for
+from classification.comparisons import ONE_MODE, ComparisonAsk, ComparisonError, comparison_for
 from classification.microdata import microdata_csv_chunks
 from classification.models import ReferenceDistribution
 from classification.selectors import selected_responses, survey_summaries, tables_report
@@ -41,7 +46,7 @@ from seb.tables import TableError, table_definitions
 from surveys.audit import Event, audit
 from surveys.models import Survey
 
-from .params import ComparisonParams, TableParams, TablesParams
+from .params import ComparisonParams, TableParams, TablesParams, not_before
 from .permissions import UNROUNDED_REFUSED, may_see_unrounded
 from .serializers import (
     ComparisonSerializer,
@@ -52,8 +57,41 @@ from .serializers import (
     SurveySerializer,
 )
 
+BAD_PARAMETERS = "The request's parameters are not valid."
+
+
+def bad_parameters_body(errors: dict[str, list[str]]) -> dict[str, Any]:
+    """The body of a 400: what went wrong, and each parameter's problems."""
+    return {"detail": BAD_PARAMETERS, "errors": errors}
+
+
+def _example(summary: str, errors: dict[str, list[str]]) -> OpenApiExample:
+    return OpenApiExample(
+        summary, value=bad_parameters_body(errors), response_only=True, status_codes=["400"]
+    )
+
+
+END_BEFORE_START = _example("date_to before date_from", {"date_to": [not_before("date_from")]})
+ONE_MODE_COMPARED = _example(
+    "A comparison by mode of responses in one mode", {"non_field_errors": [ONE_MODE]}
+)
+
+
+def _bad_request(*examples: OpenApiExample) -> OpenApiResponse:
+    return OpenApiResponse(
+        ErrorSerializer,
+        description="A parameter is not valid, or the parameters break a rule of the "
+        "request (each parameter's description states its rules); `errors` gives each "
+        "parameter's problems (`non_field_errors`: the request's as a whole). "
+        + "For example: "
+        + "; ".join(example.name for example in examples)
+        + ".",
+        examples=list(examples),
+    )
+
+
 ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="A parameter is not valid."),
+    400: _bad_request(END_BEFORE_START),
     401: OpenApiResponse(ErrorSerializer, description="No token, or a revoked or unknown one."),
     403: OpenApiResponse(
         ErrorSerializer,
@@ -76,7 +114,9 @@ DIMENSION = OpenApiParameter(
     enum=[dimension.value for dimension in Dimension],
     description="mode, survey (another survey of the same standard), period (two "
     "completion periods), variable (a sample variable) or reference (a reference "
-    "distribution).",
+    "distribution). By mode: a column for each mode of the responses completed in the "
+    "selected dates (`mode` is not used); if they were all collected in one mode, the "
+    f"answer is 400, “{ONE_MODE}”",
 )
 
 
@@ -106,10 +146,7 @@ class BadParameters(exceptions.ValidationError):
             ]
             for name, messages in dict(errors).items()
         }
-        self.detail = {  # type: ignore[assignment]
-            "detail": "The request's parameters are not valid.",
-            "errors": self.errors,
-        }
+        self.detail = bad_parameters_body(self.errors)  # type: ignore[assignment]
 
 
 def _controlled(request: Request, params: Any) -> bool:
@@ -242,6 +279,7 @@ class Comparisons(APIView):
         responses={
             200: OpenApiResponse(ComparisonSerializer, description="The comparison and its notes."),
             **ERRORS,
+            400: _bad_request(END_BEFORE_START, ONE_MODE_COMPARED),
         },
     )
     def get(self, request: Request, slug: str, dimension: str) -> Response:

@@ -10,22 +10,50 @@ from __future__ import annotations
 import csv
 from typing import Final, TextIO
 
-from seb.codebook import Variable, codebook
+from seb.codebook import Variable, codebook, missing_values_text
 from seb.safe_text import safe_text
 from seb.standard import CURRENT_VERSION, load_standard
 
 from .sheets import Kind, Sheet, Text
 from .workbook import contents_sheet, cover_sheet
 
-CODE_COLUMNS: Final = ("variable", "value", "code", "label", "modes", "other_wordings")
-CODE_HEADER: Final = ("Variable", "Value", "Code", "Label", "Modes", "Other wordings")
-CODE_KINDS: Final = (Kind.TEXT, Kind.COUNT, Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT)
+CODE_COLUMNS: Final = ("variable", "value", "code", "label", "modes", "other_wordings", "missing")
+CODE_HEADER: Final = (
+    "Variable",
+    "Value",
+    "Code",
+    "Label",
+    "Modes",
+    "Other wordings",
+    "Missing value (Stata)",
+)
+CODE_KINDS: Final = (
+    Kind.TEXT,
+    Kind.COUNT,
+    Kind.TEXT,
+    Kind.TEXT,
+    Kind.TEXT,
+    Kind.TEXT,
+    Kind.TEXT,
+)
 CODEBOOK_TITLE: Final = "Socio-economic background microdata: codebook"
 
 
-def code_rows(variables: tuple[Variable, ...]) -> list[tuple[str, int, str, str, str, str]]:
+def code_rows(
+    variables: tuple[Variable, ...],
+) -> list[tuple[str, int, str, str, str, str, str]]:
+    """A row per code; the last cell is empty for an answer, or the Stata extended missing
+    value (`.a`) of a code declared missing."""
     return [
-        (variable.name, code.value, code.code, code.label, code.modes_text, code.other_wordings)
+        (
+            variable.name,
+            code.value,
+            code.code,
+            code.label,
+            code.modes_text,
+            code.other_wordings,
+            code.stata_value if code.missing else "",
+        )
         for variable in variables
         for code in variable.codes
     ]
@@ -47,9 +75,10 @@ def codebook_sheets(version: str = CURRENT_VERSION) -> list[Sheet]:
                 "Values",
                 "In the CSV and XLSX files a coded variable holds its code (for example "
                 "state); in the SPSS and Stata files it holds the code's value (for example "
-                "1), labelled. An empty cell (a missing value in SPSS and Stata) is a "
+                "1), labelled. An empty cell (system-missing in SPSS, . in Stata) is a "
                 "question the routing did not ask.",
             ),
+            ("Missing values", missing_values_text(version)),
         ],
     )
     contents = contents_sheet([("Variables", "The variables"), ("Codes", "Every code")])
@@ -68,7 +97,7 @@ def codebook_sheets(version: str = CURRENT_VERSION) -> list[Sheet]:
             Text(variable.asked, wrap=True),
             Text(variable.description, wrap=True),
         )
-    codes = Sheet("Codes", "Every code", widths=(26, 8, 30, 60, 24, 40))
+    codes = Sheet("Codes", "Every code", widths=(26, 8, 30, 60, 24, 40, 14))
     codes.add("This worksheet contains one table.")
     codes.start_table("codes", CODE_HEADER, CODE_KINDS)
     for row in code_rows(variables):

@@ -36,6 +36,12 @@ from surveys.replica import analysis_db
 
 from .selectors import selected_responses, selected_tallies
 
+# A comparison by mode needs the selection's responses in two modes or more.
+ONE_MODE = (
+    "The selected responses were all collected in one mode: there is nothing to "
+    "compare by mode. Select other dates, or compare in another way."
+)
+
 
 class ComparisonError(ValueError):
     """The comparison cannot be made as asked; `field` names the form field at fault."""
@@ -139,10 +145,7 @@ def mode_comparison(
         if mode.value in groups
     )
     if len(sides) < 2:
-        raise ComparisonError(
-            "The selected responses were all collected in one mode: there is nothing to "
-            "compare by mode. Select other dates, or compare in another way."
-        )
+        raise ComparisonError(ONE_MODE)
     return _comparison(
         survey,
         spec=spec,

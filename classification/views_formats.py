@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -12,8 +11,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from seb.codebook import codebook
-from seb.csvw import JSON_TYPE, metadata_name, microdata_metadata, table_metadata
+from seb.codebook import codebook, missing_values_text
+from seb.csvw import (
+    JSON_TYPE,
+    metadata_bytes,
+    metadata_name,
+    microdata_metadata,
+    table_metadata,
+)
 from seb.standard import CURRENT_VERSION, load_standard
 from seb.statistics import CONFIDENCE_LEVEL
 from surveys.access import can_see_unrounded
@@ -32,7 +37,7 @@ from .workbook import HEADER
 
 def _json(metadata: dict[str, Any], *, filename: str) -> HttpResponse:
     return _download(
-        json.dumps(metadata, ensure_ascii=False, indent=2).encode("utf-8"),
+        metadata_bytes(metadata),
         filename=filename,
         content_type=JSON_TYPE,
     )
@@ -45,7 +50,11 @@ def codebook_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "analysis/codebook.html",
-        {"variables": codebook(CURRENT_VERSION), "standard": standard},
+        {
+            "variables": codebook(CURRENT_VERSION),
+            "standard": standard,
+            "missing_values": missing_values_text(CURRENT_VERSION),
+        },
     )
 
 
@@ -73,6 +82,12 @@ CODE_LIST_COLUMNS = (
     ("text", "The code's label, in the standard's words."),
     ("text", "The modes that offer the code."),
     ("text", "How other modes label the code, where they differ."),
+    (
+        "text",
+        "Empty for an answer. For a code declared missing (see the codebook), its extended "
+        "missing value in the Stata files; the SPSS files keep its value, declared "
+        "user-missing.",
+    ),
 )
 
 

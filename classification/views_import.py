@@ -202,7 +202,7 @@ def import_template(request: HttpRequest, extension: str) -> HttpResponse:
         content_type = "text/csv; charset=utf-8"
     elif extension == "xlsx":
         responses = Sheet("Responses", "", widths=tuple(24 for _ in COLUMNS), rows=[list(COLUMNS)])
-        codes = Sheet("Codes", "Codes", widths=(26, 8, 30, 60, 24, 40))
+        codes = Sheet("Codes", "Codes", widths=(26, 8, 30, 60, 24, 40, 14))
         codes.add(TEMPLATE_README)
         codes.start_table("codes", CODE_HEADER, CODE_KINDS)
         for row in code_rows(codebook()):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
-from .derivation import DERIVED_LABELS, RULES
+from .derivation import DERIVED_LABELS, DONT_KNOW_PREFER_NOT_TO_SAY, RULES
 from .interchange import MICRODATA_COLUMNS, REFERENCE, REFERENCE_MAX_LENGTH
 from .standard import CURRENT_VERSION, END, Mode, Question, Standard, load_standard
 
@@ -30,12 +30,21 @@ class Code:
 
     `value` is the number the SPSS and Stata files store; `labels` gives the
     label in each mode that offers the code (modes that do not offer it are absent).
+    `missing` is empty for an answer, or, for a missing value (the standard's
+    "Don't know" and "Prefer not to say"), the letter of its Stata extended missing
+    value (`a` for `.a`): SPSS files keep `value`, declared user-missing.
     """
 
     value: int
     code: str
     label: str
     labels: Mapping[Mode, str]
+    missing: str = ""
+
+    @property
+    def stata_value(self) -> str:
+        """How a Stata file holds the code: its value, or `.a` for a missing value."""
+        return f".{self.missing}" if self.missing else str(self.value)
 
     @property
     def modes(self) -> tuple[Mode, ...]:
@@ -83,6 +92,16 @@ class Variable:
     def value_labels(self) -> dict[int, str]:
         return {item.value: item.label for item in self.codes}
 
+    @property
+    def missing_codes(self) -> tuple[Code, ...]:
+        """The codes declared missing in the SPSS and Stata files."""
+        return tuple(item for item in self.codes if item.missing)
+
+    @property
+    def format_width(self) -> int:
+        """The digits of the largest value: the width of its integer format (`F1.0`)."""
+        return len(str(max(item.value for item in self.codes))) if self.codes else 0
+
 
 def code_label(question: Question, code: str) -> str:
     for mode in LABEL_MODES:
@@ -92,7 +111,7 @@ def code_label(question: Question, code: str) -> str:
     raise KeyError(code)
 
 
-def _question_codes(question: Question) -> tuple[Code, ...]:
+def _question_codes(standard: Standard, question: Question) -> tuple[Code, ...]:
     codes = []
     for number, code in enumerate(question.codes, start=1):
         labels = {
@@ -100,7 +119,8 @@ def _question_codes(question: Question) -> tuple[Code, ...]:
             for mode in Mode
             if question.wording(mode).offers(code)
         }
-        codes.append(Code(number, code, code_label(question, code), labels))
+        missing = standard.missing_answers.get(code, "")
+        codes.append(Code(number, code, code_label(question, code), labels, missing))
     return tuple(codes)
 
 
@@ -136,8 +156,8 @@ def _conditions(standard: Standard, key: str) -> dict[str, list[str]]:
     return found
 
 
-def _either(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" or {items[-1]}"
+def _either(items: list[str], joined: str = "or") -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {joined} {items[-1]}"
 
 
 def asked_of(standard: Standard, key: str) -> str:
@@ -153,7 +173,13 @@ def asked_of(standard: Standard, key: str) -> str:
     return "Only those who answered " + "; or ".join(parts)
 
 
-def _derived(name: str) -> Variable:
+def derived_missing_letter(standard: Standard) -> str:
+    """The Stata letter of the derived classes' "Don't know or prefer not to say": the
+    letter after the standard's own."""
+    return chr(max(map(ord, standard.missing_answers.values()), default=ord("a") - 1) + 1)
+
+
+def _derived(name: str, standard: Standard) -> Variable:
     labels = DERIVED_LABELS[name]
     classes = name.removeprefix("nssec")
     return Variable(
@@ -166,7 +192,13 @@ def _derived(name: str) -> Variable:
         ),
         asked="Derived for every complete response",
         codes=tuple(
-            Code(number, code, label, dict.fromkeys(Mode, label))
+            Code(
+                number,
+                code,
+                label,
+                dict.fromkeys(Mode, label),
+                derived_missing_letter(standard) if code == DONT_KNOW_PREFER_NOT_TO_SAY else "",
+            )
             for number, (code, label) in enumerate(labels.items(), start=1)
         ),
         required=True,
@@ -210,12 +242,12 @@ def codebook(version: str = CURRENT_VERSION) -> tuple[Variable, ...]:
             label=question.name,
             description=f"{question.name} ({question.short_label.lower()}).",
             asked=asked,
-            codes=_question_codes(question),
+            codes=_question_codes(standard, question),
             question=question.wording(Mode.ONLINE).text,
             required=asked == EVERYONE,
         )
     for name in DERIVED_LABELS:
-        variables[name] = _derived(name)
+        variables[name] = _derived(name, standard)
     return tuple(variables[column] for column in MICRODATA_COLUMNS)
 
 
@@ -224,3 +256,29 @@ def variable(name: str, version: str = CURRENT_VERSION) -> Variable:
         if item.name == name:
             return item
     raise KeyError(name)
+
+
+def missing_values_text(version: str = CURRENT_VERSION) -> str:
+    """How the SPSS and Stata files declare "Don't know" and "Prefer not to say"
+    missing, in words, from the codebook's own codes."""
+    letters: dict[str, Code] = {}
+    example: Variable | None = None
+    for item in codebook(version):
+        for code in item.missing_codes:
+            letters.setdefault(code.missing, code)
+        if example is None and item.missing_codes:
+            example = item
+    if example is None:
+        return "No code is declared missing: every value is an answer."
+    labels = _either([f"“{code.label}”" for _, code in sorted(letters.items())], "and")
+    values = _either([str(code.value) for code in example.missing_codes], "and")
+    stata = ", ".join(
+        f"{code.stata_value} for “{code.label}”" for _, code in sorted(letters.items())
+    )
+    return (
+        f"{labels} are declared missing values. The SPSS files keep their values "
+        f"(for example {values} in {example.name}) and declare them user-missing, so "
+        "FREQUENCIES and the other procedures count them as missing, not as answers. The "
+        f"Stata files hold them as extended missing values, labelled: {stata}. The CSV "
+        "and XLSX files hold their codes, and the tables count them in rows of their own."
+    )

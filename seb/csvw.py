@@ -14,6 +14,7 @@ the files hold.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -36,6 +37,11 @@ JSON_TYPE: Final = "application/csvm+json"
 def metadata_name(csv_name: str) -> str:
     """`FILE.csv-metadata.json`: where CSVW looks for a CSV file's metadata."""
     return f"{csv_name}{SUFFIX}"
+
+
+def metadata_bytes(metadata: Mapping[str, Any]) -> bytes:
+    """The metadata as the JSON file beside its CSV, whoever writes it."""
+    return json.dumps(metadata, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def _codes_pattern(codes: Sequence[str]) -> str:

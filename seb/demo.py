@@ -43,7 +43,6 @@ WEIGHTS: Final[Mapping[str, Mapping[str, float]]] = {
 }  # fmt: skip
 # People say "don't know" and "prefer not to say" more readily to a screen.
 ONLINE_UNKNOWN_FACTOR: Final = 1.6
-UNKNOWN: Final = frozenset({"dont_know", "prefer_not_to_say"})
 
 
 def plausible_answers(standard: Standard, mode: Mode | str, rng: Random) -> dict[str, str]:
@@ -54,7 +53,11 @@ def plausible_answers(standard: Standard, mode: Mode | str, rng: Random) -> dict
         offered = standard.question(key).wording(mode).codes
         weights = [
             WEIGHTS[key][code]
-            * (ONLINE_UNKNOWN_FACTOR if mode is Mode.ONLINE and code in UNKNOWN else 1.0)
+            * (
+                ONLINE_UNKNOWN_FACTOR
+                if mode is Mode.ONLINE and code in standard.missing_answers
+                else 1.0
+            )
             for code in offered
         ]
         answers[key] = rng.choices(offered, weights=weights)[0]

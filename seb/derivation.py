@@ -12,9 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from .standard import load_standard
+
 NOT_WORKING: Final = "not_working"
 DONT_KNOW_PREFER_NOT_TO_SAY: Final = "dont_know_prefer_not_to_say"
-UNKNOWN_ANSWERS: Final = frozenset({"dont_know", "prefer_not_to_say"})
+# "Don't know" and "Prefer not to say", as the standard's data file declares them.
+UNKNOWN_ANSWERS: Final = frozenset(load_standard().missing_answers)
 
 NSSEC5_LABELS: Final = {
     "1": "Managerial, administrative and professional occupations",

@@ -8,7 +8,7 @@ question (its short label and error message) and each output table.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -196,6 +196,9 @@ class Standard:
     prompt_styles: Mapping[str, str]
     questions: tuple[Question, ...]
     outputs: tuple[OutputDefinition, ...] = ()
+    # Item non-response ("Don't know", "Prefer not to say"): code -> the letter of its
+    # Stata extended missing value, in the data file's order.
+    missing_answers: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def mode_sections(self) -> Mapping[Mode, str]:
@@ -329,6 +332,22 @@ def _output(raw: dict[str, Any]) -> OutputDefinition:
     )
 
 
+def _missing_answers(raw: Any) -> dict[str, str]:
+    """The data file's `missing_answers`: each a code and a Stata letter a to z."""
+    found: dict[str, str] = {}
+    for item in raw or []:
+        if not isinstance(item, dict):
+            raise StandardError(f"missing_answers: expected a code and a letter, found {item!r}")
+        code = _text(item.get("code"), "missing_answers")
+        letter = _text(item.get("stata"), f"missing_answers {code}")
+        if len(letter) != 1 or not "a" <= letter <= "z":
+            raise StandardError(f"missing_answers {code}: stata is one letter a to z")
+        if code in found or letter in found.values():
+            raise StandardError(f"missing_answers {code}: a code or letter is given twice")
+        found[code] = letter
+    return found
+
+
 def parse_standard(raw: dict[str, Any]) -> Standard:
     """Build a Standard from its YAML document, checking that it hangs together."""
     standard = Standard(
@@ -339,6 +358,7 @@ def parse_standard(raw: dict[str, Any]) -> Standard:
         prompt_styles=dict(raw["prompt_styles"]),
         questions=tuple(_question(question) for question in raw["questions"]),
         outputs=tuple(_output(output) for output in raw.get("outputs", [])),
+        missing_answers=_missing_answers(raw.get("missing_answers")),
     )
     keys = set(standard.keys)
     if standard.keys != QUESTION_KEYS:
@@ -350,6 +370,10 @@ def parse_standard(raw: dict[str, Any]) -> Standard:
             codes = [code for row in output.rows for code in row.codes]
             if sorted(codes) != sorted(standard.question(output.column).codes):
                 raise StandardError(f"output {output.key}: rows must sum every code once")
+    offered = {code for question in standard.questions for code in question.codes}
+    for code in standard.missing_answers:
+        if code not in offered:
+            raise StandardError(f"missing_answers: {code!r} is not an option of any question")
     for question in standard.questions:
         for rule in question.routing:
             if rule.go_to != END and rule.go_to not in keys:

@@ -9,9 +9,18 @@ from __future__ import annotations
 import itertools
 
 import pytest
+import yaml
 
 from seb.routing import route
-from seb.standard import END, InstructionList, Mode, load_standard
+from seb.standard import (
+    END,
+    STANDARD_DIR,
+    InstructionList,
+    Mode,
+    StandardError,
+    load_standard,
+    parse_standard,
+)
 from tests.standard_text import (
     all_paths,
     codes_md_next,
@@ -216,3 +225,38 @@ def test_every_path_count_is_what_the_routing_allows() -> None:
 def test_modes_cover_codes_md_modes() -> None:
     assert {m.value for m in Mode} == {"online", "face_to_face", "telephone"}
     assert list(itertools.islice(STANDARD.mode_sections, 3)) == list(Mode)
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ([{"code": "dont_kno", "stata": "a"}], "not an option of any question"),
+        ([{"code": "dont_know", "stata": "A"}], "one letter a to z"),
+        ([{"code": "dont_know", "stata": "ab"}], "one letter a to z"),
+        (
+            [{"code": "dont_know", "stata": "a"}, {"code": "prefer_not_to_say", "stata": "a"}],
+            "given twice",
+        ),
+        (["dont_know"], "expected a code and a letter"),
+    ],
+)
+def test_the_missing_answers_are_options_each_with_its_own_stata_letter(
+    missing: list[object], message: str
+) -> None:
+    """The data file's missing answers name real options, each with a distinct letter
+    Stata can hold (`.a` to `.z`); anything else stops the standard loading."""
+    with (STANDARD_DIR / f"seb-{STANDARD.version}.yaml").open(encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    raw["missing_answers"] = missing
+    with pytest.raises(StandardError, match=message):
+        parse_standard(raw)
+
+
+def test_the_missing_answers_are_every_dont_know_and_prefer_not_to_say() -> None:
+    """Every question offers both; the derivation's "unknown" answers are these."""
+    from seb.derivation import UNKNOWN_ANSWERS
+
+    assert list(STANDARD.missing_answers) == ["dont_know", "prefer_not_to_say"]
+    assert set(STANDARD.missing_answers) == UNKNOWN_ANSWERS
+    for question in STANDARD.questions:
+        assert set(STANDARD.missing_answers) <= set(question.codes), question.key

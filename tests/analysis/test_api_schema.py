@@ -31,6 +31,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.tokens import token_create
 from classification.models import ReferenceDistribution
+from seb.standard import Mode
 from seb.tables import table_definitions
 from surveys.models import Case, Survey
 
@@ -142,3 +143,65 @@ def test_every_operation_with_an_unrounded_token(
 ) -> None:
     _, token = token_create(user=unrounded_analyst, name="schemathesis")
     run(case, token)
+
+
+def _examples(operation: dict[str, Any]) -> dict[str, Any]:
+    content = operation["responses"]["400"]["content"]["application/json"]
+    assert content["schema"] == {"$ref": "#/components/schemas/Error"}
+    return {example["summary"]: example["value"] for example in content["examples"].values()}
+
+
+def _parameter(operation: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(item for item in operation["parameters"] if item["name"] == name)
+
+
+SELECTION_PATHS = [
+    "/api/v1/surveys/{slug}/tables/",
+    "/api/v1/surveys/{slug}/tables/{key}/",
+    "/api/v1/surveys/{slug}/comparisons/{dimension}/",
+    "/api/v1/surveys/{slug}/microdata/",
+]
+
+
+@pytest.mark.parametrize("path", SELECTION_PATHS)
+@pytest.mark.django_db
+def test_the_description_states_the_date_order_rule_and_its_400_body_is_the_answer(
+    path: str, filled: Survey, unrounded_analyst: User, client: Any
+) -> None:
+    """Every operation with a period documents that date_to before date_from is refused
+    (in the parameter and as an example of its 400 body), and the API answers so."""
+    operation = RAW["paths"][path]["get"]
+    assert (
+        "Not before date_from: refused with 400" in _parameter(operation, "date_to")["description"]
+    )
+    documented = _examples(operation)["date_to before date_from"]
+    _, token = token_create(user=unrounded_analyst, name="rules")
+    url = path.format(slug=SLUG, key="nssec5", dimension="mode")
+    answer = client.get(
+        f"{url}?date_from=2025-02-01&date_to=2025-01-31",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 400
+    assert answer.json() == documented
+
+
+@pytest.mark.django_db
+def test_the_description_states_that_a_comparison_by_mode_needs_two_modes(
+    make_survey: Any, analyst_user: User, client: Any
+) -> None:
+    """The comparison's 400 shows the body a comparison by mode of responses in one mode
+    gets, and its dimension parameter says when; the API answers with that body."""
+    operation = RAW["paths"]["/api/v1/surveys/{slug}/comparisons/{dimension}/"]["get"]
+    documented = _examples(operation)["A comparison by mode of responses in one mode"]
+    (message,) = documented["errors"]["non_field_errors"]
+    assert message in _parameter(operation, "dimension")["description"]
+    online = make_survey("online-only", name="Online only")
+    plausible_responses(online, 20, seed=34, modes={Mode.ONLINE: 1})
+    _, token = token_create(user=analyst_user, name="rules")
+    headers = {"Authorization": f"Bearer {token}"}
+    answer = client.get("/api/v1/surveys/online-only/comparisons/mode/", headers=headers)
+    assert answer.status_code == 400
+    assert answer.json() == documented
+    plausible_responses(online, 1, seed=35, modes={Mode.TELEPHONE: 1})
+    both = client.get("/api/v1/surveys/online-only/comparisons/mode/", headers=headers)
+    assert both.status_code == 200

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from pathlib import Path
 
-import pyreadstat
 import pytest
 from csvw import CSVW
 from django.core.management import call_command
@@ -15,13 +15,14 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from classification.microdata import microdata_rows, survey_microdata
-from seb.codebook import asked_of, codebook
+from seb.codebook import asked_of, codebook, missing_values_text
 from seb.interchange import MICRODATA_COLUMNS
 from seb.standard import Mode, load_standard
 from surveys.models import Survey
 
 from .conftest import SLUG, plausible_responses
 from .ods import ods_sheets
+from .statfile_reader import decoded_rows, read_back
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +31,6 @@ pytestmark = pytest.mark.django_db
 def answered(survey: Survey) -> Survey:
     plausible_responses(survey, 120, seed=11)
     return survey
-
-
-def read_back(content: bytes, extension: str, tmp_path: Path) -> tuple[object, object]:
-    path = tmp_path / f"microdata.{extension}"
-    path.write_bytes(content)
-    reader = pyreadstat.read_sav if extension == "sav" else pyreadstat.read_dta
-    return reader(str(path))
 
 
 @pytest.mark.parametrize("extension", ["sav", "dta"])
@@ -58,23 +52,16 @@ def test_spss_and_stata_files_read_back_with_the_standards_labels(
     for variable in codebook():
         if variable.is_coded:
             stored = {
-                int(value): label
+                value if isinstance(value, str) else int(value): label
                 for value, label in meta.variable_value_labels[variable.name].items()
             }
-            assert stored == variable.value_labels
+            assert stored == {
+                (code.missing if extension == "dta" else "") or code.value: code.label
+                for code in variable.codes
+            }
     assert meta.variable_value_labels["school_type"][1] == "A state-run or state-funded school"
     assert meta.variable_value_labels["mode"][2] == Mode.FACE_TO_FACE.label
-    decoded = []
-    for record in frame.itertuples(index=False):
-        row = []
-        for variable, value in zip(codebook(), record, strict=True):
-            if not variable.is_coded:
-                row.append("" if value != value else value)  # NaN is empty text
-            elif value != value:  # NaN: not asked
-                row.append("")
-            else:
-                row.append(variable.codes[int(value) - 1].code)
-        decoded.append(tuple(row))
+    decoded = decoded_rows(frame)
     expected = list(microdata_rows(responses=survey_microdata(survey=answered)))
     assert decoded == expected
     assert len(decoded) == 120
@@ -272,6 +259,9 @@ def test_codebook_page_and_downloads(plain_client: Client) -> None:
     for variable in codebook():
         assert f'id="variable-{variable.name}"' in text
     assert "Only those who answered" in text
+    assert html.escape(missing_values_text(), quote=False) in text
+    # Every question's "Don't know" is declared missing, as Stata's .a.
+    assert text.count("SPSS user-missing, Stata <code>.a</code>") == 8
     xlsx = plain_client.get("/analysis/standard/codebook/seb-codebook.xlsx")
     workbook = load_workbook(io.BytesIO(xlsx.content))
     assert workbook.sheetnames == ["Cover", "Contents", "Notes", "Variables", "Codes"]
@@ -283,13 +273,38 @@ def test_codebook_page_and_downloads(plain_client: Client) -> None:
         "A state-run or state-funded school",
         "All modes",
         None,
+        None,
     ) in codes
+    assert (
+        "school_type",
+        6,
+        "dont_know",
+        "Don’t know",
+        "All modes",
+        "Online: “I don’t know”",
+        ".a",
+    ) in codes
+    cover = " ".join(
+        str(cell) for row in workbook["Cover"].iter_rows(values_only=True) for cell in row
+    )
+    assert missing_values_text() in cover
     ods = plain_client.get("/analysis/standard/codebook/seb-codebook.ods")
     assert list(ods_sheets(ods.content)) == workbook.sheetnames
     code_list = plain_client.get("/analysis/standard/codebook/codes.csv")
     rows = list(csv.reader(io.StringIO(code_list.content.decode("utf-8-sig"))))
-    assert rows[0] == ["variable", "value", "code", "label", "modes", "other_wordings"]
-    assert ["earner_employment_status", "5", "dont_know", "Don’t know", "Telephone", ""] in rows
+    assert rows[0] == ["variable", "value", "code", "label", "modes", "other_wordings", "missing"]
+    assert [
+        "earner_employment_status",
+        "5",
+        "dont_know",
+        "Don’t know",
+        "Telephone",
+        "",
+        ".a",
+    ] in rows
+    assert rows[-1][:3] == ["nssec3", "5", "dont_know_prefer_not_to_say"]
+    assert rows[-1][-1] == ".c"
+    assert [row[-1] for row in rows if row[:3] == ["school_type", "1", "state"]] == [""]
 
 
 def test_the_code_list_validates_against_its_metadata(plain_client: Client, tmp_path: Path) -> None:

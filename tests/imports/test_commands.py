@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
+from csvw import CSVW
 from django.core.management import CommandError, call_command
+from django.test import Client
 from openpyxl import load_workbook
 
 from classification.imports import SLUG_MAX_LENGTH
@@ -17,6 +20,11 @@ from classification.microdata import microdata_rows, survey_microdata
 from seb.interchange import COLUMNS, MICRODATA_COLUMNS
 from seb.interchange.checking import unquote_csv_reference
 from surveys.models import Response, Survey
+from tests.classification.conftest import (  # noqa: F401  (fixtures used here)
+    make_staff,
+    unrounded_analyst,
+    unrounded_client,
+)
 
 from .files import EMPLOYEE, OWN_ACCOUNT, VALID_ROWS, csv_file, xlsx_of
 
@@ -203,7 +211,7 @@ def test_export_command_writes_the_complete_responses_as_csv(
     """The CSV read back (guard quotes undone) equals the stored complete responses."""
     path = tmp_path / "out.csv"
     out, _ = run("export_responses", "--survey", mixed_survey.slug, "--output", str(path))
-    assert out.strip() == f"5 responses written to {path}."
+    assert out.splitlines()[0] == f"5 responses written to {path}."
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         assert tuple(next(reader)) == MICRODATA_COLUMNS
@@ -214,6 +222,47 @@ def test_export_command_writes_the_complete_responses_as_csv(
         for row in rows
     ]
     assert sorted(unguarded) == stored_rows(mixed_survey)
+
+
+def test_export_command_writes_the_csvs_metadata_beside_it_as_the_download_does(
+    mixed_survey: Survey,
+    tmp_path: Path,
+    unrounded_client: Client,  # noqa: F811
+) -> None:
+    """Beside FILE.csv, FILE.csv-metadata.json (where CSVW looks): the download's metadata
+    of the whole survey, naming this file; a CSVW validator finds every cell valid."""
+    path = tmp_path / "out.csv"
+    out, _ = run("export_responses", "--survey", mixed_survey.slug, "--output", str(path))
+    described = tmp_path / "out.csv-metadata.json"
+    assert out.splitlines()[1] == f"Its CSV on the Web metadata: {described}."
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "out.csv-metadata.json"]
+    metadata = json.loads(described.read_text(encoding="utf-8"))
+    assert metadata["url"] == "out.csv"
+    downloaded = json.loads(
+        unrounded_client.get(
+            f"/analysis/{mixed_survey.slug}/download/microdata.csv-metadata.json"
+        ).content
+    )
+    for made in (metadata, downloaded):
+        del made["url"], made["dc:created"]
+    assert metadata == downloaded
+    validator = CSVW(str(path), md_url=str(described), validate=True)
+    assert validator.is_valid
+    assert len(list(validator.tablegroup.tables[0].iterdicts())) == 5
+
+
+@pytest.mark.parametrize("extension", ["xlsx", "sav", "dta"])
+def test_export_command_writes_metadata_beside_a_csv_only(
+    mixed_survey: Survey, tmp_path: Path, extension: str
+) -> None:
+    run(
+        "export_responses",
+        "--survey",
+        mixed_survey.slug,
+        "--output",
+        str(tmp_path / f"o.{extension}"),
+    )
+    assert [p.name for p in tmp_path.iterdir()] == [f"o.{extension}"]
 
 
 def test_export_command_is_audited_as_a_microdata_download_by_the_command(

@@ -121,7 +121,9 @@ def test_the_page_offers_templates_and_the_code_list(
     assert workbook.sheetnames == ["Responses", "Codes"]
     assert [cell.value for cell in workbook["Responses"][1]] == list(COLUMNS)
     codes = list(workbook["Codes"].iter_rows(values_only=True))
-    assert ("mode", 2, "face_to_face", "Face to face", "All modes", None) in codes
+    assert ("mode", 2, "face_to_face", "Face to face", "All modes", None, None) in codes
+    assert ("supervisor", 4, "prefer_not_to_say") in [row[:3] for row in codes]
+    assert [row[-1] for row in codes if row[:3] == ("supervisor", 4, "prefer_not_to_say")] == [".b"]
     assert analyst_client.get("/analysis/standard/import-template.pdf").status_code == 404
 
 

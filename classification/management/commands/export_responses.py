@@ -3,6 +3,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from classification.microdata import (
     MicrodataFormat,
@@ -11,8 +12,10 @@ from classification.microdata import (
     survey_microdata,
 )
 from classification.statfiles import StatFormat
+from seb.csvw import metadata_bytes, metadata_name, microdata_metadata
 from seb.interchange import FileFormat
 from seb.interchange.writing import TooManyRows
+from seb.tables import Selection
 from surveys.audit import Event, audit
 from surveys.models import Survey
 
@@ -21,7 +24,8 @@ class Command(BaseCommand):
     help = (
         "Write a survey's microdata (its complete responses in the interchange format, "
         "with nssec5 and nssec3) to a file: CSV, XLSX, SPSS (.sav) or Stata (.dta), by the "
-        "output's extension; the same file as the download."
+        "output's extension; the same file as the download. Beside a CSV, its CSV on the "
+        "Web metadata (FILE.csv-metadata.json), as the download offers it."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -43,6 +47,8 @@ class Command(BaseCommand):
         # Written beside the output and moved into place at the end, so the
         # output is never a half-written file.
         partial = output.with_name(f".{output.name}.partial")
+        described = output.with_name(metadata_name(output.name))
+        described_partial = described.with_name(f".{described.name}.partial")
         try:
             with partial.open("wb") as stream:
                 if file_format in (MicrodataFormat.SAV, MicrodataFormat.DTA):
@@ -60,6 +66,9 @@ class Command(BaseCommand):
                         stream=stream,
                         file_format=FileFormat(file_format.value),
                     )
+            if file_format is MicrodataFormat.CSV:
+                described_partial.write_bytes(metadata_bytes(_metadata(survey, output.name)))
+                os.replace(described_partial, described)
             os.replace(partial, output)
         except TooManyRows as error:
             raise CommandError(str(error)) from None
@@ -67,6 +76,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {output}: {error.strerror}") from None
         finally:
             partial.unlink(missing_ok=True)
+            described_partial.unlink(missing_ok=True)
         # A download like the analysis pages' one, by no one signed in: the command's.
         audit(
             Event.MICRODATA_DOWNLOADED,
@@ -78,3 +88,18 @@ class Command(BaseCommand):
         )
         noun = "response" if count == 1 else "responses"
         self.stdout.write(self.style.SUCCESS(f"{count:,} {noun} written to {output}."))
+        if file_format is MicrodataFormat.CSV:
+            self.stdout.write(f"Its CSV on the Web metadata: {described}.")
+
+
+def _metadata(survey: Survey, csv_name: str) -> dict[str, Any]:
+    """The microdata CSV's metadata, as the download's (every complete response)."""
+    return microdata_metadata(
+        csv_name=csv_name,
+        survey_name=survey.name,
+        selection=Selection().describe(),
+        produced_at=timezone.localtime(),
+        standard_title=survey.standard_title,
+        publisher=survey.organisation,
+        version=survey.standard_version,
+    )
