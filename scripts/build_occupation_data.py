@@ -1,0 +1,157 @@
+"""Build the occupation coder's compact data from the ONS files, or check it against them.
+
+    python scripts/build_occupation_data.py [--source DIR] [--check]
+
+Reads SOC 2020 Volume 1 (unit group titles), SOC 2020 Volume 2 (the coding index) and the
+NS-SEC 2010 derivation tables (Tables 7 to 10) from DIR (default: shared/reference/soc
+beside the checkout), and writes the CSV files in seb/occupation/data/. With --check it writes nothing
+and fails if any vendored file differs from what the ONS files give, cell for cell.
+
+Reading the .xls tables needs xlrd (a development dependency only: the product reads the
+CSV files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from pathlib import Path
+
+import openpyxl
+import xlrd
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "seb" / "occupation" / "data"
+# The ONS files sit in the shared reference folder beside the checkout (not in the product).
+SOURCES = (ROOT.parent / "shared" / "reference" / "soc", ROOT.parent.parent / "shared" / "reference" / "soc")
+
+
+def default_source() -> Path | None:
+    return next((path for path in SOURCES if (path / VOLUME2).exists()), None)
+VOLUME1 = "soc2020volume1structureanddescriptionofunitgroupsexcel16042025.xlsx"
+VOLUME2 = "soc2020volume2thecodingindexexcel16042025.xlsx"
+NSSEC = "nssec2010derivationtablesamendedjanuary2013.xls"
+
+# The four NS-SEC sheets, in the order of the ONS workbook, and their columns' keys.
+FULL_COLUMNS = (
+    "employers_large",
+    "employers_small",
+    "own_account",
+    "managers_large",
+    "managers_small",
+    "supervisors",
+    "employees",
+)
+REDUCED_COLUMNS = ("employers", "own_account", "managers", "supervisors", "employees")
+NSSEC_TABLES = (
+    ("nssec2010_table7.csv", "nssec full op cats v2", FULL_COLUMNS),
+    ("nssec2010_table8.csv", "nssec full ac.v2", FULL_COLUMNS),
+    ("nssec2010_table9.csv", "nssec red op cats v2", REDUCED_COLUMNS),
+    ("nssec2010_table10.csv", "nssec red ac v2", REDUCED_COLUMNS),
+)
+UNCODED = "}}}}"
+
+
+def _code(value: object) -> str:
+    """An ONS cell as the code it stands for: 3.1 (read as a float) is "3.1", 2.0 is "2"."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value).strip()
+
+
+def _csv(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def coding_index(source: Path) -> str:
+    book = openpyxl.load_workbook(source / VOLUME2, read_only=True)
+    rows = book["SOC2020 coding index"].iter_rows(values_only=True)
+    header = next(rows)
+    at = {name: i for i, name in enumerate(header)}
+    out: list[tuple[str, ...]] = []
+    for row in rows:
+        soc2020 = _code(row[at["SOC_2020"]])
+        soc2010 = _code(row[at["SOC_2010"]])
+        # "}}}}" (see the notes) is kept with no code: it tells the coder that the
+        # title alone is not enough.
+        out.append(
+            (
+                "" if soc2020 == UNCODED else soc2020,
+                "" if soc2010 == UNCODED else soc2010,
+                _code(row[at["D"]] or ""),
+                _code(row[at["INDEXOCC_-_natural_word_order"]]),
+                _code(row[at["ADD"]] or ""),
+                _code(row[at["IND"]] or ""),
+            )
+        )
+    return _csv(("soc2020", "soc2010", "default", "title", "add", "ind"), out)
+
+
+def unit_groups(source: Path) -> str:
+    book = openpyxl.load_workbook(source / VOLUME1, read_only=True)
+    rows = book["SOC2020 descriptions"].iter_rows(values_only=True)
+    next(rows)
+    out = []
+    for row in rows:
+        code = _code(row[3])
+        if code.isdigit() and len(code) == 4:
+            out.append((code, _code(row[4])))
+    return _csv(("soc2020", "title"), out)
+
+
+def nssec_tables(source: Path) -> dict[str, str]:
+    book = xlrd.open_workbook(str(source / NSSEC))
+    files = {}
+    for name, sheet_name, columns in NSSEC_TABLES:
+        sheet = book.sheet_by_name(sheet_name)
+        out = []
+        for i in range(5, sheet.nrows):
+            values = sheet.row_values(i)
+            out.append(tuple(_code(v) for v in values[: 3 + len(columns)]))
+        files[name] = _csv(("soc2010", "title", "simplified", *columns), out)
+    return files
+
+
+def build(source: Path) -> dict[str, str]:
+    return {
+        "coding_index.csv": coding_index(source),
+        "unit_groups.csv": unit_groups(source),
+        **nssec_tables(source),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=Path, default=None)
+    parser.add_argument("--check", action="store_true", help="compare, write nothing")
+    args = parser.parse_args()
+    source = args.source or default_source()
+    if source is None:
+        print("the ONS files are not beside the checkout: give --source DIR", file=sys.stderr)
+        return 2
+    files = build(source)
+    differ = []
+    for name, text in files.items():
+        path = DATA / name
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                differ.append(name)
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path} ({text.count(chr(10)) - 1} rows)")
+    if differ:
+        print("differ from the ONS files: " + ", ".join(differ), file=sys.stderr)
+        return 1
+    if args.check:
+        print(f"{len(files)} files match the ONS files")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
