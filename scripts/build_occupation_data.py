@@ -4,8 +4,8 @@
 
 Reads SOC 2020 Volume 1 (unit group titles), SOC 2020 Volume 2 (the coding index) and the
 NS-SEC 2010 derivation tables (Tables 7 to 10) from DIR (default: shared/reference/soc
-beside the checkout), and writes the CSV files in seb/occupation/data/. With --check it writes nothing
-and fails if any vendored file differs from what the ONS files give, cell for cell.
+beside the checkout), and writes the CSV files in seb/occupation/data/. With --check it
+writes nothing and fails if any vendored file differs from what the ONS files give, cell for cell.
 
 Reading the .xls tables needs xlrd (a development dependency only: the product reads the
 CSV files).
@@ -25,11 +25,16 @@ import xlrd
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "seb" / "occupation" / "data"
 # The ONS files sit in the shared reference folder beside the checkout (not in the product).
-SOURCES = (ROOT.parent / "shared" / "reference" / "soc", ROOT.parent.parent / "shared" / "reference" / "soc")
+SOURCES = (
+    ROOT.parent / "shared" / "reference" / "soc",
+    ROOT.parent.parent / "shared" / "reference" / "soc",
+)
 
 
 def default_source() -> Path | None:
     return next((path for path in SOURCES if (path / VOLUME2).exists()), None)
+
+
 VOLUME1 = "soc2020volume1structureanddescriptionofunitgroupsexcel16042025.xlsx"
 VOLUME2 = "soc2020volume2thecodingindexexcel16042025.xlsx"
 NSSEC = "nssec2010derivationtablesamendedjanuary2013.xls"

@@ -1,0 +1,261 @@
+"""A typed job title coded to a SOC 2020 unit group with the ONS coding index.
+
+`code(text)` mends the typed words to the index's (normalise, index), finds every index
+title whose words the text holds (in any order, with extra words), scores each entry by how
+much of the text its title and qualifiers explain and how much of the entry the text
+matched, and takes the best entry per unit group. The score (0-100) is the raw evidence
+mapped through a calibration measured on the tuning half of the evaluation set
+(docs/benchmarks/occupation.md), so a score reads as the per cent of titles with that score
+that were coded right. A title is `coded` when its best unit group scores at least
+`THRESHOLD` and the index itself settles it; `follow-up` when the title fits several unit
+groups that only a qualifier separates (the index's "see notes" entries, and titles with
+no entry of their own such as "engineer" or "teacher"); `uncoded` otherwise.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from itertools import combinations
+from typing import Final
+
+from rapidfuzz import fuzz, process
+
+from seb.occupation.data import unit_group_titles
+from seb.occupation.index import Entry, PreparedIndex, mend, prepared_index
+from seb.occupation.normalise import NOISE_WORDS, is_non_answer, tokens
+
+
+class Status(StrEnum):
+    CODED = "coded"
+    FOLLOW_UP = "follow-up"
+    UNCODED = "uncoded"
+
+
+# Coded at or above this score. Chosen on the tuning half of the evaluation set; the
+# precision above it, measured on the held-out half, is in docs/benchmarks/occupation.md.
+THRESHOLD: Final = 40
+MAX_CANDIDATES: Final = 8
+# The most words of a typed title whose combinations are looked up as index titles.
+MAX_WORDS: Final = 8
+# Unmatched qualifier words count for this share of their weight against an entry.
+UNMATCHED_QUALIFIER: Final = 0.5
+# A typed word that nothing explains counts at most this weight (a common word's).
+UNEXPLAINED_CAP: Final = 2.5
+# An entry whose qualifiers the text does not mention is at most this strong.
+UNEVIDENCED_CAP: Final = 0.45
+# Where no index title's words are all in the text, whole titles are matched fuzzily.
+FUZZY_CUTOFF: Final = 75.0
+# Raw evidence (best entry x margin over the next unit group) to calibrated score: the
+# upper edges of the bins and each bin's share coded right on the tuning half.
+CALIBRATION_EDGES: Final = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
+CALIBRATION_SCORES: Final = (5, 15, 25, 35, 45, 55, 65, 80, 90, 97)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A unit group the title may belong to, with the index entries that lead to it."""
+
+    soc2020: str
+    soc2010: str
+    score: int
+    raw: float
+    unit_group: str
+    entry: str  # the best index entry, as "title (qualifier; industry)"
+    # The qualifiers of the matched title's entries that lead here (follow-up options).
+    adds: tuple[str, ...]
+    inds: tuple[str, ...]
+    default: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Coding:
+    text: str
+    status: Status
+    candidates: tuple[Candidate, ...]
+    # The index title the text matched best (for the follow-up question), or "".
+    title: str = ""
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def soc2020(self) -> str:
+        return self.candidates[0].soc2020 if self.status is Status.CODED else ""
+
+    @property
+    def soc2010(self) -> str:
+        return self.candidates[0].soc2010 if self.status is Status.CODED else ""
+
+    @property
+    def score(self) -> int:
+        return self.candidates[0].score if self.candidates else 0
+
+
+@dataclass(slots=True)
+class _Scored:
+    raw: float
+    entry: Entry
+    evidenced: bool  # plain, a qualifier typed, or a title the index settles alone
+
+
+def _weight(index: PreparedIndex, words: Iterable[str]) -> float:
+    return sum(index.weight(word) for word in words)
+
+
+def _unexplained(index: PreparedIndex, words: Iterable[str]) -> float:
+    """Typed words nothing explains count against an entry, a rare word no more than a
+    common one: a rare word that matches nothing ("NHS", a firm's name) says little."""
+    return sum(min(index.weight(w), UNEXPLAINED_CAP) for w in words if w not in NOISE_WORDS)
+
+
+def _score(index: PreparedIndex, entry: Entry, typed: frozenset[str]) -> _Scored:
+    leftover = typed - entry.title
+    matched_qualifiers = leftover & entry.qualifiers
+    explained = _weight(index, entry.title) + _weight(index, matched_qualifiers)
+    text_covered = explained / (explained + _unexplained(index, leftover - entry.qualifiers))
+    missing = _weight(index, entry.qualifiers - matched_qualifiers)
+    entry_covered = explained / (explained + UNMATCHED_QUALIFIER * missing)
+    raw = text_covered * entry_covered
+    evidenced = not entry.qualifiers or bool(matched_qualifiers) or entry.title in index.one_group
+    if not evidenced:
+        raw = min(raw, UNEVIDENCED_CAP * text_covered)
+    return _Scored(raw, entry, evidenced)
+
+
+def _titles(index: PreparedIndex, typed: tuple[str, ...]) -> list[frozenset[str]]:
+    words = typed[:MAX_WORDS]
+    found = []
+    for size in range(len(words), 0, -1):
+        for combination in combinations(words, size):
+            key = frozenset(combination)
+            if key in index.by_title:
+                found.append(key)
+    return found
+
+
+def _fuzzy_titles(
+    index: PreparedIndex, typed: tuple[str, ...]
+) -> list[tuple[frozenset[str], float]]:
+    found = process.extract(
+        " ".join(sorted(typed)),
+        index.title_texts,
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=FUZZY_CUTOFF,
+        limit=10,
+    )
+    return [(index.title_keys[position], similarity / 100) for _, similarity, position in found]
+
+
+def calibrated(raw: float) -> int:
+    return CALIBRATION_SCORES[min(bisect.bisect_right(CALIBRATION_EDGES, raw), 9)]
+
+
+def _describe(entry: Entry) -> str:
+    qualifiers = "; ".join(q for q in (entry.source.add, entry.source.ind) if q)
+    return f"{entry.source.title} ({qualifiers})" if qualifiers else entry.source.title
+
+
+def _explains(index: PreparedIndex, title: frozenset[str], typed: frozenset[str]) -> bool:
+    """The title holds the text's telling words: at most a qualifier is missing."""
+    return _unexplained(index, typed - title) <= 0.25 * _weight(index, title)
+
+
+def _keep(best: dict[int, _Scored], entry: Entry, scored: _Scored) -> None:
+    previous = best.get(id(entry))
+    if previous is None or scored.raw > previous.raw:
+        best[id(entry)] = scored
+
+
+def _match(index: PreparedIndex, text: str) -> tuple[list[_Scored], set[frozenset[str]]]:
+    """Every scored entry, best first, and the titles that explain the whole text."""
+    best: dict[int, _Scored] = {}
+    explaining: set[frozenset[str]] = set()
+    readings = mend(tokens(text))
+    for rank, reading in enumerate(readings):
+        typed = frozenset(reading)
+        titles = _titles(index, reading)
+        for key in titles:
+            if _explains(index, key, typed):
+                explaining.add(key)
+            for entry in index.by_title[key]:
+                scored = _score(index, entry, typed)
+                scored.raw *= 1 - 0.02 * rank
+                _keep(best, entry, scored)
+    if not best and readings:
+        typed = frozenset(readings[0])
+        for key, similarity in _fuzzy_titles(index, readings[0]):
+            # Title words not typed are missing evidence, whatever the similarity.
+            present = _weight(index, key & typed) / _weight(index, key)
+            for entry in index.by_title[key]:
+                scored = _score(index, entry, key | typed)
+                scored.raw *= similarity * present**0.5
+                _keep(best, entry, scored)
+    ranked = sorted(best.values(), key=lambda s: (-s.raw, not s.entry.source.default))
+    return ranked, explaining
+
+
+def code(text: str) -> Coding:
+    """The coding of one typed job title."""
+    if is_non_answer(text):
+        return Coding(text=text, status=Status.UNCODED, candidates=())
+    index = prepared_index()
+    scored, explaining = _match(index, text)
+    if not scored:
+        return Coding(text=text, status=Status.UNCODED, candidates=())
+    # The most specific titles decide: where a title holds all the telling words, a
+    # shorter title that leaves some unexplained ("servant" in "civil servant") does not.
+    deciding = [s for s in scored if s.entry.title in explaining] or scored
+    others = [s for s in scored if s.entry.title not in explaining] if explaining else []
+    top = deciding[0]
+    candidates = _candidates(deciding + others, index.by_title[top.entry.title])
+    see_notes = any(not s.entry.soc2020 and s.raw >= top.raw - 1e-9 for s in deciding)
+    groups = [c for c in candidates if c.raw > 0]
+    settled = not see_notes and top.evidenced and top.entry.soc2020 != ""
+    if settled and len(groups) > 1 and groups[1].raw >= top.raw - 1e-9:
+        settled = False
+    status = Status.UNCODED
+    if settled and candidates[0].score >= THRESHOLD:
+        status = Status.CODED
+    elif len(candidates) > 1 and top.entry.title in explaining:
+        status = Status.FOLLOW_UP
+    return Coding(text=text, status=status, candidates=candidates, title=top.entry.source.title)
+
+
+def _candidates(scored: list[_Scored], title_entries: tuple[Entry, ...]) -> tuple[Candidate, ...]:
+    names = unit_group_titles()
+    best: dict[str, _Scored] = {}
+    for s in scored:
+        if s.entry.soc2020 and s.entry.soc2020 not in best:
+            best[s.entry.soc2020] = s
+    adds: dict[str, dict[str, None]] = {}
+    inds: dict[str, dict[str, None]] = {}
+    for entry in title_entries:
+        if entry.soc2020:
+            if entry.source.add:
+                adds.setdefault(entry.soc2020, {}).setdefault(entry.source.add, None)
+            if entry.source.ind:
+                inds.setdefault(entry.soc2020, {}).setdefault(entry.source.ind, None)
+    ranked = list(best.values())[:MAX_CANDIDATES]
+    out = []
+    for i, s in enumerate(ranked):
+        following = ranked[i + 1].raw if i + 1 < len(ranked) else 0.0
+        # The margin over the next unit group is evidence too: a near tie is a guess.
+        evidence = s.raw * (0.5 + 0.5 * min(1.0, (s.raw - following) / 0.2)) if i == 0 else s.raw
+        out.append(
+            Candidate(
+                soc2020=s.entry.soc2020,
+                soc2010=s.entry.source.soc2010,
+                score=calibrated(evidence) if i == 0 else min(calibrated(evidence), out[0].score),
+                raw=s.raw,
+                unit_group=names.get(s.entry.soc2020, ""),
+                entry=_describe(s.entry),
+                adds=tuple(adds.get(s.entry.soc2020, {})),
+                inds=tuple(inds.get(s.entry.soc2020, {})),
+                default=bool(s.entry.source.default),
+            )
+        )
+    return tuple(out)

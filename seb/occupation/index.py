@@ -1,0 +1,190 @@
+"""The coding index prepared for matching: each entry's tokens, titles by token set, the
+index's vocabulary with each word's weight, and the mending of a typed word to the index's."""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from itertools import product
+from typing import Final
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from seb.occupation.data import IndexEntry, coding_index
+from seb.occupation.normalise import NOISE_WORDS, STOP_WORDS, tokens
+
+# "nos" (not otherwise specified) is a qualifier no one types: an entry qualified only by
+# it still needs a qualifier, so it stays a token that nothing typed can match.
+NOT_OTHERWISE_SPECIFIED: Final = "nos"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An index entry with the tokens it is matched on."""
+
+    source: IndexEntry
+    title: frozenset[str]
+    qualifiers: frozenset[str]
+
+    @property
+    def soc2020(self) -> str:
+        return self.source.soc2020
+
+    @property
+    def is_plain(self) -> bool:
+        """No qualifier: the entry for the title alone."""
+        return not self.qualifiers
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedIndex:
+    entries: tuple[Entry, ...]
+    by_title: dict[frozenset[str], tuple[Entry, ...]]
+    weights: dict[str, float]
+    vocabulary: tuple[str, ...]  # most frequent first
+    sorted_vocabulary: tuple[str, ...]
+    # Titles whose coded entries are all in one unit group, with no "see notes" entry:
+    # the index settles them whatever the qualifier.
+    one_group: frozenset[frozenset[str]]
+    title_texts: tuple[str, ...]
+    title_keys: tuple[frozenset[str], ...]
+    max_weight: float
+
+    def weight(self, token: str) -> float:
+        return self.weights.get(token, self.max_weight)
+
+
+def _qualifier_tokens(entry: IndexEntry) -> frozenset[str]:
+    found = set(tokens(entry.add, acronyms=True)) | set(tokens(entry.ind, acronyms=True))
+    return frozenset(found)
+
+
+def _title_keys(title: str) -> list[frozenset[str]]:
+    """The token sets a title is found by: as written, and with hyphens closed up
+    ("Fork-lift driver" is found as "fork lift driver" and as "forklift driver")."""
+    first, _, rest = title.partition(" ")
+    if first.lower() in STOP_WORDS and rest:
+        # A title does not begin with a stop word: "In engineer" is the acronym IN.
+        title = f"{first.upper()} {rest}"
+    keys = [frozenset(tokens(title, acronyms=True))]
+    if "-" in title:
+        keys.append(frozenset(tokens(title.replace("-", ""), acronyms=True)))
+    return [key for i, key in enumerate(keys) if key and key not in keys[:i]]
+
+
+@cache
+def prepared_index() -> PreparedIndex:
+    """The index prepared once per process (about half a second)."""
+    entries = []
+    by_title: dict[frozenset[str], list[Entry]] = {}
+    frequency: Counter[str] = Counter()
+    for source in coding_index():
+        qualifiers = _qualifier_tokens(source)
+        for title in _title_keys(source.title):
+            entry = Entry(source=source, title=title, qualifiers=qualifiers)
+            entries.append(entry)
+            by_title.setdefault(title, []).append(entry)
+            frequency.update(title | qualifiers)
+    total = len(entries)
+    weights = {token: math.log(1 + total / count) for token, count in frequency.items()}
+    keys = tuple(by_title)
+    return PreparedIndex(
+        entries=tuple(entries),
+        by_title={key: tuple(group) for key, group in by_title.items()},
+        weights=weights,
+        vocabulary=tuple(sorted(frequency, key=lambda t: (-frequency[t], t))),
+        sorted_vocabulary=tuple(sorted(frequency)),
+        one_group=frozenset(
+            key
+            for key, group in by_title.items()
+            if all(e.soc2020 for e in group) and len({e.soc2020 for e in group}) == 1
+        ),
+        title_texts=tuple(" ".join(sorted(key)) for key in keys),
+        title_keys=keys,
+        max_weight=max(weights.values()),
+    )
+
+
+def _allowed_edits(token: str) -> int:
+    if len(token) <= 3:
+        return 0
+    if len(token) <= 5:
+        return 1
+    return 2
+
+
+# A typed word's readings: each a tuple of index words (one, or two for a word split).
+Readings = tuple[tuple[str, ...], ...]
+# At most this many readings of a whole title are matched.
+MAX_READINGS: Final = 4
+# A word this long that begins an index word is read as that word ("physio").
+MIN_PREFIX: Final = 5
+
+
+@lru_cache(maxsize=65536)
+def mend_word(token: str) -> Readings:
+    """A typed word as the index's word(s): itself when the index has it; split in two
+    when both halves are index words ("bookkeeper"); the most frequent index word it
+    begins ("physio"); else the nearest index words by edit distance (a swap counts one;
+    up to two readings when two are as near, "electrican"); else itself."""
+    index = prepared_index()
+    if token in index.weights or token.isdigit() or token in NOISE_WORDS:
+        return ((token,),)
+    for cut in range(3, len(token) - 2):
+        head, tail = token[:cut], token[cut:]
+        if head in index.weights and tail in index.weights:
+            return ((head, tail),)
+    if len(token) >= MIN_PREFIX:
+        start = bisect.bisect_left(index.sorted_vocabulary, token)
+        longer = []
+        for word in index.sorted_vocabulary[start:]:
+            if not word.startswith(token):
+                break
+            longer.append(word)
+        if longer:
+            return ((min(longer, key=index.weight),),)
+    edits = _allowed_edits(token)
+    if edits:
+        # The vocabulary is ordered most frequent first, so the first of equals wins.
+        found = process.extract(
+            token, index.vocabulary, scorer=OSA.distance, score_cutoff=edits, limit=8
+        )
+        if found:
+            nearest = min(match[1] for match in found)
+            ranked = sorted((m for m in found if m[1] == nearest), key=lambda m: m[2])
+            return tuple((match[0],) for match in ranked[:2])
+    return ((token,),)
+
+
+def mend(typed: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+    """The readings of a typed title in the index's words, the likeliest first: two typed
+    words that the index writes as one ("fork lift" for "forklift") are joined, and each
+    word is mended by `mend_word`."""
+    index = prepared_index()
+    words = list(typed)
+    slots: list[Readings] = []
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words) and not (words[i] in index.weights and words[i + 1] in index.weights):
+            joined = words[i] + words[i + 1]
+            if joined in index.weights:
+                slots.append(((joined,),))
+                i += 2
+                continue
+        slots.append(mend_word(words[i]))
+        i += 1
+    readings = []
+    for choice in product(*slots):
+        reading: dict[str, None] = {}
+        for part in choice:
+            for word in part:
+                reading.setdefault(word, None)
+        readings.append(tuple(reading))
+        if len(readings) == MAX_READINGS:
+            break
+    return tuple(readings)
