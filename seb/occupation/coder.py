@@ -18,6 +18,7 @@ import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from itertools import combinations
 from typing import Final
 
@@ -36,7 +37,7 @@ class Status(StrEnum):
 
 # Coded at or above this score. Chosen on the tuning half of the evaluation set; the
 # precision above it, measured on the held-out half, is in docs/benchmarks/occupation.md.
-THRESHOLD: Final = 40
+THRESHOLD: Final = 50
 MAX_CANDIDATES: Final = 8
 # The most words of a typed title whose combinations are looked up as index titles.
 MAX_WORDS: Final = 8
@@ -48,10 +49,12 @@ UNEXPLAINED_CAP: Final = 2.5
 UNEVIDENCED_CAP: Final = 0.45
 # Where no index title's words are all in the text, whole titles are matched fuzzily.
 FUZZY_CUTOFF: Final = 75.0
+# A margin over the next unit group of this much or more costs the best nothing.
+MARGIN_FULL: Final = 0.2
 # Raw evidence (best entry x margin over the next unit group) to calibrated score: the
 # upper edges of the bins and each bin's share coded right on the tuning half.
 CALIBRATION_EDGES: Final = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
-CALIBRATION_SCORES: Final = (5, 15, 25, 35, 45, 55, 65, 80, 90, 97)
+CALIBRATION_SCORES: Final = (20, 30, 43, 86, 86, 88, 96, 96, 99, 99)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,10 @@ class Coding:
     candidates: tuple[Candidate, ...]
     # The index title the text matched best (for the follow-up question), or "".
     title: str = ""
+    # The index settles the best unit group (whatever its score).
+    settled: bool = False
+    # The best unit group's evidence before calibration (its match and its margin).
+    evidence: float = 0.0
 
     @property
     def best(self) -> Candidate | None:
@@ -113,11 +120,14 @@ def _unexplained(index: PreparedIndex, words: Iterable[str]) -> float:
 
 
 def _score(index: PreparedIndex, entry: Entry, typed: frozenset[str]) -> _Scored:
+    weights = index.weights
     leftover = typed - entry.title
     matched_qualifiers = leftover & entry.qualifiers
-    explained = _weight(index, entry.title) + _weight(index, matched_qualifiers)
-    text_covered = explained / (explained + _unexplained(index, leftover - entry.qualifiers))
-    missing = _weight(index, entry.qualifiers - matched_qualifiers)
+    matched = sum(weights[w] for w in matched_qualifiers)
+    explained = entry.title_weight + matched
+    unexplained = _unexplained(index, leftover - entry.qualifiers) if leftover else 0.0
+    text_covered = explained / (explained + unexplained)
+    missing = entry.qualifier_weight - matched
     entry_covered = explained / (explained + UNMATCHED_QUALIFIER * missing)
     raw = text_covered * entry_covered
     evidenced = not entry.qualifiers or bool(matched_qualifiers) or entry.title in index.one_group
@@ -148,6 +158,12 @@ def _fuzzy_titles(
         limit=10,
     )
     return [(index.title_keys[position], similarity / 100) for _, similarity, position in found]
+
+
+def top_evidence(raw: float, following: float) -> float:
+    """The best unit group's evidence: its match, less where the next is close behind
+    (a near tie is a guess)."""
+    return raw * (0.5 + 0.5 * min(1.0, (raw - following) / MARGIN_FULL))
 
 
 def calibrated(raw: float) -> int:
@@ -211,7 +227,7 @@ def code(text: str) -> Coding:
     deciding = [s for s in scored if s.entry.title in explaining] or scored
     others = [s for s in scored if s.entry.title not in explaining] if explaining else []
     top = deciding[0]
-    candidates = _candidates(deciding + others, index.by_title[top.entry.title])
+    candidates = _candidates(deciding + others, top.entry.title)
     see_notes = any(not s.entry.soc2020 and s.raw >= top.raw - 1e-9 for s in deciding)
     groups = [c for c in candidates if c.raw > 0]
     settled = not see_notes and top.evidenced and top.entry.soc2020 != ""
@@ -222,29 +238,51 @@ def code(text: str) -> Coding:
         status = Status.CODED
     elif len(candidates) > 1 and top.entry.title in explaining:
         status = Status.FOLLOW_UP
-    return Coding(text=text, status=status, candidates=candidates, title=top.entry.source.title)
+    following = candidates[1].raw if len(candidates) > 1 else 0.0
+    return Coding(
+        text=text,
+        status=status,
+        candidates=candidates,
+        title=top.entry.source.title,
+        settled=settled,
+        evidence=top_evidence(candidates[0].raw, following) if candidates else 0.0,
+    )
 
 
-def _candidates(scored: list[_Scored], title_entries: tuple[Entry, ...]) -> tuple[Candidate, ...]:
-    names = unit_group_titles()
-    best: dict[str, _Scored] = {}
-    for s in scored:
-        if s.entry.soc2020 and s.entry.soc2020 not in best:
-            best[s.entry.soc2020] = s
+@lru_cache(maxsize=4096)
+def _qualifiers(
+    title: frozenset[str],
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """A title's qualifiers (what was done or made; the industry) by the unit group they
+    lead to, in the index's order."""
     adds: dict[str, dict[str, None]] = {}
     inds: dict[str, dict[str, None]] = {}
-    for entry in title_entries:
+    for entry in prepared_index().by_title[title]:
         if entry.soc2020:
             if entry.source.add:
                 adds.setdefault(entry.soc2020, {}).setdefault(entry.source.add, None)
             if entry.source.ind:
                 inds.setdefault(entry.soc2020, {}).setdefault(entry.source.ind, None)
+    return (
+        {group: tuple(found) for group, found in adds.items()},
+        {group: tuple(found) for group, found in inds.items()},
+    )
+
+
+def _candidates(scored: list[_Scored], title: frozenset[str]) -> tuple[Candidate, ...]:
+    names = unit_group_titles()
+    best: dict[str, _Scored] = {}
+    for s in scored:
+        if s.entry.soc2020 and s.entry.soc2020 not in best:
+            best[s.entry.soc2020] = s
+            if len(best) == MAX_CANDIDATES:
+                break
+    adds, inds = _qualifiers(title)
     ranked = list(best.values())[:MAX_CANDIDATES]
-    out = []
+    out: list[Candidate] = []
     for i, s in enumerate(ranked):
         following = ranked[i + 1].raw if i + 1 < len(ranked) else 0.0
-        # The margin over the next unit group is evidence too: a near tie is a guess.
-        evidence = s.raw * (0.5 + 0.5 * min(1.0, (s.raw - following) / 0.2)) if i == 0 else s.raw
+        evidence = top_evidence(s.raw, following) if i == 0 else s.raw
         out.append(
             Candidate(
                 soc2020=s.entry.soc2020,
@@ -253,8 +291,8 @@ def _candidates(scored: list[_Scored], title_entries: tuple[Entry, ...]) -> tupl
                 raw=s.raw,
                 unit_group=names.get(s.entry.soc2020, ""),
                 entry=_describe(s.entry),
-                adds=tuple(adds.get(s.entry.soc2020, {})),
-                inds=tuple(inds.get(s.entry.soc2020, {})),
+                adds=adds.get(s.entry.soc2020, ()),
+                inds=inds.get(s.entry.soc2020, ()),
                 default=bool(s.entry.source.default),
             )
         )

@@ -7,7 +7,7 @@ import bisect
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import product
 from typing import Final
@@ -30,6 +30,8 @@ class Entry:
     source: IndexEntry
     title: frozenset[str]
     qualifiers: frozenset[str]
+    title_weight: float = 0.0
+    qualifier_weight: float = 0.0
 
     @property
     def soc2020(self) -> str:
@@ -92,6 +94,14 @@ def prepared_index() -> PreparedIndex:
             frequency.update(title | qualifiers)
     total = len(entries)
     weights = {token: math.log(1 + total / count) for token, count in frequency.items()}
+    for group in by_title.values():
+        for i, entry in enumerate(group):
+            group[i] = replace(
+                entry,
+                title_weight=sum(weights[t] for t in entry.title),
+                qualifier_weight=sum(weights[t] for t in entry.qualifiers),
+            )
+    entries = [entry for group in by_title.values() for entry in group]
     keys = tuple(by_title)
     return PreparedIndex(
         entries=tuple(entries),
