@@ -21,13 +21,18 @@ from occupation_evaluation import generated  # noqa: E402
 
 from seb.occupation.coder import CALIBRATION_EDGES, calibrated, code  # noqa: E402
 
+# A bin's share right is shrunk towards its evidence value as if it held this many more
+# titles right at that rate: a bin of a handful of titles says little.
+PRIOR_TITLES = 10
+
 
 def _pooled(bins: list[list[int]]) -> list[int]:
-    """Each bin's share right, made monotone by pooling adjacent violators; a bin with no
-    titles takes its upper edge (no evidence claims no more than the evidence value)."""
+    """Each bin's share right, shrunk towards the bin's evidence value, then made monotone
+    by pooling adjacent violators."""
     blocks: list[list[float]] = []  # [right, total, bins]
-    for right, total in bins:
-        blocks.append([right, total, 1])
+    for at, (right, total) in enumerate(bins):
+        prior = min(CALIBRATION_EDGES[at], 1.0)
+        blocks.append([right + PRIOR_TITLES * prior, total + PRIOR_TITLES, 1])
         while (
             len(blocks) > 1
             and blocks[-1][1]
@@ -39,8 +44,7 @@ def _pooled(bins: list[list[int]]) -> list[int]:
     out: list[int] = []
     for right, total, count in blocks:
         for _ in range(int(count)):
-            edge = min(CALIBRATION_EDGES[len(out)], 1.0)
-            out.append(round(100 * right / total) if total else round(100 * edge))
+            out.append(round(100 * right / total))
     for i in range(len(out) - 2, -1, -1):
         out[i] = min(out[i], out[i + 1])
     return [min(score, 99) for score in out]

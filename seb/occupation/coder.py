@@ -49,12 +49,16 @@ UNEXPLAINED_CAP: Final = 2.5
 UNEVIDENCED_CAP: Final = 0.45
 # Where no index title's words are all in the text, whole titles are matched fuzzily.
 FUZZY_CUTOFF: Final = 75.0
+# The best unit group must lead the next by this much to be coded.
+MIN_MARGIN: Final = 0.05
+# Each typed word read as a different index word (a spelling mended) costs this factor.
+GUESSED_WORD: Final = 0.95
 # A margin over the next unit group of this much or more costs the best nothing.
 MARGIN_FULL: Final = 0.2
 # Raw evidence (best entry x margin over the next unit group) to calibrated score: the
 # upper edges of the bins and each bin's share coded right on the tuning half.
 CALIBRATION_EDGES: Final = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
-CALIBRATION_SCORES: Final = (20, 30, 43, 86, 86, 88, 96, 96, 99, 99)
+CALIBRATION_SCORES: Final = (20, 36, 45, 59, 78, 86, 96, 96, 99, 99)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +179,22 @@ def _describe(entry: Entry) -> str:
     return f"{entry.source.title} ({qualifiers})" if qualifiers else entry.source.title
 
 
+def _most_specific(titles: set[frozenset[str]]) -> set[frozenset[str]]:
+    """The titles not held within another ("secretary" within "general secretary")."""
+    return {title for title in titles if not any(title < other for other in titles)}
+
+
+def _in_typed_order(entries: tuple[Entry, ...], reading: tuple[str, ...]) -> tuple[Entry, ...]:
+    """Where a title's words are several titles in different orders ("engineer's
+    assistant", "assistant engineer"), the entries in the order typed, if any."""
+    if len({entry.order for entry in entries}) == 1:
+        return entries
+    key = entries[0].title
+    typed_order = tuple(word for word in reading if word in key)
+    same = tuple(entry for entry in entries if entry.order == typed_order)
+    return same or entries
+
+
 def _explains(index: PreparedIndex, title: frozenset[str], typed: frozenset[str]) -> bool:
     """The title holds the text's telling words: at most a qualifier is missing."""
     return _unexplained(index, typed - title) <= 0.25 * _weight(index, title)
@@ -190,16 +210,19 @@ def _match(index: PreparedIndex, text: str) -> tuple[list[_Scored], set[frozense
     """Every scored entry, best first, and the titles that explain the whole text."""
     best: dict[int, _Scored] = {}
     explaining: set[frozenset[str]] = set()
-    readings = mend(tokens(text))
+    written = tokens(text)
+    readings = mend(written)
     for rank, reading in enumerate(readings):
         typed = frozenset(reading)
+        # Each word read as another index word is a guess.
+        guessed = len(typed - set(written))
         titles = _titles(index, reading)
         for key in titles:
             if _explains(index, key, typed):
                 explaining.add(key)
-            for entry in index.by_title[key]:
+            for entry in _in_typed_order(index.by_title[key], reading):
                 scored = _score(index, entry, typed)
-                scored.raw *= 1 - 0.02 * rank
+                scored.raw *= (1 - 0.02 * rank) * GUESSED_WORD**guessed
                 _keep(best, entry, scored)
     if not best and readings:
         typed = frozenset(readings[0])
@@ -211,7 +234,7 @@ def _match(index: PreparedIndex, text: str) -> tuple[list[_Scored], set[frozense
                 scored.raw *= similarity * present**0.5
                 _keep(best, entry, scored)
     ranked = sorted(best.values(), key=lambda s: (-s.raw, not s.entry.source.default))
-    return ranked, explaining
+    return ranked, _most_specific(explaining)
 
 
 def code(text: str) -> Coding:
@@ -231,7 +254,7 @@ def code(text: str) -> Coding:
     see_notes = any(not s.entry.soc2020 and s.raw >= top.raw - 1e-9 for s in deciding)
     groups = [c for c in candidates if c.raw > 0]
     settled = not see_notes and top.evidenced and top.entry.soc2020 != ""
-    if settled and len(groups) > 1 and groups[1].raw >= top.raw - 1e-9:
+    if settled and len(groups) > 1 and groups[1].raw > top.raw - MIN_MARGIN:
         settled = False
     status = Status.UNCODED
     if settled and candidates[0].score >= THRESHOLD:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -30,6 +31,7 @@ class Entry:
     source: IndexEntry
     title: frozenset[str]
     qualifiers: frozenset[str]
+    order: tuple[str, ...] = ()  # the title's tokens in the index's natural word order
     title_weight: float = 0.0
     qualifier_weight: float = 0.0
 
@@ -66,16 +68,21 @@ def _qualifier_tokens(entry: IndexEntry) -> frozenset[str]:
     return frozenset(found)
 
 
-def _title_keys(title: str) -> list[frozenset[str]]:
-    """The token sets a title is found by: as written, and with hyphens closed up
-    ("Fork-lift driver" is found as "fork lift driver" and as "forklift driver")."""
+_HYPHENED_STOP_WORD: Final = re.compile(r"-(" + "|".join(sorted(STOP_WORDS)) + r")\b", re.I)
+
+
+def _title_keys(title: str) -> list[tuple[str, ...]]:
+    """The tokens a title is found by, in order: as written, and with hyphens closed up
+    ("Fork-lift driver" is found as "fork lift driver" and as "forklift driver"). A stop
+    word joined by a hyphen is part of the title ("Sealer-in")."""
+    title = _HYPHENED_STOP_WORD.sub(lambda m: "-" + m.group(1).upper(), title)
     first, _, rest = title.partition(" ")
     if first.lower() in STOP_WORDS and rest:
         # A title does not begin with a stop word: "In engineer" is the acronym IN.
         title = f"{first.upper()} {rest}"
-    keys = [frozenset(tokens(title, acronyms=True))]
+    keys = [tokens(title, acronyms=True)]
     if "-" in title:
-        keys.append(frozenset(tokens(title.replace("-", ""), acronyms=True)))
+        keys.append(tokens(title.replace("-", ""), acronyms=True))
     return [key for i, key in enumerate(keys) if key and key not in keys[:i]]
 
 
@@ -87,8 +94,9 @@ def prepared_index() -> PreparedIndex:
     frequency: Counter[str] = Counter()
     for source in coding_index():
         qualifiers = _qualifier_tokens(source)
-        for title in _title_keys(source.title):
-            entry = Entry(source=source, title=title, qualifiers=qualifiers)
+        for order in _title_keys(source.title):
+            title = frozenset(order)
+            entry = Entry(source=source, title=title, qualifiers=qualifiers, order=order)
             entries.append(entry)
             by_title.setdefault(title, []).append(entry)
             frequency.update(title | qualifiers)
@@ -123,7 +131,7 @@ def prepared_index() -> PreparedIndex:
 def _allowed_edits(token: str) -> int:
     if len(token) <= 3:
         return 0
-    if len(token) <= 5:
+    if len(token) <= 7:
         return 1
     return 2
 

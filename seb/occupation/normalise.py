@@ -102,7 +102,7 @@ NON_ANSWER_WORDS: Final = frozenset(
     """dont don do not know known no idea unknown unsure sure cant cannot can remember
     recall forget forgot forgotten dunno n na a nk dk none nothing applicable prefer
     rather say stated given unsure question mark x xx xxx idk i im it was he she they
-    never told me us really clue""".split()  # noqa: SIM905
+    never told me us really clue id would wouldnt like rather""".split()  # noqa: SIM905
 )
 
 _APOSTROPHES: Final = re.compile(r"['’‘`]")
@@ -177,4 +177,4 @@ def is_non_answer(text: str) -> bool:
     found = words(text)
     if not any(any(c.isalpha() for c in word) for word in found):
         return True
-    return all(word in NON_ANSWER_WORDS for word in found)
+    return all(word in NON_ANSWER_WORDS or word in STOP_WORDS for word in found)
