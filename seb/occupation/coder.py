@@ -84,6 +84,7 @@ class Coding:
     candidates: tuple[Candidate, ...]
     # The index title the text matched best (for the follow-up question), or "".
     title: str = ""
+    title_key: frozenset[str] = frozenset()
     # The index settles the best unit group (whatever its score).
     settled: bool = False
     # The best unit group's evidence before calibration (its match and its margin).
@@ -267,6 +268,7 @@ def code(text: str) -> Coding:
         status=status,
         candidates=candidates,
         title=top.entry.source.title,
+        title_key=top.entry.title,
         settled=settled,
         evidence=top_evidence(candidates[0].raw, following) if candidates else 0.0,
     )
