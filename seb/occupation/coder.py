@@ -39,6 +39,8 @@ class Status(StrEnum):
 # precision above it, measured on the held-out half, is in docs/benchmarks/occupation.md.
 THRESHOLD: Final = 50
 MAX_CANDIDATES: Final = 8
+# Only the start of a very long answer is matched (a job title is a few words).
+MAX_TEXT: Final = 200
 # The most words of a typed title whose combinations are looked up as index titles.
 MAX_WORDS: Final = 8
 # Unmatched qualifier words count for this share of their weight against an entry.
@@ -243,7 +245,7 @@ def code(text: str) -> Coding:
     if is_non_answer(text):
         return Coding(text=text, status=Status.UNCODED, candidates=())
     index = prepared_index()
-    scored, explaining = _match(index, text)
+    scored, explaining = _match(index, text[:MAX_TEXT])
     if not scored:
         return Coding(text=text, status=Status.UNCODED, candidates=())
     # The most specific titles decide: where a title holds all the telling words, a
