@@ -109,7 +109,7 @@ _APOSTROPHES: Final = re.compile(r"['’‘`]")
 _NOT_WORD: Final = re.compile(r"[^A-Za-z0-9]+")
 # Marks an index acronym while stop words are dropped; removed before matching.
 ACRONYM_MARK: Final = "^"
-_CO_PREFIX: Final = re.compile(r"\bco[\s-]+(ordinat|operat)")
+_CO_PREFIX: Final = re.compile(r"\b(co)[\s-]+(ordinat|operat)", re.IGNORECASE)
 
 
 _IZE: Final = re.compile(r"iz(e|er|ed|ing|ation)$")
@@ -144,7 +144,7 @@ def words(text: str, *, acronyms: bool = False) -> list[str]:
     folded = unicodedata.normalize("NFKD", text)
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     folded = _APOSTROPHES.sub("", folded.replace("&", " and "))
-    folded = _CO_PREFIX.sub(r"co\1", folded)
+    folded = _CO_PREFIX.sub(r"\1\2", folded)
     out: list[str] = []
     for cased in _NOT_WORD.split(folded):
         if not cased:
