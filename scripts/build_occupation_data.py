@@ -1,11 +1,12 @@
 """Build the occupation coder's compact data from the ONS files, or check it against them.
 
-    python scripts/build_occupation_data.py [--source DIR] [--check]
+    python scripts/build_occupation_data.py --source DIR [--check]
 
 Reads SOC 2020 Volume 1 (unit group titles), SOC 2020 Volume 2 (the coding index) and the
-NS-SEC 2010 derivation tables (Tables 7 to 10) from DIR (default: shared/reference/soc
-beside the checkout), and writes the CSV files in seb/occupation/data/. With --check it
-writes nothing and fails if any vendored file differs from what the ONS files give, cell for cell.
+NS-SEC 2010 derivation tables (Tables 7 to 10) from DIR (the three ONS files as
+published, named as seb/occupation/data/README.md lists), and writes the CSV files in
+seb/occupation/data/. With --check it writes nothing and fails if any vendored file
+differs from what the ONS files give, cell for cell.
 
 Reading the .xls tables needs xlrd (a development dependency only: the product reads the
 CSV files).
@@ -24,15 +25,6 @@ import xlrd
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "seb" / "occupation" / "data"
-# The ONS files sit in the shared reference folder beside the checkout (not in the product).
-SOURCES = (
-    ROOT.parent / "shared" / "reference" / "soc",
-    ROOT.parent.parent / "shared" / "reference" / "soc",
-)
-
-
-def default_source() -> Path | None:
-    return next((path for path in SOURCES if (path / VOLUME2).exists()), None)
 
 
 VOLUME1 = "soc2020volume1structureanddescriptionofunitgroupsexcel16042025.xlsx"
@@ -133,14 +125,14 @@ def build(source: Path) -> dict[str, str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, default=None)
+    parser.add_argument("--source", type=Path, required=True, help="the ONS files' folder")
     parser.add_argument("--check", action="store_true", help="compare, write nothing")
     args = parser.parse_args()
-    source = args.source or default_source()
-    if source is None:
-        print("the ONS files are not beside the checkout: give --source DIR", file=sys.stderr)
+    missing = [name for name in (VOLUME1, VOLUME2, NSSEC) if not (args.source / name).exists()]
+    if missing:
+        print(f"{args.source} lacks {', '.join(missing)}", file=sys.stderr)
         return 2
-    files = build(source)
+    files = build(args.source)
     differ = []
     for name, text in files.items():
         path = DATA / name
