@@ -63,9 +63,14 @@ class PreparedIndex:
         return self.weights.get(token, self.max_weight)
 
 
+@cache
+def _index_tokens(text: str) -> tuple[str, ...]:
+    """The index's own text as tokens (its qualifiers repeat: read each once)."""
+    return tokens(text, acronyms=True)
+
+
 def _qualifier_tokens(entry: IndexEntry) -> frozenset[str]:
-    found = set(tokens(entry.add, acronyms=True)) | set(tokens(entry.ind, acronyms=True))
-    return frozenset(found)
+    return frozenset(_index_tokens(entry.add)) | frozenset(_index_tokens(entry.ind))
 
 
 _HYPHENED_STOP_WORD: Final = re.compile(r"-(" + "|".join(sorted(STOP_WORDS)) + r")\b", re.I)
@@ -80,9 +85,9 @@ def _title_keys(title: str) -> list[tuple[str, ...]]:
     if first.lower() in STOP_WORDS and rest:
         # A title does not begin with a stop word: "In engineer" is the acronym IN.
         title = f"{first.upper()} {rest}"
-    keys = [tokens(title, acronyms=True)]
+    keys = [_index_tokens(title)]
     if "-" in title:
-        keys.append(tokens(title.replace("-", ""), acronyms=True))
+        keys.append(_index_tokens(title.replace("-", "")))
     return [key for i, key in enumerate(keys) if key and key not in keys[:i]]
 
 
@@ -111,6 +116,7 @@ def prepared_index() -> PreparedIndex:
             )
     entries = [entry for group in by_title.values() for entry in group]
     keys = tuple(by_title)
+    _index_tokens.cache_clear()
     return PreparedIndex(
         entries=tuple(entries),
         by_title={key: tuple(group) for key, group in by_title.items()},
@@ -139,7 +145,9 @@ def _allowed_edits(token: str) -> int:
 # A typed word's readings: each a tuple of index words (one, or two for a word split).
 Readings = tuple[tuple[str, ...], ...]
 # At most this many readings of a whole title are matched.
-MAX_READINGS: Final = 4
+MAX_READINGS: Final = 6
+# At most this many index words, as near as each other, are tried for one misspelt word.
+MAX_ALTERNATIVES: Final = 4
 # A word this long that begins an index word is read as that word ("physio").
 MIN_PREFIX: Final = 5
 
@@ -175,7 +183,7 @@ def mend_word(token: str) -> Readings:
         if found:
             nearest = min(match[1] for match in found)
             ranked = sorted((m for m in found if m[1] == nearest), key=lambda m: m[2])
-            return tuple((match[0],) for match in ranked[:2])
+            return tuple((match[0],) for match in ranked[:MAX_ALTERNATIVES])
     return ((token,),)
 
 

@@ -141,8 +141,11 @@ def words(text: str, *, acronyms: bool = False) -> list[str]:
     `PHRASES` is the index's acronym and kept as it is: "ENG" is not "engineer", "IN" is
     not the stop word "in".
     """
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    if text.isascii():
+        folded = text
+    else:
+        folded = unicodedata.normalize("NFKD", text)
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
     folded = _APOSTROPHES.sub("", folded.replace("&", " and "))
     folded = _CO_PREFIX.sub(r"\1\2", folded)
     out: list[str] = []
