@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 
 from seb.occupation.data import unit_group_titles
 from seb.occupation.index import Entry, PreparedIndex, mend, prepared_index
-from seb.occupation.normalise import NOISE_WORDS, is_non_answer, tokens
+from seb.occupation.normalise import NOISE_WORDS, is_non_answer, surface, tokens
 
 
 class Status(StrEnum):
@@ -187,11 +187,17 @@ def _most_specific(titles: set[frozenset[str]]) -> set[frozenset[str]]:
     return {title for title in titles if not any(title < other for other in titles)}
 
 
-def _in_typed_order(entries: tuple[Entry, ...], reading: tuple[str, ...]) -> tuple[Entry, ...]:
-    """Where a title's words are several titles in different orders ("engineer's
-    assistant", "assistant engineer"), the entries in the order typed, if any."""
-    if len({entry.order for entry in entries}) == 1:
+def _as_typed(
+    entries: tuple[Entry, ...], reading: tuple[str, ...], written: tuple[str, ...]
+) -> tuple[Entry, ...]:
+    """Where a title's tokens are several titles written differently, the entries
+    written as typed: the same words ("securities officer", not "security officer"),
+    else the same order ("assistant engineer", not "engineer's assistant"); else all."""
+    if len({entry.surface for entry in entries}) == 1:
         return entries
+    same = tuple(entry for entry in entries if entry.surface == written)
+    if same:
+        return same
     key = entries[0].title
     typed_order = tuple(word for word in reading if word in key)
     same = tuple(entry for entry in entries if entry.order == typed_order)
@@ -214,6 +220,7 @@ def _match(index: PreparedIndex, text: str) -> tuple[list[_Scored], set[frozense
     best: dict[int, _Scored] = {}
     explaining: set[frozenset[str]] = set()
     written = tokens(text)
+    as_written = surface(text)
     readings = mend(written)
     for rank, reading in enumerate(readings):
         typed = frozenset(reading)
@@ -223,7 +230,7 @@ def _match(index: PreparedIndex, text: str) -> tuple[list[_Scored], set[frozense
         for key in titles:
             if _explains(index, key, typed):
                 explaining.add(key)
-            for entry in _in_typed_order(index.by_title[key], reading):
+            for entry in _as_typed(index.by_title[key], reading, as_written):
                 scored = _score(index, entry, typed)
                 scored.raw *= (1 - 0.02 * rank) * GUESSED_WORD**guessed
                 _keep(best, entry, scored)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -17,7 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from seb.occupation.data import IndexEntry, coding_index
-from seb.occupation.normalise import NOISE_WORDS, STOP_WORDS, tokens
+from seb.occupation.normalise import NOISE_WORDS, STOP_WORDS, surface, tokens
 
 # "nos" (not otherwise specified) is a qualifier no one types: an entry qualified only by
 # it still needs a qualifier, so it stays a token that nothing typed can match.
@@ -32,6 +31,7 @@ class Entry:
     title: frozenset[str]
     qualifiers: frozenset[str]
     order: tuple[str, ...] = ()  # the title's tokens in the index's natural word order
+    surface: tuple[str, ...] = ()  # the title's words as written (normalise.surface)
     title_weight: float = 0.0
     qualifier_weight: float = 0.0
 
@@ -73,14 +73,10 @@ def _qualifier_tokens(entry: IndexEntry) -> frozenset[str]:
     return frozenset(_index_tokens(entry.add)) | frozenset(_index_tokens(entry.ind))
 
 
-_HYPHENED_STOP_WORD: Final = re.compile(r"-(" + "|".join(sorted(STOP_WORDS)) + r")\b", re.I)
-
-
 def _title_keys(title: str) -> list[tuple[str, ...]]:
     """The tokens a title is found by, in order: as written, and with hyphens closed up
     ("Fork-lift driver" is found as "fork lift driver" and as "forklift driver"). A stop
     word joined by a hyphen is part of the title ("Sealer-in")."""
-    title = _HYPHENED_STOP_WORD.sub(lambda m: "-" + m.group(1).upper(), title)
     first, _, rest = title.partition(" ")
     if first.lower() in STOP_WORDS and rest:
         # A title does not begin with a stop word: "In engineer" is the acronym IN.
@@ -101,7 +97,13 @@ def prepared_index() -> PreparedIndex:
         qualifiers = _qualifier_tokens(source)
         for order in _title_keys(source.title):
             title = frozenset(order)
-            entry = Entry(source=source, title=title, qualifiers=qualifiers, order=order)
+            entry = Entry(
+                source=source,
+                title=title,
+                qualifiers=qualifiers,
+                order=order,
+                surface=surface(source.title),
+            )
             entries.append(entry)
             by_title.setdefault(title, []).append(entry)
             frequency.update(title | qualifiers)

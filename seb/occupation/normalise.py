@@ -106,7 +106,7 @@ NON_ANSWER_WORDS: Final = frozenset(
 )
 
 _APOSTROPHES: Final = re.compile(r"['’‘`]")
-_NOT_WORD: Final = re.compile(r"[^A-Za-z0-9]+")
+_WORD: Final = re.compile(r"[A-Za-z0-9]+")
 # Marks an index acronym while stop words are dropped; removed before matching.
 ACRONYM_MARK: Final = "^"
 _CO_PREFIX: Final = re.compile(r"\b(co)[\s-]+(ordinat|operat)", re.IGNORECASE)
@@ -139,7 +139,8 @@ def words(text: str, *, acronyms: bool = False) -> list[str]:
 
     With `acronyms` (the index's own text), a word in capitals that is not one of
     `PHRASES` is the index's acronym and kept as it is: "ENG" is not "engineer", "IN" is
-    not the stop word "in".
+    not the stop word "in". A stop word joined by a hyphen is part of the title and kept
+    ("putter-on").
     """
     if text.isascii():
         folded = text
@@ -149,11 +150,13 @@ def words(text: str, *, acronyms: bool = False) -> list[str]:
     folded = _APOSTROPHES.sub("", folded.replace("&", " and "))
     folded = _CO_PREFIX.sub(r"\1\2", folded)
     out: list[str] = []
-    for cased in _NOT_WORD.split(folded):
-        if not cased:
-            continue
+    for found in _WORD.finditer(folded):
+        cased = found.group()
         raw = cased.lower()
-        if acronyms and len(cased) > 1 and cased.isupper() and raw not in PHRASES:
+        hyphened = found.start() > 0 and folded[found.start() - 1] == "-"
+        if (hyphened and raw in STOP_WORDS) or (
+            acronyms and len(cased) > 1 and cased.isupper() and raw not in PHRASES
+        ):
             out.append(ACRONYM_MARK + raw)
             continue
         if raw in PHRASES:
@@ -174,10 +177,18 @@ def tokens(text: str, *, acronyms: bool = False) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def surface(text: str) -> tuple[str, ...]:
+    """The words as written, lower case, without the stop words: "securities officer" is
+    not "security officer" here, though both have the tokens of the latter."""
+    return tuple(
+        word for word in (m.group().lower() for m in _WORD.finditer(text)) if word not in STOP_WORDS
+    )
+
+
 def is_non_answer(text: str) -> bool:
     """True for an empty answer, one with no letters, or one made only of the words of
     "don't know", "n/a", "can't remember" and the like."""
-    found = words(text)
+    found = [word.removeprefix(ACRONYM_MARK) for word in words(text)]
     if not any(any(c.isalpha() for c in word) for word in found):
         return True
     return all(word in NON_ANSWER_WORDS or word in STOP_WORDS for word in found)
