@@ -39,6 +39,8 @@ class Status(StrEnum):
 # precision above it, measured on the held-out half, is in docs/benchmarks/occupation.md.
 THRESHOLD: Final = 50
 MAX_CANDIDATES: Final = 8
+# Entries with less evidence than this are not candidates at all.
+MIN_CANDIDATE: Final = 0.05
 # Only the start of a very long answer is matched (a job title is a few words).
 MAX_TEXT: Final = 200
 # The most words of a typed title whose combinations are looked up as index titles.
@@ -267,7 +269,7 @@ def code(text: str) -> Coding:
     if settled and len(groups) > 1 and groups[1].raw > top.raw - MIN_MARGIN:
         settled = False
     status = Status.UNCODED
-    if settled and candidates[0].score >= THRESHOLD:
+    if settled and candidates and candidates[0].score >= THRESHOLD:
         status = Status.CODED
     elif len(candidates) > 1 and top.entry.title in explaining:
         status = Status.FOLLOW_UP
@@ -307,6 +309,8 @@ def _candidates(scored: list[_Scored], title: frozenset[str]) -> tuple[Candidate
     names = unit_group_titles()
     best: dict[str, _Scored] = {}
     for s in scored:
+        if s.raw < MIN_CANDIDATE:
+            continue
         if s.entry.soc2020 and s.entry.soc2020 not in best:
             best[s.entry.soc2020] = s
             if len(best) == MAX_CANDIDATES:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from seb.occupation.coder import THRESHOLD, Status, code
+from seb.occupation.coder import MIN_CANDIDATE, THRESHOLD, Status, code
 
 
 @pytest.mark.parametrize(
@@ -93,3 +95,22 @@ def test_a_very_long_answer_is_coded_from_its_start_quickly():
     coding = code("nurse " + "blah " * 20000)
     assert coding.text.startswith("nurse")
     assert coding.status in set(Status)
+
+
+def test_entries_with_next_to_no_evidence_are_not_candidates():
+    for text in ("Police", "Sales", "owns a shop", "zzzz"):
+        assert all(c.raw >= MIN_CANDIDATE for c in code(text).candidates)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_gets_a_consistent_coding(text):
+    coding = code(text)
+    assert 0 <= coding.score <= 100
+    if coding.status is Status.CODED:
+        assert coding.soc2020 == coding.candidates[0].soc2020 != ""
+        assert coding.score >= THRESHOLD
+    else:
+        assert coding.soc2020 == coding.soc2010 == ""
+    if coding.status is Status.FOLLOW_UP:
+        assert len(coding.candidates) > 1
