@@ -24,6 +24,10 @@ import openpyxl
 import xlrd
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from seb.occupation.nssec import COLUMNS, TABLE_FILES, Method  # noqa: E402
+
 DATA = ROOT / "seb" / "occupation" / "data"
 
 
@@ -31,23 +35,13 @@ VOLUME1 = "soc2020volume1structureanddescriptionofunitgroupsexcel16042025.xlsx"
 VOLUME2 = "soc2020volume2thecodingindexexcel16042025.xlsx"
 NSSEC = "nssec2010derivationtablesamendedjanuary2013.xls"
 
-# The four NS-SEC sheets, in the order of the ONS workbook, and their columns' keys.
-FULL_COLUMNS = (
-    "employers_large",
-    "employers_small",
-    "own_account",
-    "managers_large",
-    "managers_small",
-    "supervisors",
-    "employees",
-)
-REDUCED_COLUMNS = ("employers", "own_account", "managers", "supervisors", "employees")
-NSSEC_TABLES = (
-    ("nssec2010_table7.csv", "nssec full op cats v2", FULL_COLUMNS),
-    ("nssec2010_table8.csv", "nssec full ac.v2", FULL_COLUMNS),
-    ("nssec2010_table9.csv", "nssec red op cats v2", REDUCED_COLUMNS),
-    ("nssec2010_table10.csv", "nssec red ac v2", REDUCED_COLUMNS),
-)
+# The ONS workbook's sheet for each vendored table; the columns are the methods' own.
+NSSEC_SHEETS = {
+    "nssec2010_table7.csv": ("nssec full op cats v2", Method.FULL),
+    "nssec2010_table8.csv": ("nssec full ac.v2", Method.FULL),
+    "nssec2010_table9.csv": ("nssec red op cats v2", Method.REDUCED),
+    "nssec2010_table10.csv": ("nssec red ac v2", Method.REDUCED),
+}
 UNCODED = "}}}}"
 
 
@@ -103,9 +97,11 @@ def unit_groups(source: Path) -> str:
 
 
 def nssec_tables(source: Path) -> dict[str, str]:
+    assert set(NSSEC_SHEETS) == {name for pair in TABLE_FILES.values() for name in pair}
     book = xlrd.open_workbook(str(source / NSSEC))
     files = {}
-    for name, sheet_name, columns in NSSEC_TABLES:
+    for name, (sheet_name, method) in NSSEC_SHEETS.items():
+        columns = COLUMNS[method]
         sheet = book.sheet_by_name(sheet_name)
         out = []
         for i in range(5, sheet.nrows):
