@@ -57,8 +57,12 @@ def accuracy(items: list[Item], codings: list[Coding]) -> dict[str, float]:
         for i, c in zip(items, codings, strict=True)
         if i.expected in [candidate.soc2020 for candidate in c.candidates[:5]]
     )
+    above = [(i, c) for i, c in zip(items, codings, strict=True) if c.score > 40]
+    above_right = sum(1 for i, c in above if c.best is not None and c.best.soc2020 == i.expected)
     return {
         "n": len(items),
+        "above40": len(above) / len(items),
+        "above40_right": above_right / len(above) if above else 0.0,
         "coded": len(coded) / len(items),
         "right": right / len(coded) if coded else 0.0,
         "right_automatically": right / len(items),
@@ -100,6 +104,12 @@ def report_accuracy() -> None:
             ">= 97%",
             figures["top5"] >= TARGETS["top5"],
         )
+        line(
+            "  best candidate scores above 40 (CASCOT's measure)",
+            f"{figures['above40']:.1%}",
+            f"- / {CASCOT['coded']:.0%}",
+        )
+        line("  ... and is right", f"{figures['above40_right']:.1%}", f"- / {CASCOT['right']:.0%}")
         statuses = Counter(c.status.value for c in codings)
         print(f"    statuses: {dict(statuses)}")
     wrong = [(i, c) for i, c in combined if c.status is Status.CODED and c.soc2020 != i.expected]
