@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from common import ROOT, bench_database_url, heading, line, recreate_database
-from occupation_evaluation import Item, ambiguous, generated, non_answers, typed
+from occupation_evaluation import Item, ambiguous, generated, non_answers, related, typed
 
 from seb.occupation.coder import THRESHOLD, Coding, Status, code
 
@@ -72,7 +72,11 @@ def accuracy(items: list[Item], codings: list[Coding]) -> dict[str, float]:
 
 def report_accuracy() -> None:
     _, test = generated()
-    parts = {"held-out generated": test, "hand-typed": typed()}
+    parts = {
+        "held-out generated": test,
+        "hand-typed": typed(),
+        "SOC 2020 Volume 1 related job titles": related(),
+    }
     heading(f"Typed titles (coded at a score of {THRESHOLD} or more)")
     print(f"  {'':<52} {'this coder':>14}   target / CASCOT")
     combined: list[tuple[Item, Coding]] = []

@@ -14,6 +14,9 @@ Four parts (docs/benchmarks/occupation.md describes each):
 - `typed`: bench/occupation/typed_titles.csv, realistic typed titles written by hand with
   their expected SOC 2020 unit group (checked against the coding index by hand), also
   held out.
+- `related`: bench/occupation/related_job_titles.csv, the "related job titles" SOC 2020
+  Volume 1 lists under each unit group (2,091): ONS's own titles from a source other than
+  the index, labelled with the unit group they are listed under. Held out.
 - `ambiguous`: bare titles the index itself cannot settle: every index title with no
   entry of its own (or a "see notes" one) whose entries span several unit groups.
 - `non_answers`: bench/occupation/non_answers.txt.
@@ -163,6 +166,14 @@ def typed() -> list[Item]:
     with (HERE / "typed_titles.csv").open(encoding="utf-8", newline="") as f:
         rows = [row for row in csv.DictReader(f) if row["title"].strip()]
     return [Item(row["title"], row["soc2020"], "typed", row["note"]) for row in rows]
+
+
+def related() -> list[Item]:
+    with (HERE / "related_job_titles.csv").open(encoding="utf-8", newline="") as f:
+        return [
+            Item(row["title"], row["soc2020"], "related", "SOC 2020 Volume 1")
+            for row in csv.DictReader(f)
+        ]
 
 
 def ambiguous() -> list[Item]:

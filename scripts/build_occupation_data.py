@@ -2,11 +2,12 @@
 
     python scripts/build_occupation_data.py --source DIR [--check]
 
-Reads SOC 2020 Volume 1 (unit group titles), SOC 2020 Volume 2 (the coding index) and the
-NS-SEC 2010 derivation tables (Tables 7 to 10) from DIR (the three ONS files as
-published, named as seb/occupation/data/README.md lists), and writes the CSV files in
-seb/occupation/data/. With --check it writes nothing and fails if any vendored file
-differs from what the ONS files give, cell for cell.
+Reads SOC 2020 Volume 1 (unit group titles, and the related job titles the benchmark
+uses), SOC 2020 Volume 2 (the coding index) and the NS-SEC 2010 derivation tables (Tables
+7 to 10) from DIR (the three ONS files as published, named as seb/occupation/data/README.md
+lists), and writes the CSV files in seb/occupation/data/ and bench/occupation/. With
+--check it writes nothing and fails if any vendored file differs from what the ONS files
+give, cell for cell.
 
 Reading the .xls tables needs xlrd (a development dependency only: the product reads the
 CSV files).
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from seb.occupation.nssec import COLUMNS, TABLE_FILES, Method  # noqa: E402
 
 DATA = ROOT / "seb" / "occupation" / "data"
+BENCH = ROOT / "bench" / "occupation"
 
 
 VOLUME1 = "soc2020volume1structureanddescriptionofunitgroupsexcel16042025.xlsx"
@@ -96,6 +98,20 @@ def unit_groups(source: Path) -> str:
     return _csv(("soc2020", "title"), out)
 
 
+def related_titles(source: Path) -> str:
+    """Volume 1's "related job titles" of each unit group: the benchmark's titles from a
+    source other than the index."""
+    book = openpyxl.load_workbook(source / VOLUME1, read_only=True)
+    rows = book["SOC2020 descriptions"].iter_rows(values_only=True)
+    next(rows)
+    out = []
+    for row in rows:
+        code, related = _code(row[3]), _code(row[9] or "")
+        if code.isdigit() and len(code) == 4 and related != "<blank>":
+            out += [(title.strip(), code) for title in related.split("~") if title.strip()]
+    return _csv(("title", "soc2020"), out)
+
+
 def nssec_tables(source: Path) -> dict[str, str]:
     assert set(NSSEC_SHEETS) == {name for pair in TABLE_FILES.values() for name in pair}
     book = xlrd.open_workbook(str(source / NSSEC))
@@ -111,11 +127,12 @@ def nssec_tables(source: Path) -> dict[str, str]:
     return files
 
 
-def build(source: Path) -> dict[str, str]:
+def build(source: Path) -> dict[Path, str]:
     return {
-        "coding_index.csv": coding_index(source),
-        "unit_groups.csv": unit_groups(source),
-        **nssec_tables(source),
+        DATA / "coding_index.csv": coding_index(source),
+        DATA / "unit_groups.csv": unit_groups(source),
+        **{DATA / name: text for name, text in nssec_tables(source).items()},
+        BENCH / "related_job_titles.csv": related_titles(source),
     }
 
 
@@ -130,11 +147,10 @@ def main() -> int:
         return 2
     files = build(args.source)
     differ = []
-    for name, text in files.items():
-        path = DATA / name
+    for path, text in files.items():
         if args.check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
-                differ.append(name)
+                differ.append(str(path.relative_to(ROOT)))
         else:
             path.write_text(text, encoding="utf-8")
             print(f"wrote {path} ({text.count(chr(10)) - 1} rows)")

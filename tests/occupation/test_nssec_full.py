@@ -231,4 +231,4 @@ def test_the_vendored_data_matches_the_ons_files_cell_for_cell():
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "6 files match" in result.stdout
+    assert "7 files match" in result.stdout
