@@ -7,7 +7,7 @@ import bisect
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import product
 from typing import Final
@@ -69,6 +69,11 @@ def _index_tokens(text: str) -> tuple[str, ...]:
     return tokens(text, acronyms=True)
 
 
+@cache
+def _index_surface(text: str) -> tuple[str, ...]:
+    return surface(text)
+
+
 def _qualifier_tokens(entry: IndexEntry) -> frozenset[str]:
     return frozenset(_index_tokens(entry.add)) | frozenset(_index_tokens(entry.ind))
 
@@ -89,36 +94,34 @@ def _title_keys(title: str) -> list[tuple[str, ...]]:
 
 @cache
 def prepared_index() -> PreparedIndex:
-    """The index prepared once per process (about half a second)."""
-    entries = []
-    by_title: dict[frozenset[str], list[Entry]] = {}
+    """The index prepared once per process (about a second)."""
+    found: list[tuple[IndexEntry, tuple[str, ...], frozenset[str]]] = []
     frequency: Counter[str] = Counter()
     for source in coding_index():
         qualifiers = _qualifier_tokens(source)
         for order in _title_keys(source.title):
-            title = frozenset(order)
-            entry = Entry(
+            found.append((source, order, qualifiers))
+            frequency.update(frozenset(order) | qualifiers)
+    total = len(found)
+    weights = {token: math.log(1 + total / count) for token, count in frequency.items()}
+    by_title: dict[frozenset[str], list[Entry]] = {}
+    for source, order, qualifiers in found:
+        title = frozenset(order)
+        by_title.setdefault(title, []).append(
+            Entry(
                 source=source,
                 title=title,
                 qualifiers=qualifiers,
                 order=order,
-                surface=surface(source.title),
+                surface=_index_surface(source.title),
+                title_weight=sum(weights[t] for t in title),
+                qualifier_weight=sum(weights[t] for t in qualifiers),
             )
-            entries.append(entry)
-            by_title.setdefault(title, []).append(entry)
-            frequency.update(title | qualifiers)
-    total = len(entries)
-    weights = {token: math.log(1 + total / count) for token, count in frequency.items()}
-    for group in by_title.values():
-        for i, entry in enumerate(group):
-            group[i] = replace(
-                entry,
-                title_weight=sum(weights[t] for t in entry.title),
-                qualifier_weight=sum(weights[t] for t in entry.qualifiers),
-            )
+        )
     entries = [entry for group in by_title.values() for entry in group]
     keys = tuple(by_title)
     _index_tokens.cache_clear()
+    _index_surface.cache_clear()
     return PreparedIndex(
         entries=tuple(entries),
         by_title={key: tuple(group) for key, group in by_title.items()},

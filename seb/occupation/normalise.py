@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Final
 
 # Spelt out on both sides. Several tokens for one word where people write it several
@@ -159,13 +160,18 @@ def words(text: str, *, acronyms: bool = False) -> list[str]:
         ):
             out.append(ACRONYM_MARK + raw)
             continue
-        if raw in PHRASES:
-            out.extend(PHRASES[raw].split())
-            continue
-        token = ABBREVIATIONS.get(raw, raw)
-        token = singular(token)
-        out.append(ABBREVIATIONS.get(token, token))
+        out.extend(_spelt_out(raw))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _spelt_out(raw: str) -> tuple[str, ...]:
+    """One lower-case word as the tokens it stands for: a phrase's words, or the word
+    with its abbreviation spelt out and its plural cut."""
+    if raw in PHRASES:
+        return tuple(PHRASES[raw].split())
+    token = singular(ABBREVIATIONS.get(raw, raw))
+    return (ABBREVIATIONS.get(token, token),)
 
 
 def tokens(text: str, *, acronyms: bool = False) -> tuple[str, ...]:
