@@ -122,19 +122,25 @@ def _weight(index: PreparedIndex, words: Iterable[str]) -> float:
     return sum(index.weight(word) for word in words)
 
 
-def _unexplained(index: PreparedIndex, words: Iterable[str]) -> float:
-    """Typed words nothing explains count against an entry, a rare word no more than a
-    common one: a rare word that matches nothing ("NHS", a firm's name) says little."""
-    return sum(min(index.weight(w), UNEXPLAINED_CAP) for w in words if w not in NOISE_WORDS)
+def _unexplained_weights(index: PreparedIndex, words: Iterable[str]) -> dict[str, float]:
+    """What each typed word counts against an entry when nothing explains it: a rare word
+    no more than a common one (a rare word that matches nothing, "NHS" or a firm's name,
+    says little), and seniority, contract and family words nothing."""
+    return {
+        word: 0.0 if word in NOISE_WORDS else min(index.weight(word), UNEXPLAINED_CAP)
+        for word in words
+    }
 
 
-def _score(index: PreparedIndex, entry: Entry, typed: frozenset[str]) -> _Scored:
-    weights = index.weights
-    leftover = typed - entry.title
+def _score(
+    index: PreparedIndex, entry: Entry, leftover: frozenset[str], against: dict[str, float]
+) -> _Scored:
+    """An entry's evidence, for the typed words its title leaves over (`leftover`) and
+    what each counts when unexplained (`against`)."""
     matched_qualifiers = leftover & entry.qualifiers
-    matched = sum(weights[w] for w in matched_qualifiers)
+    matched = sum(index.weights[w] for w in matched_qualifiers)
     explained = entry.title_weight + matched
-    unexplained = _unexplained(index, leftover - entry.qualifiers) if leftover else 0.0
+    unexplained = sum(against.values()) - sum(against[w] for w in matched_qualifiers)
     text_covered = explained / (explained + unexplained)
     missing = entry.qualifier_weight - matched
     entry_covered = explained / (explained + UNMATCHED_QUALIFIER * missing)
@@ -206,9 +212,9 @@ def _as_typed(
     return same or entries
 
 
-def _explains(index: PreparedIndex, title: frozenset[str], typed: frozenset[str]) -> bool:
+def _explains(index: PreparedIndex, title: frozenset[str], against: dict[str, float]) -> bool:
     """The title holds the text's telling words: at most a qualifier is missing."""
-    return _unexplained(index, typed - title) <= 0.25 * _weight(index, title)
+    return sum(against.values()) <= 0.25 * _weight(index, title)
 
 
 def _keep(best: dict[int, _Scored], entry: Entry, scored: _Scored) -> None:
@@ -230,10 +236,12 @@ def _match(index: PreparedIndex, text: str) -> tuple[list[_Scored], set[frozense
         guessed = len(typed - set(written))
         titles = _titles(index, reading)
         for key in titles:
-            if _explains(index, key, typed):
+            leftover = typed - key
+            against = _unexplained_weights(index, leftover)
+            if _explains(index, key, against):
                 explaining.add(key)
             for entry in _as_typed(index.by_title[key], reading, as_written):
-                scored = _score(index, entry, typed)
+                scored = _score(index, entry, leftover, against)
                 scored.raw *= (1 - 0.02 * rank) * GUESSED_WORD**guessed
                 _keep(best, entry, scored)
     if not best and readings:
@@ -241,8 +249,9 @@ def _match(index: PreparedIndex, text: str) -> tuple[list[_Scored], set[frozense
         for key, similarity in _fuzzy_titles(index, readings[0]):
             # Title words not typed are missing evidence, whatever the similarity.
             present = _weight(index, key & typed) / _weight(index, key)
+            against = _unexplained_weights(index, typed - key)
             for entry in index.by_title[key]:
-                scored = _score(index, entry, key | typed)
+                scored = _score(index, entry, typed - key, against)
                 scored.raw *= similarity * present**0.5
                 _keep(best, entry, scored)
     ranked = sorted(best.values(), key=lambda s: (-s.raw, not s.entry.source.default))

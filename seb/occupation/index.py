@@ -52,6 +52,7 @@ class PreparedIndex:
     weights: dict[str, float]
     vocabulary: tuple[str, ...]  # most frequent first
     sorted_vocabulary: tuple[str, ...]
+    by_length: dict[int, tuple[str, ...]]
     # Titles whose coded entries are all in one unit group, with no "see notes" entry:
     # the index settles them whatever the qualifier.
     one_group: frozenset[frozenset[str]]
@@ -128,6 +129,7 @@ def prepared_index() -> PreparedIndex:
         weights=weights,
         vocabulary=tuple(sorted(frequency, key=lambda t: (-frequency[t], t))),
         sorted_vocabulary=tuple(sorted(frequency)),
+        by_length=_by_length(frequency),
         one_group=frozenset(
             key
             for key, group in by_title.items()
@@ -137,6 +139,13 @@ def prepared_index() -> PreparedIndex:
         title_keys=keys,
         max_weight=max(weights.values()),
     )
+
+
+def _by_length(words: Iterable[str]) -> dict[int, tuple[str, ...]]:
+    found: dict[int, list[str]] = {}
+    for word in words:
+        found.setdefault(len(word), []).append(word)
+    return {length: tuple(group) for length, group in found.items()}
 
 
 def _allowed_edits(token: str) -> int:
@@ -181,14 +190,20 @@ def mend_word(token: str) -> Readings:
             return ((min(longer, key=index.weight),),)
     edits = _allowed_edits(token)
     if edits:
-        # The vocabulary is ordered most frequent first, so the first of equals wins.
+        # Only words within `edits` letters of its length can be within `edits` edits.
+        near_length = [
+            word
+            for length in range(len(token) - edits, len(token) + edits + 1)
+            for word in index.by_length.get(length, ())
+        ]
         found = process.extract(
-            token, index.vocabulary, scorer=OSA.distance, score_cutoff=edits, limit=8
+            token, near_length, scorer=OSA.distance, score_cutoff=edits, limit=None
         )
         if found:
-            nearest = min(match[1] for match in found)
-            ranked = sorted((m for m in found if m[1] == nearest), key=lambda m: m[2])
-            return tuple((match[0],) for match in ranked[:MAX_ALTERNATIVES])
+            # The nearest, the most frequent (lightest) first among equals.
+            ranked = sorted(found, key=lambda m: (m[1], index.weight(m[0]), m[0]))
+            nearest = ranked[0][1]
+            return tuple((match[0],) for match in ranked[:MAX_ALTERNATIVES] if match[1] == nearest)
     return ((token,),)
 
 
