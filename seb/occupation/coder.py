@@ -62,7 +62,7 @@ MARGIN_FULL: Final = 0.2
 # Raw evidence (best entry x margin over the next unit group) to calibrated score: the
 # upper edges of the bins and each bin's share coded right on the tuning half.
 CALIBRATION_EDGES: Final = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
-CALIBRATION_SCORES: Final = (20, 36, 45, 59, 78, 86, 96, 96, 99, 99)
+CALIBRATION_SCORES: Final = (20, 30, 45, 60, 78, 86, 96, 96, 99, 99)
 
 
 @dataclass(frozen=True, slots=True)
