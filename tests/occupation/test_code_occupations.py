@@ -160,3 +160,17 @@ def test_several_workers_code_as_one_does(tmp_path):
 def test_batch_problem_is_raised_for_a_missing_column_without_django():
     with pytest.raises(BatchProblem, match="Name the job title column with --column"):
         code_csv(source=io.StringIO("a\nb\n"), target=io.StringIO(), column="job_title")
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_bytes("\ufeffjob_title\r\nstaff nurse\r\n".encode())
+    call_command("code_occupations", input=source, output=tmp_path / "o.csv")
+    assert _read(tmp_path / "o.csv")[0]["soc2020"] == "2237"
+
+
+def test_fewer_than_one_worker_is_refused(tmp_path):
+    source = _write(tmp_path / "in.csv", [["job_title"], ["nurse"]])
+    with pytest.raises(CommandError, match="--workers must be 1 or more"):
+        call_command("code_occupations", input=source, output=tmp_path / "o.csv", workers=0)
+    assert not (tmp_path / "o.csv").exists()
