@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seb
 
 .PHONY: help run serve test lint format install assets clean chromium pspp soak \
-	bench bench-tables bench-import-export bench-journey bench-fieldwork
+	bench bench-tables bench-import-export bench-journey bench-fieldwork bench-occupation
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -72,11 +72,12 @@ assets: ## Rebuild static/ from GOV.UK Frontend (needs npm)
 # Each benchmark makes and drops a database of its own on the server DATABASE_URL names.
 BENCH_ENV = DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}"
 
-bench: $(STAMP) ## Run the four benchmarks below in turn on PostgreSQL (DATABASE_URL), each figure beside its limit
+bench: $(STAMP) ## Run the five benchmarks below in turn on PostgreSQL (DATABASE_URL), each figure beside its limit
 	@$(MAKE) --no-print-directory bench-tables
 	@$(MAKE) --no-print-directory bench-import-export
 	@$(MAKE) --no-print-directory bench-journey
 	@$(MAKE) --no-print-directory bench-fieldwork
+	@$(MAKE) --no-print-directory bench-occupation
 
 bench-tables: $(STAMP) ## The four output tables at 10,000,000 responses (BENCH_TABLE_ROWS)
 	$(BENCH_ENV) $(BIN)/python bench/bench_tables.py
@@ -89,6 +90,9 @@ bench-journey: $(STAMP) ## The online journey under load beside a bare view (BEN
 
 bench-fieldwork: $(STAMP) ## Sample loading, invitation rounds and monitoring at 1,000,000 cases (BENCH_CASES)
 	$(BENCH_ENV) $(BIN)/python bench/bench_fieldwork.py
+
+bench-occupation: $(STAMP) ## The occupation coder's accuracy (held-out), 7,000 titles in batch, pg_trgm beside it
+	$(BENCH_ENV) $(BIN)/python bench/bench_occupation.py
 
 clean: ## Remove the virtual environment and the local SQLite database
 	rm -rf $(VENV) db.sqlite3
