@@ -131,7 +131,9 @@ def test_every_csv_the_service_makes_keeps_formula_text_as_text(
         "outcomes": _body(manager.get("/manage/hostile/monitoring/case-outcomes.csv")),
         "sample template": _body(manager.get("/manage/hostile/sample/template.csv")),
         "table": _body(analyst.get("/analysis/hostile/download/nssec5.csv")),
-        "comparison": _body(analyst.get("/analysis/hostile/compare/mode/download.csv?table=school_type")),
+        "comparison": _body(
+            analyst.get("/analysis/hostile/compare/mode/download.csv?table=school_type")
+        ),
         "microdata": _body(analyst.get("/analysis/hostile/download/microdata.csv")),
         "code list": _body(analyst.get("/analysis/standard/codebook/codes.csv")),
         "import template": _body(analyst.get("/analysis/standard/import-template.csv")),

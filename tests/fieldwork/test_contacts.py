@@ -29,10 +29,10 @@ from surveys.contacts import (
 )
 from surveys.models import Case, ContactRound, LocalNotification, Message, Survey
 from surveys.notify import (
+    REDACTED,
     AddressRefused,
     BackendBusy,
     BackendMisconfigured,
-    REDACTED,
     LocalBackend,
     NotifyBackend,
     Outgoing,
