@@ -84,12 +84,17 @@ JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
 # Finished jobs (with their files) and the queue's finished task records are
 # deleted this many days after they finished (the worker's housekeeping).
 JOB_RETENTION_DAYS = env.int("JOB_RETENTION_DAYS", default=30)
-# /readyz wants a worker seen within this many seconds (each beats every loop).
+# /readyz wants a worker seen within this many seconds. A worker beats every
+# WORKER_BEAT_SECONDS from a thread of its own, jobs running or not, and with each
+# beat moves the heartbeat of the job it is running (so a long statement is not
+# taken for a lost worker).
 WORKER_SEEN_SECONDS = env.int("WORKER_SEEN_SECONDS", default=60)
+WORKER_BEAT_SECONDS = env.float("WORKER_BEAT_SECONDS", default=15.0)
 
 # Invitations and reminders (surveys/notify.py). "local" records each message in the
-# database and prints it (nothing leaves the machine); "notify" sends through GOV.UK
-# Notify with NOTIFY_API_KEY. Sending is paced under Notify's limit of 3,000 a minute.
+# database and logs it, codes and links redacted (nothing leaves the machine);
+# "notify" sends through GOV.UK Notify with NOTIFY_API_KEY. Sending is paced under
+# Notify's limit of 3,000 a minute.
 NOTIFY_BACKEND = env.str("NOTIFY_BACKEND", default="local")
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
 NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
