@@ -275,14 +275,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
     "DISABLE_ERRORS_AND_WARNINGS": False,
 }
-# The default cache stays in each process's memory; the API's rate limits are counted
-# in a table every process shares (made by api/migrations, so nothing to run by hand).
+# The cache stays in each process's memory; the API's rate limits are counted in a
+# table every process shares (api.throttling).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "api": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "api_rate_limits",
-    },
 }
 
 LOGGING = {
