@@ -172,11 +172,14 @@ LOGIN_URL_PATH = "/staff/login/"
 LOGIN_REDIRECT_URL = "staff-home"
 LOGOUT_REDIRECT_URL = "staff-login"
 
-# Login lockout (django-axes): five failures for one username from one address
-# locks that pair out for 30 minutes.
+# Login lockout (django-axes): five failures for one username, from any addresses,
+# lock that username out for 30 minutes; five from one address, for any usernames,
+# lock that address out. (So a guesser spread over many addresses, or trying many
+# usernames, is stopped; the price is that anyone can lock a username for 30
+# minutes: docs/operations/jobs-and-limits.md.)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
