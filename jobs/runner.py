@@ -129,14 +129,17 @@ def job_file(job: Job, name: str) -> IO[bytes]:
     return os.fdopen(descriptor, "wb")
 
 
-def job_files_delete(job: Job) -> None:
-    """Delete the job's folder and every file in it (none there is fine)."""
+def job_files_delete(job: Job) -> bool:
+    """Delete the job's folder and every file in it; whether it is gone (no folder is
+    gone too). A folder that cannot be deleted is logged."""
     try:
         shutil.rmtree(job_dir(job))
     except FileNotFoundError:
         pass
     except OSError:
         logger.exception("Could not delete the folder of job %s", job.pk)
+        return False
+    return True
 
 
 class Progress:
