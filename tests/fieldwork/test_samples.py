@@ -183,6 +183,7 @@ def test_load_sample_command_writes_the_codes_once_and_refuses_a_bad_file(
     out = io.StringIO()
     call_command("load_sample", str(good), survey="invited", codes_out=str(codes), stdout=out)
     assert "2 cases added" in out.getvalue()
+    assert codes.stat().st_mode & 0o777 == 0o600  # the codes open every case
     rows = list(csv.reader(codes.open()))
     assert rows[0] == ["reference", "access_code", "link"] and len(rows) == 3
     with pytest.raises(CommandError, match="exists already"):
