@@ -32,3 +32,21 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ApiRateCount(models.Model):
+    """How many requests one token (or address) made in one window of the rate limit
+    (`api.throttling`); `window_start` is the window's start, in seconds since 1970."""
+
+    key = models.CharField(max_length=100)
+    window_start = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="api_rate_count_once"),
+        ]
+        indexes = [models.Index(fields=["window_start"], name="api_rate_count_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

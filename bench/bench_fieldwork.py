@@ -224,7 +224,7 @@ def run(args: argparse.Namespace, name: str, workdir: Path) -> None:
     if keep:
         Message.objects.filter(round=round_, pk__gte=keep[0]).update(round=sample_round)
     started = time.perf_counter()
-    report = round_send(round_, backend=LocalBackend(echo=False), pacer=Pacer(0))
+    report = round_send(round_, backend=LocalBackend(), pacer=Pacer(0))
     sent_seconds = time.perf_counter() - started
     rate = report.sent / sent_seconds if sent_seconds else 0.0
     line(

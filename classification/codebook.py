@@ -7,11 +7,10 @@ modes that offer it. Everything comes from `seb.codebook`.
 
 from __future__ import annotations
 
-import csv
 from typing import Final, TextIO
 
 from seb.codebook import Variable, codebook, missing_values_text
-from seb.safe_text import safe_text
+from seb.safe_text import CsvWriter
 from seb.standard import CURRENT_VERSION, load_standard
 
 from .sheets import Kind, Sheet, Text
@@ -118,7 +117,6 @@ def codebook_sheets(version: str = CURRENT_VERSION) -> list[Sheet]:
 
 
 def write_code_list_csv(stream: TextIO, version: str = CURRENT_VERSION) -> None:
-    writer = csv.writer(stream, lineterminator="\r\n")
+    writer = CsvWriter(stream)
     writer.writerow(CODE_COLUMNS)
-    for row in code_rows(codebook(version)):
-        writer.writerow([safe_text(str(cell)) for cell in row])
+    writer.writerows(code_rows(codebook(version)))

@@ -9,14 +9,13 @@ comparison has. Both render a `seb.comparisons.PublishedComparison` as it is.
 
 from __future__ import annotations
 
-import csv
 from typing import Any, Final, TextIO
 
 from seb.comparisons import PublishedComparison, difference_text
 from seb.csvw import table_metadata
 from seb.disclosure import NOT_APPLICABLE, cover_statement
 from seb.outputs import percentage_text
-from seb.safe_text import safe_text
+from seb.safe_text import CsvWriter
 from seb.statistics import CONFIDENCE_LEVEL
 
 from .sheets import Kind, Sheet, Value
@@ -128,8 +127,8 @@ def comparison_csv_rows(comparison: PublishedComparison) -> list[list[str]]:
             )
             rows.append(
                 [
-                    safe_text(row.label),
-                    safe_text(comparison.columns[position].label),
+                    row.label,
+                    comparison.columns[position].label,
                     cell.count_text.replace(",", ""),
                     cell.percentage_text,
                     percentage_text(cell.lower),
@@ -141,7 +140,7 @@ def comparison_csv_rows(comparison: PublishedComparison) -> list[list[str]]:
 
 
 def write_comparison_csv(comparison: PublishedComparison, stream: TextIO) -> None:
-    writer = csv.writer(stream, lineterminator="\r\n")
+    writer = CsvWriter(stream, figure_columns=range(2, len(CSV_HEADER)))
     writer.writerow(CSV_HEADER)
     writer.writerows(comparison_csv_rows(comparison))
 

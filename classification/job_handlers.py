@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import QueryDict
 
 from jobs.models import Job
-from jobs.runner import JobFailed, Progress, job_handler, job_path
+from jobs.runner import JobFailed, Progress, job_file, job_handler, job_path
 from jobs.views import RESULT_TEMPLATES
 from seb.interchange import FileFormat
 from seb.interchange.writing import TooManyRows
@@ -79,10 +79,9 @@ def export_microdata_job(job: Job, progress: Progress) -> None:
     progress.report(0.05, f"Writing {total:,} responses", force=True)
     name = f"microdata.{chosen.value}"
     partial = job_path(job, f"{name}.partial")
-    partial.parent.mkdir(parents=True, exist_ok=True)
     try:
         if chosen is MicrodataFormat.XLSX:
-            with partial.open("wb") as stream:
+            with job_file(job, partial.name) as stream:
                 written = microdata_write(
                     responses=responses, stream=stream, file_format=FileFormat.XLSX
                 )
@@ -90,7 +89,7 @@ def export_microdata_job(job: Job, progress: Progress) -> None:
             made, written = microdata_statfile(
                 responses=responses, survey=survey, file_format=StatFormat(chosen.value)
             )
-            with made, partial.open("wb") as stream:
+            with made, job_file(job, partial.name) as stream:
                 while chunk := made.read(1024 * 1024):
                     stream.write(chunk)
     except TooManyRows as error:

@@ -11,7 +11,6 @@ workbook the codes each column takes) and links to the code list.
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -29,6 +28,7 @@ from django.views.decorators.http import require_safe
 from jobs.runner import job_start
 from seb.codebook import codebook
 from seb.interchange import COLUMNS, FileFormat, FileProblem
+from seb.safe_text import CsvWriter
 from surveys.access import ANALYST, role_required
 from surveys.models import Survey
 
@@ -197,7 +197,7 @@ def import_template(request: HttpRequest, extension: str) -> HttpResponse:
     workbook also lists every code each column takes."""
     if extension == "csv":
         text = io.StringIO()
-        csv.writer(text, lineterminator="\r\n").writerow(COLUMNS)
+        CsvWriter(text).writerow(COLUMNS)
         content = text.getvalue().encode("utf-8")
         content_type = "text/csv; charset=utf-8"
     elif extension == "xlsx":

@@ -16,12 +16,11 @@ binary stream; `write_table_csv` writes one table as CSV into a text stream.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from typing import BinaryIO, Final, TextIO
 
 from seb.outputs import Note, Publication, PublishedRow, PublishedTable
-from seb.safe_text import safe_text
+from seb.safe_text import CsvWriter
 from seb.statistics import CONFIDENCE_LEVEL
 
 from .sheets import (
@@ -146,9 +145,7 @@ def write_table_csv(table: PublishedTable, stream: TextIO) -> None:
     Percentages and confidence limits are written to one decimal place; symbols
     such as [c] as they are.
     """
-    writer = csv.writer(stream, lineterminator="\r\n")
+    writer = CsvWriter(stream, figure_columns=range(1, len(HEADER)))
     writer.writerow(HEADER)
     for row in table.rows:
-        writer.writerow(
-            [safe_text(row.label), row.count, row.percentage_text, row.lower_text, row.upper_text]
-        )
+        writer.writerow([row.label, row.count, row.percentage_text, row.lower_text, row.upper_text])

@@ -12,8 +12,6 @@ A job still queued or running, its folder and its task record are never touched.
 from __future__ import annotations
 
 import contextlib
-import logging
-import shutil
 from datetime import datetime, timedelta
 from importlib import import_module
 
@@ -23,9 +21,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from .models import Job
-from .runner import job_dir, periodic
-
-logger = logging.getLogger(__name__)
+from .runner import job_files_delete, periodic
 
 
 def retention_cutoff() -> datetime:
@@ -50,14 +46,8 @@ def delete_old_jobs() -> int:
     old = Job.objects.filter(status__in=finished, finished_at__lt=retention_cutoff())
     gone = []
     for job in old.only("pk").iterator():
-        try:
-            shutil.rmtree(job_dir(job))
-        except FileNotFoundError:
-            pass
-        except OSError:
-            logger.exception("Could not delete the folder of job %s; kept for now", job.pk)
-            continue
-        gone.append(job.pk)
+        if job_files_delete(job):  # else the job is kept, to be tried again next time
+            gone.append(job.pk)
     # Finished is final (no job goes back to the queue), but ask again all the same.
     deleted, _ = Job.objects.filter(pk__in=gone, status__in=finished).delete()
     return deleted

@@ -14,7 +14,13 @@ The jobs app's own periodic jobs are here (taking back stalled jobs) and in
 `job_start` records a job and queues it; a worker (`manage.py run_worker`) runs
 it. A handler reports progress as it goes (which also says the worker is alive),
 sets the job's result, and raises `JobFailed` with a message for the job's owner
-when the job cannot be done. Handlers must be safe to run again from the start:
+when the job cannot be done.
+
+A job's files (its upload, what it made for download) live in a folder of its own
+under JOBS_ROOT that only the service's user can open (0700, files 0600: they hold
+personal data and codes); a job that fails loses its folder at once.
+
+Handlers must be safe to run again from the start:
 a job whose worker stops is run again (`recover_stalled`), so each either does
 all its work in one transaction or skips what a previous run finished.
 """
@@ -22,10 +28,13 @@ all its work in one transaction or skips what a previous run finished.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -33,7 +42,7 @@ from typing import IO, Any, Final
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -42,6 +51,8 @@ from .models import Job, PeriodicRun, WorkerBeat
 logger = logging.getLogger(__name__)
 
 REPORT_EVERY_SECONDS: Final = 1.0
+FOLDER_MODE: Final = 0o700
+FILE_MODE: Final = 0o600
 UNEXPECTED: Final = (
     "The job stopped because of an error in the service. Nothing was changed. "
     "Try again, and if it happens again tell the service's administrator."
@@ -49,6 +60,9 @@ UNEXPECTED: Final = (
 
 Handler = Callable[[Job, "Progress"], None]
 HANDLERS: dict[str, Handler] = {}
+# The jobs this process is running now (a worker runs one at a time): the heartbeat
+# moves theirs.
+RUNNING: set[Any] = set()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +117,31 @@ def job_path(job: Job, name: str) -> Path:
     return path
 
 
+def job_file(job: Job, name: str) -> IO[bytes]:
+    """A file of the job's own, opened for writing (made or emptied), that only the
+    service's user can read (FILE_MODE, in a FOLDER_MODE folder)."""
+    path = job_path(job, name)
+    folder = job_dir(job)
+    folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    folder.chmod(FOLDER_MODE)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    os.fchmod(descriptor, FILE_MODE)  # a file made before keeps its mode otherwise
+    return os.fdopen(descriptor, "wb")
+
+
+def job_files_delete(job: Job) -> bool:
+    """Delete the job's folder and every file in it; whether it is gone (no folder is
+    gone too). A folder that cannot be deleted is logged."""
+    try:
+        shutil.rmtree(job_dir(job))
+    except FileNotFoundError:
+        pass
+    except OSError:
+        logger.exception("Could not delete the folder of job %s", job.pk)
+        return False
+    return True
+
+
 class Progress:
     """Reports how far a job has got, at most once a second.
 
@@ -140,11 +179,9 @@ def job_start(
         raise ValueError(f"no handler for {kind!r}")
     job = Job.objects.create(kind=kind, title=title[:300], owner=owner, params=params or {})
     if upload is not None:
-        folder = job_dir(job)
-        folder.mkdir(parents=True, exist_ok=True)
         name = "input" + Path(upload_name).suffix.lower()[:10]
         upload.seek(0)
-        with job_path(job, name).open("wb") as target:
+        with job_file(job, name) as target:
             shutil.copyfileobj(upload, target, 1024 * 1024)
         job.input_file = name
         job.save(update_fields=["input_file"])
@@ -172,6 +209,7 @@ def run_job(job_id: str) -> None:
         job.attempts += 1
         job.save(update_fields=["status", "started_at", "heartbeat_at", "attempts"])
     handler = HANDLERS[job.kind]
+    RUNNING.add(job.pk)
     try:
         handler(job, Progress(job))
     except JobFailed as failure:
@@ -181,6 +219,8 @@ def run_job(job_id: str) -> None:
         _finish(job, Job.Status.FAILED, error=UNEXPECTED)
     else:
         _finish(job, Job.Status.SUCCEEDED)
+    finally:
+        RUNNING.discard(job.pk)
 
 
 def _finish(job: Job, status: str, *, error: str = "") -> None:
@@ -191,6 +231,11 @@ def _finish(job: Job, status: str, *, error: str = "") -> None:
     if status == Job.Status.SUCCEEDED:
         job.progress = 100
         job.stage = "Finished"
+    else:
+        # Nothing of a failed job is offered for download: its upload (personal data,
+        # perhaps) goes now, not when the job itself is deleted.
+        job_files_delete(job)
+        job.output_file = ""
     job.save(
         update_fields=[
             "status",
@@ -227,6 +272,7 @@ def recover_stalled(*, now: datetime | None = None) -> int:
                 )
                 locked.finished_at = now
                 locked.save(update_fields=["status", "error", "finished_at"])
+                job_files_delete(locked)
                 continue
             locked.status = Job.Status.QUEUED
             locked.stage = "Starting again: the worker running it stopped"
@@ -278,8 +324,42 @@ def _recover() -> None:
 
 
 def beat(worker_id: str) -> None:
-    """Say this worker is alive (the readiness check looks for a recent beat)."""
-    WorkerBeat.objects.update_or_create(worker_id=worker_id, defaults={"seen_at": timezone.now()})
+    """Say this worker is alive (the readiness check looks for a recent beat), and
+    that the jobs it is running are still running."""
+    now = timezone.now()
+    WorkerBeat.objects.update_or_create(worker_id=worker_id, defaults={"seen_at": now})
+    if running := list(RUNNING):
+        Job.objects.filter(pk__in=running, status=Job.Status.RUNNING).update(heartbeat_at=now)
+
+
+@contextmanager
+def heartbeat(worker_id: str, *, every: float | None = None) -> Iterator[None]:
+    """Beat for `worker_id` every `every` seconds (WORKER_BEAT_SECONDS) from a thread
+    of its own, with its own database connection, for as long as the block runs:
+    through a long job as between jobs. The thread stops with the block, or with
+    the process (so a worker that is gone stops being seen)."""
+    interval = settings.WORKER_BEAT_SECONDS if every is None else every
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            while not stop.wait(interval):
+                try:
+                    beat(worker_id)
+                except Exception:
+                    logger.exception("Worker %s could not beat", worker_id)
+                    connections.close_all()  # a dropped connection is made again
+        finally:
+            connections.close_all()
+
+    beat(worker_id)  # seen from the start, whatever the thread's first moment
+    thread = threading.Thread(target=run, name=f"heartbeat-{worker_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=interval + 30)
 
 
 def worker_seen_since(moment: datetime) -> bool:

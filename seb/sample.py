@@ -151,91 +151,143 @@ def check_sample_line(
 ) -> tuple[SampleRow | None, list[Problem]]:
     """A case from one line and every problem with it (a case is made only when there
     are none; with problems, the row still goes to the whole-file checks, so the
-    report lists a bad row's every problem). None when the line is unreadable."""
-    cells = line.cells
+    report lists a bad row's every problem). None when the line is unreadable.
+
+    A cell holding a control character (a NUL byte among them) is reported with its
+    line and column and checked no further; the row holds it empty, so nothing after
+    (the staging table, the whole-file checks, the report) ever holds one.
+    """
     here = line.number
-    if len(cells) > header.width and any(cell.strip() for cell in cells[header.width :]):
-        return None, [
-            Problem(
-                f"The line has {len(cells)} cells but the header row names {header.width} columns",
-                line=here,
-            )
-        ]
-    values = {column: _cell(cells, header.positions.get(column)) for column in CASE_COLUMNS}
-    problems: list[Problem] = []
-    reference = values[REFERENCE]
+    if (problem := too_many_cells(header, line)) is not None:
+        return None, [problem]
+    problems = control_character_problems(header, line)
+    bad = {problem.column for problem in problems}
+    values = {
+        column: "" if column in bad else _cell(line.cells, header.positions.get(column))
+        for column in CASE_COLUMNS
+    }
     if csv_quoting:
-        reference = unquote_csv_reference(reference)
-    if not reference:
-        problems.append(Problem("Enter the case's reference", line=here, column=REFERENCE))
-    elif (problem := check_reference(reference)) is not None:
-        problems.append(Problem(problem.reason, line=here, column=REFERENCE))
-    for column, limit in LIMITS.items():
-        if len(values[column]) > limit:
-            problems.append(
-                Problem(f"This is longer than {limit:,} characters", line=here, column=column)
-            )
-        elif has_illegal_characters(values[column]):
-            problems.append(Problem("This holds a control character", line=here, column=column))
-    email = values[EMAIL]
-    if email and not EMAIL_ADDRESS.match(email):
-        problems.append(
-            Problem(
-                f"{quoted(email)} is not an email address, like name@example.com",
-                line=here,
-                column=EMAIL,
-            )
-        )
-    phone = values[PHONE]
-    if phone and (not PHONE_NUMBER.match(phone) or not 7 <= phone_digits(phone) <= 15):
-        problems.append(
-            Problem(
-                f"{quoted(phone)} is not a phone number, like 07700 900123 or +44 7700 900123",
-                line=here,
-                column=PHONE,
-            )
-        )
-    mode = values[MODE].lower()
-    if mode:
-        known = {m.value: m for m in Mode}
-        if mode not in known:
-            problems.append(
-                Problem(
-                    f"{quoted(values[MODE])} is not a mode: use {MODES_IN_WORDS}, or leave "
-                    "it empty",
-                    line=here,
-                    column=MODE,
-                )
-            )
-        elif known[mode] not in modes:
-            problems.append(
-                Problem(
-                    f"The survey does not offer {known[mode].label.lower()}",
-                    line=here,
-                    column=MODE,
-                )
-            )
+        values[REFERENCE] = unquote_csv_reference(values[REFERENCE])
+    for rule in CELL_RULES:
+        for problem in rule(values, modes):
+            if problem.column not in bad:
+                problems.append(Problem(problem.reason, line=here, column=problem.column))
     variables = {}
     for name, position in header.variables:
-        value = _cell(cells, position)
+        value = _cell(line.cells, position)
+        if name in bad:
+            continue
         if len(value) > VARIABLE_VALUE_MAX:
             problems.append(
                 Problem(
                     f"This is longer than {VARIABLE_VALUE_MAX} characters", line=here, column=name
                 )
             )
-        elif has_illegal_characters(value):
-            problems.append(Problem("This holds a control character", line=here, column=name))
         elif value:
             variables[name] = value
     return SampleRow(
         line=here,
-        reference=reference,
-        email=email,
-        phone=phone,
+        reference=values[REFERENCE],
+        email=values[EMAIL],
+        phone=values[PHONE],
         name=values[NAME],
         address=values[ADDRESS],
-        mode=mode,
+        mode=values[MODE].lower(),
         interviewer=values[INTERVIEWER],
         variables=variables,
     ), problems
+
+
+def too_many_cells(header: SampleHeader, line: Line) -> Problem | None:
+    """A line has no filled cell beyond the columns the header names."""
+    cells = line.cells
+    if len(cells) > header.width and any(cell.strip() for cell in cells[header.width :]):
+        return Problem(
+            f"The line has {len(cells)} cells but the header row names {header.width} columns",
+            line=line.number,
+        )
+    return None
+
+
+def control_character_problems(header: SampleHeader, line: Line) -> list[Problem]:
+    """No cell holds a control character (a NUL byte, an escape...): a database, a
+    spreadsheet or a letter cannot hold one."""
+    named = [*header.positions.items(), *((name, at) for name, at in header.variables)]
+    return [
+        Problem("This holds a control character", line=line.number, column=column)
+        for column, position in sorted(named, key=lambda item: item[1])
+        if position < len(line.cells) and has_illegal_characters(line.cells[position])
+    ]
+
+
+Values = Mapping[str, str]
+
+
+def reference_problems(values: Values, modes: Collection[Mode]) -> list[Problem]:
+    """Every case has a reference that fits in the database and a spreadsheet."""
+    reference = values[REFERENCE]
+    if not reference:
+        return [Problem("Enter the case's reference", column=REFERENCE)]
+    problem = check_reference(reference)
+    return [] if problem is None else [Problem(problem.reason, column=REFERENCE)]
+
+
+def length_problems(values: Values, modes: Collection[Mode]) -> list[Problem]:
+    """Contact details fit their columns (LIMITS)."""
+    return [
+        Problem(f"This is longer than {limit:,} characters", column=column)
+        for column, limit in LIMITS.items()
+        if len(values[column]) > limit
+    ]
+
+
+def email_problems(values: Values, modes: Collection[Mode]) -> list[Problem]:
+    """An email address, when given, looks like one."""
+    email = values[EMAIL]
+    if email and not EMAIL_ADDRESS.match(email):
+        return [
+            Problem(f"{quoted(email)} is not an email address, like name@example.com", column=EMAIL)
+        ]
+    return []
+
+
+def phone_problems(values: Values, modes: Collection[Mode]) -> list[Problem]:
+    """A phone number, when given, has 7 to 15 digits and nothing but digits, spaces,
+    brackets, hyphens and a leading plus."""
+    phone = values[PHONE]
+    if phone and (not PHONE_NUMBER.match(phone) or not 7 <= phone_digits(phone) <= 15):
+        return [
+            Problem(
+                f"{quoted(phone)} is not a phone number, like 07700 900123 or +44 7700 900123",
+                column=PHONE,
+            )
+        ]
+    return []
+
+
+def mode_problems(values: Values, modes: Collection[Mode]) -> list[Problem]:
+    """A preferred mode, when given, is one of the modes the survey offers."""
+    given = values[MODE]
+    if not given:
+        return []
+    known = {m.value: m for m in Mode}
+    mode = known.get(given.lower())
+    if mode is None:
+        return [
+            Problem(
+                f"{quoted(given)} is not a mode: use {MODES_IN_WORDS}, or leave it empty",
+                column=MODE,
+            )
+        ]
+    if mode not in modes:
+        return [Problem(f"The survey does not offer {mode.label.lower()}", column=MODE)]
+    return []
+
+
+CELL_RULES: Final = (
+    reference_problems,
+    length_problems,
+    email_problems,
+    phone_problems,
+    mode_problems,
+)

@@ -21,7 +21,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from jobs.models import Job
-from jobs.runner import JobFailed, Progress, job_handler, job_path, periodic
+from jobs.runner import JobFailed, Progress, job_file, job_handler, job_path, periodic
 from jobs.views import RESULT_TEMPLATES
 from seb.interchange import FileFormat
 
@@ -59,9 +59,7 @@ def _survey(job: Job, *, needs_links: bool = False) -> Survey:
 
 def _write_codes(job: Job, survey: Survey, cases: object, progress: Progress) -> int:
     progress.report(0.9, "Writing the file of codes and links", force=True)
-    path = job_path(job, CODES_FILE)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as stream:
+    with job_file(job, CODES_FILE) as stream:
         rows = codes_write(cases=cases, survey=survey, stream=stream)  # type: ignore[arg-type]
     return rows
 

@@ -2,8 +2,11 @@
 
 `NOTIFY_BACKEND` picks one. The local backend (the default outside production)
 sends nothing: it keeps each message in the database (`LocalNotification`, the
-stand-in for Notify's own record) and prints it, so `make run` and the tests
-need no Notify account. It simulates delivery from the address: an email
+stand-in for Notify's own record) and logs it, so `make run` and the tests need
+no Notify account. Either way a code or a link is never stored or logged in
+clear: the local backend keeps and logs each message with its secrets redacted
+(`redacted`), as the service's log does; the file of codes is where they are
+read, once. It simulates delivery from the address: an email
 address at `undeliverable.example`, or a phone number in the fictional range
 07700 900000 to 07700 900099, fails permanently; every other address is
 delivered at once.
@@ -20,8 +23,8 @@ minute for a service).
 
 from __future__ import annotations
 
+import logging
 import re
-import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +36,7 @@ from django.utils.dateparse import parse_datetime
 
 from .models import LocalNotification, Message
 
+logger = logging.getLogger(__name__)
 UNDELIVERABLE_EMAIL_DOMAIN: Final = "undeliverable.example"
 UNDELIVERABLE_PHONE: Final = re.compile(r"^(?:\+44|0)7700900\d\d$")
 # The personalisation every message carries: a Notify template may use any of them
@@ -47,6 +51,10 @@ PERSONALISATION: Final = {
     "opt_out_link": "a link to stop further messages about the survey",
     "closes": "when the survey closes, or blank",
 }
+# The personalisation that opens a case (answers as its respondent, or refuses for
+# them): kept and logged by the local backend only as REDACTED.
+SECRET_PERSONALISATION: Final = frozenset({"link", "access_code", "opt_out_link"})
+REDACTED: Final = "[redacted]"
 # GOV.UK Notify's statuses, as the service records them.
 NOTIFY_STATUSES: Final = {
     "created": Message.Status.SENT,
@@ -123,31 +131,48 @@ def simulated_status(channel: str, to: str) -> str:
     return Message.Status.PERMANENT_FAILURE if undeliverable else Message.Status.DELIVERED
 
 
+def redacted(personalisation: Mapping[str, str]) -> dict[str, str]:
+    """`personalisation` with each secret (SECRET_PERSONALISATION) replaced."""
+    return {
+        key: REDACTED if key in SECRET_PERSONALISATION and value else value
+        for key, value in personalisation.items()
+    }
+
+
 class LocalBackend:
-    """Keeps each message in the database and prints it; nothing leaves the machine."""
+    """Keeps each message in the database and logs it, its secrets redacted; nothing
+    leaves the machine.
+
+    `outbox`, when given, receives each message as sent, secrets and all, in memory
+    only: how a test or a benchmark plays the respondent who got it. The backend the
+    settings name has none.
+    """
 
     name = "local"
 
-    def __init__(self, *, echo: bool = True) -> None:
-        self.echo = echo
+    def __init__(self, *, outbox: list[Outgoing] | None = None) -> None:
+        self.outbox = outbox
 
     def send(self, outgoing: Outgoing) -> Sent:
         status = simulated_status(outgoing.channel, outgoing.to)
+        shown = redacted(outgoing.personalisation)
         record = LocalNotification.objects.create(
             channel=outgoing.channel,
             to=outgoing.to,
             template_id=outgoing.template_id,
-            personalisation=dict(outgoing.personalisation),
+            personalisation=shown,
             reference=outgoing.reference,
             status=status,
         )
-        if self.echo:
-            # Printed, not logged: the log never carries a code or a link.
-            lines = [
-                f"[local {outgoing.channel}] to {outgoing.to}, template {outgoing.template_id}"
-            ]
-            lines += [f"    {key}: {value}" for key, value in outgoing.personalisation.items()]
-            sys.stdout.write("\n".join(lines) + "\n")
+        logger.info(
+            "Local %s to %s, template %s: %s",
+            outgoing.channel,
+            outgoing.to,
+            outgoing.template_id,
+            ", ".join(f"{key}={value}" for key, value in shown.items()),
+        )
+        if self.outbox is not None:
+            self.outbox.append(outgoing)
         return Sent(provider_id=str(record.pk), status=status)
 
     def find(self, reference: str) -> Sent | None:

@@ -143,9 +143,23 @@ def _stage(cursor: Any, rows: list[SampleRow]) -> None:
         )
 
 
+# Each line whose reference an earlier line has, with that earlier line: one pass
+# over the staging table in reference order (its index), whatever the planner knows.
+DUPLICATES_SQL: Final = (
+    "SELECT line, reference, first FROM (SELECT line, reference, "  # noqa: S608
+    f"MIN(line) OVER (PARTITION BY reference) AS first FROM {STAGING}) s "
+    "WHERE line > first"
+)
+
+
 def _database_problems(cursor: Any, survey: Survey, limit: int) -> tuple[list[Problem], int]:
     """Problems that need the whole file or the database, in line order (the first
-    `limit`), and how many there are."""
+    `limit`), and how many there are.
+
+    The staging table is analysed first: without its statistics PostgreSQL guesses
+    it holds a few rows and may plan a join that loops over every pair of lines.
+    """
+    cursor.execute(f"ANALYZE {STAGING}")
     quote = connection.ops.quote_name
     case_table = quote(Case._meta.db_table)
     user_model = get_user_model()
@@ -154,9 +168,7 @@ def _database_problems(cursor: Any, survey: Survey, limit: int) -> tuple[list[Pr
     group_table = quote(user_model.groups.field.related_model._meta.db_table)
     checks = [
         (
-            f"SELECT s.line, s.reference, f.first FROM {STAGING} s JOIN "  # noqa: S608
-            f"(SELECT reference, MIN(line) AS first FROM {STAGING} GROUP BY reference "
-            "HAVING COUNT(*) > 1) f ON f.reference = s.reference WHERE s.line > f.first",
+            DUPLICATES_SQL,
             [],
             lambda line, ref, first: Problem(
                 f"The reference {ref} is also on line {first}: each case has its own reference",

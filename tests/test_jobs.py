@@ -29,7 +29,9 @@ from jobs.runner import (
     PERIODIC,
     JobFailed,
     Progress,
+    heartbeat,
     job_dir,
+    job_file,
     job_path,
     job_start,
     recover_stalled,
@@ -86,6 +88,89 @@ def test_an_error_in_a_job_is_a_clear_failure_not_a_traceback(handler, analyst: 
 
 
 @pytest.mark.django_db
+def test_a_failed_jobs_files_are_deleted_at_once(handler, analyst: User, tmp_path: Path) -> None:
+    """Its upload (personal data, perhaps) and anything it wrote go when it fails,
+    whether it refused (JobFailed) or broke; a job that succeeds keeps its folder."""
+
+    def write_then(error: Exception | None) -> Callable[[Job, Progress], None]:
+        def run(job: Job, progress: Progress) -> None:
+            with job_file(job, "made.csv") as made:
+                made.write(b"reference\n")
+            if error is not None:
+                raise error
+
+        return run
+
+    handler("refuse", write_then(JobFailed("No.")))
+    handler("crash", write_then(ZeroDivisionError()))
+    handler("fine", write_then(None))
+    upload = tmp_path / "sample.csv"
+    upload.write_bytes(b"reference,email\nR1,a@example.org\n")
+    for kind, kept in (("refuse", False), ("crash", False), ("fine", True)):
+        with upload.open("rb") as stream:
+            job = job_start(
+                kind=kind, title=kind, owner=analyst, upload=stream, upload_name="s.csv"
+            )
+        assert job_dir(job).exists() is kept, kind
+        assert job_path(job, "input.csv").exists() is kept, kind
+
+
+@pytest.mark.django_db
+def test_job_files_are_readable_by_the_services_user_alone(
+    handler, analyst: User, tmp_path: Path
+) -> None:
+    """The upload and every file a job writes are 0600, in a 0700 folder."""
+
+    def write(job: Job, progress: Progress) -> None:
+        with job_file(job, "codes.csv") as made:
+            made.write(b"reference,access_code,link\n")
+
+    handler("write", write)
+    upload = tmp_path / "sample.csv"
+    upload.write_bytes(b"reference\nR1\n")
+    previous = os.umask(0o022)  # what a service's default would leave readable
+    try:
+        with upload.open("rb") as stream:
+            job = job_start(
+                kind="write", title="w", owner=analyst, upload=stream, upload_name="s.csv"
+            )
+    finally:
+        os.umask(previous)
+    assert job.status == Job.Status.SUCCEEDED
+    assert job_dir(job).stat().st_mode & 0o777 == 0o700
+    for name in ("input.csv", "codes.csv"):
+        assert job_path(job, name).stat().st_mode & 0o777 == 0o600, name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ready_stays_200_through_a_long_job_and_turns_503_once_the_worker_is_gone(
+    handler, analyst: User, settings
+) -> None:
+    """A job that reports no progress for many times WORKER_SEEN_SECONDS (a long SQL
+    statement, say) keeps its worker seen and its own heartbeat moving; once the
+    worker stops beating, /readyz says so. (Seconds stand for minutes here.)"""
+    settings.WORKER_SEEN_SECONDS = 1
+    seen: list[int] = []
+    beats: list[datetime] = []
+
+    def slow(job: Job, progress: Progress) -> None:
+        for _ in range(8):  # 4 s: four times the window
+            time.sleep(0.5)
+            seen.append(Client().get("/readyz").status_code)
+            beats.append(Job.objects.get(pk=job.pk).heartbeat_at)
+
+    handler("slow", slow)
+    with heartbeat("worker-under-test", every=0.2):
+        job = job_start(kind="slow", title="Slow", owner=analyst)
+    assert job.status == Job.Status.SUCCEEDED
+    assert seen == [200] * 8
+    assert beats == sorted(beats) and beats[-1] - beats[0] >= timedelta(seconds=3)
+    time.sleep(1.5)
+    gone = Client().get("/readyz")
+    assert (gone.status_code, gone.json()["worker"]) == (503, "not seen")
+
+
+@pytest.mark.django_db
 def test_a_job_page_shows_progress_and_refreshes_itself_until_it_ends(analyst: User) -> None:
     job = Job.objects.create(
         kind="x", title="Import big.csv", owner=analyst, status=Job.Status.RUNNING, progress=42,
@@ -138,10 +223,12 @@ def test_a_stalled_job_is_run_again_and_given_up_after_its_attempts(
     Job.objects.filter(pk=job.pk).update(
         status=Job.Status.RUNNING, heartbeat_at=stale, attempts=settings.JOB_MAX_ATTEMPTS
     )
+    job_dir(job).mkdir(parents=True, exist_ok=True)
     assert recover_stalled() == 0
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
     assert "stopped 3 times" in job.error
+    assert not job_dir(job).exists()  # given up: its files go at once
     fresh = Job.objects.create(
         kind="count", title="Fresh", status=Job.Status.RUNNING, heartbeat_at=timezone.now()
     )

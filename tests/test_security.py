@@ -35,6 +35,7 @@ PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "seb.example.org",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+    "PUBLIC_BASE_URL": "https://seb.example.org",
 }
 
 
@@ -42,6 +43,25 @@ def test_deploy_check_is_clean_with_production_settings() -> None:
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "warning"),
+    [
+        ("PUBLIC_BASE_URL", "http://seb.example.org", "surveys.W002"),
+        ("PUBLIC_BASE_URL", "HTTP://seb.example.org", "surveys.W002"),
+        ("ALLOWED_HOSTS", "*", "surveys.W003"),
+        ("ALLOWED_HOSTS", "seb.example.org,*", "surveys.W003"),
+    ],
+)
+def test_deploy_check_warns_on_a_plain_http_address_or_a_wildcard_host(
+    setting: str, value: str, warning: str
+) -> None:
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, setting: value}
+    )
+    assert result.returncode != 0
+    assert warning in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:

@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from django.db import connection
 from surveys.models import Response
 
 ROOT = Path(__file__).resolve().parent.parent
+MANAGE = [sys.executable, str(ROOT / "manage.py")]
 ANSWERS = {
     "school_type": "state",
     "free_school_meals": "no",
@@ -85,11 +87,8 @@ def wait_until_ready(base: str, server: subprocess.Popen[bytes], seconds: float 
     raise AssertionError(f"the service was not ready: {last}")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_production_like_run_answers_a_survey_and_stops_cleanly(
-    make_survey, tmp_path: Path
-) -> None:
-    survey = make_survey("smoke", offers_face_to_face=False, offers_telephone=False)
+def production_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a production-like run on the test database; static files made."""
     settings_dict = connection.settings_dict
     database = (
         f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:"
@@ -107,19 +106,32 @@ def test_the_production_like_run_answers_a_survey_and_stops_cleanly(
         "STATIC_ROOT": str(tmp_path / "static"),
         "JOBS_ROOT": str(tmp_path / "jobs"),
     }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*MANAGE, "collectstatic", "--no-input", "-v0"], env=env, check=True, cwd=ROOT)
+    return env
+
+
+def serve(env: dict[str, str], log_path: Path, *extra: str) -> tuple[str, subprocess.Popen[bytes]]:
+    """`manage.py serve` on a free port, its output to `log_path`: (its address, it)."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [*MANAGE, "serve", "--bind", f"127.0.0.1:{port}", *extra],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    return f"http://127.0.0.1:{port}", server
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_production_like_run_answers_a_survey_and_stops_cleanly(
+    make_survey, tmp_path: Path
+) -> None:
+    survey = make_survey("smoke", offers_face_to_face=False, offers_telephone=False)
+    env = production_env(tmp_path)
     log_path = tmp_path / "serve.log"
-    log = log_path.open("wb")
-    server = subprocess.Popen(
-        [*manage, "serve", "--bind", f"127.0.0.1:{port}", "--web-workers", "2"],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    base, server = serve(env, log_path, "--web-workers", "2")
     try:
         assert wait_until_ready(base, server) == {
             "status": "ok",
@@ -155,7 +167,6 @@ def test_the_production_like_run_answers_a_survey_and_stops_cleanly(
     finally:
         server.send_signal(signal.SIGTERM)
         code = server.wait(timeout=90)
-        log.close()
     assert code == 0
     lines = log_path.read_text().splitlines()
     # The application was loaded and warmed once, in gunicorn's master, before the
@@ -163,3 +174,50 @@ def test_the_production_like_run_answers_a_survey_and_stops_cleanly(
     assert sum("Warmed" in line and "templates" in line for line in lines) == 1, lines[:20]
     access = [json.loads(line) for line in lines if line.startswith("{")]
     assert any("/s/smoke/questions/" in entry.get("message", "") for entry in access), lines[:20]
+
+
+def started_pids(log_path: Path, name: str) -> list[int]:
+    """The process ids serve logged for `name`, in order."""
+    found = re.findall(rf"Started {re.escape(name)} \(pid (\d+)\)", log_path.read_text())
+    return [int(pid) for pid in found]
+
+
+def wait_for_log(log_path: Path, condition: Callable[[str], bool], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition(log_path.read_text()):
+        assert time.monotonic() < deadline, log_path.read_text()[-2000:]
+        time.sleep(0.2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_starts_a_worker_that_died_again_and_keeps_the_web_servers(
+    tmp_path: Path,
+) -> None:
+    """A worker killed with SIGKILL is logged and started again after its back-off,
+    twice running (the second delay longer); the web servers answer throughout, and
+    the service stops only when asked, cleanly."""
+    env = production_env(tmp_path)
+    log_path = tmp_path / "serve.log"
+    base, server = serve(env, log_path, "--web-workers", "1", "--restart-delay", "0.5")
+    try:
+        wait_until_ready(base, server)
+        web = started_pids(log_path, "the web servers")
+        for kill in (1, 2):
+            worker = started_pids(log_path, "worker 0")[-1]
+            os.kill(worker, signal.SIGKILL)
+            wait_for_log(
+                log_path, lambda text, n=kill: len(re.findall(r"Started worker 0", text)) > n
+            )
+            assert server.poll() is None
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
+                assert response.status == 200
+        text = log_path.read_text()
+        assert "Worker 0 stopped on its own (exit code -9" in text
+        delays = re.findall(r"Worker 0 stopped on its own .*starting it again in ([\d.]+) s", text)
+        assert delays == ["0.5", "1.0"]  # doubled: the second stop came soon after the first
+        assert started_pids(log_path, "the web servers") == web  # never restarted
+        assert wait_until_ready(base, server)["worker"] == "ok"  # the new worker beats
+    finally:
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(timeout=90)
+    assert code == 0

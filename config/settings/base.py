@@ -84,12 +84,17 @@ JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
 # Finished jobs (with their files) and the queue's finished task records are
 # deleted this many days after they finished (the worker's housekeeping).
 JOB_RETENTION_DAYS = env.int("JOB_RETENTION_DAYS", default=30)
-# /readyz wants a worker seen within this many seconds (each beats every loop).
+# /readyz wants a worker seen within this many seconds. A worker beats every
+# WORKER_BEAT_SECONDS from a thread of its own, jobs running or not, and with each
+# beat moves the heartbeat of the job it is running (so a long statement is not
+# taken for a lost worker).
 WORKER_SEEN_SECONDS = env.int("WORKER_SEEN_SECONDS", default=60)
+WORKER_BEAT_SECONDS = env.float("WORKER_BEAT_SECONDS", default=15.0)
 
 # Invitations and reminders (surveys/notify.py). "local" records each message in the
-# database and prints it (nothing leaves the machine); "notify" sends through GOV.UK
-# Notify with NOTIFY_API_KEY. Sending is paced under Notify's limit of 3,000 a minute.
+# database and logs it, codes and links redacted (nothing leaves the machine);
+# "notify" sends through GOV.UK Notify with NOTIFY_API_KEY. Sending is paced under
+# Notify's limit of 3,000 a minute.
 NOTIFY_BACKEND = env.str("NOTIFY_BACKEND", default="local")
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
 NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
@@ -167,11 +172,14 @@ LOGIN_URL_PATH = "/staff/login/"
 LOGIN_REDIRECT_URL = "staff-home"
 LOGOUT_REDIRECT_URL = "staff-login"
 
-# Login lockout (django-axes): five failures for one username from one address
-# locks that pair out for 30 minutes.
+# Login lockout (django-axes): five failures for one username, from any addresses,
+# lock that username out for 30 minutes; five from one address, for any usernames,
+# lock that address out. (So a guesser spread over many addresses, or trying many
+# usernames, is stopped; the price is that anyone can lock a username for 30
+# minutes: docs/operations/jobs-and-limits.md.)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
@@ -270,14 +278,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
     "DISABLE_ERRORS_AND_WARNINGS": False,
 }
-# The default cache stays in each process's memory; the API's rate limits are counted
-# in a table every process shares (made by api/migrations, so nothing to run by hand).
+# The cache stays in each process's memory; the API's rate limits are counted in a
+# table every process shares (api.throttling).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "api": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "api_rate_limits",
-    },
 }
 
 LOGGING = {

@@ -1,17 +1,17 @@
 """Writing rows of the interchange format as CSV or XLSX, as they come.
 
-Every cell that holds text a user typed is made safe (`seb.safe_text`): in CSV
-it cannot start a formula; in XLSX it is a string cell, never a formula.
+Every cell is made safe (`seb.safe_text`): in CSV it cannot start a formula
+(`CsvWriter`, the service's one CSV writer); in XLSX it is a string cell, never a
+formula.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import IO, Final
 
-from ..safe_text import safe_text
+from ..safe_text import CsvWriter
 from . import MICRODATA_COLUMNS, REFERENCE
 from .xlsx_writer import TooManyRows as TooManyRows
 from .xlsx_writer import write_sheet
@@ -30,10 +30,10 @@ def csv_chunks(
     rows: Iterable[Sequence[str]], *, columns: Sequence[str] = MICRODATA_COLUMNS
 ) -> Iterator[str]:
     """The CSV text of a header and `rows`, a line at a time (for a streamed download)."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(columns)
+    writer = CsvWriter(_Echo())
+    yield str(writer.writerow(columns))
     for row in rows:
-        yield writer.writerow([safe_text(cell) for cell in row])
+        yield str(writer.writerow(row))
 
 
 def write_csv(
@@ -41,11 +41,11 @@ def write_csv(
 ) -> int:
     """Write a UTF-8 CSV file of a header and `rows`; the number of rows written."""
     text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=False)
-    writer = csv.writer(text)
+    writer = CsvWriter(text)
     writer.writerow(columns)
     written = 0
     for row in rows:
-        writer.writerow([safe_text(cell) for cell in row])
+        writer.writerow(row)
         written += 1
     text.flush()
     text.detach()

@@ -14,14 +14,11 @@ import multiprocessing.pool
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, TextIO
-
-if TYPE_CHECKING:
-    from _csv import Writer
+from typing import Final, TextIO
 
 from seb.occupation.coder import Status, code
 from seb.occupation.index import prepared_index
-from seb.safe_text import safe_text
+from seb.safe_text import CsvWriter
 
 OUTPUT_COLUMNS: Final = ("soc2020", "soc2010", "score", "status", "candidates")
 BLOCK_ROWS: Final = 2000
@@ -138,8 +135,8 @@ def code_csv(*, source: TextIO, target: TextIO, column: str, workers: int = 1) -
     reader = csv.reader(source)
     header = _header(reader, column)
     at = header.index(column)
-    writer = csv.writer(target, lineterminator="\n")
-    writer.writerow([safe_text(name) for name in (*header, *OUTPUT_COLUMNS)])
+    writer = CsvWriter(target)
+    writer.writerow((*header, *OUTPUT_COLUMNS))
     prepared_index()  # loaded once, before any worker is forked
     cache = _Cache()
     counts = {status: 0 for status in Status}
@@ -169,7 +166,7 @@ def code_csv(*, source: TextIO, target: TextIO, column: str, workers: int = 1) -
 def _write_block(
     block: list[list[str]],
     at: int,
-    writer: Writer,
+    writer: CsvWriter,
     cache: _Cache,
     pool: multiprocessing.pool.Pool | None,
     counts: dict[Status, int],
@@ -186,4 +183,4 @@ def _write_block(
     for row, title in zip(block, titles, strict=True):
         coded = fresh.get(title) or cache.get(title) or code_title(title)
         counts[Status(coded[3])] += 1
-        writer.writerow([safe_text(cell) for cell in (*row, *coded)])
+        writer.writerow((*row, *coded))

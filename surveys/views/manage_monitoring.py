@@ -9,7 +9,6 @@ rates are computed from the rounded counts (`seb.fieldwork.shown_rates`).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -36,6 +35,7 @@ from seb.fieldwork import (
 from seb.interchange import FileFormat
 from seb.interchange.writing import csv_chunks
 from seb.monitoring import completes_chart_spec, describe_completes
+from seb.safe_text import CsvWriter
 from seb.standard import Mode
 
 from ..access import can_see_unrounded
@@ -203,7 +203,7 @@ def rates_download(request: HttpRequest, slug: str) -> HttpResponse:
     survey = managed_survey(slug)
     controlled = not can_see_unrounded(request.user)
     text = io.StringIO()
-    writer = csv.writer(text)
+    writer = CsvWriter(text)
     writer.writerow(RATES_FILE_COLUMNS)
     for row in survey_rates_fast(survey=survey):
         if controlled:

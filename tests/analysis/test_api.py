@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
 from typing import Any
 
@@ -17,7 +21,8 @@ from django.db import connection
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from api.models import ApiToken
+from api.job_handlers import delete_old_rate_counts
+from api.models import ApiRateCount, ApiToken
 from api.tokens import token_create
 from surveys.access import INTERVIEWER
 from surveys.models import Survey
@@ -258,16 +263,49 @@ def test_only_reading_is_allowed(client: Client, answered: Survey, token: str) -
 def test_requests_past_the_rate_limit_are_refused_and_counted_across_processes(
     client: Client, answered: Survey, token: str, settings: Settings
 ) -> None:
-    """Counts are kept in the database cache, which every server process shares."""
+    """Counts are kept in a database table, which every server process shares."""
     settings.API_RATE_LIMIT = "3/minute"
     for _ in range(3):
         assert get(client, f"{API}/surveys/", token).status_code == 200
     refused = get(client, f"{API}/surveys/", token)
     assert refused.status_code == 429
-    assert int(refused["Retry-After"]) > 0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM api_rate_limits")
-        assert cursor.fetchone()[0] >= 1
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert ApiRateCount.objects.get().count == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_300_requests_at_once_exactly_the_limit_get_through(
+    live_server: Any, analyst_user: User, settings: Settings
+) -> None:
+    """Each request is counted and judged in one statement, so parallel requests
+    cannot each read the same count: of 300 sent by 30 threads to a live server,
+    exactly the limit succeed and the rest are refused."""
+    settings.API_RATE_LIMIT = "120/day"
+    secret = token_create(user=analyst_user, name="parallel")[1]
+
+    def fetch(_: int) -> int:
+        request = urllib.request.Request(
+            f"{live_server.url}{API}/references/", headers={"Authorization": f"Bearer {secret}"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return int(error.code)
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        statuses = list(pool.map(fetch, range(300)))
+    assert (statuses.count(200), statuses.count(429)) == (120, 180)
+    assert ApiRateCount.objects.get().count == 300
+
+
+def test_past_windows_counts_are_deleted(settings: Settings) -> None:
+    settings.API_RATE_LIMIT = "120/minute"
+    now = int(time.time() // 60) * 60
+    ApiRateCount.objects.create(key="token-1", window_start=now - 60, count=5)
+    ApiRateCount.objects.create(key="token-1", window_start=now, count=5)
+    assert delete_old_rate_counts() == 1
+    assert list(ApiRateCount.objects.values_list("window_start", flat=True)) == [now]
 
 
 def test_the_openapi_description_is_served_and_valid(client: Client, db: None) -> None:

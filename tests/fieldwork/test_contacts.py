@@ -3,8 +3,10 @@ delivery (local backend and GOV.UK Notify's own client), pacing and opting out."
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import logging
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -13,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -26,6 +29,7 @@ from surveys.contacts import (
 )
 from surveys.models import Case, ContactRound, LocalNotification, Message, Survey
 from surveys.notify import (
+    REDACTED,
     AddressRefused,
     BackendBusy,
     BackendMisconfigured,
@@ -34,7 +38,9 @@ from surveys.notify import (
     Outgoing,
     Pacer,
     Sent,
+    backend,
 )
+from surveys.samples import codes_write, sample_cases
 from surveys.services import answer_record, response_for_case
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +49,13 @@ TEMPLATE = "f33517ff-2a88-4f6e-b855-c550268ce08a"
 SMS_TEMPLATE = "0e3bd8b1-5f4c-4c2e-9a57-6d1f0c2d9e01"
 
 
-def send(survey: Survey, kind: str = "invitation", **templates: str) -> ContactRound:
+def send(
+    survey: Survey,
+    kind: str = "invitation",
+    *,
+    outbox: list[Outgoing] | None = None,
+    **templates: str,
+) -> ContactRound:
     round_ = round_create(
         survey=survey,
         kind=kind,
@@ -52,7 +64,7 @@ def send(survey: Survey, kind: str = "invitation", **templates: str) -> ContactR
         user=None,
     )
     round_queue(round_)
-    round_send(round_, backend=LocalBackend(echo=False), pacer=Pacer(0))
+    round_send(round_, backend=LocalBackend(outbox=outbox), pacer=Pacer(0))
     return round_
 
 
@@ -64,12 +76,13 @@ def test_each_case_gets_one_message_with_a_working_link_and_code(
     invitation_survey: Survey, loaded: Callable[..., Any]
 ) -> None:
     loaded(20)
-    round_ = send(invitation_survey)
+    outbox: list[Outgoing] = []
+    round_ = send(invitation_survey, outbox=outbox)
     assert Message.objects.filter(round=round_).count() == 20
-    assert LocalNotification.objects.count() == 20
-    for notification in LocalNotification.objects.all():
-        message = Message.objects.get(pk=int(notification.reference))
-        personal = notification.personalisation
+    assert LocalNotification.objects.count() == len(outbox) == 20
+    for outgoing in outbox:
+        message = Message.objects.get(pk=int(outgoing.reference))
+        personal = outgoing.personalisation
         token = personal["link"].rstrip("/").rsplit("/", 1)[1]
         assert case_by_link_token(survey=invitation_survey, token=token) == message.case
         assert (
@@ -78,7 +91,7 @@ def test_each_case_gets_one_message_with_a_working_link_and_code(
         )
         assert "/s/invited/opt-out/" in personal["opt_out_link"]
         assert personal["survey_name"] == "Invited survey"
-        assert notification.to == message.case.email
+        assert outgoing.to == message.case.email
     assert set(Message.objects.values_list("status", flat=True)) == {"delivered"}
 
 
@@ -88,7 +101,7 @@ def test_queuing_or_sending_a_round_again_sends_nothing_twice(
     loaded(5)
     round_ = send(invitation_survey)
     assert round_queue(round_) == 5
-    report = round_send(round_, backend=LocalBackend(echo=False), pacer=Pacer(0))
+    report = round_send(round_, backend=LocalBackend(), pacer=Pacer(0))
     assert report.sent == 0
     assert LocalNotification.objects.count() == 5
     second = send(invitation_survey)
@@ -109,11 +122,11 @@ def test_a_message_attempted_before_its_worker_stopped_is_looked_up_not_sent_aga
     round_queue(round_)
     first = Message.objects.filter(round=round_).order_by("pk").first()
     # The worker sent it, then stopped before recording that it had.
-    LocalBackend(echo=False).send(
+    LocalBackend().send(
         Outgoing(reference=str(first.pk), channel="email", to=first.to, template_id=TEMPLATE)
     )
     Message.objects.filter(pk=first.pk).update(attempted_at=timezone.now())
-    round_send(round_, backend=LocalBackend(echo=False), pacer=Pacer(0))
+    round_send(round_, backend=LocalBackend(), pacer=Pacer(0))
     assert LocalNotification.objects.filter(reference=str(first.pk)).count() == 1
     assert LocalNotification.objects.count() == 3
     assert set(Message.objects.values_list("status", flat=True)) == {"delivered"}
@@ -189,8 +202,9 @@ def test_the_opt_out_link_asks_first_then_records_a_refusal(
     client: Client, invitation_survey: Survey, loaded: Callable[..., Any]
 ) -> None:
     loaded(1)
-    send(invitation_survey)
-    link = LocalNotification.objects.get().personalisation["opt_out_link"]
+    outbox: list[Outgoing] = []
+    send(invitation_survey, outbox=outbox)
+    link = outbox[0].personalisation["opt_out_link"]
     path = link.removeprefix("http://testserver")
     page = client.get(path)
     assert page.status_code == 200 and "Stop messages" in page.content.decode()
@@ -231,6 +245,75 @@ def test_send_contacts_command_sends_a_round_and_says_how_many(
     out = io.StringIO()
     call_command("send_contacts", survey="invited", round="invitation", stdout=out)
     assert out.getvalue().startswith("Sent 3 invitation messages")
+
+
+def stored_text_holding(needles: list[str]) -> list[str]:
+    """Every table and text column (JSON included) of the database that holds any of
+    `needles`, as `pg_dump` would show it (case ignored)."""
+    patterns = [f"%{needle}%" for needle in needles]
+    found = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND data_type IN "
+            "('text', 'character varying', 'json', 'jsonb', 'character')"
+        )
+        for table, column in cursor.fetchall():
+            quote = connection.ops.quote_name
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {quote(table)} "  # noqa: S608
+                f"WHERE {quote(column)}::text ILIKE ANY(%s)",
+                [patterns],
+            )
+            if cursor.fetchone()[0]:
+                found.append(f"{table}.{column}")
+    return found
+
+
+def test_after_a_local_round_no_code_or_link_is_in_a_log_a_table_or_the_output(
+    invitation_survey: Survey,
+    loaded: Callable[..., Any],
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """The local backend keeps and logs each message with its code and links redacted
+    (as records reach any handler, before the log's own redaction), prints nothing,
+    and no table holds a code or a link's token in any form."""
+    loaded(20)
+    codes = io.BytesIO()
+    codes_write(cases=sample_cases(invitation_survey), survey=invitation_survey, stream=codes)
+    rows = list(csv.DictReader(io.StringIO(codes.getvalue().decode())))
+    assert len(rows) == 20
+    secrets = []
+    for row in rows:
+        code = row["access_code"]
+        secrets += [code, code.replace("-", "").replace(" ", "")]
+        secrets.append(row["link"].rstrip("/").rsplit("/", 1)[1])
+    caplog.set_level(logging.DEBUG)
+    capfd.readouterr()
+    assert isinstance(backend(), LocalBackend)  # what the settings name, as send() uses
+    round_ = send(invitation_survey)
+    assert Message.objects.filter(round=round_, status="delivered").count() == 20
+    reminders: list[Outgoing] = []  # the opt-out links, the same in every message
+    send(invitation_survey, "reminder", outbox=reminders)
+    opt_out_tokens = [
+        outgoing.personalisation["opt_out_link"].rstrip("/").rsplit("/", 1)[1]
+        for outgoing in reminders
+    ]
+    assert len(opt_out_tokens) == 20
+    printed = capfd.readouterr()
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    local_lines = sum("Local email to" in record.getMessage() for record in caplog.records)
+    assert local_lines == LocalNotification.objects.count() == 40  # invitations, reminders
+    for secret in [*secrets, *opt_out_tokens]:
+        assert secret.lower() not in logged.lower()
+        assert secret.lower() not in (printed.out + printed.err).lower()
+    assert stored_text_holding([*secrets, *opt_out_tokens]) == []
+    notification = LocalNotification.objects.first()
+    assert notification is not None
+    assert notification.personalisation["access_code"] == REDACTED
+    assert notification.personalisation["link"] == REDACTED
+    assert notification.personalisation["survey_name"] == "Invited survey"
 
 
 # GOV.UK Notify, through its own client, against a stand-in server on this machine ---------

@@ -16,6 +16,7 @@ from django.test import Client
 from seb.fieldwork import link_token_hash
 from surveys.job_handlers import abandon_idle_responses
 from surveys.models import Case, ContactRound, LocalNotification, Message, Response, Survey
+from surveys.notify import LocalBackend, Outgoing
 from tests.classification.conftest import unrounded_permission
 from tests.conftest import STATE_EMPLOYEE_CLERICAL
 from tests.fieldwork.test_manage import CONTENT_FORM, SURVEY_FORM
@@ -68,7 +69,11 @@ def submit(client: Client) -> None:
     assert "surveys@example.org" in page
 
 
-def test_a_survey_from_creation_to_its_rates(client: Client, manager: User) -> None:
+def test_a_survey_from_creation_to_its_rates(
+    client: Client, manager: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outbox: list[Outgoing] = []
+    monkeypatch.setattr("surveys.job_handlers.backend", lambda: LocalBackend(outbox=outbox))
     manager.user_permissions.add(unrounded_permission())
     client.force_login(manager)
     # Create the survey, with owner content, preview it, open it.
@@ -104,9 +109,10 @@ def test_a_survey_from_creation_to_its_rates(client: Client, manager: User) -> N
     assert Message.objects.filter(round=invitation).values("case").distinct().count() == CASES
     hashes = dict(Case.objects.values_list("reference", "link_token_hash"))
     by_reference = {}
-    for notification in LocalNotification.objects.all():
-        personal = notification.personalisation
-        case = Message.objects.select_related("case").get(pk=int(notification.reference)).case
+    assert LocalNotification.objects.count() == len(outbox)
+    for outgoing in outbox:
+        personal = outgoing.personalisation
+        case = Message.objects.select_related("case").get(pk=int(outgoing.reference)).case
         token = personal["link"].rstrip("/").rsplit("/", 1)[1]
         assert hashes[case.reference] == link_token_hash(token)
         assert personal["access_code"] == codes[case.reference]["access_code"]

@@ -5,18 +5,33 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import logging
 from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.test import Client
 from openpyxl import Workbook
 
+from jobs.models import Job
+from jobs.runner import job_dir
 from seb.interchange import FileFormat
+from seb.sample import SampleRow
 from surveys.access import INTERVIEWER
 from surveys.cases import case_by_access_code, case_by_link_token
 from surveys.models import Case, SampleLoad, Survey
-from surveys.samples import codes_write, load_cases
+from surveys.samples import (
+    DUPLICATES_SQL,
+    STAGING,
+    _create_staging,
+    _database_problems,
+    _stage,
+    codes_write,
+    load_cases,
+)
 from tests.fieldwork.conftest import load, sample_csv
 
 pytestmark = pytest.mark.django_db
@@ -168,6 +183,7 @@ def test_load_sample_command_writes_the_codes_once_and_refuses_a_bad_file(
     out = io.StringIO()
     call_command("load_sample", str(good), survey="invited", codes_out=str(codes), stdout=out)
     assert "2 cases added" in out.getvalue()
+    assert codes.stat().st_mode & 0o777 == 0o600  # the codes open every case
     rows = list(csv.reader(codes.open()))
     assert rows[0] == ["reference", "access_code", "link"] and len(rows) == 3
     with pytest.raises(CommandError, match="exists already"):
@@ -184,3 +200,71 @@ def test_the_template_names_the_columns(manager_client, invitation_survey: Surve
     assert response.status_code == 200
     header = response.content.decode("utf-8-sig").strip()
     assert header == "reference,email,phone,name,address,mode,interviewer,region"
+
+
+SAMPLE_COLUMNS = ("reference", "email", "phone", "name", "address", "mode", "interviewer", "region")
+GOOD_CELLS = ("G1", "g@example.org", "07700 900123", "Ann", "1 High St", "online", "", "North")
+
+
+@pytest.mark.parametrize("column", SAMPLE_COLUMNS)
+@pytest.mark.parametrize("bad", ["ab\x00c", "\x00", "x\x1by"])
+def test_a_nul_byte_or_other_control_character_in_any_cell_is_refused_by_line_and_column(
+    invitation_survey: Survey, column: str, bad: str
+) -> None:
+    """The report names the line and column; nothing is stored, and nothing of the
+    report holds the character (a database's JSON cannot hold a NUL)."""
+    cells = list(GOOD_CELLS)
+    cells[SAMPLE_COLUMNS.index(column)] = bad
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerows([SAMPLE_COLUMNS, ("G0", *GOOD_CELLS[1:]), cells])
+    report = load(invitation_survey, text.getvalue().encode())
+    assert not report.ok
+    assert [(p.line, p.column, p.reason) for p in report.problems] == [
+        (3, column, "This holds a control character")
+    ]
+    assert not Case.objects.exists()
+    assert "\\u0000" not in json.dumps(report.as_data()) and "\x00" not in str(report.as_data())
+
+
+def test_a_sample_with_a_nul_byte_fails_its_job_with_the_report_and_leaves_no_file(
+    manager_client: Client, invitation_survey: Survey, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Through the upload page: the job fails with the report (not the general error,
+    no traceback logged), and the upload, personal data and all, is gone at once."""
+    upload = io.BytesIO(b"reference,email,interviewer\nN1,n1@example.org,ann\x00\n")
+    upload.name = "sample.csv"
+    location = manager_client.post("/manage/invited/sample/upload/", {"file": upload})["Location"]
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert job.error == "No case was added: the file has 1 problem"
+    assert job.result["problems"] == [
+        {"line": 2, "column": "interviewer", "reason": "This holds a control character"}
+    ]
+    assert not job_dir(job).exists()
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    page = manager_client.get(location).content.decode()
+    assert "This holds a control character" in page
+
+
+def test_the_staging_table_is_analysed_and_repeats_are_found_in_one_pass(
+    invitation_survey: Survey,
+) -> None:
+    """Before the whole-file checks the staging table has its statistics, and the
+    repeated references are found without a loop over pairs of lines (a 1,000,000-line
+    file with 100,000 repeats: bench/bench_sample_duplicates.py)."""
+    rows = [SampleRow(line=n + 2, reference=f"R{n % 900}") for n in range(1000)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        _create_staging(cursor)
+        _stage(cursor, rows)
+        problems, total = _database_problems(cursor, invitation_survey, 5)
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [STAGING])
+        assert cursor.fetchone()[0] == 1000
+        cursor.execute(f"EXPLAIN {DUPLICATES_SQL}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    assert total == 100
+    assert [(p.line, p.reason) for p in problems][:1] == [
+        (902, "The reference R0 is also on line 2: each case has its own reference")
+    ]
+    assert "Nested Loop" not in plan and "Join" not in plan

@@ -61,6 +61,35 @@ def test_one_failure_fewer_than_the_limit_does_not_lock_the_account(
     assert client.get("/interview/").status_code == 200
 
 
+def test_failures_from_many_addresses_lock_the_username(
+    interviewer: User, make_staff: Callable[..., User]
+) -> None:
+    """Forty wrong passwords from ten addresses (four each, under the limit for any
+    one address) lock the username, from every address; another username is not."""
+    for attempt in range(40):
+        address = f"198.51.100.{attempt % 10 + 1}"
+        Client(REMOTE_ADDR=address).post(
+            LOGIN, {"username": interviewer.username, "password": f"guess-{attempt}"}
+        )
+    fresh = Client(REMOTE_ADDR="203.0.113.9")
+    assert sign_in(fresh, interviewer.username, STAFF_PASSWORD).status_code == 429
+    other = make_staff("other", INTERVIEWER)
+    assert sign_in(fresh, other.username, STAFF_PASSWORD).status_code == 302
+
+
+def test_failures_for_many_usernames_lock_the_address(
+    interviewer: User, make_staff: Callable[..., User]
+) -> None:
+    """One address trying a wrong password for many usernames is locked out, even for
+    a username it has not tried; other addresses are not."""
+    guesser = Client(REMOTE_ADDR="198.51.100.7")
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(guesser, f"someone-{number}", "wrong-password")
+    assert sign_in(guesser, interviewer.username, STAFF_PASSWORD).status_code == 429
+    elsewhere = Client(REMOTE_ADDR="203.0.113.9")
+    assert sign_in(elsewhere, interviewer.username, STAFF_PASSWORD).status_code == 302
+
+
 def test_staff_passwords_are_stored_as_argon2_hashes(
     make_staff: Callable[..., User],
 ) -> None:

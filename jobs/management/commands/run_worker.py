@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Worker
 
-from jobs.runner import beat, run_periodic
+from jobs.runner import heartbeat, run_periodic
 
 logger = logging.getLogger("jobs")
 
@@ -50,9 +50,13 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         logger.info("Worker %s started", worker_id)
+        with heartbeat(worker_id):
+            self.loop(worker_id, interval=interval, once=once)
+        logger.info("Worker %s stopped", worker_id)
+
+    def loop(self, worker_id: str, *, interval: float, once: bool) -> None:
         while self.running:
             close_old_connections()
-            beat(worker_id)
             run_periodic()
             Worker(
                 queue_names=["*"],
@@ -67,7 +71,6 @@ class Command(BaseCommand):
             if once:
                 break
             time.sleep(interval)
-        logger.info("Worker %s stopped", worker_id)
 
     def stop(self, signum: int, frame: FrameType | None) -> None:
         logger.info("Worker stopping after the job it is running (signal %s)", signum)

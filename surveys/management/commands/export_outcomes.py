@@ -1,6 +1,5 @@
 """export_outcomes --survey SLUG --output FILE.csv [--rates RATES.csv]"""
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from seb.fieldwork import RATES_FILE_COLUMNS, rates_file_row
 from seb.interchange.writing import write_csv
+from seb.safe_text import CsvWriter
 from surveys.audit import Event, audit
 from surveys.models import Survey
 from surveys.outcomes import OUTCOMES_COLUMNS, outcome_rows
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             rates_path = Path(options["rates"])
             groups = survey_rates_fast(survey=survey)
             with rates_path.open("w", newline="", encoding="utf-8") as stream:
-                writer = csv.writer(stream)
+                writer = CsvWriter(stream)
                 writer.writerow(RATES_FILE_COLUMNS)
                 for row in groups:
                     writer.writerow(rates_file_row(row))

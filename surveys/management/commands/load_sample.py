@@ -1,5 +1,6 @@
 """load_sample --survey SLUG FILE [--codes-out CODES.csv]"""
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,9 @@ class Command(BaseCommand):
             raise CommandError(report.summary)
         self.stdout.write(report.summary)
         if codes_out is not None and report.load is not None:
-            with codes_out.open("wb") as stream:
+            # Readable by whoever runs the command alone: the codes open every case.
+            made = os.open(codes_out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(made, "wb") as stream:
                 rows = codes_write(cases=load_cases(report.load), survey=survey, stream=stream)
             audit(Event.CODES_EXPORTED, actor=None, target=survey, count=rows, file=codes_out.name)
             self.stdout.write(f"Wrote the codes and links of {rows:,} cases to {codes_out}")
