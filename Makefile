@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seb
 
 .PHONY: help run serve test lint format install assets clean chromium pspp soak \
-	bench bench-tables bench-import-export bench-journey bench-fieldwork bench-occupation
+	bench bench-tables bench-import-export bench-journey bench-fieldwork bench-occupation bench-samples
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -78,6 +78,7 @@ bench: $(STAMP) ## Run the five benchmarks below in turn on PostgreSQL (DATABASE
 	@$(MAKE) --no-print-directory bench-journey
 	@$(MAKE) --no-print-directory bench-fieldwork
 	@$(MAKE) --no-print-directory bench-occupation
+	@$(MAKE) --no-print-directory bench-samples
 
 bench-tables: $(STAMP) ## The four output tables at 10,000,000 responses (BENCH_TABLE_ROWS)
 	$(BENCH_ENV) $(BIN)/python bench/bench_tables.py
@@ -93,6 +94,9 @@ bench-fieldwork: $(STAMP) ## Sample loading, invitation rounds and monitoring at
 
 bench-occupation: $(STAMP) ## The occupation coder's accuracy (held-out), 7,000 titles in batch, pg_trgm beside it
 	$(BENCH_ENV) $(BIN)/python bench/bench_occupation.py
+
+bench-samples: $(STAMP) ## A 1,000,000-line sample whose last 100,000 lines repeat references, refused within its limits
+	$(BENCH_ENV) $(BIN)/python bench/bench_sample_duplicates.py
 
 clean: ## Remove the virtual environment and the local SQLite database
 	rm -rf $(VENV) db.sqlite3
