@@ -72,7 +72,7 @@ assets: ## Rebuild static/ from GOV.UK Frontend (needs npm)
 # Each benchmark makes and drops a database of its own on the server DATABASE_URL names.
 BENCH_ENV = DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}"
 
-bench: $(STAMP) ## Run the five benchmarks below in turn on PostgreSQL (DATABASE_URL), each figure beside its limit
+bench: $(STAMP) ## Run the benchmarks below in turn on PostgreSQL (DATABASE_URL), each figure beside its limit
 	@$(MAKE) --no-print-directory bench-tables
 	@$(MAKE) --no-print-directory bench-import-export
 	@$(MAKE) --no-print-directory bench-journey
