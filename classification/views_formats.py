@@ -6,7 +6,6 @@ import io
 import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,7 +15,6 @@ from seb.codebook import codebook
 from seb.csvw import JSON_TYPE, metadata_name, microdata_metadata, table_metadata
 from seb.standard import CURRENT_VERSION, load_standard
 from seb.statistics import CONFIDENCE_LEVEL
-from surveys.access import can_see_unrounded
 
 from .codebook import CODE_COLUMNS, CODEBOOK_TITLE, codebook_sheets, write_code_list_csv
 from .sheets import WorkbookFormat, write_sheets
@@ -26,6 +24,7 @@ from .views import (
     _filename,
     _one_table,
     analyst_required,
+    unrounded_allowed,
 )
 from .workbook import HEADER
 
@@ -146,8 +145,7 @@ def table_csv_metadata(request: HttpRequest, slug: str, key: str) -> HttpRespons
 @analyst_required
 def microdata_csv_metadata(request: HttpRequest, slug: str) -> HttpResponse:
     """The CSV on the Web metadata of the microdata CSV (its columns and codes)."""
-    if not can_see_unrounded(request.user):
-        raise PermissionDenied
+    unrounded_allowed(request, slug)
     found = _download_selection(request, slug)
     if isinstance(found, HttpResponse):
         return found
