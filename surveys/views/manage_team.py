@@ -73,4 +73,6 @@ def team_remove_view(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, refusal.message)
     else:
         messages.success(request, f"{person(user)} is no longer the survey’s {role.label.lower()}.")
+        if user.pk == request.user.pk and role is TeamRole.MANAGER:
+            return redirect("manage:surveys")  # the survey is no longer theirs to see
     return redirect("manage:team", slug=survey.slug)

@@ -277,3 +277,40 @@ def test_migration_0014_puts_existing_role_holders_in_every_existing_surveys_tea
     expected = {("old-survey-manager", "manager"), ("old-interviewer", "interviewer")}
     assert team(first) == team(second) == expected
     assert set(GROUP_OF.values()) == set(migration.ROLES)
+
+
+def test_unrounded_figures_beside_another_survey_need_that_surveys_team_too(
+    make_survey: Callable[..., Survey],
+) -> None:
+    from api.tokens import token_create
+
+    mine, theirs = make_survey("mine"), make_survey("theirs")
+    ana = staff("ana", ANALYST)
+    ana.user_permissions.add(
+        Permission.objects.get(content_type__app_label="classification", codename="view_unrounded")
+    )
+    team_add(survey=mine, user=ana, role=TeamRole.ANALYST, actor=None)
+    query = "?other=theirs&table=school_type&figures={}"
+    client = signed_in(ana)
+    page = "/analysis/mine/compare/survey/" + query
+    assert client.get(page.format("rounded")).status_code == 200
+    assert client.get(page.format("unrounded")).status_code == 403
+    token = token_create(user=ana, name="t")[1]
+    api = "/api/v1/surveys/mine/comparisons/survey/" + query
+    headers = {"Authorization": f"Bearer {token}"}
+    assert Client().get(api.format("rounded"), headers=headers).status_code == 200
+    assert Client().get(api.format("unrounded"), headers=headers).status_code == 403
+    team_add(survey=theirs, user=ana, role=TeamRole.ANALYST, actor=None)
+    assert signed_in(User.objects.get(pk=ana.pk)).get(page.format("unrounded")).status_code == 200
+    assert Client().get(api.format("unrounded"), headers=headers).status_code == 200
+
+
+def test_a_manager_who_leaves_the_team_is_taken_to_their_surveys(
+    survey_a: Survey, manager_a: User
+) -> None:
+    other = staff("other-manager", SURVEY_MANAGER)
+    team_add(survey=survey_a, user=other, role=TeamRole.MANAGER, actor=None)
+    mine = SurveyMember.objects.get(survey=survey_a, user=manager_a)
+    response = signed_in(manager_a).post("/manage/survey-a/team/remove/", {"member": mine.pk})
+    assert response["Location"] == "/manage/"
+    assert signed_in(manager_a).get("/manage/survey-a/").status_code == 404
