@@ -322,3 +322,29 @@ def test_staff_with_the_all_surveys_permission_and_superusers_reach_every_survey
     for method in methods:
         assert ask(world, everywhere, name, method) == ALLOWED, (method, "all surveys")
         assert ask(world, superuser, name, method) == ALLOWED, (method, "superuser")
+
+
+# Commands: run by operators with the database's rights, for the service. Those that
+# name people say here what they do with them (docs/spec/access.md).
+COMMANDS_NAMING_PEOPLE = {
+    "api_token": "makes a token for an analyst, which then acts as them (others are refused)",
+    "create_survey": "names the survey's first managers (of the manager kind only)",
+    "survey_team": "changes a team (each person of the role's kind only), audited",
+}
+PERSON_ARGUMENTS = {"username", "user", "owner", "actor", "as_user", "manager", "add", "remove"}
+
+
+def test_no_command_acts_for_a_person_without_saying_so() -> None:
+    """A command that takes a person (to act as, or to give access to) is listed, so a
+    new one is looked at before it can hand out access."""
+    from django.core.management import get_commands, load_command_class
+
+    ours = {"surveys", "classification", "api", "jobs"}
+    naming = set()
+    for name, app in get_commands().items():
+        if app not in ours:
+            continue
+        parser = load_command_class(app, name).create_parser("manage.py", name)
+        if PERSON_ARGUMENTS & {action.dest for action in parser._actions}:
+            naming.add(name)
+    assert naming == set(COMMANDS_NAMING_PEOPLE)
