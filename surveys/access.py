@@ -88,7 +88,7 @@ def team_roles(user: User, survey: Survey) -> frozenset[TeamRole]:
         return frozenset(held)
     cache: dict[int, frozenset[TeamRole]] = user.__dict__.setdefault("_seb_teams", {})
     if survey.pk not in cache:
-        rows = SurveyMember.objects.filter(user=user, survey=survey, role__in=held)  # type: ignore[misc]
+        rows = SurveyMember.objects.filter(user=user, survey=survey, role__in=held)
         cache[survey.pk] = frozenset(TeamRole(role) for role in rows.values_list("role", flat=True))
     return cache[survey.pk]
 
@@ -106,7 +106,7 @@ def surveys_for(user: User, *roles: TeamRole) -> QuerySet[Survey]:
         return Survey.objects.none()
     if sees_every_survey(user):
         return Survey.objects.all()
-    teams = SurveyMember.objects.filter(user=user, role__in=held).values("survey_id")  # type: ignore[misc]
+    teams = SurveyMember.objects.filter(user=user, role__in=held).values("survey_id")
     return Survey.objects.filter(pk__in=teams)
 
 

@@ -31,17 +31,6 @@ def person(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def eligible_people(role: TeamRole) -> Any:
-    """The active people of the role's kind of staff (superusers included), by username."""
-    model = get_user_model()
-    return (
-        model.objects.filter(is_active=True)
-        .filter(groups__name=GROUP_OF[role])
-        .union(model.objects.filter(is_active=True, is_superuser=True))
-        .order_by("username")
-    )
-
-
 def _may_join(user: Any, role: TeamRole) -> bool:
     if not user.is_active:
         return False
