@@ -314,3 +314,39 @@ def test_a_manager_who_leaves_the_team_is_taken_to_their_surveys(
     response = signed_in(manager_a).post("/manage/survey-a/team/remove/", {"member": mine.pk})
     assert response["Location"] == "/manage/"
     assert signed_in(manager_a).get("/manage/survey-a/").status_code == 404
+
+
+def test_a_case_given_an_interviewer_on_the_managers_pages_makes_them_a_member(
+    survey_a: Survey, manager_a: User, settings: Any
+) -> None:
+    settings.PUBLIC_BASE_URL = "https://surveys.example.org"
+    staff("ivy", INTERVIEWER)
+    staff("ian", INTERVIEWER)
+    client = signed_in(manager_a)
+    added = client.post(
+        "/manage/survey-a/cases/new/",
+        {"reference": "M-1", "preferred_mode": "", "interviewer": "ivy"},
+    )
+    assert added.status_code == 200
+    case = Case.objects.get(reference="M-1")
+    edited = client.post(
+        f"/manage/survey-a/cases/{case.pk}/edit/",
+        {"preferred_mode": "", "interviewer": "ian"},
+    )
+    assert edited.status_code == 302
+    assert {("ivy", "interviewer"), ("ian", "interviewer")} <= team(survey_a)
+    assert {e.actor for e in events("team_member_added")} == {manager_a}
+
+
+def test_a_supervisor_stops_interviewers_taking_unassigned_cases(
+    make_survey: Callable[..., Survey],
+) -> None:
+    survey = make_survey("shared", interviewers_take_unassigned=True)
+    boss = staff("boss", SUPERVISOR)
+    team_add(survey=survey, user=boss, role=TeamRole.SUPERVISOR, actor=None)
+    response = signed_in(boss).post("/supervise/shared/unassigned-cases/", {"allow": "no"})
+    assert response.status_code == 302
+    survey.refresh_from_db()
+    assert survey.interviewers_take_unassigned is False
+    (entry,) = events("unassigned_work_changed")
+    assert entry.additional_data["allowed"] == "False"
