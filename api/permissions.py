@@ -1,5 +1,6 @@
 """The API's permissions are the pages' own (`surveys.access`): the analyst role for
-everything, and the unrounded permission for unrounded figures and microdata."""
+everything; for a survey's unrounded figures and microdata, the unrounded permission
+and a place in the survey's team as an analyst."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from rest_framework import permissions
 from rest_framework.request import Request
 
 from surveys.access import ANALYST, can_see_unrounded, has_role
+from surveys.models import Survey
 
 UNROUNDED_REFUSED = (
     "Unrounded figures and microdata need the permission to see unrounded tables and "
-    "microdata; this token's owner does not hold it."
+    "microdata, and a place in the survey's team as an analyst; this token's owner does "
+    "not have both."
 )
 
 
@@ -25,5 +28,7 @@ class IsAnalyst(permissions.BasePermission):
         )
 
 
-def may_see_unrounded(request: Request) -> bool:
-    return can_see_unrounded(request.user)
+def may_see_unrounded(request: Request, survey: Survey) -> bool:
+    """A token acts as its owner: unrounded figures and microdata of a survey need the
+    owner to be one of its analysts, with the permission (`surveys.access`)."""
+    return can_see_unrounded(request.user, survey)

@@ -149,9 +149,11 @@ class BadParameters(exceptions.ValidationError):
         self.detail = bad_parameters_body(self.errors)  # type: ignore[assignment]
 
 
-def _controlled(request: Request, params: Any) -> bool:
+def _controlled(request: Request, params: Any, *surveys: Survey) -> bool:
+    """Whether the figures asked for are controlled; unrounded ones of surveys the
+    token's owner may not see unrounded are refused (403)."""
     controlled: bool = params.controlled
-    if not controlled and not may_see_unrounded(request):
+    if not controlled and not all(may_see_unrounded(request, survey) for survey in surveys):
         raise exceptions.PermissionDenied(UNROUNDED_REFUSED)
     return controlled
 
@@ -220,7 +222,7 @@ class Tables(APIView):
             survey,
             params,
             classes=params.validated_data["classes"],
-            controlled=_controlled(request, params),
+            controlled=_controlled(request, params, survey),
         )
         return Response(PublicationSerializer(publish(report)).data)
 
@@ -250,7 +252,7 @@ class TableDetail(APIView):
         params = TableParams(data=_query(request))
         _checked(params)
         publication = publish(
-            _report(survey, params, specs=(spec,), controlled=_controlled(request, params))
+            _report(survey, params, specs=(spec,), controlled=_controlled(request, params, survey))
         )
         table = publication.tables[0]
         return Response(
@@ -301,7 +303,7 @@ class Comparisons(APIView):
             dimension=chosen,
             spec=reference.spec if reference else table_definitions()[data["table"]],
             selection=params.selection(),
-            controlled=_controlled(request, params),
+            controlled=_controlled(request, params, *([survey, other] if other else [survey])),
             other=other,
             variable=data.get("variable", ""),
             reference=reference.as_reference() if reference else None,
@@ -345,9 +347,9 @@ class Microdata(APIView):
         },
     )
     def get(self, request: Request, slug: str) -> StreamingHttpResponse:
-        if not may_see_unrounded(request):
-            raise exceptions.PermissionDenied(UNROUNDED_REFUSED)
         survey = get_object_or_404(Survey, slug=slug)
+        if not may_see_unrounded(request, survey):
+            raise exceptions.PermissionDenied(UNROUNDED_REFUSED)
         params = TableParams(data=_query(request))
         _checked(params)
         # Audited as the analysis pages' download is: the token's owner, the selection.

@@ -10,8 +10,8 @@ from jobs.runner import JobFailed, Progress, job_file, job_handler, job_path
 from jobs.views import RESULT_TEMPLATES
 from seb.interchange import FileFormat
 from seb.interchange.writing import TooManyRows
-from surveys.access import can_see_unrounded
-from surveys.models import Survey
+from surveys.access import acts_as, can_see_unrounded
+from surveys.models import Survey, TeamRole
 
 from .forms import SelectionForm
 from .imports import import_file, report_as_data
@@ -33,6 +33,8 @@ def import_responses_job(job: Job, progress: Progress) -> None:
     survey = Survey.objects.filter(pk=job.params["survey_id"]).first()
     if survey is None:
         raise JobFailed("The survey has been deleted, so nothing was imported.")
+    if job.owner is None or not acts_as(job.owner, survey, TeamRole.ANALYST):
+        raise JobFailed("You are no longer one of the survey’s analysts, so nothing was imported.")
     path = job_path(job, job.input_file)
     size = max(path.stat().st_size, 1)
     progress.report(0, "Reading the file", force=True)
@@ -68,7 +70,7 @@ def export_microdata_job(job: Job, progress: Progress) -> None:
     survey = Survey.objects.filter(pk=job.params["survey_id"]).first()
     if survey is None:
         raise JobFailed("The survey has been deleted, so there is nothing to download.")
-    if job.owner is None or not can_see_unrounded(job.owner):
+    if job.owner is None or not can_see_unrounded(job.owner, survey):
         raise JobFailed("You may no longer download microdata, so no file was made.")
     form = SelectionForm(QueryDict(job.params["query"]), survey=survey, allow_unrounded=True)
     if not form.is_valid():

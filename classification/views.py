@@ -35,9 +35,9 @@ from seb.interchange import FileFormat
 from seb.interchange.writing import TooManyRows
 from seb.outputs import Publication, publish
 from seb.tables import CLASSES_CHOICES, TableError, table_definitions
-from surveys.access import ANALYST, can_see_unrounded, role_required
+from surveys.access import ANALYST, acts_as, can_see_unrounded, role_required
 from surveys.audit import Event, audit
-from surveys.models import Survey
+from surveys.models import Survey, TeamRole
 
 from .charts import chart_svg
 from .forms import SelectionForm
@@ -58,11 +58,21 @@ analyst_required = role_required(ANALYST)
 
 def _selection_form(request: HttpRequest, survey: Survey) -> SelectionForm:
     """The GET form; asking for unrounded figures without the permission is refused."""
-    allowed = can_see_unrounded(request.user)
+    allowed = can_see_unrounded(request.user, survey)
     form = SelectionForm(request.GET, survey=survey, allow_unrounded=allowed)
     if form.asks_unrounded and not allowed:
         raise PermissionDenied
     return form
+
+
+def unrounded_allowed(request: HttpRequest, slug: str) -> Survey:
+    """The survey, if the analyst may have its microdata and unrounded figures (in its
+    team as an analyst, with the permission: `surveys.access`); otherwise 403 (every
+    analyst may know the survey: its disclosure-controlled tables are open to all)."""
+    survey = get_object_or_404(Survey, slug=slug)
+    if not can_see_unrounded(request.user, survey):
+        raise PermissionDenied
+    return survey
 
 
 def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
@@ -79,7 +89,12 @@ def survey_list(request: HttpRequest) -> HttpResponse:
         request,
         "analysis/survey_list.html",
         {
-            "summaries": [summary.shown(controlled=controlled) for summary in survey_summaries()],
+            "summaries": [
+                summary.shown(
+                    controlled=controlled or not can_see_unrounded(request.user, summary.survey)
+                )
+                for summary in survey_summaries()
+            ],
             "controlled": controlled,
             "disclosure_statement": "Disclosure control: " + cover_statement(controlled=True),
         },
@@ -91,7 +106,11 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 def survey_tables(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
     form = _selection_form(request, survey)
-    context: dict[str, Any] = {"survey": survey, "form": form}
+    context: dict[str, Any] = {
+        "survey": survey,
+        "form": form,
+        "may_import": acts_as(request.user, survey, TeamRole.ANALYST),
+    }
     if form.is_valid():
         try:
             report = tables_report(
@@ -238,8 +257,7 @@ def microdata_download(request: HttpRequest, slug: str, file_format: str) -> Htt
         chosen = MicrodataFormat(file_format)
     except ValueError:
         raise Http404 from None
-    if not can_see_unrounded(request.user):
-        raise PermissionDenied
+    unrounded_allowed(request, slug)
     found = _download_selection(request, slug)
     if isinstance(found, HttpResponse):
         return found

@@ -55,7 +55,7 @@ def _dimension(value: str) -> Dimension:
 
 
 def _form(request: HttpRequest, survey: Survey, dimension: Dimension) -> ComparisonForm:
-    allowed = can_see_unrounded(request.user)
+    allowed = can_see_unrounded(request.user, survey)
     form = ComparisonForm(
         request.GET,
         dimension=dimension,
@@ -73,8 +73,15 @@ def _form(request: HttpRequest, survey: Survey, dimension: Dimension) -> Compari
     return form
 
 
-def _made(survey: Survey, form: ComparisonForm) -> PublishedComparison | None:
-    """The comparison, or None with the reason added to the form's errors."""
+def _made(request: HttpRequest, survey: Survey, form: ComparisonForm) -> PublishedComparison | None:
+    """The comparison, or None with the reason added to the form's errors. Unrounded
+    figures beside another survey need that survey's unrounded figures too (403)."""
+    if (
+        form.dimension is Dimension.SURVEY
+        and not form.controlled
+        and not can_see_unrounded(request.user, form.other)
+    ):
+        raise PermissionDenied
     try:
         return comparison_for(survey, form.ask())
     except ComparisonError as error:
@@ -101,7 +108,7 @@ def compare(request: HttpRequest, slug: str, dimension: str) -> HttpResponse:
     if unavailable:
         context["unavailable"] = unavailable
     elif (request.GET or chosen is Dimension.MODE) and form.is_valid():
-        comparison = _made(survey, form)
+        comparison = _made(request, survey, form)
         if comparison is not None:
             chart = comparison_chart(comparison)
             context.update(
@@ -132,7 +139,7 @@ def _download_comparison(
     page = f"{reverse('analysis:compare', args=[slug, chosen.value])}?{request.GET.urlencode()}"
     if _unavailable(form) or not form.is_valid():
         return redirect(page)
-    comparison = _made(survey, form)
+    comparison = _made(request, survey, form)
     if comparison is None:
         return redirect(page)
     return survey, form, comparison

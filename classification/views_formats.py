@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,7 +20,6 @@ from seb.csvw import (
 )
 from seb.standard import CURRENT_VERSION, load_standard
 from seb.statistics import CONFIDENCE_LEVEL
-from surveys.access import can_see_unrounded
 
 from .codebook import CODE_COLUMNS, CODEBOOK_TITLE, codebook_sheets, write_code_list_csv
 from .sheets import WorkbookFormat, write_sheets
@@ -31,6 +29,7 @@ from .views import (
     _filename,
     _one_table,
     analyst_required,
+    unrounded_allowed,
 )
 from .workbook import HEADER
 
@@ -161,8 +160,7 @@ def table_csv_metadata(request: HttpRequest, slug: str, key: str) -> HttpRespons
 @analyst_required
 def microdata_csv_metadata(request: HttpRequest, slug: str) -> HttpResponse:
     """The CSV on the Web metadata of the microdata CSV (its columns and codes)."""
-    if not can_see_unrounded(request.user):
-        raise PermissionDenied
+    unrounded_allowed(request, slug)
     found = _download_selection(request, slug)
     if isinstance(found, HttpResponse):
         return found

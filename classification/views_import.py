@@ -20,7 +20,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_safe
@@ -29,8 +29,8 @@ from jobs.runner import job_start
 from seb.codebook import codebook
 from seb.interchange import COLUMNS, FileFormat, FileProblem
 from seb.safe_text import CsvWriter
-from surveys.access import ANALYST, role_required
-from surveys.models import Survey
+from surveys.access import ANALYST, member_survey, role_required
+from surveys.models import Survey, TeamRole
 
 from .codebook import CODE_HEADER, CODE_KINDS, code_rows
 from .imports import duplicate_problem, file_digest, previous_import
@@ -134,7 +134,8 @@ def too_large_message() -> str:
 @csrf_exempt  # checked by csrf_protect below, once the upload limit is in place
 @role_required(ANALYST)
 def import_page(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = get_object_or_404(Survey, slug=slug)
+    # Writing responses into a survey is for its own analysts (`surveys.access`).
+    survey = member_survey(request.user, slug, TeamRole.ANALYST)
     limit = UploadLimit(request, limit=settings.IMPORT_MAX_UPLOAD_BYTES)
     request.upload_handlers.insert(0, limit)
     return _import_page(request, survey=survey, limit=limit)

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Case, Response, Survey
+from .models import Case, Response, Survey, SurveyMember
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -51,3 +51,14 @@ class CaseAdmin(ReadOnlyAdmin):
     # those who may see them, and records who did.
     exclude = ["name", "email", "phone", "address", "access_code_hash", "link_token_hash"]
     show_full_result_count = False
+
+
+@admin.register(SurveyMember)
+class SurveyMemberAdmin(ReadOnlyAdmin):
+    """Teams, to read: they change on each survey's team page or with `survey_team`,
+    which audit each change."""
+
+    list_display = ["user", "role", "survey", "added_at"]
+    list_filter = ["role", "survey"]
+    list_select_related = ["user", "survey"]
+    search_fields = ["user__username", "survey__slug"]

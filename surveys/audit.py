@@ -1,5 +1,6 @@
 """The audit trail: who created, exported, regenerated or deleted cases, codes and
-contact details, and who downloaded microdata (django-auditlog).
+contact details, who viewed contact details, who joined or left a survey's team,
+and who downloaded microdata (django-auditlog).
 
 Each event is one `auditlog` log entry on the survey or case it concerns, with
 the person who did it (none for a scheduled job or a management command; some
@@ -37,6 +38,10 @@ class Event(Enum):
     OUTCOMES_EXPORTED = (LogEntry.Action.ACCESS, "case outcomes downloaded")
     MICRODATA_DOWNLOADED = (LogEntry.Action.ACCESS, "microdata downloaded")
     TEST_RESPONSES_CLEARED = (LogEntry.Action.DELETE, "test responses cleared")
+    TEAM_MEMBER_ADDED = (LogEntry.Action.UPDATE, "added to the survey's team")
+    TEAM_MEMBER_REMOVED = (LogEntry.Action.UPDATE, "removed from the survey's team")
+    UNASSIGNED_WORK_CHANGED = (LogEntry.Action.UPDATE, "interviewers' unassigned cases setting")
+    CASE_TAKEN = (LogEntry.Action.UPDATE, "unassigned case taken by an interviewer")
 
     @property
     def action(self) -> int:

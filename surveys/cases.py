@@ -38,7 +38,9 @@ from seb.fieldwork import (
 )
 from seb.standard import Mode
 
+from .audit import Event, audit
 from .models import Attempt, Case, Message, Response, SampleLoad, Survey
+from .teams import interviewers_join
 
 BATCH_SIZE: Final = 5_000
 # A response is "derivable" (fieldwork.md's partial) once its route has reached its
@@ -240,10 +242,18 @@ def case_reopen(*, case: Case) -> Case:
     return case_refresh(case_id=case.pk)
 
 
-def case_assign(*, cases: Iterable[Case], interviewer: AbstractBaseUser | None) -> int:
-    """Give cases to an interviewer (or take them away); the number changed."""
+def case_assign(
+    *, cases: Iterable[Case], interviewer: AbstractBaseUser | None, actor: Any = None
+) -> int:
+    """Give cases to an interviewer (or take them away); the number changed. The
+    interviewer joins the team of each survey whose cases they are given (audited)."""
     ids = [case.pk for case in cases]
-    return Case.objects.filter(pk__in=ids).update(interviewer=interviewer)
+    with transaction.atomic():
+        changed = Case.objects.filter(pk__in=ids).update(interviewer=interviewer)
+        if interviewer is not None:
+            for survey in Survey.objects.filter(cases__pk__in=ids).distinct():
+                interviewers_join(survey=survey, user_ids=[interviewer.pk], actor=actor)
+    return changed
 
 
 def attempt_record(
@@ -320,42 +330,55 @@ def case_interview_refusal(case: Case) -> str:
     return ""
 
 
+NOT_YOURS: Final = (
+    "No case {reference} of this survey is assigned to you. Check the reference, or ask "
+    "your supervisor to assign the case to you"
+)
+
+
 def case_for_interview(
     *, survey: Survey, reference: str, interviewer: AbstractBaseUser, mode: Mode | str
 ) -> Case:
     """The case an interview started with a typed reference is for.
 
-    A reference the survey's sample does not have makes a new case, assigned to
-    the interviewer (an ad hoc case); an unassigned case is given to them. A case
-    assigned to someone else, or one that cannot be interviewed (complete,
-    withdrawn, closed), is refused, with the reason.
+    An interviewer works only the cases assigned to them. Where a supervisor lets the
+    survey's interviewers take unassigned cases (`Survey.interviewers_take_unassigned`),
+    an unassigned case becomes theirs, and a reference the sample does not have makes
+    a new case assigned to them (an ad hoc case); both are audited. Anything else (no
+    such case, or someone else's) gets one message, NOT_YOURS, so trying references
+    tells nobody which exist. A case of theirs that cannot be interviewed (complete,
+    withdrawn, closed) is refused with the reason.
     """
-    try:
-        with transaction.atomic():
-            case, _ = case_create(
-                survey=survey,
-                new=NewCase(
-                    reference=reference,
-                    interviewer_id=interviewer.pk,
-                    preferred_mode=Mode(mode).value,
-                ),
-            )
-            return case
-    except IntegrityError:
-        pass
+    open_to_all = survey.interviewers_take_unassigned
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(survey=survey, reference=reference)
+        found = Case.objects.select_for_update().filter(survey=survey, reference=reference)
+        case = found.first()
+        if case is None and open_to_all:
+            try:
+                with transaction.atomic():
+                    case, _ = case_create(
+                        survey=survey,
+                        new=NewCase(
+                            reference=reference,
+                            interviewer_id=interviewer.pk,
+                            preferred_mode=Mode(mode).value,
+                        ),
+                    )
+                audit(Event.CASES_CREATED, actor=interviewer, target=case, count=1, ad_hoc=True)
+                return case
+            except IntegrityError:  # made by someone else at the same moment
+                case = found.first()
+        if case is None or case.interviewer_id not in (None, interviewer.pk):
+            raise CaseRefused(NOT_YOURS.format(reference=reference))
+        if case.interviewer_id is None and not open_to_all:
+            raise CaseRefused(NOT_YOURS.format(reference=reference))
         refusal = case_interview_refusal(case)
         if refusal:
             raise CaseRefused(refusal)
         if case.interviewer_id is None:
             case.interviewer_id = interviewer.pk
             case.save(update_fields=["interviewer"])
-        elif case.interviewer_id != interviewer.pk:
-            raise CaseRefused(
-                f"Case {reference} is assigned to another interviewer. "
-                "Ask your supervisor if it should be yours."
-            )
+            audit(Event.CASE_TAKEN, actor=interviewer, target=case)
     return case
 
 

@@ -25,6 +25,7 @@ from jobs.runner import JobFailed, Progress, job_file, job_handler, job_path, pe
 from jobs.views import RESULT_TEMPLATES
 from seb.interchange import FileFormat
 
+from .access import acts_as
 from .audit import Event, audit
 from .cases import contact_details_delete, credentials_regenerate_all
 from .contacts import (
@@ -35,7 +36,7 @@ from .contacts import (
     round_queue,
     round_send,
 )
-from .models import ContactRound, LocalNotification, Message, SampleLoad, Survey
+from .models import ContactRound, LocalNotification, Message, SampleLoad, Survey, TeamRole
 from .notify import BackendMisconfigured, backend, pacer
 from .ratelimit import guess_windows_clear
 from .samples import codes_write, load_cases, sample_cases, sample_load
@@ -52,9 +53,18 @@ def _survey(job: Job, *, needs_links: bool = False) -> Survey:
     survey = Survey.objects.filter(pk=job.params.get("survey_id")).first()
     if survey is None:
         raise JobFailed("The survey has been deleted, so nothing was done.")
+    _still_manages(job, survey)
     if needs_links and not links_configured():
         raise JobFailed(f"Nothing was done. {NO_PUBLIC_ADDRESS}")
     return survey
+
+
+def _still_manages(job: Job, survey: Survey) -> None:
+    """A job started by a person runs only while they still manage the survey (it may
+    wait in the queue after they leave its team); one started by a command runs as
+    the service."""
+    if job.owner is not None and not acts_as(job.owner, survey, TeamRole.MANAGER):
+        raise JobFailed("You are no longer one of the survey’s managers, so nothing was done.")
 
 
 def _write_codes(job: Job, survey: Survey, cases: object, progress: Progress) -> int:
@@ -127,6 +137,7 @@ def send_round_job(job: Job, progress: Progress) -> None:
     round_ = ContactRound.objects.select_related("survey").filter(pk=job.params["round_id"]).first()
     if round_ is None:
         raise JobFailed("The contact round has been deleted, so nothing was sent.")
+    _still_manages(job, round_.survey)
     progress.report(0, "Choosing who to contact", force=True)
     queued = round_queue(round_)
     try:

@@ -104,6 +104,12 @@ class Survey(models.Model):
     sample_variables = models.JSONField(
         default=list, blank=True, help_text="The names of the sample's extra columns, in order."
     )
+    interviewers_take_unassigned = models.BooleanField(
+        "interviewers may take unassigned cases",
+        default=False,
+        help_text="Set by a supervisor: an interviewer of the team may start an interview on "
+        "a case nobody is assigned, or on a new reference, which then becomes theirs.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -111,6 +117,7 @@ class Survey(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [("all_surveys", "Can work on every survey, in the roles they hold")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(offers_online=True)
@@ -195,6 +202,37 @@ class Survey(models.Model):
     @property
     def takes_invitations(self) -> bool:
         return self.access in (self.Access.INVITATION, self.Access.BOTH)
+
+
+class TeamRole(models.TextChoices):
+    """What a member of a survey's team does for it; each is also a kind of staff, a
+    group (`surveys.access`), which a member must hold to act in the role."""
+
+    MANAGER = "manager", "Manager"
+    SUPERVISOR = "supervisor", "Supervisor"
+    INTERVIEWER = "interviewer", "Interviewer"
+    ANALYST = "analyst", "Analyst"
+
+
+class SurveyMember(models.Model):
+    """One person's role in one survey's team (docs/spec/access.md). A person may hold
+    several roles in a team, one row each."""
+
+    survey = models.ForeignKey(Survey, models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="teams")
+    role = models.CharField(max_length=20, choices=TeamRole)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "user", "role"], name="member_role_unique"),
+            models.CheckConstraint(condition=Q(role__in=TeamRole.values), name="member_role_known"),
+        ]
+        indexes = [models.Index(fields=["user", "role"], name="member_user_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display().lower()})"
 
 
 class Case(models.Model):

@@ -40,6 +40,7 @@ from .audit import Event, audit
 from .cases import NewCase, case_credentials, cases_create
 from .contacts import personal_link_path, public_url
 from .models import Case, SampleLoad, Survey
+from .teams import interviewers_join
 
 STAGING: Final = "seb_sample_staging"
 STAGE_BATCH: Final = 5_000
@@ -303,12 +304,22 @@ def sample_load(
                 Survey.objects.filter(pk=survey.pk).update(sample_variables=known + added)
                 survey.sample_variables = known + added
             audit(Event.CASES_CREATED, actor=user, target=survey, count=created, file=file_name)
+            _interviewers_join(cursor, survey=survey, user=user, file_name=file_name)
             report.created = created
             report.load = load
         cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
         if not report.ok:
             transaction.set_rollback(True)
     return report
+
+
+def _interviewers_join(cursor: Any, *, survey: Survey, user: Any, file_name: str) -> None:
+    """The interviewers the file assigns cases to join the survey's team (audited)."""
+    cursor.execute(f"SELECT DISTINCT interviewer FROM {STAGING} WHERE interviewer <> ''")  # noqa: S608
+    names = [row[0] for row in cursor.fetchall()]
+    if names:
+        ids = get_user_model().objects.filter(username__in=names).values_list("pk", flat=True)
+        interviewers_join(survey=survey, user_ids=ids, actor=user, file=file_name)
 
 
 def _merge(report: SampleReport, problems: list[Problem], total: int, *, limit: int) -> None:

@@ -22,7 +22,7 @@ from seb.fieldwork import AttemptOutcome, Outcome, RatesRow, rates_table
 from seb.sample import VARIABLE_NAME
 from seb.standard import Mode
 
-from .access import INTERVIEWER, SUPERVISOR, has_role
+from .access import INTERVIEWER, SUPERVISOR, surveys_for
 from .models import (
     COUNTING_COLUMN,
     Attempt,
@@ -33,10 +33,13 @@ from .models import (
     Response,
     ResponseTally,
     Survey,
+    TeamRole,
 )
 
 INTERVIEW_MODES = tuple(mode for mode in Mode if mode.is_interviewer_led)
 SURVEY_PREFIX = "survey__"
+# The kinds of staff who work on cases and interviews.
+WORKERS = (INTERVIEWER, SUPERVISOR)
 
 
 def online_response(response_id: str, slug: str) -> Response | None:
@@ -114,13 +117,19 @@ def unfinished_interviews(user: Any) -> QuerySet[Response]:
     )
 
 
-def interviews_for(user: Any) -> QuerySet[Response]:
-    """The interviews a user may work on: a supervisor, any; an interviewer, those on
-    the cases assigned to them (and any they started that has no case)."""
+def interviews_for(user: Any, roles: Sequence[str] = WORKERS) -> QuerySet[Response]:
+    """The interviews a user may work on (`surveys.access`): a supervisor, any of the
+    surveys they supervise; an interviewer, those on the cases assigned to them (and
+    any they started that has no case) in the surveys they interview for."""
     interviews = Response.objects.filter(mode__in=INTERVIEW_MODES)
-    if has_role(user, SUPERVISOR):
-        return interviews
-    return interviews.filter(Q(case__interviewer=user) | Q(case__isnull=True, interviewer=user))
+    supervised, interviewed = _worked_surveys(user, roles)
+    return interviews.filter(
+        Q(survey__in=supervised)
+        | (
+            Q(survey__in=interviewed)
+            & (Q(case__interviewer=user) | Q(case__isnull=True, interviewer=user))
+        )
+    )
 
 
 def own_case(user: Any, response_id: Any) -> Response:
@@ -142,17 +151,29 @@ def unfinished_interview(case: Case) -> Response | None:
 # Caseloads ----------------------------------------------------------------------
 
 
-def cases_for(user: Any) -> QuerySet[Case]:
-    """The cases a user may see: a supervisor, every case; an interviewer, their own."""
-    cases = Case.objects.select_related("survey", "interviewer")
-    if has_role(user, SUPERVISOR):
-        return cases
-    return cases.filter(interviewer=user)
+def _worked_surveys(user: Any, roles: Sequence[str]) -> tuple[QuerySet[Survey], QuerySet[Survey]]:
+    """The surveys the user supervises and those they interview for, among `roles`."""
+    supervised = (
+        surveys_for(user, TeamRole.SUPERVISOR) if SUPERVISOR in roles else Survey.objects.none()
+    )
+    interviewed = (
+        surveys_for(user, TeamRole.INTERVIEWER) if INTERVIEWER in roles else Survey.objects.none()
+    )
+    return supervised, interviewed
 
 
-def case_for(user: Any, case_id: Any) -> Case:
-    """One case the user may see, or 404."""
-    return get_object_or_404(cases_for(user), pk=case_id)
+def cases_for(user: Any, roles: Sequence[str] = WORKERS) -> QuerySet[Case]:
+    """The cases a user may see in `roles`: a supervisor, every case of the surveys they
+    supervise; an interviewer, their own cases of the surveys they interview for."""
+    supervised, interviewed = _worked_surveys(user, roles)
+    return Case.objects.select_related("survey", "interviewer").filter(
+        Q(survey__in=supervised) | Q(survey__in=interviewed, interviewer=user)
+    )
+
+
+def case_for(user: Any, case_id: Any, roles: Sequence[str] = WORKERS) -> Case:
+    """One case the user may see in `roles`, or 404."""
+    return get_object_or_404(cases_for(user, roles), pk=case_id)
 
 
 def done_cases(now: datetime) -> Q:

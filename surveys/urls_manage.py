@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import manage, manage_contacts, manage_monitoring, manage_sample
+from .views import manage, manage_contacts, manage_monitoring, manage_sample, manage_team
 
 app_name = "manage"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("<slug:slug>/content/", manage.survey_content, name="content"),
     path("<slug:slug>/open/", manage.survey_open, name="open"),
     path("<slug:slug>/close/", manage.survey_close, name="close"),
+    path("<slug:slug>/team/", manage_team.team_page, name="team"),
+    path("<slug:slug>/team/remove/", manage_team.team_remove_view, name="team-remove"),
     path("<slug:slug>/test-run/", manage.test_run, name="test-run"),
     path("<slug:slug>/test-run/clear/", manage.test_clear, name="test-clear"),
     path("<slug:slug>/preview/<str:mode>/", manage.preview_start, name="preview"),

@@ -10,4 +10,9 @@ urlpatterns = [
     path("cases/<int:case_id>/reopen/", supervisor.CaseReopenView.as_view(), name="case-reopen"),
     path("<slug:slug>/", supervisor.ProgressView.as_view(), name="progress"),
     path("<slug:slug>/cases/", supervisor.CasesView.as_view(), name="cases"),
+    path(
+        "<slug:slug>/unassigned-cases/",
+        supervisor.UnassignedCasesView.as_view(),
+        name="unassigned-cases",
+    ),
 ]

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 from django.utils import timezone
 
@@ -131,12 +131,27 @@ def make_response(db: None) -> Callable[..., Response]:
     return make
 
 
+def granted_every_survey(user: User) -> User:
+    """Give staff the "all surveys" permission: they act in their roles on every survey,
+    as all staff did before survey teams (`surveys.access`)."""
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="surveys", codename="all_surveys")
+    )
+    return user
+
+
 @pytest.fixture
 def make_staff(db: None) -> Callable[..., User]:
-    def make(username: str, *roles: str, **fields: Any) -> User:
+    """Staff with these roles. Unless `every_survey=False`, they hold the "all surveys"
+    permission, so tests of other things need no team; the tests of teams themselves
+    (tests/test_access_matrix.py, tests/fieldwork/test_teams.py) make staff without it."""
+
+    def make(username: str, *roles: str, every_survey: bool = True, **fields: Any) -> User:
         user = User.objects.create_user(username=username, password=STAFF_PASSWORD, **fields)
         for role in roles:
             user.groups.add(Group.objects.get_or_create(name=role)[0])
+        if roles and every_survey:
+            granted_every_survey(user)
         return user
 
     return make

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from surveys.access import ROLES
-from surveys.models import Survey
+from surveys.models import Survey, SurveyMember, TeamRole
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,8 @@ def test_seed_demo_prints_a_random_login_that_works() -> None:
     assert not user.check_password(first[1])
     assert user.password.startswith("argon2")
     assert {g.name for g in user.groups.all()} == set(ROLES)
+    managed = SurveyMember.objects.filter(user=user, role=TeamRole.MANAGER)
+    assert sorted(managed.values_list("survey__slug", flat=True)) == ["demo", "demo-invited"]
 
 
 def test_seed_demo_without_login_makes_no_account() -> None:

@@ -26,7 +26,8 @@ from seb.fieldwork import AttemptOutcome, Outcome
 from seb.interviewing import showcards
 from seb.standard import load_standard
 
-from ..access import SUPERVISOR, check_role, has_role
+from ..access import acts_as, check_role, surveys_for
+from ..audit import Event, audit
 from ..cases import CaseRefused, call_or_visit_record, case_close
 from ..forms_interview import (
     NOTE_MAX_LENGTH,
@@ -34,7 +35,7 @@ from ..forms_interview import (
     AttemptForm,
     CaseInterviewForm,
 )
-from ..models import Case, Response
+from ..models import Case, Response, TeamRole
 from ..selectors import (
     case_facts,
     case_for,
@@ -149,13 +150,16 @@ class HomeView(InterviewerRequiredMixin, View):
         now = timezone.now()
         show = chosen_list(request, CaseList.TO_DO)
         search = searched(request)
-        mine = Case.objects.filter(interviewer=request.user).select_related("survey")
+        theirs = surveys_for(request.user, TeamRole.INTERVIEWER)
+        mine = Case.objects.filter(interviewer=request.user, survey__in=theirs).select_related(
+            "survey"
+        )
         listed = caseload(mine, show=show, search=search, now=now)
         page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = case_rows(page.object_list, now)
         surveys = [
             {"survey": survey, "modes": [mode for mode in survey.modes if mode.is_interviewer_led]}
-            for survey in surveys_open_for_interviews()
+            for survey in surveys_open_for_interviews().filter(pk__in=theirs.values("pk"))
         ]
         pending = [
             {
@@ -196,7 +200,7 @@ class CaseMixin(InterviewWorkMixin):
         refused = check_role(request, self.roles)
         if refused is not None:
             return refused
-        self.case = case_for(request.user, kwargs["case_id"])
+        self.case = case_for(request.user, kwargs["case_id"], self.roles)
         return super().dispatch(request, *args, **kwargs)
 
     def case_url(self) -> str:
@@ -234,7 +238,7 @@ class CaseMixin(InterviewWorkMixin):
             CaseStatus.CLOSED,
             CaseStatus.WITHDRAWN,
         )
-        supervising = has_role(request.user, SUPERVISOR)
+        supervising = acts_as(request.user, case.survey, TeamRole.SUPERVISOR)
         default_mode = case.mode or case.preferred_mode
         if start_form is None:
             start_form = CaseInterviewForm(survey=case.survey, default_mode=default_mode)
@@ -278,6 +282,8 @@ def supervisor_back(case: Case) -> str:
 
 class CaseView(CaseMixin, View):
     def get(self, request: HttpRequest, case_id: int) -> HttpResponse:
+        if self.case.has_contact_details:
+            audit(Event.CONTACT_DETAILS_VIEWED, actor=request.user, target=self.case)
         return self.show_case()
 
 

@@ -1,9 +1,10 @@
 """Face-to-face and telephone interviews at /interview/: the interviewer's data entry.
 
-An interviewer is a staff user in the "interviewer" group; a supervisor may also
-carry on with any interview. An interview is a response on a case of the survey's
+An interviewer is a staff user in the "interviewer" group, in the team of each
+survey they interview for; a supervisor may also carry on with any interview of
+the surveys they supervise (`surveys.access`). An interview is a response on a case of the survey's
 sample: started from the case's page (`caseload.py`), or ad hoc here with a typed
-reference (which finds the case, or makes one). Interviewers only ever see the
+reference (which finds the interviewer's own case). Interviewers only ever see the
 interviews of their own cases: anyone else's is "not found". The question,
 check-answers and confirmation pages are the journey every mode shares
 (`journey.py`); this module says how an interviewer's request finds its interview,
@@ -16,18 +17,18 @@ from typing import Any
 
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
 from seb.interviewing import SPONTANEOUS_GROUP, question_guidance, showcard, showcards
 from seb.standard import Mode, load_standard
 
-from ..access import INTERVIEWER, SUPERVISOR, RoleRequiredMixin
+from ..access import INTERVIEWER, SUPERVISOR, RoleRequiredMixin, member_survey
 from ..cases import CaseRefused, case_for_interview
 from ..forms import AnswerForm
 from ..forms_interview import InterviewStartForm, InterviewStopForm
-from ..models import Response, Survey
+from ..models import Response, Survey, TeamRole
 from ..selectors import INTERVIEW_MODES, own_case, unfinished_interview
 from ..services import (
     Refused,
@@ -57,13 +58,14 @@ class InterviewWorkMixin(RoleRequiredMixin):
 class StartView(InterviewerRequiredMixin, View):
     """Starts an interview for a survey from its mode and a case reference (ad hoc).
 
-    The reference finds the survey's case, or makes a new one assigned to the
-    interviewer; a complete case is refused, and so is a case with an unfinished
-    interview (which is resumed from its case instead).
+    The reference finds one of the interviewer's cases of the survey (or, where the
+    survey's supervisor allows it, an unassigned case or a new one: see
+    `case_for_interview`); a complete case is refused, and so is a case with an
+    unfinished interview (which is resumed from its case instead).
     """
 
     def get_survey(self, slug: str) -> Survey:
-        survey = get_object_or_404(Survey, slug=slug)
+        survey = member_survey(self.request.user, slug, TeamRole.INTERVIEWER)
         if not any(survey.offers(mode) for mode in INTERVIEW_MODES):
             raise Http404("This survey does not offer interviews.")
         return survey

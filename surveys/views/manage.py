@@ -1,7 +1,9 @@
 """The survey managers' area at /manage/: surveys, their settings and content, previews
 and test runs.
 
-Only survey managers reach these pages (`surveys.access`). A new survey starts as
+Only survey managers reach these pages, and each survey's pages only its own
+managers (`surveys.access`; anyone else finds no such survey). The person who
+creates a survey is its first manager. A new survey starts as
 a draft: it takes no responses until its manager opens it, which needs its
 owner content (organisation, contact, privacy notice). A preview walks through a
 mode's journey storing nothing (the answers live in the manager's session); a
@@ -14,8 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -24,20 +27,29 @@ from seb.disclosure import cover_statement, shown_count
 from seb.routing import Route, check_answer, complete_response, retained_answers, route
 from seb.standard import Mode
 
-from ..access import SURVEY_MANAGER, RoleRequiredMixin, can_see_unrounded, role_required
+from ..access import (
+    SURVEY_MANAGER,
+    RoleRequiredMixin,
+    can_see_unrounded,
+    member_survey,
+    role_required,
+    surveys_for,
+)
 from ..audit import Event, audit
 from ..forms_manage import OwnerContentForm, SurveyForm, open_problems
-from ..models import Response, Survey
+from ..models import Response, Survey, TeamRole
 from ..selectors import case_counts
 from ..services import REFUSALS, Refused, response_route, response_start, test_responses_clear
+from ..teams import team_add
 from .journey import CheckAnswersView, ConfirmationView, Journey, QuestionView
 from .respondent import remember
 
 manager_required = role_required(SURVEY_MANAGER)
 
 
-def managed_survey(slug: str) -> Survey:
-    return get_object_or_404(Survey, slug=slug)
+def managed_survey(request: HttpRequest, slug: str) -> Survey:
+    """The survey if the signed-in person is one of its managers (`surveys.access`), or 404."""
+    return member_survey(request.user, slug, TeamRole.MANAGER)
 
 
 def address_base(request: HttpRequest) -> str:
@@ -48,7 +60,7 @@ def address_base(request: HttpRequest) -> str:
 @require_safe
 @manager_required
 def survey_list(request: HttpRequest) -> HttpResponse:
-    surveys = list(Survey.objects.order_by("name", "slug"))
+    surveys = list(surveys_for(request.user, TeamRole.MANAGER).order_by("name", "slug"))
     controlled = not can_see_unrounded(request.user)
     counts = case_counts(surveys=surveys)
     rows = []
@@ -80,9 +92,13 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = SurveyForm(request.POST, base_url=base)
         if form.is_valid():
-            survey = form.apply(Survey(is_draft=True, created_by=request.user))
-            survey.save()
-            audit(Event.SURVEY_CREATED, actor=request.user, target=survey)
+            with transaction.atomic():
+                survey = form.apply(Survey(is_draft=True, created_by=request.user))
+                survey.save()
+                audit(Event.SURVEY_CREATED, actor=request.user, target=survey)
+                team_add(
+                    survey=survey, user=request.user, role=TeamRole.MANAGER, actor=request.user
+                )
             messages.success(request, f"{survey.name} was created as a draft.")
             return redirect("manage:content", slug=survey.slug)
         status = 400
@@ -99,7 +115,7 @@ def survey_create(request: HttpRequest) -> HttpResponse:
 
 @manager_required
 def survey_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     base = address_base(request)
     if request.method == "POST":
         form = SurveyForm(request.POST, survey=survey, base_url=base)
@@ -129,7 +145,7 @@ def survey_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @manager_required
 def survey_content(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     if request.method == "POST":
         form = OwnerContentForm(request.POST, instance=survey)
         if form.is_valid():
@@ -148,9 +164,9 @@ def survey_content(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @manager_required
 def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     figures = case_counts(surveys=[survey])[survey.pk]
-    controlled = not can_see_unrounded(request.user)
+    controlled = not can_see_unrounded(request.user, survey, role=TeamRole.MANAGER)
     return render(
         request,
         "manage/survey_detail.html",
@@ -170,7 +186,7 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @manager_required
 def survey_open(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     problems = open_problems(survey)
     if problems:
         for problem, _ in problems:
@@ -188,7 +204,7 @@ def survey_open(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @manager_required
 def survey_close(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     now = timezone.now()
     if survey.opens_at and survey.opens_at >= now:
         survey.opens_at = None
@@ -208,7 +224,7 @@ def survey_close(request: HttpRequest, slug: str) -> HttpResponse:
 @manager_required
 def test_run(request: HttpRequest, slug: str) -> HttpResponse:
     """Answer the survey's own online pages as a test: counted nowhere, and clearable."""
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     try:
         response = response_start(survey=survey, mode=Mode.ONLINE, is_test=True)
     except Refused as refusal:
@@ -225,7 +241,7 @@ def test_run(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @manager_required
 def test_clear(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     deleted = test_responses_clear(survey=survey)
     audit(Event.TEST_RESPONSES_CLEARED, actor=request.user, target=survey, count=deleted)
     messages.success(request, f"{deleted} test response{'s' if deleted != 1 else ''} cleared.")
@@ -247,7 +263,7 @@ class PreviewJourney(RoleRequiredMixin, Journey):
     roles = (SURVEY_MANAGER,)
 
     def find_response(self, request: HttpRequest, **kwargs: Any) -> Response | HttpResponse:
-        survey = managed_survey(kwargs["slug"])
+        survey = managed_survey(request, kwargs["slug"])
         try:
             mode = Mode(kwargs["mode"])
         except ValueError:
@@ -339,7 +355,7 @@ class PreviewConfirmationView(PreviewJourney, ConfirmationView):
 @manager_required
 def preview_start(request: HttpRequest, slug: str, mode: str) -> HttpResponse:
     """A fresh preview of one mode: its start page (online) or its first question."""
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     try:
         chosen = Mode(mode)
     except ValueError:

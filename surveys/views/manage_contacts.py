@@ -23,7 +23,7 @@ from .manage import managed_survey, manager_required
 
 @manager_required
 def contacts_page(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     if request.method == "POST":
         form = ContactRoundForm(request.POST)
         if form.is_valid():
@@ -83,7 +83,7 @@ def outbox(request: HttpRequest, slug: str) -> HttpResponse:
     """The local backend's messages for this survey (development only)."""
     if settings.NOTIFY_BACKEND != "local":
         raise Http404("Messages go through GOV.UK Notify: its own pages show them.")
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     references = (
         Message.objects.filter(round__survey=survey)
         .annotate(text=Cast("pk", CharField()))

@@ -41,7 +41,7 @@ from seb.standard import Mode
 from ..access import can_see_unrounded
 from ..audit import Event, audit
 from ..charts import vega_svg
-from ..models import Survey
+from ..models import Survey, TeamRole
 from ..outcomes import OUTCOMES_COLUMNS, outcome_rows
 from ..selectors import (
     BY_INTERVIEWER,
@@ -117,8 +117,8 @@ def _daily(survey: Survey, *, controlled: bool) -> dict[str, Any]:
 @require_safe
 @manager_required
 def monitoring(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = managed_survey(slug)
-    controlled = not can_see_unrounded(request.user)
+    survey = managed_survey(request, slug)
+    controlled = not can_see_unrounded(request.user, survey, role=TeamRole.MANAGER)
     counts, rows = survey_outcomes_and_rates(survey=survey)
     overall = rows[0]
     groups: list[dict[str, Any]] = []
@@ -185,7 +185,7 @@ def monitoring(request: HttpRequest, slug: str) -> HttpResponse:
 @manager_required
 def outcomes_download(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     """One row per case: reference, outcome and its dates (no contact details)."""
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     audit(Event.OUTCOMES_EXPORTED, actor=request.user, target=survey)
     response = StreamingHttpResponse(
         _bom(csv_chunks(outcome_rows(survey), columns=OUTCOMES_COLUMNS)),
@@ -200,8 +200,8 @@ def outcomes_download(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 @manager_required
 def rates_download(request: HttpRequest, slug: str) -> HttpResponse:
     """The spec's rates file; counts and rates controlled unless the user may see unrounded."""
-    survey = managed_survey(slug)
-    controlled = not can_see_unrounded(request.user)
+    survey = managed_survey(request, slug)
+    controlled = not can_see_unrounded(request.user, survey, role=TeamRole.MANAGER)
     text = io.StringIO()
     writer = CsvWriter(text)
     writer.writerow(RATES_FILE_COLUMNS)

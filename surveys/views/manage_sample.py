@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -47,6 +48,7 @@ from ..job_handlers import CODES_FILE, CODES_KINDS, LOAD_SAMPLE, REGENERATE_CODE
 from ..models import Case, Survey
 from ..samples import searched_cases
 from ..selectors import case_history
+from ..teams import interviewers_join
 from .manage import managed_survey, manager_required
 
 CASES_PER_PAGE = 50
@@ -59,7 +61,7 @@ def survey_case(survey: Survey, case_id: int) -> Case:
 @require_safe
 @manager_required
 def sample_page(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     query = request.GET.get("q", "").strip()[:200]
     cases = searched_cases(survey, query).only(
         "pk", "reference", "outcome", "mode", "in_progress", "withdrawn_at", "last_activity_at"
@@ -82,7 +84,7 @@ def sample_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @manager_required
 def sample_upload(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     form = SampleUploadForm(request.POST, request.FILES, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES)
     if not form.is_valid():
         query = ""
@@ -120,7 +122,7 @@ def sample_upload(request: HttpRequest, slug: str) -> HttpResponse:
 @manager_required
 def sample_template(request: HttpRequest, slug: str) -> HttpResponse:
     """An empty sample file with its columns (region stands for your own variables)."""
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     response = HttpResponse(
         "".join(csv_chunks([], columns=TEMPLATE_COLUMNS)).encode("utf-8-sig"),
         content_type=FileFormat.CSV.content_type,
@@ -149,26 +151,12 @@ def _credentials_page(
 
 @manager_required
 def case_add(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     if request.method == "POST":
         form = CaseForm(request.POST, survey=survey)
         if form.is_valid():
-            data = form.cleaned_data
-            case, credentials = case_create(
-                survey=survey,
-                new=NewCase(
-                    reference=data["reference"],
-                    name=data["name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    address=data["address"],
-                    preferred_mode=data["preferred_mode"],
-                    interviewer_id=form.interviewer_id(),
-                    variables=form.variables,
-                ),
-            )
-            audit(Event.CASES_CREATED, actor=request.user, target=case, count=1)
-            audit(Event.CODES_EXPORTED, actor=request.user, target=case, count=1)
+            with transaction.atomic():
+                case, credentials = _case_create(request, survey, form)
             return _credentials_page(request, survey, case, credentials, new=True)
         status = 400
     else:
@@ -177,10 +165,31 @@ def case_add(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "manage/case_form.html", {"survey": survey, "form": form}, status=status)
 
 
+def _case_create(request: HttpRequest, survey: Survey, form: CaseForm) -> tuple[Case, Credentials]:
+    data = form.cleaned_data
+    case, credentials = case_create(
+        survey=survey,
+        new=NewCase(
+            reference=data["reference"],
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            address=data["address"],
+            preferred_mode=data["preferred_mode"],
+            interviewer_id=form.interviewer_id(),
+            variables=form.variables,
+        ),
+    )
+    audit(Event.CASES_CREATED, actor=request.user, target=case, count=1)
+    audit(Event.CODES_EXPORTED, actor=request.user, target=case, count=1)
+    interviewers_join(survey=survey, user_ids=[case.interviewer_id], actor=request.user)
+    return case, credentials
+
+
 @require_safe
 @manager_required
 def case_detail(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     case = survey_case(survey, case_id)
     if case.has_contact_details:
         audit(Event.CONTACT_DETAILS_VIEWED, actor=request.user, target=case)
@@ -199,7 +208,7 @@ def case_detail(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 
 @manager_required
 def case_edit(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     case = survey_case(survey, case_id)
     if request.method == "POST":
         form = CaseForm(request.POST, survey=survey, case=case)
@@ -213,11 +222,15 @@ def case_edit(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
             if not case.contact_deleted_at:
                 fields.update({name: data[name] for name in ("name", "email", "phone", "address")})
             try:
-                case_update(case=case, **fields)
+                with transaction.atomic():
+                    case_update(case=case, **fields)
+                    audit(Event.CASE_CHANGED, actor=request.user, target=case)
+                    interviewers_join(
+                        survey=survey, user_ids=[fields["interviewer_id"]], actor=request.user
+                    )
             except CaseRefused as refusal:
                 form.add_error(None, refusal.message)
             else:
-                audit(Event.CASE_CHANGED, actor=request.user, target=case)
                 messages.success(request, f"Case {case.reference} was saved.")
                 return redirect("manage:case", slug=survey.slug, case_id=case.pk)
         status = 400
@@ -235,7 +248,7 @@ def case_edit(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 @require_POST
 @manager_required
 def case_withdraw_view(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     case = survey_case(survey, case_id)
     case_withdraw(case=case)
     audit(Event.CASE_WITHDRAWN, actor=request.user, target=case)
@@ -250,7 +263,7 @@ def case_withdraw_view(request: HttpRequest, slug: str, case_id: int) -> HttpRes
 @require_POST
 @manager_required
 def case_not_eligible(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     case = survey_case(survey, case_id)
     case_mark_not_eligible(case=case)
     audit(Event.CASE_NOT_ELIGIBLE, actor=request.user, target=case)
@@ -261,7 +274,7 @@ def case_not_eligible(request: HttpRequest, slug: str, case_id: int) -> HttpResp
 @require_POST
 @manager_required
 def case_regenerate(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     case = survey_case(survey, case_id)
     if case.is_withdrawn:
         messages.error(request, "A withdrawn case has no code or link.")
@@ -275,7 +288,7 @@ def case_regenerate(request: HttpRequest, slug: str, case_id: int) -> HttpRespon
 @require_POST
 @manager_required
 def codes_regenerate_all(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     if request.POST.get("confirm") != "yes":
         messages.error(
             request, "Confirm that the old codes and links should stop working, then try again."
@@ -294,7 +307,7 @@ def codes_regenerate_all(request: HttpRequest, slug: str) -> HttpResponse:
 @manager_required
 def codes_download(request: HttpRequest, slug: str, job_id: uuid.UUID) -> HttpResponse:
     """The job's mail-merge file, once: it is taken away as it is handed over."""
-    survey = managed_survey(slug)
+    survey = managed_survey(request, slug)
     jobs = Job.objects.filter(kind__in=CODES_KINDS, status=Job.Status.SUCCEEDED)
     if not request.user.is_superuser:
         jobs = jobs.filter(owner=request.user)

@@ -20,6 +20,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -43,10 +44,18 @@ from seb.disclosure import (
 )
 from seb.fieldwork import COUNT_NAMES, RATE_NAMES, Outcome
 
-from ..access import INTERVIEWER, SUPERVISOR, RoleRequiredMixin, can_see_unrounded, has_role
+from ..access import (
+    INTERVIEWER,
+    SUPERVISOR,
+    RoleRequiredMixin,
+    can_see_unrounded,
+    has_role,
+    surveys_for,
+)
+from ..audit import Event, audit
 from ..cases import CaseRefused, case_assign, case_reopen
 from ..forms_interview import AssignForm
-from ..models import Case, Survey
+from ..models import Case, Survey, TeamRole
 from ..selectors import (
     BY_INTERVIEWER,
     INTERVIEW_MODES,
@@ -87,14 +96,18 @@ def chosen_interviewer(form: AssignForm) -> Any:
     return None if chosen is None else interviewers().get(pk=chosen)
 
 
-def interview_surveys() -> Any:
-    return Survey.objects.filter(Q(offers_face_to_face=True) | Q(offers_telephone=True)).order_by(
-        "name"
+def interview_surveys(user: Any) -> Any:
+    """The surveys offering interviews that the user supervises (`surveys.access`)."""
+    return (
+        surveys_for(user, TeamRole.SUPERVISOR)
+        .filter(Q(offers_face_to_face=True) | Q(offers_telephone=True))
+        .order_by("name")
     )
 
 
-def interview_survey(slug: str) -> Survey:
-    return get_object_or_404(interview_surveys(), slug=slug)
+def interview_survey(request: HttpRequest, slug: str) -> Survey:
+    """One of them, or 404."""
+    return get_object_or_404(interview_surveys(request.user), slug=slug)
 
 
 def person(user: Any) -> str:
@@ -107,7 +120,7 @@ class HomeView(SupervisorRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         surveys = [
             {"survey": survey, "modes": [m for m in survey.modes if m in INTERVIEW_MODES]}
-            for survey in interview_surveys()
+            for survey in interview_surveys(request.user)
         ]
         return render(
             request,
@@ -135,9 +148,9 @@ class ProgressView(SupervisorRequiredMixin, View):
     """One survey's progress by interviewer: workloads, outcomes, rates, missed appointments."""
 
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
-        survey = interview_survey(slug)
+        survey = interview_survey(request, slug)
         now = timezone.now()
-        controlled = not can_see_unrounded(request.user)
+        controlled = not can_see_unrounded(request.user, survey, role=TeamRole.SUPERVISOR)
         loads = workloads(survey, now)
         by_name = outcome_counts(survey=survey, by=BY_INTERVIEWER)
         people = {user.pk: user for user in get_user_model().objects.filter(pk__in=list(loads))}
@@ -242,10 +255,10 @@ class CasesView(SupervisorRequiredMixin, View):
         )
 
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
-        return self.show(request, interview_survey(slug), None)
+        return self.show(request, interview_survey(request, slug), None)
 
     def post(self, request: HttpRequest, slug: str) -> HttpResponse:
-        survey = interview_survey(slug)
+        survey = interview_survey(request, slug)
         ids = list(counted_cases(survey).values_list("pk", flat=True))
         people = [(user.pk, person(user)) for user in interviewers()]
         form = AssignForm(request.POST, case_ids=ids, people=people)
@@ -253,7 +266,7 @@ class CasesView(SupervisorRequiredMixin, View):
             return self.show(request, survey, form, status=400)
         cases = Case.objects.filter(survey=survey, pk__in=form.cleaned_data["cases"])
         user = chosen_interviewer(form)
-        changed = case_assign(cases=cases, interviewer=user)
+        changed = case_assign(cases=cases, interviewer=user, actor=request.user)
         who = person(user) if user is not None else "nobody"
         messages.success(
             request, f"{changed} {'case' if changed == 1 else 'cases'} assigned to {who}."
@@ -274,7 +287,7 @@ class CaseAssignView(SupervisorCaseMixin, View):
         if not form.is_valid():
             return self.show_case(error=form.errors["interviewer"][0], status=400)
         user = chosen_interviewer(form)
-        case_assign(cases=[case], interviewer=user)
+        case_assign(cases=[case], interviewer=user, actor=request.user)
         who = person(user) if user is not None else "nobody"
         messages.success(request, f"Case {case.reference} assigned to {who}.")
         return HttpResponseRedirect(self.case_url())
@@ -292,3 +305,28 @@ class CaseReopenView(SupervisorCaseMixin, View):
             request, f"Case {self.case.reference} is open again: it is back on the to-do list."
         )
         return HttpResponseRedirect(self.case_url())
+
+
+class UnassignedCasesView(SupervisorRequiredMixin, View):
+    """Lets the survey's interviewers take unassigned cases (and make new ones with a
+    reference the sample does not have), or stops them; audited."""
+
+    def post(self, request: HttpRequest, slug: str) -> HttpResponse:
+        survey = interview_survey(request, slug)
+        allowed = request.POST.get("allow") == "yes"
+        if survey.interviewers_take_unassigned != allowed:
+            with transaction.atomic():
+                Survey.objects.filter(pk=survey.pk).update(interviewers_take_unassigned=allowed)
+                audit(
+                    Event.UNASSIGNED_WORK_CHANGED,
+                    actor=request.user,
+                    target=survey,
+                    allowed=allowed,
+                )
+        messages.success(
+            request,
+            "Interviewers may now take unassigned cases of this survey."
+            if allowed
+            else "Interviewers now work only the cases assigned to them.",
+        )
+        return HttpResponseRedirect(reverse("supervise:cases", args=[survey.slug]))

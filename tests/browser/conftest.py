@@ -27,6 +27,9 @@ from playwright.sync_api import (
 )
 from playwright.sync_api import Response as PlaywrightResponse
 
+# Interviewers here start interviews on new references, as the interview tests' do.
+from tests.interview.conftest import survey  # noqa: F401
+
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # Without the background-networking flags Chromium's own connections out are
 # refused and slow every launch down.

@@ -17,9 +17,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import Page, expect
 
-from surveys.access import SURVEY_MANAGER
+from surveys.access import INTERVIEWER, SURVEY_MANAGER
 from surveys.cases import NewCase, case_create
-from surveys.models import Case, Survey
+from surveys.models import Case, Survey, SurveyMember, TeamRole
 from tests.browser.conftest import assert_no_axe_violations
 from tests.browser.test_online_journey_browser import no_horizontal_scroll
 from tests.classification.conftest import unrounded_permission
@@ -236,7 +236,40 @@ def test_the_monitoring_page_shows_rates_and_the_daily_chart(
         case_refresh(case_id=case.pk)
     page = sized_page
     sign_in(page)
+    manager = User.objects.get(username="browser-manager")
+    SurveyMember.objects.create(survey=invitation_survey, user=manager, role=TeamRole.MANAGER)
     page.goto("/manage/invited/monitoring/")
     expect(page.get_by_role("table", name=re.compile("Response rates"))).to_be_visible()
     expect(page.locator("figure.app-chart svg[role=img]")).to_be_visible()
     shot(page, "manage-monitoring")
+
+
+def test_a_manager_adds_and_removes_a_team_member_on_the_team_page(
+    sized_page: Page, sign_in: Callable[[Page], None], make_survey: Callable[..., Survey]
+) -> None:
+    """The team page lists each role's members; adding someone not of the role's kind
+    is refused with the reason, beside the field; the only manager cannot be removed."""
+    survey = make_survey("team-survey", name="Team survey")
+    ivy = User.objects.create_user(username="ivy", first_name="Ivy", last_name="Field")
+    ivy.groups.add(Group.objects.get_or_create(name=INTERVIEWER)[0])
+    page = sized_page
+    sign_in(page)
+    manager = User.objects.get(username="browser-manager")
+    SurveyMember.objects.create(survey=survey, user=manager, role=TeamRole.MANAGER)
+    page.goto("/manage/team-survey/team/")
+    expect(page.get_by_role("heading", name="Team", level=1)).to_be_visible()
+    expect(page.get_by_text("The only manager")).to_be_visible()
+    shot(page, "manage-team")
+    page.get_by_label("Username").fill("ivy")
+    page.get_by_label("Supervisor").check()
+    page.get_by_role("button", name="Add to the team").click()
+    expect(page.get_by_role("alert")).to_contain_text("not in the “supervisor” group")
+    shot(page, "manage-team-error")
+    page.get_by_label("Interviewer").check()
+    page.get_by_role("button", name="Add to the team").click()
+    expect(page.get_by_text("Ivy Field is now the survey’s interviewer.")).to_be_visible()
+    expect(page.get_by_role("button", name="Remove ivy as interviewer")).to_be_visible()
+    shot(page, "manage-team-added")
+    page.get_by_role("button", name="Remove ivy as interviewer").click()
+    expect(page.get_by_text("Ivy Field is no longer the survey’s interviewer.")).to_be_visible()
+    assert not SurveyMember.objects.filter(survey=survey, user=ivy).exists()

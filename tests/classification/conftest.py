@@ -15,6 +15,7 @@ from tests.conftest import (  # noqa: F401  (re-exported for the tests here)
     SELECTIVE_NOT_WORKING,
     STATE_EMPLOYEE_CLERICAL,
     BulkResponses,
+    granted_every_survey,
 )
 
 
@@ -22,14 +23,15 @@ from tests.conftest import (  # noqa: F401  (re-exported for the tests here)
 def make_staff(db: None) -> Callable[..., User]:
     """Staff users without a usable password: these tests sign in with force_login.
 
-    Hashing a password with Argon2 takes a second; nothing here needs one.
+    Hashing a password with Argon2 takes a second; nothing here needs one. As the
+    shared `make_staff`'s, they act on every survey unless `every_survey=False`.
     """
 
-    def make(username: str, *roles: str, **fields: Any) -> User:
+    def make(username: str, *roles: str, every_survey: bool = True, **fields: Any) -> User:
         user = User.objects.create_user(username=username, password=None, **fields)
         for role in roles:
             user.groups.add(Group.objects.get_or_create(name=role)[0])
-        return user
+        return granted_every_survey(user) if roles and every_survey else user
 
     return make
 

@@ -14,6 +14,7 @@ from seb.standard import Mode, Standard, load_standard
 from surveys.access import INTERVIEWER, SUPERVISOR
 from surveys.cases import NewCase, case_create
 from surveys.models import Case, Response, Survey
+from tests.conftest import granted_every_survey
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 INTERVIEW_MODES = (Mode.FACE_TO_FACE, Mode.TELEPHONE)
@@ -25,15 +26,25 @@ def signed_in(user: User) -> Client:
     return client
 
 
-def passwordless_staff(username: str, *roles: str) -> User:
+def passwordless_staff(username: str, *roles: str, every_survey: bool = True) -> User:
     """A staff user signed in with force_login: no password, so no Argon2 hashing per test.
+    Like `make_staff`'s, they act on every survey unless `every_survey=False`.
 
     Tests of signing in itself use the shared `make_staff`, which sets a password.
     """
     user = User.objects.create_user(username=username, password=None)
     for role in roles:
         user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
+    return granted_every_survey(user) if roles and every_survey else user
+
+
+@pytest.fixture
+def survey(make_survey: Callable[..., Survey]) -> Survey:
+    """The interview tests' survey lets its interviewers take unassigned cases and start
+    interviews on new references (ad hoc cases), as every survey did before a supervisor
+    had to allow it; tests of the default (tests/interview/test_case_claims.py) make
+    their own survey."""
+    return make_survey(interviewers_take_unassigned=True)
 
 
 @pytest.fixture

@@ -554,7 +554,7 @@ def test_a_reference_of_another_interviewers_case_is_refused_and_changes_nothing
         f"/interview/start/{survey.slug}/", {"mode": "telephone", "reference": "THEIRS-1"}
     )
     assert response.status_code == 400
-    assert "assigned to another interviewer" in response.content.decode()
+    assert "No case THEIRS-1 of this survey is assigned to you" in response.content.decode()
     assert refresh(case).interviewer == other_interviewer
     assert not Response.objects.exists() and not Attempt.objects.exists()
 

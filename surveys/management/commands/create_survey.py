@@ -1,14 +1,18 @@
-"""create_survey --slug SLUG --name NAME --access open|invitation|both [--mode M ...]"""
+"""create_survey --slug SLUG --name NAME --access open|invitation|both [--mode M ...]
+[--manager USERNAME ...]"""
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
+from django.db import transaction
 
 from seb.standard import Mode
 from surveys.audit import Event, audit
-from surveys.models import Survey
+from surveys.models import Survey, TeamRole
+from surveys.teams import TeamRefused, team_add
 
 
 class Command(BaseCommand):
@@ -29,6 +33,13 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", default="")
         parser.add_argument("--contact-email", default="")
         parser.add_argument("--privacy-notice-url", default="")
+        parser.add_argument(
+            "--manager",
+            action="append",
+            default=[],
+            metavar="USERNAME",
+            help="A first manager of the survey's team; repeat for more",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         slug = options["slug"]
@@ -43,8 +54,18 @@ class Command(BaseCommand):
         if Survey.objects.filter(slug=slug).exists():
             raise CommandError(f"There is already a survey at /s/{slug}/")
         modes = set(options["mode"] or [Mode.ONLINE.value])
+        names = list(dict.fromkeys(options["manager"]))
+        managers = list(get_user_model().objects.filter(username__in=names))
+        missing = sorted(set(names) - {user.get_username() for user in managers})
+        if missing:
+            raise CommandError(f"There is nobody with the username {', '.join(missing)}")
+        with transaction.atomic():
+            survey = self._create(options, modes, managers)
+        self.stdout.write(f"Created {survey.name}, open now at /s/{survey.slug}/ ({survey.access})")
+
+    def _create(self, options: dict[str, Any], modes: set[str], managers: list[Any]) -> Survey:
         survey = Survey.objects.create(
-            slug=slug,
+            slug=options["slug"],
             name=options["name"],
             access=options["access"],
             offers_online=Mode.ONLINE.value in modes,
@@ -56,4 +77,15 @@ class Command(BaseCommand):
             is_draft=False,
         )
         audit(Event.SURVEY_CREATED, actor=None, target=survey, command="create_survey")
-        self.stdout.write(f"Created {survey.name}, open now at /s/{survey.slug}/ ({survey.access})")
+        for user in managers:
+            try:
+                team_add(
+                    survey=survey,
+                    user=user,
+                    role=TeamRole.MANAGER,
+                    actor=None,
+                    command="create_survey",
+                )
+            except TeamRefused as refusal:
+                raise CommandError(refusal.message) from None
+        return survey

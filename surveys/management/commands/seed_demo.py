@@ -15,7 +15,7 @@ from seb.standard import Mode, load_standard
 from surveys.access import ROLES
 from surveys.cases import NewCase, case_opt_out, case_refresh, cases_create
 from surveys.contacts import round_create, round_queue, round_send
-from surveys.models import Case, ContactRound, Survey
+from surveys.models import Case, ContactRound, Survey, TeamRole
 from surveys.notify import LocalBackend, Pacer
 from surveys.services import (
     NewResponse,
@@ -24,6 +24,7 @@ from surveys.services import (
     response_start,
     responses_create,
 )
+from surveys.teams import team_add
 
 DEMO_USERNAME: Final = "demo-admin"
 DEMO_RESPONSES: Final = 400
@@ -94,6 +95,18 @@ class Command(BaseCommand):
             Group.objects.get_or_create(name=role)
         if with_login:
             self._demo_login()
+        self._demo_teams([survey, invited])
+
+    def _demo_teams(self, surveys: list[Survey]) -> None:
+        """The demo admin (a superuser, who sees every survey anyway) is the demo surveys'
+        manager, so their team pages show who runs them."""
+        admin = get_user_model().objects.filter(username=DEMO_USERNAME, is_active=True).first()
+        if admin is None:
+            return
+        for survey in surveys:
+            team_add(
+                survey=survey, user=admin, role=TeamRole.MANAGER, actor=None, command="seed_demo"
+            )
 
     @transaction.atomic
     def _demo_responses(self, survey: Survey) -> None:
