@@ -22,6 +22,7 @@ import pytest
 from django.db import connection
 
 from surveys.models import Response
+from tests.database_urls import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSWERS = {
@@ -90,11 +91,7 @@ def test_the_production_like_run_answers_a_survey_and_stops_cleanly(
     make_survey, tmp_path: Path
 ) -> None:
     survey = make_survey("smoke", offers_face_to_face=False, offers_telephone=False)
-    settings_dict = connection.settings_dict
-    database = (
-        f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:"
-        f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
-    )
+    database = database_url()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",

