@@ -141,3 +141,28 @@ def test_a_fresh_machine_migrates_and_loads_the_demo_with_no_postgresql_installe
     with psycopg.connect(url) as connection:
         surveys = connection.execute("SELECT slug FROM surveys_survey").fetchall()
     assert ("demo",) in surveys
+
+
+def test_a_data_directory_that_cannot_start_is_named_with_its_log_and_the_cure(
+    data: Path,
+) -> None:
+    """A data directory of another PostgreSQL (here a broken one) is not started and
+    not changed: the command says where the log is and how to begin again."""
+    data.mkdir()
+    (data / "PG_VERSION").write_text("16\n")
+    child = subprocess.run(
+        [*EMBEDDED, "start"],
+        cwd=ROOT,
+        env={**os.environ, "EMBEDDED_POSTGRES_DATA": str(data)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert child.returncode == 1
+    last = child.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"The embedded PostgreSQL in {data.resolve()} did not start")
+    assert f"its log is {data.resolve() / 'log'}" in last
+    assert "make clean-database" in last
+    assert "Traceback" not in child.stderr
+    assert (data / "PG_VERSION").read_text() == "16\n"

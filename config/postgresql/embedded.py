@@ -122,6 +122,12 @@ def run(command: list[str], data: Path | None = None) -> int:
     started = False
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"], started = start(data)
+        if started:
+            print(
+                f"PostgreSQL (embedded, data in {data or data_directory()}) started;"
+                " it stops when the command ends.",
+                file=sys.stderr,
+            )
     try:
         return _wait(subprocess.Popen(command))  # noqa: S603 (the command line's own)
     finally:
@@ -144,6 +150,13 @@ def _wait(child: subprocess.Popen[bytes]) -> int:
 
 
 def main(arguments: list[str]) -> int:
+    try:
+        return _main(arguments)
+    except RuntimeError as error:  # the server did not start: say why, no traceback
+        sys.exit(str(error))
+
+
+def _main(arguments: list[str]) -> int:
     usage = (
         "usage: python -m config.postgresql.embedded start | stop | status | url"
         " | run -- COMMAND..."
