@@ -104,7 +104,7 @@ database-stop: ## Stop the embedded PostgreSQL if it is running (make run and ma
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m config.postgresql.embedded stop; fi
 
 clean-database: database-stop ## Remove the embedded PostgreSQL's data (var/postgres): the next start begins empty
-	rm -rf var/postgres
+	rm -rf var/postgres var/postgres.runs.json var/postgres.lock
 
 soak: $(STAMP) chromium ## The suite SOAK_RUNS times (default 10) while every core is kept busy (SOAK_ARGS: pytest arguments)
 	.ci/soak $${SOAK_RUNS:-10} $${SOAK_ARGS:-}

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +31,8 @@ def data(tmp_path: Path) -> Iterator[Path]:
     yield directory
     embedded.stop(directory)
     shutil.rmtree(directory, ignore_errors=True)
+    for beside in directory.parent.glob(f"{directory.name}.*"):  # what `run` keeps
+        beside.unlink()
 
 
 def embedded_run(data: Path, *command: str, **environment: str) -> subprocess.CompletedProcess:
@@ -166,3 +170,73 @@ def test_a_data_directory_that_cannot_start_is_named_with_its_log_and_the_cure(
     assert "make clean-database" in last
     assert "Traceback" not in child.stderr
     assert (data / "PG_VERSION").read_text() == "16\n"
+
+
+def test_commands_run_at_once_share_the_server_and_the_last_to_end_stops_it(
+    data: Path, tmp_path: Path
+) -> None:
+    """`make test` started while `make run` serves (or the other way round): the one
+    that ends first leaves the server to the other."""
+    release = tmp_path / "release"
+    wait = (
+        f"import pathlib, time\nwhile not pathlib.Path({str(release)!r}).exists(): time.sleep(0.05)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    first = subprocess.Popen(
+        [*EMBEDDED, "run", "--", sys.executable, "-c", wait],
+        cwd=ROOT,
+        env={**env, "EMBEDDED_POSTGRES_DATA": str(data)},
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while embedded.running_url(data) is None:
+            assert first.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        second = embedded_run(data, sys.executable, "-c", "pass")
+        assert second.returncode == 0, second.stderr
+        assert embedded.running_url(data) is not None
+    finally:
+        release.touch()
+        first.wait(timeout=120)
+    assert first.returncode == 0
+    assert embedded.running_url(data) is None
+
+
+def test_ctrl_c_ends_the_command_and_then_the_server(data: Path, tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group: the command stops, then PostgreSQL."""
+    running = tmp_path / "running"
+    command = f"import pathlib, time; pathlib.Path({str(running)!r}).touch(); time.sleep(120)"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    child = subprocess.Popen(
+        [*EMBEDDED, "run", "--", sys.executable, "-c", command],
+        cwd=ROOT,
+        env={**env, "EMBEDDED_POSTGRES_DATA": str(data)},
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while not running.exists():
+        assert child.poll() is None and time.monotonic() < deadline
+        time.sleep(0.1)
+    os.killpg(child.pid, signal.SIGINT)
+    assert child.wait(timeout=60) == 128 + signal.SIGINT
+    assert embedded.running_url(data) is None
+
+
+def test_a_signal_while_the_server_starts_leaves_no_server_and_runs_no_command(
+    data: Path, tmp_path: Path
+) -> None:
+    ran = tmp_path / "ran"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    child = subprocess.Popen(
+        [*EMBEDDED, "run", "--", sys.executable, "-c", f"open({str(ran)!r}, 'w')"],
+        cwd=ROOT,
+        env={**env, "EMBEDDED_POSTGRES_DATA": str(data)},
+    )
+    deadline = time.monotonic() + 60
+    while not data.exists():  # the data directory is being made: the server is starting
+        assert child.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
+    child.terminate()
+    assert child.wait(timeout=120) == 128 + signal.SIGTERM
+    assert not ran.exists()
+    assert embedded.running_url(data) is None

@@ -12,22 +12,27 @@ of its own, `embedded_postgres`, which it creates (docs/operations/database.md).
 
 `run` starts the server unless DATABASE_URL is set, runs COMMAND with DATABASE_URL
 naming the server's `seb` database, and stops the server afterwards if it started it
-(one already running, for another command, is left running). The local and test
-settings call `start` themselves when DATABASE_URL is not set, so `manage.py` and
-`pytest` work alone too; a server started that way keeps running for the next command
-until `stop`.
+(commands run at once share it, and the last to end stops it; one already running
+before is left running). The local and test settings call `start` themselves when
+DATABASE_URL is not set, so `manage.py` and `pytest` work alone too; a server started
+that way keeps running for the next command until `stop`.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import logging
 import os
 import signal
 import subprocess
 import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
 from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -60,7 +65,12 @@ def url(socket_directory: Path, database: str = DATABASE) -> str:
 def running_url(data: Path, database: str = DATABASE) -> str | None:
     """The URL of `database` on the server of `data`, if that server is running."""
     _, utils = _wheel()
-    info = utils.PostmasterInfo.read_from_pgdata(data) if (data / "PG_VERSION").exists() else None
+    try:
+        info = utils.PostmasterInfo.read_from_pgdata(data)
+    except (AssertionError, ValueError, OSError):
+        # postmaster.pid is written a line at a time as the server starts (and by
+        # initdb's own server): until it is whole, the server is not ready.
+        return None
     if info is None or not info.is_running() or info.status != "ready":
         return None
     return url(info.socket_dir, database)
@@ -116,23 +126,71 @@ def stop(data: Path | None = None) -> bool:
 
 
 def run(command: list[str], data: Path | None = None) -> int:
-    """Run `command` with DATABASE_URL set (the embedded server's unless it was set
-    already), and stop the embedded server afterwards if this call started it. Its exit
-    status, or 128 + the signal that ended it."""
-    started = False
-    if not os.environ.get("DATABASE_URL"):
+    """Run `command` with DATABASE_URL set: the embedded server's, unless it was set
+    already. Its exit status, or 128 + the signal that ended it.
+
+    Commands run this way at once share the server, and the last of them to end stops
+    it if one of them started it; a server that was running before (started by hand, or
+    by `manage.py`) is left running."""
+    if os.environ.get("DATABASE_URL"):
+        return _wait(subprocess.Popen(command))  # noqa: S603 (the command line's own)
+    # Ctrl-C (or TERM, HUP) while the server starts: it still starts whole, then stops,
+    # and the command is not run.
+    interrupted: list[int] = []
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, lambda number, frame: interrupted.append(number))
+    data = data or data_directory()
+    with _runs(data) as runs:
         os.environ["DATABASE_URL"], started = start(data)
-        if started:
-            print(
-                f"PostgreSQL (embedded, data in {data or data_directory()}) started;"
-                " it stops when the command ends.",
-                file=sys.stderr,
-            )
+        # Ours to stop if a run started it, now or while runs still going did.
+        runs["owned"] = started or (bool(runs["owned"]) and bool(runs["pids"]))
+        runs["pids"].append(os.getpid())
+    if started:
+        print(
+            f"PostgreSQL (embedded, data in {data}) started; it stops when the command ends.",
+            file=sys.stderr,
+        )
     try:
+        if interrupted:
+            return 128 + interrupted[0]
         return _wait(subprocess.Popen(command))  # noqa: S603 (the command line's own)
     finally:
-        if started:
-            stop(data)
+        with _runs(data) as runs:
+            runs["pids"] = [pid for pid in runs["pids"] if pid != os.getpid()]
+            if runs["owned"] and not runs["pids"]:
+                stop(data)
+                runs["owned"] = False
+
+
+@contextmanager
+def _runs(data: Path) -> Iterator[dict[str, Any]]:
+    """The commands `run` is running on the server of `data` (their process ids, the
+    ones still alive) and whether one of them started it, read and written back under
+    a lock that every `run` takes."""
+    data.parent.mkdir(parents=True, exist_ok=True)
+    path = data.parent / f"{data.name}.runs.json"
+    with open(data.parent / f"{data.name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            state = json.loads(path.read_text())
+        except (FileNotFoundError, ValueError):
+            state = {}
+        runs = {
+            "owned": bool(state.get("owned")),
+            "pids": [pid for pid in state.get("pids", []) if _alive(pid)],
+        }
+        yield runs
+        path.write_text(json.dumps(runs))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
 
 
 def _wait(child: subprocess.Popen[bytes]) -> int:
