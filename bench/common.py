@@ -27,7 +27,12 @@ def bench_database_url(default_name: str = "seb_bench") -> tuple[str, str, str]:
     A benchmark works in a database of its own (BENCH_DATABASE), made and dropped on
     the server DATABASE_URL names; it never touches DATABASE_URL's own database.
     """
-    server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/seb")
+    if os.environ.get("DATABASE_URL"):
+        server = os.environ["DATABASE_URL"]
+    else:
+        from config.postgresql import embedded
+
+        server = embedded.start()[0]
     parts = urlsplit(server)
     name = os.environ.get("BENCH_DATABASE", default_name)
     if parts.path.lstrip("/") == name:

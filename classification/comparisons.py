@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from django.db import connections
 from django.db.models import Count as CountOf
 from django.db.models import F, Func, Sum
 from django.db.models.fields.json import KeyTextTransform
@@ -241,19 +240,13 @@ def period_comparison(
 def sample_variables(survey: Survey) -> list[str]:
     """The names of the sample variables the survey's cases carry, sorted."""
     cases = Case.objects.using(analysis_db()).filter(survey=survey)
-    if connections[cases.db].vendor == "postgresql":
-        keys = (
-            cases.annotate(key=Func(F("variables"), function="jsonb_object_keys"))
-            .order_by()
-            .values_list("key", flat=True)
-            .distinct()
-        )
-        return sorted(keys)
-    found: set[str] = set()
-    for variables in cases.values_list("variables", flat=True).iterator():
-        if isinstance(variables, dict):
-            found.update(variables)
-    return sorted(found)
+    keys = (
+        cases.annotate(key=Func(F("variables"), function="jsonb_object_keys"))
+        .order_by()
+        .values_list("key", flat=True)
+        .distinct()
+    )
+    return sorted(keys)
 
 
 def variable_comparison(

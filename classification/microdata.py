@@ -2,11 +2,11 @@
 
 A row per complete (non-test) response: `mode`, the eight answers (empty where
 the question was not on the routing path), `reference`, `nssec5`, `nssec3`
-(`seb.interchange.MICRODATA_COLUMNS`), oldest completion first. On PostgreSQL the
-CSV is PostgreSQL's own `COPY ... TO STDOUT`, streamed as it comes, with text a
-user typed made formula-safe in the query itself; elsewhere, and for XLSX, rows
-are read in chunks on a server-side cursor and written as they come. Either way
-a million rows export in bounded memory. It is unrounded data: only users
+(`seb.interchange.MICRODATA_COLUMNS`), oldest completion first. The CSV is
+PostgreSQL's own `COPY ... TO STDOUT`, streamed as it comes, with text a user typed
+made formula-safe in the query itself; for the other formats, rows are read in chunks
+on a server-side cursor and written as they come. Either way a million rows export in
+bounded memory. It is unrounded data: only users
 allowed to see unrounded figures may download it.
 """
 
@@ -23,7 +23,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from seb.interchange import MICRODATA_COLUMNS, FileFormat
-from seb.interchange.writing import TooManyRows, csv_chunks, write_csv, write_xlsx
+from seb.interchange.writing import TooManyRows, write_xlsx
 from seb.safe_text import FORMULA_TRIGGERS
 from surveys.models import Response, Survey
 from surveys.replica import analysis_db
@@ -109,23 +109,18 @@ def microdata_write(
     XLSX raises `seb.interchange.writing.TooManyRows` past the rows of one sheet.
     """
     if file_format is FileFormat.CSV:
-        database = connections[responses.db]
-        if database.vendor == "postgresql":
-            sql, params = _copy_sql(responses)
-            with database.cursor() as cursor:
-                with _copy(cursor, sql, params) as copy:
-                    for data in copy:
-                        stream.write(data)
-                return int(cursor.rowcount)
-        return write_csv(microdata_rows(responses=responses), stream)
+        sql, params = _copy_sql(responses)
+        with connections[responses.db].cursor() as cursor:
+            with _copy(cursor, sql, params) as copy:
+                for data in copy:
+                    stream.write(data)
+            return int(cursor.rowcount)
     return write_xlsx(microdata_rows(responses=responses), stream)
 
 
 def microdata_csv_chunks(*, responses: QuerySet[Response]) -> Iterator[bytes | str]:
     """The microdata CSV a piece at a time, for a StreamingHttpResponse."""
-    if connections[responses.db].vendor == "postgresql":
-        return _copy_chunks(responses)
-    return csv_chunks(microdata_rows(responses=responses))
+    return _copy_chunks(responses)
 
 
 class MicrodataFormat(StrEnum):

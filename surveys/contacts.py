@@ -223,10 +223,9 @@ def round_queue(round_: ContactRound, *, now: datetime | None = None) -> int:
         "WHERE 1 = 1 ON CONFLICT DO NOTHING"
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The correlated checks make the planner's estimates huge, so PostgreSQL
-            # would spend longer compiling the query (JIT) than running it.
-            cursor.execute("SET LOCAL jit = off")
+        # The correlated checks make the planner's estimates huge, so PostgreSQL
+        # would spend longer compiling the query (JIT) than running it.
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, {**_parameters(round_), "now": now})
         queued = Message.objects.filter(round=round_).count()
         ContactRound.objects.filter(pk=round_.pk).update(queued=queued)

@@ -665,8 +665,7 @@ class CaseTally(models.Model):
 
     Kept by PostgreSQL triggers on the case table (migration 0011_fieldwork_access):
     every insert, update and delete of cases, by any code, adjusts the counts in the
-    same statement. (On SQLite, a developer's database, the selectors count the cases
-    themselves.)
+    same statement.
     """
 
     survey = models.ForeignKey(Survey, models.CASCADE, related_name="+", db_index=False)

@@ -132,16 +132,9 @@ def _stage(cursor: Any, rows: list[SampleRow]) -> None:
     if not rows:
         return
     columns = ", ".join(STAGED_COLUMNS)
-    if connection.vendor == "postgresql":
-        with cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(_staged_values(row))
-    else:
-        marks = ", ".join(["%s"] * len(STAGED_COLUMNS))
-        cursor.executemany(
-            f"INSERT INTO {STAGING} ({columns}) VALUES ({marks})",  # noqa: S608
-            [_staged_values(row) for row in rows],
-        )
+    with cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(_staged_values(row))
 
 
 # Each line whose reference an earlier line has, with that earlier line: one pass

@@ -457,13 +457,10 @@ def outcome_counts_by_breakdown(
 ) -> dict[str, dict[str, dict[Outcome, int]]]:
     """`outcome_counts` for several breakdowns at once.
 
-    On PostgreSQL, one GROUPING SETS query over the survey's case tally (`CaseTally`,
-    kept by triggers): a few rows per combination of outcome, mode, interviewer and
-    sample variables, whatever the number of cases. Elsewhere, one query over the
-    cases per breakdown.
+    One GROUPING SETS query over the survey's case tally (`CaseTally`, kept by
+    triggers): a few rows per combination of outcome, mode, interviewer and sample
+    variables, whatever the number of cases.
     """
-    if connection.vendor != "postgresql":
-        return {by: outcome_counts(survey=survey, by=by) for by in breakdowns}
     quote = connection.ops.quote_name
     tally = quote(CaseTally._meta.db_table)
     users = quote(get_user_model()._meta.db_table)
@@ -569,34 +566,17 @@ def stop_points(*, survey: Survey) -> dict[str, dict[str, int]]:
 def median_completion_seconds(*, survey: Survey) -> float | None:
     """The median time from start to submission of the survey's complete responses
     (test runs and imports aside), in seconds; None with none."""
-    complete = Response.objects.filter(
-        survey=survey,
-        status=Response.Status.COMPLETE,
-        is_test=False,
-        source=Response.Source.COLLECTED,
-    )
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Response._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY "  # noqa: S608
-                f"EXTRACT(EPOCH FROM completed_at - started_at)) FROM {table} "
-                "WHERE survey_id = %s AND status = 'complete' AND NOT is_test "
-                "AND source = 'collected'",
-                [survey.pk],
-            )
-            row = cursor.fetchone()
-        return None if not row or row[0] is None else float(row[0])
-    durations = sorted(
-        (completed - started).total_seconds()
-        for started, completed in complete.values_list("started_at", "completed_at")
-    )
-    if not durations:
-        return None
-    middle = len(durations) // 2
-    if len(durations) % 2:
-        return durations[middle]
-    return (durations[middle - 1] + durations[middle]) / 2
+    table = connection.ops.quote_name(Response._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY "  # noqa: S608
+            f"EXTRACT(EPOCH FROM completed_at - started_at)) FROM {table} "
+            "WHERE survey_id = %s AND status = 'complete' AND NOT is_test "
+            "AND source = 'collected'",
+            [survey.pk],
+        )
+        row = cursor.fetchone()
+    return None if not row or row[0] is None else float(row[0])
 
 
 def case_counts(*, surveys: Sequence[Survey]) -> dict[int, dict[str, int]]:
@@ -605,23 +585,15 @@ def case_counts(*, surveys: Sequence[Survey]) -> dict[int, dict[str, int]]:
         survey.pk: {"cases": 0, "complete_cases": 0, "complete": 0} for survey in surveys
     }
     ids = list(found)
-    if connection.vendor == "postgresql":
-        per_survey = (
-            CaseTally.objects.filter(survey_id__in=ids)
-            .order_by()
-            .values_list("survey_id")
-            .annotate(
-                n=Sum("count"),
-                complete=Sum("count", filter=Q(outcome=Outcome.COMPLETE.value), default=0),
-            )
+    per_survey = (
+        CaseTally.objects.filter(survey_id__in=ids)
+        .order_by()
+        .values_list("survey_id")
+        .annotate(
+            n=Sum("count"),
+            complete=Sum("count", filter=Q(outcome=Outcome.COMPLETE.value), default=0),
         )
-    else:
-        per_survey = (
-            Case.objects.filter(survey_id__in=ids, withdrawn_at__isnull=True)
-            .order_by()
-            .values_list("survey_id")
-            .annotate(n=Count("*"), complete=Count("pk", filter=Q(outcome=Outcome.COMPLETE.value)))
-        )
+    )
     for survey_id, cases, complete_cases in per_survey:
         found[survey_id]["cases"] = cases
         found[survey_id]["complete_cases"] = complete_cases

@@ -23,7 +23,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
-from itertools import islice
 from typing import Any, Final
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -588,15 +587,12 @@ def responses_create(
 ) -> int:
     """Store complete responses in bulk, with their tallies; the number stored.
 
-    On PostgreSQL the rows go in with COPY, in statements of `ROWS_PER_COPY`
-    rows; other databases get batched inserts. The caller's transaction (or one
-    of its own) makes it all or nothing.
+    The rows go in with COPY, in statements of `ROWS_PER_COPY` rows. The caller's
+    transaction (or one of its own) makes it all or nothing.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            return _copy_responses(survey=survey, responses=iter(responses), now=now)
-        return _insert_responses(survey=survey, responses=iter(responses), now=now)
+        return _copy_responses(survey=survey, responses=iter(responses), now=now)
 
 
 def _row_fields(survey: Survey, new: NewResponse, now: datetime) -> dict[str, Any]:
@@ -617,18 +613,6 @@ def _row_fields(survey: Survey, new: NewResponse, now: datetime) -> dict[str, An
         "updated_at": completed,
         "completed_at": completed,
     }
-
-
-def _insert_responses(*, survey: Survey, responses: Iterator[NewResponse], now: datetime) -> int:
-    written = 0
-    tally: Counter[tuple[Any, ...]] = Counter()
-    while batch := list(islice(responses, BATCH_SIZE)):
-        rows = [Response(**_row_fields(survey, new, now)) for new in batch]
-        Response.objects.bulk_create(rows)
-        tally.update(_tally_key(row) for row in rows if not row.is_test)
-        written += len(rows)
-    _tally_add(survey.pk, tally)
-    return written
 
 
 # The columns COPY writes: first those that differ on every row, then those that

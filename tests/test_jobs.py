@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -38,6 +37,7 @@ from jobs.runner import (
     run_periodic,
 )
 from surveys.models import Response, Survey
+from tests.database_urls import database_url
 from tests.imports.files import EMPLOYEE, csv_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -337,11 +337,7 @@ def test_the_queues_old_finished_task_records_go_and_the_rest_stay(settings) -> 
 
 
 def worker(*extra: str) -> subprocess.Popen[bytes]:
-    settings_dict = connection.settings_dict
-    url = (
-        f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:"
-        f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
-    )
+    url = database_url()
     env = {
         **os.environ,
         "DATABASE_URL": url,

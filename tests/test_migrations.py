@@ -18,6 +18,8 @@ import pytest
 from django.db import connection
 from psycopg import sql
 
+from tests.database_urls import database_url
+
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE = [("surveys", "0002_table_indexes")]
 
@@ -111,7 +113,7 @@ def in_own_database(function: str) -> object:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        url = f"postgres://{server['user']}@{server['host']}:{server['port']}/{name}"
+        url = database_url(name)
         child = subprocess.run(
             [
                 sys.executable,

@@ -23,6 +23,7 @@ import pytest
 from django.db import connection
 
 from surveys.models import Response
+from tests.database_urls import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
@@ -89,11 +90,7 @@ def wait_until_ready(base: str, server: subprocess.Popen[bytes], seconds: float 
 
 def production_env(tmp_path: Path) -> dict[str, str]:
     """The environment of a production-like run on the test database; static files made."""
-    settings_dict = connection.settings_dict
-    database = (
-        f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:"
-        f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
-    )
+    database = database_url()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",

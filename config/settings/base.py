@@ -23,6 +23,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 DATABASES = {"default": env.db("DATABASE_URL")}
+# A Unix socket's directory given the libpq way (`?host=/path`, as the embedded server's
+# URL does) is the HOST that Django's client and the suite's own connections read.
+if "host" in DATABASES["default"].get("OPTIONS", {}):
+    DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A connection reused after the database restarted is checked first and replaced,
@@ -42,13 +46,9 @@ for database in DATABASES.values():
         # Django's PostgreSQL backend with a health check that costs no round trip.
         database["ENGINE"] = "config.postgresql"
 # Jobs report progress on a connection of their own, so it is seen while their work
-# is still inside its transaction. SQLite has one writer at a time: there, progress
-# goes through the job's own connection (and shows when the job commits).
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    JOBS_PROGRESS_DATABASE = "default"
-else:
-    DATABASES["jobs"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
-    JOBS_PROGRESS_DATABASE = "jobs"
+# is still inside its transaction.
+DATABASES["jobs"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+JOBS_PROGRESS_DATABASE = "jobs"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

@@ -1,8 +1,13 @@
-"""The test suite: PostgreSQL, as production."""
+"""The test suite: PostgreSQL, as production; the project's own (config/postgresql/
+embedded.py) unless DATABASE_URL names a server. The suite's database is test_ and the
+URL's database name."""
 
 import os
 
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/seb")
+from config.postgresql import embedded
+
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = embedded.start()[0]
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("PUBLIC_BASE_URL", "http://testserver")

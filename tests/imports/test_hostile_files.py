@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from seb.interchange import COLUMNS, LIMITS, FileFormat, FileProblem
 from seb.interchange.reading import read_lines
 from surveys.models import Response, Survey
+from tests.database_urls import database_url
 
 from .files import EMPLOYEE, csv_file
 
@@ -164,13 +164,9 @@ EXPECTED = {
 def import_in_child(path: Path, slug: str) -> tuple[int, str, float]:
     """Run the import command on `path` in a child process: exit code, what it said on
     stderr, and its peak memory in MB."""
-    settings_dict = connection.settings_dict
     env = {
         **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:"
-            f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
-        ),
+        "DATABASE_URL": database_url(),
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "LOG_LEVEL": "WARNING",
     }

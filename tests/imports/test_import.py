@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from classification.imports import ImportReport, import_responses
 from classification.selectors import tables_report
@@ -393,20 +392,6 @@ def test_a_failure_while_rows_are_being_made_stores_nothing_and_says_what_failed
         services.responses_create(survey=survey, responses=responses())
     assert sum(held for held, _ in small_statements) >= 12
     assert list(Response.objects.filter(survey=survey)) == [existing]
-
-
-def test_databases_without_copy_get_the_same_responses(
-    survey: Survey, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The batched-insert path stores what COPY stores."""
-    monkeypatch.setattr(connection, "vendor", "other")
-    report = run_import(survey, csv_file(VALID_ROWS))
-    monkeypatch.undo()
-    assert report.imported == len(VALID_ROWS)
-    assert stored(survey) == [dict(row) for row in VALID_ROWS]
-    assert set(Response.objects.values_list("source", "status", "completed_at")) == {
-        ("imported", "complete", NOW)
-    }
 
 
 def test_answers_off_the_route_never_reach_the_database(survey: Survey) -> None:
