@@ -31,12 +31,13 @@ run: $(STAMP) ## Migrate, load the demo survey, start the background worker and 
 	@$(WITH_DATABASE) $(MAKE) --no-print-directory demo
 
 demo: # make run's steps, on the server DATABASE_URL names
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py seed_demo --with-login
-	@echo "Serving the demo survey at http://127.0.0.1:$(PORT)/s/demo/ (staff pages: http://127.0.0.1:$(PORT)/staff/)"
-	@$(BIN)/python manage.py run_worker & worker=$$!; \
+	export PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}"; \
+	$(BIN)/python manage.py migrate --no-input && \
+	$(BIN)/python manage.py seed_demo --with-login && \
+	echo "Serving the demo survey at http://127.0.0.1:$(PORT)/s/demo/ (staff pages: http://127.0.0.1:$(PORT)/staff/)" && \
+	{ $(BIN)/python manage.py run_worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); }
 
 serve: $(STAMP) ## Production-like: gunicorn and the job worker, production settings, PostgreSQL
 	@$(WITH_DATABASE) $(MAKE) --no-print-directory production
