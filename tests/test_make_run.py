@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +19,14 @@ def test_make_run_sets_the_public_address_from_its_port(tmp_path: Path) -> None:
     python.chmod(0o755)
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     result = subprocess.run(
-        ["make", "--no-print-directory", "-s", "demo", "PORT=8101", f"BIN={fake}"],
+        [
+            shutil.which("make") or "/usr/bin/make",
+            "--no-print-directory",
+            "-s",
+            "demo",
+            "PORT=8101",
+            f"BIN={fake}",
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
