@@ -19,6 +19,7 @@ from tests.conftest import (
     SELECTIVE_NOT_WORKING,
     STATE_EMPLOYEE_CLERICAL,
     BulkResponses,
+    granted_every_survey,
 )
 
 pytestmark = pytest.mark.browser
@@ -31,6 +32,7 @@ def signed_in(transactional_db: None) -> Callable[[Page], None]:
     user = User.objects.create_user(username="browser-analyst", password=PASSWORD)
     user.groups.add(Group.objects.get_or_create(name=ANALYST)[0])
     user.user_permissions.add(unrounded_permission())
+    granted_every_survey(user)
 
     def sign_in(page: Page) -> None:
         page.goto("/staff/login/")

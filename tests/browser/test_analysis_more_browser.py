@@ -18,6 +18,7 @@ from surveys.models import Case, Survey
 from tests.analysis.conftest import plausible_responses
 from tests.browser.conftest import assert_no_axe_violations
 from tests.classification.conftest import unrounded_permission
+from tests.conftest import granted_every_survey
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +30,7 @@ def signed_in(transactional_db: None) -> Callable[[Page], None]:
     user = User.objects.create_user(username="more-analyst", password=PASSWORD)
     user.groups.add(Group.objects.get_or_create(name=ANALYST)[0])
     user.user_permissions.add(unrounded_permission())
+    granted_every_survey(user)
 
     def sign_in(page: Page) -> None:
         page.goto("/staff/login/")

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from surveys.access import ANALYST
 from surveys.models import Response, Survey
 from tests.browser.conftest import assert_no_axe_violations
+from tests.conftest import granted_every_survey
 from tests.imports.files import EMPLOYEE, csv_file
 from tests.test_jobs import worker
 
@@ -50,6 +51,7 @@ def test_an_upload_shows_its_progress_then_its_report_even_after_the_browser_clo
 ) -> None:
     user = User.objects.create_user(username="job-analyst", password=PASSWORD)
     user.groups.add(Group.objects.get_or_create(name=ANALYST)[0])
+    granted_every_survey(user)
     survey = make_survey("uploads")
     data = tmp_path / "big.csv"
     data.write_bytes(csv_file([{**EMPLOYEE, "reference": f"R-{n}"} for n in range(ROWS)]))
@@ -79,6 +81,7 @@ def test_the_progress_page_follows_a_running_job_in_place_then_shows_its_result(
 ) -> None:
     user = User.objects.create_user(username="job-analyst", password=PASSWORD)
     user.groups.add(Group.objects.get_or_create(name=ANALYST)[0])
+    granted_every_survey(user)
     from jobs.models import Job
 
     job = Job.objects.create(
@@ -106,6 +109,7 @@ def test_without_javascript_the_progress_page_reloads_itself(
 ) -> None:
     user = User.objects.create_user(username="job-analyst", password=PASSWORD)
     user.groups.add(Group.objects.get_or_create(name=ANALYST)[0])
+    granted_every_survey(user)
     from jobs.models import Job
 
     job = Job.objects.create(
