@@ -30,6 +30,7 @@ from ..forms_manage import OwnerContentForm, SurveyForm, open_problems
 from ..models import Response, Survey
 from ..selectors import case_counts
 from ..services import REFUSALS, Refused, response_route, response_start, test_responses_clear
+from .interviewer import question_screen
 from .journey import CheckAnswersView, ConfirmationView, Journey, QuestionView
 from .respondent import remember
 
@@ -301,6 +302,9 @@ class PreviewQuestionView(PreviewJourney, QuestionView):
     @property
     def template_name(self) -> str:  # type: ignore[override]
         return self.template_for("question")
+
+    def extra_context(self) -> dict[str, Any]:
+        return {**super().extra_context(), **question_screen(self.response, self.kwargs)}
 
     def record_answer(self, key: str, code: str) -> Route:
         standard = self.response.survey.standard
