@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seb
 
-.PHONY: help run serve test lint format install assets clean chromium soak \
+.PHONY: help run serve test lint format install assets clean chromium validators soak \
 	bench bench-tables bench-import-export bench-journey bench-fieldwork
 
 help: ## List the targets
@@ -47,11 +47,23 @@ serve: $(STAMP) ## Production-like: gunicorn and the job worker, production sett
 	$(BIN)/python manage.py collectstatic --no-input -v0 && \
 	$(BIN)/python manage.py serve --bind 127.0.0.1:$(PORT)
 
-test: $(STAMP) chromium ## Run the whole suite against PostgreSQL (DATABASE_URL), browser tests included
+test: $(STAMP) chromium validators ## Run the whole suite against PostgreSQL (DATABASE_URL), browser tests included
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(BIN)/pytest
 
 chromium: ## Install Debian's Chromium for the browser tests, when it is missing
 	@command -v chromium >/dev/null 2>&1 || { 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then 	    echo "Installing Debian's chromium for the browser tests"; 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; 	  else 	    echo "The browser tests need Chromium: run 'sudo apt-get install chromium fonts-liberation'" >&2; exit 1; 	  fi; }
+
+validators: ## Install the browser tests' HTML checkers (npm) and the Java the Nu checker runs on, when missing
+	@test -f node_modules/vnu-jar/build/dist/vnu.jar -a -f node_modules/html_codesniffer/build/HTMLCS.js || \
+	  npm ci --ignore-scripts --no-audit --no-fund
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's Java for the Nu HTML checker"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else \
+	    echo "The browser tests need Java: run 'sudo apt-get install default-jre-headless'" >&2; exit 1; \
+	  fi; }
 
 lint: $(STAMP) ## ruff check, ruff format --check, and mypy --strict on the pure core
 	$(BIN)/ruff check .
@@ -90,5 +102,5 @@ bench-fieldwork: $(STAMP) ## Sample loading, invitation rounds and monitoring at
 clean: ## Remove the virtual environment and the local SQLite database
 	rm -rf $(VENV) db.sqlite3
 
-soak: $(STAMP) chromium ## The suite SOAK_RUNS times (default 10) while every core is kept busy (SOAK_ARGS: pytest arguments)
+soak: $(STAMP) chromium validators ## The suite SOAK_RUNS times (default 10) while every core is kept busy (SOAK_ARGS: pytest arguments)
 	.ci/soak $${SOAK_RUNS:-10} $${SOAK_ARGS:-}

@@ -57,8 +57,13 @@ def test_a_personal_link_binds_the_browser_and_redirects_to_an_address_without_t
     assert response.status_code == 302
     assert response["Location"] == "/s/invited/"
     assert credentials.link_token not in response["Location"]
-    follow = client.get("/s/invited/")
-    assert follow["Location"] == "/s/invited/questions/school_type/"
+    # The survey's start page first (what it is for, its privacy notice), then the questions.
+    start = client.get("/s/invited/")
+    assert start.status_code == 200
+    page = start.content.decode()
+    assert (
+        'href="/s/invited/privacy/"' in page and 'href="/s/invited/questions/school_type/"' in page
+    )
     started = Response.objects.get()
     assert (started.case, started.mode, started.is_test) == (case, Mode.ONLINE, False)
 

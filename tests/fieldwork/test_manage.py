@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from surveys.access import ANALYST
+from surveys.access import ANALYST, INTERVIEWER
 from surveys.cases import case_by_access_code
 from surveys.models import Case, Response, Survey
 from surveys.selectors import outcome_counts
@@ -68,9 +68,16 @@ def test_only_survey_managers_reach_the_area(
     )
 
 
-def test_signing_in_takes_a_survey_manager_to_their_surveys(client: Client, manager: User) -> None:
+def test_the_staff_home_lists_a_survey_managers_areas(client: Client, manager: User) -> None:
     client.force_login(manager)
-    assert client.get("/staff/")["Location"] == "/manage/"
+    page = client.get("/staff/").content.decode()
+    assert 'href="/manage/">Manage surveys</a>' in page and 'href="/jobs/">Jobs</a>' in page
+    assert 'href="/analysis/"' not in page and 'href="/interview/"' not in page
+
+
+def test_staff_with_one_area_go_straight_to_it(client: Client, make_staff: Any) -> None:
+    client.force_login(make_staff("only-interviews", INTERVIEWER))
+    assert client.get("/staff/")["Location"] == "/interview/"
 
 
 def test_a_new_survey_is_a_draft_that_opens_only_with_its_owner_content(
