@@ -73,11 +73,16 @@ def _form(request: HttpRequest, survey: Survey, dimension: Dimension) -> Compari
     return form
 
 
-def _made(survey: Survey, form: ComparisonForm) -> PublishedComparison | None:
-    """The comparison, or None with the reason added to the form's errors."""
+def _made(
+    survey: Survey, form: ComparisonForm, *, submitted: bool = True
+) -> PublishedComparison | str | None:
+    """The comparison; or, when it cannot be made, None with the reason added to the
+    form's errors (a form sent), or the reason itself (the defaults, before any is)."""
     try:
         return comparison_for(survey, form.ask())
     except ComparisonError as error:
+        if not submitted:
+            return str(error)
         form.add_error(error.field, str(error))
         return None
 
@@ -101,8 +106,10 @@ def compare(request: HttpRequest, slug: str, dimension: str) -> HttpResponse:
     if unavailable:
         context["unavailable"] = unavailable
     elif (request.GET or chosen is Dimension.MODE) and form.is_valid():
-        comparison = _made(survey, form)
-        if comparison is not None:
+        comparison = _made(survey, form, submitted=bool(request.GET))
+        if isinstance(comparison, str):
+            context["not_made"] = comparison
+        elif comparison is not None:
             chart = comparison_chart(comparison)
             context.update(
                 comparison=comparison,
@@ -133,7 +140,7 @@ def _download_comparison(
     if _unavailable(form) or not form.is_valid():
         return redirect(page)
     comparison = _made(survey, form)
-    if comparison is None:
+    if not isinstance(comparison, PublishedComparison):
         return redirect(page)
     return survey, form, comparison
 

@@ -21,6 +21,7 @@ from playwright.sync_api import Page, expect
 from surveys.areas import AREAS
 from surveys.cases import NewCase, case_create
 from surveys.models import Case, Survey
+from tests.analysis.conftest import plausible_responses
 from tests.browser.checkers import assert_no_htmlcs_errors, assert_valid_html
 from tests.browser.conftest import assert_no_axe_violations
 from tests.browser.test_online_journey_browser import no_horizontal_scroll
@@ -147,6 +148,7 @@ def test_every_area_is_in_the_navigation_and_its_pages_pass_the_three_checkers(
     staff = User.objects.get(username="whole-team")
     case, _ = case_create(survey=survey, new=NewCase(reference="W1", interviewer_id=staff.pk))
     Case.objects.filter(pk=case.pk).update(variables={"region": "North"})
+    plausible_responses(survey, 60, seed=7)
     page.goto("/staff/login/")
     check(page, "sign-in", documents)
     expect(
@@ -171,6 +173,7 @@ def test_every_area_is_in_the_navigation_and_its_pages_pass_the_three_checkers(
         ("Analysis", f"/analysis/{survey.slug}/", "analysis-tables"),
         ("Analysis", f"/analysis/{survey.slug}/compare/", "analysis-compare-index"),
         ("Analysis", f"/analysis/{survey.slug}/compare/mode/", "analysis-compare-mode"),
+        ("Analysis", f"/analysis/{survey.slug}/compare/variable/", "analysis-compare-variable"),
         ("Analysis", f"/analysis/{survey.slug}/compare/reference/", "analysis-compare-reference"),
         ("Jobs", "/jobs/", "jobs"),
     ]
@@ -178,6 +181,10 @@ def test_every_area_is_in_the_navigation_and_its_pages_pass_the_three_checkers(
         page.goto(address)
         expect_area(page, label)
         check(page, name, documents)
+        if name == "analysis-compare-mode" and page.viewport_size["width"] >= 1280:
+            # A comparison of three modes and their differences fits a 1280-pixel window.
+            region = page.locator(".app-table-scroll", has=page.locator("#comparison-table"))
+            assert region.evaluate("r => r.scrollWidth <= r.clientWidth"), "the comparison scrolls"
     # A respondent's pages carry no staff navigation.
     page.goto(f"/s/{survey.slug}/")
     expect(page.get_by_role("navigation", name="Staff areas")).to_have_count(0)
