@@ -21,6 +21,9 @@ class Area:
     description: str
     # The URL namespaces whose pages belong to the area.
     namespaces: tuple[str, ...] = ()
+    # Whether the area is a place of work to land in after signing in (the jobs
+    # list only follows work started elsewhere).
+    landing: bool = True
 
     @property
     def url(self) -> str:
@@ -67,6 +70,7 @@ AREAS: Final = (
         (SURVEY_MANAGER, ANALYST),
         "Your imports, exports and invitation rounds running in the background.",
         ("jobs",),
+        landing=False,
     ),
 )
 

@@ -145,6 +145,14 @@ TEMPLATES = [
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# Inputs the GDS pack does not style itself get GOV.UK's input style too.
+CRISPY_CLASS_CONVERTERS = {
+    "urlinput": "govuk-input",
+    "numberinput": "govuk-input",
+    "dateinput": "govuk-input",
+    "timeinput": "govuk-input",
+    "datetimeinput": "govuk-input",
+}
 
 SERVICE_NAME = env.str("SERVICE_NAME", default="Socio-economic background survey")
 

@@ -19,13 +19,14 @@ class StaffLoginView(auth_views.LoginView):
 
 
 def staff_home(request: HttpRequest) -> HttpResponse:
-    """The areas the user's roles open: the one area straight away, several as a list;
-    anyone else to the login page."""
+    """The areas the user's roles open, as a list; someone whose roles open one place
+    of work goes straight to it; anyone signed out to the login page."""
     if not request.user.is_authenticated:
         return redirect("staff-login")
     areas = areas_of(request.user)
-    if len(areas) == 1:
-        return redirect(areas[0].url_name)
+    landings = [area for area in areas if area.landing]
+    if len(landings) == 1:
+        return redirect(landings[0].url_name)
     if areas:
         return render(request, "staff/home.html", {"areas": areas})
     if request.user.is_staff:

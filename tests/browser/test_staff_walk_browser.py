@@ -185,6 +185,16 @@ def test_every_area_is_in_the_navigation_and_its_pages_pass_the_three_checkers(
             # A comparison of three modes and their differences fits a 1280-pixel window.
             region = page.locator(".app-table-scroll", has=page.locator("#comparison-table"))
             assert region.evaluate("r => r.scrollWidth <= r.clientWidth"), "the comparison scrolls"
+    # Recording a call: the appointment's date and time are revealed only for an appointment.
+    page.goto(f"/interview/caseload/{case.pk}/call/")
+    expect_area(page, "Interview")
+    time = page.get_by_label("Time of the appointment")
+    expect(time).to_be_hidden()
+    page.get_by_label("No answer or no contact").check()
+    expect(time).to_be_hidden()
+    page.get_by_label("Contact, but not now: appointment made").check()
+    expect(time).to_be_visible()
+    check(page, "interview-attempt", documents)
     # A respondent's pages carry no staff navigation.
     page.goto(f"/s/{survey.slug}/")
     expect(page.get_by_role("navigation", name="Staff areas")).to_have_count(0)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 import logging
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from seb.standard import Mode
 from surveys.cases import NewCase, case_create, case_withdraw, credentials_regenerate
@@ -356,3 +358,14 @@ def test_gunicorns_access_log_is_redacted(tmp_path) -> None:
     assert "/s/demo/k/[secret]/" in line
     assert "abcdefghijklmnop" not in line
     assert line.count("[secret]") == 2
+
+
+def test_a_survey_not_yet_open_gives_its_time_once_with_one_full_stop(
+    client: Client, invitation_survey: Survey
+) -> None:
+    opens = timezone.make_aware(datetime(2099, 3, 4, 14, 30))
+    invitation_survey.opens_at = opens
+    invitation_survey.save()
+    page = client.get("/s/invited/").content.decode()
+    assert "It opens on 4 March 2099 at 2:30pm. Come back" in page
+    assert ".." not in page

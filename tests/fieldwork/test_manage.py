@@ -4,6 +4,7 @@ content, previews that store nothing, test runs, cases and their codes, audit.""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from surveys.access import ANALYST, INTERVIEWER
+from surveys.access import ANALYST, INTERVIEWER, SURVEY_MANAGER
 from surveys.cases import case_by_access_code
 from surveys.models import Case, Response, Survey
 from surveys.selectors import outcome_counts
@@ -68,11 +69,20 @@ def test_only_survey_managers_reach_the_area(
     )
 
 
-def test_the_staff_home_lists_a_survey_managers_areas(client: Client, manager: User) -> None:
-    client.force_login(manager)
+def test_the_staff_home_lists_the_areas_of_someone_with_several_roles(
+    client: Client, make_staff: Any
+) -> None:
+    client.force_login(make_staff("two-roles", SURVEY_MANAGER, ANALYST))
     page = client.get("/staff/").content.decode()
-    assert 'href="/manage/">Manage surveys</a>' in page and 'href="/jobs/">Jobs</a>' in page
-    assert 'href="/analysis/"' not in page and 'href="/interview/"' not in page
+    for link in ('href="/manage/">Manage surveys</a>', 'href="/analysis/">Analysis</a>'):
+        assert link in page
+    assert 'href="/jobs/">Jobs</a>' in page
+    assert 'href="/interview/"' not in page and 'href="/supervise/"' not in page
+
+
+def test_signing_in_takes_a_survey_manager_to_their_surveys(client: Client, manager: User) -> None:
+    client.force_login(manager)
+    assert client.get("/staff/")["Location"] == "/manage/"
 
 
 def test_staff_with_one_area_go_straight_to_it(client: Client, make_staff: Any) -> None:
@@ -362,3 +372,29 @@ def test_without_the_services_address_a_sample_is_refused_whole_and_says_why(
     assert "surveys.W001" in warnings
     settings.PUBLIC_BASE_URL = "https://seb.example.org"
     assert "surveys.W001" not in [f.id for f in run_checks(include_deployment_checks=True)]
+
+
+def test_every_input_on_the_survey_pages_has_govuk_style(
+    manager_client: Client, survey: Survey
+) -> None:
+    for url in (
+        "/manage/new/",
+        f"/manage/{survey.slug}/settings/",
+        f"/manage/{survey.slug}/content/",
+        f"/manage/{survey.slug}/sample/",
+        f"/manage/{survey.slug}/contacts/",
+    ):
+        html = manager_client.get(url).content.decode()
+        inputs = re.findall(r"<(?:input|select|textarea)\b[^>]*>", html)
+        unstyled = [tag for tag in inputs if 'type="hidden"' not in tag and "govuk-" not in tag]
+        assert unstyled == [], url
+
+
+def test_an_open_survey_without_a_start_date_says_since_it_was_opened(
+    manager_client: Client, survey: Survey
+) -> None:
+    page = manager_client.get(f"/manage/{survey.slug}/").content.decode()
+    assert "Since it was opened" in page and "When it is opened" not in page
+    survey.is_draft = True
+    survey.save()
+    assert "When it is opened" in manager_client.get(f"/manage/{survey.slug}/").content.decode()
