@@ -114,6 +114,19 @@ function shortcuts () {
   })
 }
 
+// GOV.UK's conditional reveal, without the aria-expanded that GOV.UK Frontend puts on
+// a radio (a radio has no such state: axe's aria-allowed-attr): the content under an
+// option is shown while that option is chosen.
+for (const input of document.querySelectorAll('input[type="radio"][data-reveals]')) {
+  const content = document.getElementById(input.dataset.reveals)
+  if (!content || !input.form) continue
+  const show = () => content.classList.toggle('govuk-radios__conditional--hidden', !input.checked)
+  for (const radio of input.form.querySelectorAll(`input[type="radio"][name="${input.name}"]`)) {
+    radio.addEventListener('change', show)
+  }
+  show()
+}
+
 offerSwitch()
 const form = document.querySelector('form[data-fast-entry]')
 if (form) fastEntry(form)

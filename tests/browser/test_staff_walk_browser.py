@@ -23,7 +23,7 @@ from surveys.cases import NewCase, case_create
 from surveys.models import Case, Survey
 from tests.analysis.conftest import plausible_responses
 from tests.browser.checkers import assert_no_htmlcs_errors, assert_valid_html
-from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.conftest import assert_no_axe_violations, press_shortcut
 from tests.browser.test_online_journey_browser import no_horizontal_scroll
 from tests.conftest import STATE_EMPLOYEE_CLERICAL
 
@@ -185,10 +185,21 @@ def test_every_area_is_in_the_navigation_and_its_pages_pass_the_three_checkers(
             # A comparison of three modes and their differences fits a 1280-pixel window.
             region = page.locator(".app-table-scroll", has=page.locator("#comparison-table"))
             assert region.evaluate("r => r.scrollWidth <= r.clientWidth"), "the comparison scrolls"
+    # The single-key shortcuts can be turned off, and stay off, and on again (WCAG 2.1.4).
+    page.goto(f"/interview/caseload/{case.pk}/")
+    page.get_by_role("button", name="Turn keyboard shortcuts off").click()
+    expect(page.get_by_text("Keyboard shortcuts are off.")).to_be_visible()
+    press_shortcut(page, "r")
+    expect(page).to_have_url(re.compile(rf"/caseload/{case.pk}/$"))
+    page.reload()
+    press_shortcut(page, "r")
+    expect(page).to_have_url(re.compile(rf"/caseload/{case.pk}/$"))
+    page.get_by_role("button", name="Turn keyboard shortcuts on").click()
+    press_shortcut(page, "r")
     # Recording a call: the appointment's date and time are revealed only for an appointment.
-    page.goto(f"/interview/caseload/{case.pk}/call/")
+    expect(page).to_have_url(re.compile(rf"/caseload/{case.pk}/call/$"))
     expect_area(page, "Interview")
-    time = page.get_by_label("Time of the appointment")
+    time = page.get_by_label("Time", exact=True)
     expect(time).to_be_hidden()
     page.get_by_label("No answer or no contact").check()
     expect(time).to_be_hidden()
