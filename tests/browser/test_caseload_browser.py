@@ -197,10 +197,7 @@ def test_a_new_interviewer_works_a_case_by_keyboard_and_the_supervisor_sees_it(
     # The supervisor: Ann's progress; HH-2 reassigned to Bob by keyboard.
     boss = new_page()
     boss.goto("/staff/login/")
-    # Her roles open two places of work: the staff home lists them.
-    sign_in_to(boss, sue, r"/staff/$")
-    boss.get_by_role("main").get_by_role("link", name="Supervise").click()
-    expect(boss).to_have_url(re.compile(r"/supervise/$"))
+    sign_in_to(boss, sue, r"/supervise/$")
     assert_no_axe_violations(boss)
     tab_to(boss, boss.get_by_role("link", name=survey.name))
     boss.keyboard.press("Enter")
@@ -415,6 +412,7 @@ def test_the_new_pages_fit_a_phone_and_have_no_axe_violations(
     case = sample(survey, "PHONE-1", both, preferred_mode="telephone")
     interview_start(case=case, mode=Mode.TELEPHONE, interviewer=both)
     page_320.goto("/staff/login/")
+    # Two roles, two places of work: the staff home lists them.
     sign_in_to(page_320, both, r"/staff/$")
     for url in (
         "/interview/",
