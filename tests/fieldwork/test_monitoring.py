@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from seb.fieldwork import Outcome
+from seb.fieldwork import AttemptOutcome, Outcome
 from seb.standard import Mode
-from surveys.cases import NewCase, case_create, case_opt_out
+from surveys.cases import NewCase, attempt_record, case_create, case_opt_out
 from surveys.models import Survey
 from surveys.selectors import (
     BY_INTERVIEWER,
@@ -26,6 +26,7 @@ from surveys.selectors import (
     outcome_counts,
     outcome_counts_by_breakdown,
     stop_points,
+    survey_outcomes_and_rates,
     survey_rates,
     survey_rates_fast,
 )
@@ -138,6 +139,27 @@ def test_the_outcomes_file_has_one_row_per_case_and_no_contact_details(
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(row["reference"], row["outcome"]) for row in rows] == [("Z1", "3.10")]
     assert "zed" not in text.lower() and "07700" not in text
+
+
+def test_a_case_never_interviewed_after_an_appointment_is_2_21_and_counts_as_non_contact(
+    manager_client: Client, invitation_survey: Survey
+) -> None:
+    case, _ = case_create(survey=invitation_survey, new=NewCase(reference="A1"))
+    attempt_record(
+        case=case,
+        interviewer=None,
+        mode=Mode.TELEPHONE,
+        outcome=AttemptOutcome.APPOINTMENT,
+        appointment_at=timezone.now() + timedelta(days=1),
+    )
+    response = manager_client.get("/manage/invited/monitoring/case-outcomes.csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert (row["reference"], row["outcome"]) == ("A1", "2.21")
+    assert "Respondent never available" in text
+    counts, rows = survey_outcomes_and_rates(survey=invitation_survey)
+    assert counts[Outcome.NEVER_AVAILABLE] == 1
+    assert (rows[0].rates.counts["NC"], rows[0].rates.counts["O"]) == (1, 0)
 
 
 def test_export_outcomes_writes_the_cases_and_the_rates_file(fieldwork: Survey, tmp_path) -> None:
