@@ -276,3 +276,32 @@ def test_completes_per_day_and_the_survey_list_count_each_response_once(
     assert sum(n for _, _, n in by_day) == 4
     assert {mode: n for _, mode, n in by_day} == {"online": 3, "telephone": 1}
     assert case_counts(surveys=[survey])[survey.pk]["complete"] == 4
+
+
+def test_migration_0014_moves_appointment_only_cases_from_2_30_to_2_21_and_back(
+    invitation_survey: Survey,
+) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from surveys.models import Attempt, Case
+
+    migration = import_module("surveys.migrations.0014_case_outcome_never_available")
+    appointment, _ = case_create(survey=invitation_survey, new=NewCase(reference="M1"))
+    other, _ = case_create(survey=invitation_survey, new=NewCase(reference="M2"))
+    now = timezone.now()
+    Attempt.objects.create(case=appointment, mode="telephone", outcome="appointment", at=now)
+    Attempt.objects.create(case=other, mode="telephone", outcome="appointment", at=now)
+    Attempt.objects.create(case=other, mode="telephone", outcome="other", at=now)
+    # As stored before 2.21 existed.
+    Case.objects.filter(pk__in=[appointment.pk, other.pk]).update(outcome="2.30")
+
+    def outcomes() -> tuple[str, str]:
+        return (Case.objects.get(pk=appointment.pk).outcome, Case.objects.get(pk=other.pk).outcome)
+
+    migration.forwards(apps, None)
+    assert outcomes() == ("2.21", "2.30")
+    assert outcome_counts(survey=invitation_survey)[""][Outcome.NEVER_AVAILABLE] == 1
+    migration.backwards(apps, None)
+    assert outcomes() == ("2.30", "2.30")
