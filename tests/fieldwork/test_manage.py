@@ -209,6 +209,8 @@ def test_a_test_run_is_marked_counted_nowhere_and_cleared(
     for key, code in STATE_EMPLOYEE_CLERICAL.items():
         manager_client.post(f"/s/{survey.slug}/questions/{key}/", {"answer": code})
     response = Response.objects.get()
+    check = manager_client.get(f"/s/{survey.slug}/check-your-answers/").content.decode()
+    assert "Test run" in check and "This response is a test" in check
     manager_client.post(f"/s/{survey.slug}/check-your-answers/", {"revision": response.revision})
     response.refresh_from_db()
     assert response.is_test and response.is_complete
@@ -398,3 +400,10 @@ def test_an_open_survey_without_a_start_date_says_since_it_was_opened(
     survey.is_draft = True
     survey.save()
     assert "When it is opened" in manager_client.get(f"/manage/{survey.slug}/").content.decode()
+
+
+def test_a_respondents_own_pages_carry_no_test_banner(client: Client, survey: Survey) -> None:
+    client.post(f"/s/{survey.slug}/", {"start_token": "a" * 24})
+    page = client.get(f"/s/{survey.slug}/questions/school_type/").content.decode()
+    assert "Which type of secondary school" in page
+    assert "This response is a test" not in page and "Staff areas" not in page
