@@ -13,7 +13,7 @@ PORT ?= 8000
 WITH_DATABASE = $(BIN)/python -m config.postgresql.embedded run --
 
 .PHONY: help run demo serve production test lint format install assets clean \
-	clean-database database-stop chromium pspp soak \
+	clean-database database-stop chromium pspp validators soak \
 	bench bench-tables bench-import-export bench-journey bench-fieldwork bench-occupation bench-samples
 
 help: ## List the targets
@@ -57,7 +57,7 @@ production: # make serve's steps, on the server DATABASE_URL names
 	$(BIN)/python manage.py collectstatic --no-input -v0 && \
 	$(BIN)/python manage.py serve --bind 127.0.0.1:$(PORT)
 
-test: $(STAMP) chromium pspp ## Run the whole suite on PostgreSQL, browser tests included
+test: $(STAMP) chromium pspp validators ## Run the whole suite on PostgreSQL, browser tests included
 	$(WITH_DATABASE) $(BIN)/pytest
 
 chromium: ## Install Debian's Chromium for the browser tests, when it is missing
@@ -65,6 +65,18 @@ chromium: ## Install Debian's Chromium for the browser tests, when it is missing
 
 pspp: ## Install GNU PSPP, which reads the SPSS files back in the tests, when it is missing
 	@command -v pspp >/dev/null 2>&1 || { 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then 	    echo "Installing Debian's pspp for the SPSS file tests"; 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pspp >/dev/null; 	  else 	    echo "The SPSS file tests need GNU PSPP: run 'sudo apt-get install pspp'" >&2; exit 1; 	  fi; }
+
+validators: ## Install the browser tests' HTML checkers (npm) and the Java the Nu checker runs on, when missing
+	@test -f node_modules/vnu-jar/build/dist/vnu.jar -a -f node_modules/html_codesniffer/build/HTMLCS.js || \
+	  npm ci --ignore-scripts --no-audit --no-fund
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's Java for the Nu HTML checker"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else \
+	    echo "The browser tests need Java: run 'sudo apt-get install default-jre-headless'" >&2; exit 1; \
+	  fi; }
 
 lint: $(STAMP) ## ruff check, ruff format --check, and mypy --strict on the pure core
 	$(BIN)/ruff check .
@@ -118,5 +130,5 @@ database-stop: ## Stop the embedded PostgreSQL if it is running (make run and ma
 clean-database: database-stop ## Remove the embedded PostgreSQL's data (var/postgres): the next start begins empty
 	rm -rf var/postgres var/postgres.runs.json var/postgres.lock
 
-soak: $(STAMP) chromium pspp ## The suite SOAK_RUNS times (default 10) while every core is kept busy (SOAK_ARGS: pytest arguments)
+soak: $(STAMP) chromium pspp validators ## The suite SOAK_RUNS times (default 10) while every core is kept busy (SOAK_ARGS: pytest arguments)
 	.ci/soak $${SOAK_RUNS:-10} $${SOAK_ARGS:-}

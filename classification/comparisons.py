@@ -167,7 +167,8 @@ def comparable_surveys(survey: Survey) -> list[Survey]:
 def survey_comparison(
     *, survey: Survey, other: Survey, selection: Selection, spec: TableSpec, controlled: bool
 ) -> Comparison:
-    """The other survey (the base) beside this one, over the same selection."""
+    """This survey, the one the analyst came from (the base), beside the other, over the
+    same selection."""
     if other.standard_version != survey.standard_version:
         raise ComparisonError(
             f"{other.name} uses another version of the standard ({other.standard_version}): "
@@ -182,7 +183,7 @@ def survey_comparison(
             label=chosen.name,
             description=selection.describe(),
         )
-        for chosen in (other, survey)
+        for chosen in (survey, other)
     )
     return _comparison(
         survey,

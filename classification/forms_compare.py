@@ -51,12 +51,18 @@ class ComparisonForm(FiguresChoice, forms.Form):
         references: list[ReferenceDistribution] | None = None,
         **kwargs: Any,
     ) -> None:
+        submitted = bool(data)
         data = data.copy()
         if dimension is not Dimension.REFERENCE and not data.get("table"):
             data["table"] = "nssec5"
         if allow_unrounded and not data.get("figures"):
             data["figures"] = ROUNDED
-        super().__init__(data, **kwargs)
+        if submitted or dimension is Dimension.MODE:
+            # By mode, the comparison is made at once with the defaults.
+            super().__init__(data, **kwargs)
+        else:
+            # Not sent yet: unbound, so it shows no errors before it is submitted.
+            super().__init__(initial=dict(data.items()), **kwargs)
         self.dimension = dimension
         self.allow_unrounded = allow_unrounded
         self.references = {str(reference.pk): reference for reference in references or []}

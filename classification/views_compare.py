@@ -73,9 +73,13 @@ def _form(request: HttpRequest, survey: Survey, dimension: Dimension) -> Compari
     return form
 
 
-def _made(request: HttpRequest, survey: Survey, form: ComparisonForm) -> PublishedComparison | None:
-    """The comparison, or None with the reason added to the form's errors. Unrounded
-    figures beside another survey need that survey's unrounded figures too (403)."""
+def _made(
+    request: HttpRequest, survey: Survey, form: ComparisonForm, *, submitted: bool = True
+) -> PublishedComparison | str | None:
+    """The comparison; or, when it cannot be made, None with the reason added to the
+    form's errors (a form sent), or the reason itself (the defaults, before any is).
+    Unrounded figures beside another survey need that survey's unrounded figures too
+    (403)."""
     if (
         form.dimension is Dimension.SURVEY
         and not form.controlled
@@ -85,6 +89,8 @@ def _made(request: HttpRequest, survey: Survey, form: ComparisonForm) -> Publish
     try:
         return comparison_for(survey, form.ask())
     except ComparisonError as error:
+        if not submitted:
+            return str(error)
         form.add_error(error.field, str(error))
         return None
 
@@ -108,8 +114,10 @@ def compare(request: HttpRequest, slug: str, dimension: str) -> HttpResponse:
     if unavailable:
         context["unavailable"] = unavailable
     elif (request.GET or chosen is Dimension.MODE) and form.is_valid():
-        comparison = _made(request, survey, form)
-        if comparison is not None:
+        comparison = _made(request, survey, form, submitted=bool(request.GET))
+        if isinstance(comparison, str):
+            context["not_made"] = comparison
+        elif comparison is not None:
             chart = comparison_chart(comparison)
             context.update(
                 comparison=comparison,
@@ -140,7 +148,7 @@ def _download_comparison(
     if _unavailable(form) or not form.is_valid():
         return redirect(page)
     comparison = _made(request, survey, form)
-    if comparison is None:
+    if not isinstance(comparison, PublishedComparison):
         return redirect(page)
     return survey, form, comparison
 

@@ -108,6 +108,7 @@ class Outcome(Enum):
     REFUSAL = "2.11"
     BREAK_OFF = "2.12"
     NON_CONTACT = "2.20"
+    NEVER_AVAILABLE = "2.21"
     OTHER = "2.30"
     NO_RETURN = "3.10"
     UNDELIVERABLE = "3.20"
@@ -131,6 +132,7 @@ OUTCOME_LABELS: Final = {
     Outcome.REFUSAL: "Refusal",
     Outcome.BREAK_OFF: "Break-off",
     Outcome.NON_CONTACT: "Non-contact",
+    Outcome.NEVER_AVAILABLE: "Respondent never available",
     Outcome.OTHER: "Other eligible non-response",
     Outcome.NO_RETURN: "Unknown eligibility, nothing returned",
     Outcome.UNDELIVERABLE: "Unknown eligibility, invitation undeliverable",
@@ -228,8 +230,9 @@ def case_outcome(history: CaseHistory) -> CaseOutcome:
     from it, break-off before that; refusal or other when an interview was stopped
     for that reason), a refusal, not-eligible or other-reason attempt, an opt-out
     (refusal) or the owner marking the case not eligible. With none of those: an
-    appointment made counts as other eligible non-response (the respondent was
-    reached), attempts that never reached anyone as non-contact, invitations that
+    appointment made or a call back asked for, never kept, counts as the respondent
+    never available (2.21, a kind of non-contact: someone was reached, the respondent
+    never interviewed), attempts that never reached anyone as non-contact, invitations that
     all failed as undeliverable, and anything else as nothing returned. A response
     still in progress decides the outcome as the answers it has so far would, and
     marks the case in progress.
@@ -252,7 +255,7 @@ def case_outcome(history: CaseHistory) -> CaseOutcome:
         return CaseOutcome(outcome, in_progress=in_progress)
     kinds = {attempt.outcome for attempt in history.attempts}
     if AttemptOutcome.APPOINTMENT in kinds:
-        return CaseOutcome(Outcome.OTHER)
+        return CaseOutcome(Outcome.NEVER_AVAILABLE)
     if AttemptOutcome.NO_ANSWER in kinds:
         return CaseOutcome(Outcome.NON_CONTACT)
     statuses = list(history.message_statuses)
@@ -279,7 +282,7 @@ COUNT_OUTCOMES: Final = {
     "I": (Outcome.COMPLETE,),
     "P": (Outcome.PARTIAL,),
     "R": (Outcome.REFUSAL, Outcome.BREAK_OFF),
-    "NC": (Outcome.NON_CONTACT,),
+    "NC": (Outcome.NON_CONTACT, Outcome.NEVER_AVAILABLE),
     "O": (Outcome.OTHER,),
     "U": (Outcome.NO_RETURN, Outcome.UNDELIVERABLE),
     "NE": (Outcome.NOT_ELIGIBLE,),

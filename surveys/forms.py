@@ -5,6 +5,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
+from seb.fieldwork import CODE_LENGTH, normalise_access_code
 from seb.standard import Question, Wording
 
 SPONTANEOUS_DIVIDER = "Spontaneous answers: do not read out"
@@ -85,6 +86,27 @@ class AccessCodeForm(forms.Form):
             "max_length": WRONG,
         },
     )
+
+    @classmethod
+    def wrong(cls, *, tries_left: int, wait_minutes: int) -> str:
+        """The wrong-code message, with the tries this address has left before a wait."""
+        tries = f"{tries_left} more code{'s' if tries_left != 1 else ''}"
+        minutes = f"{wait_minutes} minute{'s' if wait_minutes != 1 else ''}"
+        return f"{cls.WRONG}. You can try {tries} in the next {minutes}"
+
+    def clean_access_code(self) -> str:
+        """The code as it is stored (upper case, no spaces or hyphens); a wrong length
+        is said to be one, and is never counted as a guess."""
+        typed: str = self.cleaned_data["access_code"]
+        code = "".join(typed.split()).replace("-", "").upper()
+        if len(code) != CODE_LENGTH:
+            raise forms.ValidationError(
+                f"An access code is {CODE_LENGTH} characters. You entered {len(code)}",
+                code="length",
+            )
+        if normalise_access_code(code) is None:
+            raise forms.ValidationError(self.WRONG, code="characters")
+        return code
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

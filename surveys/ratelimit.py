@@ -1,14 +1,22 @@
-"""Limits on guessing access codes and links: a few wrong tries per client, then a wait.
+"""Limits on guessing access codes: they stop a guesser, never an office.
 
-Wrong tries are counted per client (its address, as the sign-in lockout reads it,
-behind PROXY_COUNT proxies) in fixed windows of ACCESS_CODE_WINDOW_MINUTES, in
-the database: one atomic INSERT ... ON CONFLICT DO UPDATE per wrong try, so the
-count holds across every web process and server. The address is kept only as a
-keyed hash. A client that has made ACCESS_CODE_GUESS_LIMIT wrong tries in the
-window is refused (even a right code) until the window ends.
+A personal link is never limited: its token has 256 bits, so no one finds one by
+guessing, and refusing it would only lock out the people behind an address where
+someone else mistyped a code. Wrong typed codes are counted in fixed windows of
+ACCESS_CODE_WINDOW_MINUTES, under three keys at once:
 
-A code has 78 bits and a link 256: at ten tries per quarter hour per address, no
-one finds a case by guessing.
+- the address and the code tried (ACCESS_CODE_TRIES_PER_CODE): someone who types
+  the same wrong code again and again is asked to wait and check their letter,
+  and nobody else at their address is;
+- the address (ACCESS_CODE_TRIES_PER_ADDRESS): one guesser trying many codes is
+  stopped long before an office's typing mistakes could add up to the limit;
+- the survey (ACCESS_CODE_TRIES_PER_SURVEY): many addresses guessing together are
+  stopped too; links still work while they are.
+
+The counts are rows in the database (one atomic INSERT ... ON CONFLICT DO UPDATE
+for the three keys of a wrong try), so they hold across every web process and
+server. Addresses and codes are kept only as keyed hashes. The odds these figures
+give a guesser are in docs/spec/fieldwork.md.
 """
 
 from __future__ import annotations
@@ -18,28 +26,42 @@ import math
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Final
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
 
-from .models import GuessWindow
+from .models import GuessWindow, Survey
+
+CODE: Final = "code"
+ADDRESS: Final = "address"
+SURVEY: Final = "survey"
 
 
 @dataclass(frozen=True, slots=True)
 class Limit:
+    """Whether a typed code must wait; `reason` names the key that is full
+    (CODE, ADDRESS or SURVEY), `tries_left` how many wrong codes this address may
+    still type in the window before it must wait."""
+
     blocked: bool
     wait_minutes: int = 0
+    reason: str = ""
+    tries_left: int = 0
+
+
+def limits() -> dict[str, int]:
+    return {
+        CODE: settings.ACCESS_CODE_TRIES_PER_CODE,
+        ADDRESS: settings.ACCESS_CODE_TRIES_PER_ADDRESS,
+        SURVEY: settings.ACCESS_CODE_TRIES_PER_SURVEY,
+    }
 
 
 def _window_seconds() -> int:
     return max(1, settings.ACCESS_CODE_WINDOW_MINUTES) * 60
-
-
-def client_key(request: HttpRequest) -> str:
-    address = get_client_ip_address(request) or "unknown"
-    return hashlib.sha256(f"{settings.SECRET_KEY}:guesses:{address}".encode()).hexdigest()
 
 
 def _window(now: float) -> int:
@@ -51,37 +73,64 @@ def _wait(now: float) -> int:
     return max(1, math.ceil((end - now) / 60))
 
 
-def guess_limit(request: HttpRequest, *, now: float | None = None) -> Limit:
-    """Whether this client must wait before trying another code or link."""
-    now = time.time() if now is None else now
-    count = (
-        GuessWindow.objects.filter(client=client_key(request), window=_window(now))
-        .values_list("count", flat=True)
-        .first()
-    ) or 0
-    if count >= settings.ACCESS_CODE_GUESS_LIMIT:
-        return Limit(blocked=True, wait_minutes=_wait(now))
-    return Limit(blocked=False)
+def _hash(*parts: object) -> str:
+    text = ":".join(str(part) for part in (settings.SECRET_KEY, "guesses", *parts))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def guess_wrong(request: HttpRequest, *, now: float | None = None) -> Limit:
-    """Count a wrong code or link for this client; whether it must now wait."""
+def guess_keys(request: HttpRequest, *, survey: Survey, code: str) -> dict[str, str]:
+    """The three counters a typed code (normalised) is counted under."""
+    address = get_client_ip_address(request) or "unknown"
+    return {
+        CODE: _hash(CODE, survey.pk, address, code),
+        ADDRESS: _hash(ADDRESS, address),
+        SURVEY: _hash(SURVEY, survey.pk),
+    }
+
+
+def _limit(counts: dict[str, int], now: float) -> Limit:
+    allowed = limits()
+    for reason in (CODE, ADDRESS, SURVEY):
+        if counts.get(reason, 0) >= allowed[reason]:
+            return Limit(blocked=True, wait_minutes=_wait(now), reason=reason)
+    left = min(allowed[key] - counts.get(key, 0) for key in (ADDRESS, SURVEY))
+    return Limit(blocked=False, wait_minutes=_wait(now), tries_left=left)
+
+
+def guess_limit(
+    request: HttpRequest, *, survey: Survey, code: str, now: float | None = None
+) -> Limit:
+    """Whether this code, typed from this address for this survey, must wait."""
     now = time.time() if now is None else now
+    keys = guess_keys(request, survey=survey, code=code)
+    found = dict(
+        GuessWindow.objects.filter(client__in=keys.values(), window=_window(now)).values_list(
+            "client", "count"
+        )
+    )
+    return _limit({name: found.get(key, 0) for name, key in keys.items()}, now)
+
+
+def guess_wrong(
+    request: HttpRequest, *, survey: Survey, code: str, now: float | None = None
+) -> Limit:
+    """Count a wrong code under its three keys (one statement); what is left."""
+    now = time.time() if now is None else now
+    keys = guess_keys(request, survey=survey, code=code)
+    window = _window(now)
     quote = connection.ops.quote_name
     table = quote(GuessWindow._meta.db_table)
-    client, window, count_ = quote("client"), quote("window"), quote("count")
+    client, window_, count_ = quote("client"), quote("window"), quote("count")
+    rows = ", ".join(["(%s, %s, 1)"] * len(keys))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({client}, {window}, {count_}) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT ({client}, {window}) DO UPDATE SET {count_} = {table}.{count_} + 1 "
-            f"RETURNING {count_}",
-            [client_key(request), _window(now)],
+            f"INSERT INTO {table} ({client}, {window_}, {count_}) VALUES {rows} "  # noqa: S608
+            f"ON CONFLICT ({client}, {window_}) DO UPDATE SET {count_} = {table}.{count_} + 1 "
+            f"RETURNING {client}, {count_}",
+            [value for key in keys.values() for value in (key, window)],
         )
-        row = cursor.fetchone()
-    count = int(row[0]) if row else 1
-    if count >= settings.ACCESS_CODE_GUESS_LIMIT:
-        return Limit(blocked=True, wait_minutes=_wait(now))
-    return Limit(blocked=False)
+        counted = {str(row[0]): int(row[1]) for row in cursor.fetchall()}
+    return _limit({name: counted.get(key, 1) for name, key in keys.items()}, now)
 
 
 def guess_windows_clear(*, older_than: timedelta = timedelta(days=1)) -> int:

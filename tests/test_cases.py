@@ -104,7 +104,7 @@ def test_attempts_set_the_outcome_and_the_next_appointment(survey: Survey, inter
     )
     case.refresh_from_db()
     assert case.next_appointment_at == tuesday
-    assert case.outcome == Outcome.OTHER.value
+    assert case.outcome == Outcome.NEVER_AVAILABLE.value
     with pytest.raises(CaseRefused):
         attempt_record(
             case=case, interviewer=interviewer, mode="telephone", outcome=AttemptOutcome.APPOINTMENT

@@ -131,11 +131,20 @@ def test_attempts_that_never_reached_anyone_are_non_contact_2_20() -> None:
     assert case_outcome(history).outcome is Outcome.NON_CONTACT
 
 
-def test_an_appointment_never_kept_is_other_eligible_non_response_2_30() -> None:
+def test_an_appointment_never_kept_is_the_respondent_never_available_2_21() -> None:
     history = CaseHistory(
         attempts=[attempt(AttemptOutcome.NO_ANSWER, 1), attempt(AttemptOutcome.APPOINTMENT, 2)]
     )
-    assert case_outcome(history).outcome is Outcome.OTHER
+    assert case_outcome(history).outcome is Outcome.NEVER_AVAILABLE
+    only_appointments = CaseHistory(attempts=[attempt(AttemptOutcome.APPOINTMENT, 1)])
+    assert case_outcome(only_appointments).outcome is Outcome.NEVER_AVAILABLE
+
+
+def test_the_respondent_never_available_counts_as_non_contact() -> None:
+    result = rates({Outcome.COMPLETE: 1, Outcome.NEVER_AVAILABLE: 3})
+    assert (result.counts["NC"], result.counts["O"]) == (3, 0)
+    assert result.rates["CON1"] == pytest.approx(1 / 4)
+    assert result.rates["COOP1"] == pytest.approx(1.0)
 
 
 def test_the_latest_decisive_event_wins() -> None:
@@ -169,13 +178,14 @@ def test_opting_out_is_a_refusal_and_marking_out_of_scope_is_4_10() -> None:
 
 # Rates: a hand-worked example for every formula.
 
-# I=40, P=10, R=10+5, NC=20, O=5, U=8+2, NE=10: 110 cases.
+# I=40, P=10, R=10+5, NC=15+5, O=5, U=8+2, NE=10: 110 cases.
 EXAMPLE = {
     Outcome.COMPLETE: 40,
     Outcome.PARTIAL: 10,
     Outcome.REFUSAL: 10,
     Outcome.BREAK_OFF: 5,
-    Outcome.NON_CONTACT: 20,
+    Outcome.NON_CONTACT: 15,
+    Outcome.NEVER_AVAILABLE: 5,
     Outcome.OTHER: 5,
     Outcome.NO_RETURN: 8,
     Outcome.UNDELIVERABLE: 2,

@@ -130,7 +130,12 @@ def test_first_question_back_link_shows_the_start_page_with_a_way_back_in(
     page = client.get(back)
     assert page.status_code == 200
     assert f'href="{url}"' in page.content.decode()
-    assert client.get(f"/s/{survey.slug}/")["Location"] == url
+    # Nothing answered yet: the survey's link shows its start page, with the way in.
+    unanswered = client.get(f"/s/{survey.slug}/")
+    assert unanswered.status_code == 200 and f'href="{url}"' in unanswered.content.decode()
+    # Once something is answered, the link carries on where the respondent left off.
+    client.post(url, {"answer": "state"})
+    assert client.get(f"/s/{survey.slug}/")["Location"].endswith("/questions/free_school_meals/")
 
 
 def test_choosing_nothing_shows_the_error_summary_and_an_inline_message(

@@ -102,8 +102,12 @@ NOTIFY_MESSAGES_PER_MINUTE = env.int("NOTIFY_MESSAGES_PER_MINUTE", default=2400)
 # The service's address as respondents reach it, for the links in messages and the
 # mail-merge file (e.g. https://seb.example.org).
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
-# Wrong access codes one client may try in ACCESS_CODE_WINDOW_MINUTES before it must wait.
-ACCESS_CODE_GUESS_LIMIT = env.int("ACCESS_CODE_GUESS_LIMIT", default=10)
+# Wrong access codes typed in ACCESS_CODE_WINDOW_MINUTES before a wait (surveys/ratelimit.py):
+# the same code from one address, any codes from one address, any codes for one survey.
+# Personal links are never limited. The guessing odds are in docs/spec/fieldwork.md.
+ACCESS_CODE_TRIES_PER_CODE = env.int("ACCESS_CODE_TRIES_PER_CODE", default=5)
+ACCESS_CODE_TRIES_PER_ADDRESS = env.int("ACCESS_CODE_TRIES_PER_ADDRESS", default=100)
+ACCESS_CODE_TRIES_PER_SURVEY = env.int("ACCESS_CODE_TRIES_PER_SURVEY", default=1000)
 ACCESS_CODE_WINDOW_MINUTES = env.int("ACCESS_CODE_WINDOW_MINUTES", default=15)
 # A mail-merge file of codes and links not downloaded within this many hours is deleted.
 CODES_FILE_HOURS = env.int("CODES_FILE_HOURS", default=24)
@@ -138,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "surveys.context_processors.service",
+                "surveys.context_processors.staff_navigation",
             ],
         },
     },
@@ -145,6 +150,14 @@ TEMPLATES = [
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# Inputs the GDS pack does not style itself get GOV.UK's input style too.
+CRISPY_CLASS_CONVERTERS = {
+    "urlinput": "govuk-input",
+    "numberinput": "govuk-input",
+    "dateinput": "govuk-input",
+    "timeinput": "govuk-input",
+    "datetimeinput": "govuk-input",
+}
 
 SERVICE_NAME = env.str("SERVICE_NAME", default="Socio-economic background survey")
 

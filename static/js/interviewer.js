@@ -9,6 +9,40 @@
 // takes the focus, a link or button is followed. On showcard pages a Print button
 // appears. (The timeout warning is timeout-warning.js, loaded beside this.) Once
 // every key is listened for, <html> carries data-keyboard="ready".
+//
+// Single keys act only where they cannot surprise (WCAG 2.1.4): a question's keys
+// only while focus is in its answers, and every page's shortcuts can be turned off
+// (and on again) with the button beside their list, remembered in this browser.
+
+const SETTING = 'seb-keyboard-shortcuts'
+
+function shortcutsOn () {
+  try {
+    return window.localStorage.getItem(SETTING) !== 'off'
+  } catch {
+    return true
+  }
+}
+
+function offerSwitch () {
+  for (const button of document.querySelectorAll('button[data-shortcuts-switch]')) {
+    const status = document.getElementById(button.getAttribute('aria-describedby') || '')
+    const show = () => {
+      const on = shortcutsOn()
+      button.textContent = on ? 'Turn keyboard shortcuts off' : 'Turn keyboard shortcuts on'
+      if (status) status.textContent = on ? 'Keyboard shortcuts are on.' : 'Keyboard shortcuts are off.'
+      document.documentElement.dataset.shortcuts = on ? 'on' : 'off'
+    }
+    button.hidden = false
+    button.addEventListener('click', () => {
+      try {
+        window.localStorage.setItem(SETTING, shortcutsOn() ? 'off' : 'on')
+      } catch {}
+      show()
+    })
+    show()
+  }
+}
 
 const TYPING = 'input:not([type="radio"]):not([type="checkbox"]), textarea, select, [contenteditable]'
 
@@ -30,8 +64,10 @@ function fastEntry (form) {
   const options = () => Array.from(form.querySelectorAll('input[type="radio"][name="answer"]'))
 
   document.addEventListener('keydown', (event) => {
-    if (ignored(event)) return
+    if (ignored(event) || !shortcutsOn()) return
     const target = event.target instanceof Element ? event.target : null
+    // Only while focus is in the answers: a key pressed anywhere else does nothing.
+    if (!target || !form.contains(target)) return
     if (/^[1-9]$/.test(event.key)) {
       const option = options()[Number(event.key) - 1]
       if (!option) return
@@ -65,7 +101,7 @@ function shortcuts () {
   }
   if (!bound.size) return
   document.addEventListener('keydown', (event) => {
-    if (ignored(event)) return
+    if (ignored(event) || !shortcutsOn()) return
     const element = bound.get(event.key.toLowerCase())
     if (!element) return
     event.preventDefault()
@@ -78,6 +114,20 @@ function shortcuts () {
   })
 }
 
+// GOV.UK's conditional reveal, without the aria-expanded that GOV.UK Frontend puts on
+// a radio (a radio has no such state: axe's aria-allowed-attr): the content under an
+// option is shown while that option is chosen.
+for (const input of document.querySelectorAll('input[type="radio"][data-reveals]')) {
+  const content = document.getElementById(input.dataset.reveals)
+  if (!content || !input.form) continue
+  const show = () => content.classList.toggle('govuk-radios__conditional--hidden', !input.checked)
+  for (const radio of input.form.querySelectorAll(`input[type="radio"][name="${input.name}"]`)) {
+    radio.addEventListener('change', show)
+  }
+  show()
+}
+
+offerSwitch()
 const form = document.querySelector('form[data-fast-entry]')
 if (form) fastEntry(form)
 else shortcuts()

@@ -349,7 +349,7 @@ class AttemptView(CaseMixin, View):
                 "form": form,
                 "error": error,
                 "back_url": self.case_url(),
-                "appointment_label": AttemptOutcome.APPOINTMENT.label,
+                "appointment_value": AttemptOutcome.APPOINTMENT.value,
                 "note_max": NOTE_MAX_LENGTH,
             },
             status=status,

@@ -24,7 +24,7 @@ from django.views import View
 from seb.interviewing import SPONTANEOUS_GROUP, question_guidance, showcard, showcards
 from seb.standard import Mode, load_standard
 
-from ..access import INTERVIEWER, SUPERVISOR, RoleRequiredMixin, member_survey
+from ..access import INTERVIEWER, SUPERVISOR, SURVEY_MANAGER, RoleRequiredMixin, member_survey
 from ..cases import CaseRefused, case_for_interview
 from ..forms import AnswerForm
 from ..forms_interview import InterviewStartForm, InterviewStopForm
@@ -112,14 +112,21 @@ class StartView(InterviewerRequiredMixin, View):
         return HttpResponseRedirect(reverse("interview:question", args=[response.pk, first]))
 
 
-class ShowcardsView(InterviewerRequiredMixin, View):
+class ShowcardMixin(RoleRequiredMixin):
+    """The standard's showcards: for interviewers, and for the managers who preview
+    and the supervisors who watch their interviews (they hold no survey's data)."""
+
+    roles = (INTERVIEWER, SUPERVISOR, SURVEY_MANAGER)
+
+
+class ShowcardsView(ShowcardMixin, View):
     """Every face-to-face showcard, one to a printed page."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(request, "interview/showcards.html", {"cards": showcards(load_standard())})
 
 
-class ShowcardView(InterviewerRequiredMixin, View):
+class ShowcardView(ShowcardMixin, View):
     """One question's showcard; only questions the standard asks a showcard for have one."""
 
     def get(self, request: HttpRequest, key: str) -> HttpResponse:
@@ -195,17 +202,25 @@ class InterviewQuestionView(InterviewJourney, QuestionView):
         return answered
 
     def extra_context(self) -> dict[str, Any]:
-        context = super().extra_context()
-        standard = response_standard(self.response)
-        key = self.kwargs.get("key")
-        if key in standard.keys:
-            guidance = question_guidance(standard, standard.question(key), Mode(self.response.mode))
-            context["guidance"] = guidance
+        context = {**super().extra_context(), **question_screen(self.response, self.kwargs)}
+        if "guidance" in context:
             context["pending"] = bool(self.pending_code)
-            context["spontaneous_group"] = SPONTANEOUS_GROUP
-            if guidance.showcard:
-                context["showcard_url"] = reverse("interview:showcard", args=[key])
         return context
+
+
+def question_screen(response: Response, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """What an interviewer's question screen shows beside the question: its cues,
+    instructions and options grouped as the standard's prompt style says, and its
+    showcard (for an interview and for a manager's preview alike)."""
+    standard = response_standard(response)
+    key = kwargs.get("key")
+    if key not in standard.keys:
+        return {}
+    guidance = question_guidance(standard, standard.question(key), Mode(response.mode))
+    context: dict[str, Any] = {"guidance": guidance, "spontaneous_group": SPONTANEOUS_GROUP}
+    if guidance.showcard:
+        context["showcard_url"] = reverse("interview:showcard", args=[key])
+    return context
 
 
 class InterviewCheckAnswersView(InterviewJourney, CheckAnswersView):

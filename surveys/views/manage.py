@@ -41,6 +41,7 @@ from ..models import Response, Survey, TeamRole
 from ..selectors import case_counts
 from ..services import REFUSALS, Refused, response_route, response_start, test_responses_clear
 from ..teams import team_add
+from .interviewer import question_screen
 from .journey import CheckAnswersView, ConfirmationView, Journey, QuestionView
 from .respondent import remember
 
@@ -317,6 +318,9 @@ class PreviewQuestionView(PreviewJourney, QuestionView):
     @property
     def template_name(self) -> str:  # type: ignore[override]
         return self.template_for("question")
+
+    def extra_context(self) -> dict[str, Any]:
+        return {**super().extra_context(), **question_screen(self.response, self.kwargs)}
 
     def record_answer(self, key: str, code: str) -> Route:
         standard = self.response.survey.standard

@@ -11,8 +11,9 @@ Invitation-only surveys are reached with an access code typed on the survey's
 page, or a personal link (`/s/<slug>/k/<token>/`). Either binds the browser to
 the case's response (made, or carried on from any device) and redirects to the
 survey's own address, so the secret does not stay in the address bar; wrong
-codes and links are counted per client, and too many make it wait
-(`surveys.ratelimit`). A case that is complete is told so, and answers once.
+codes are counted by the code and address, the address, and the survey, and too
+many make that code, address or survey wait (`surveys.ratelimit`); links never
+do. A case that is complete is told so, and answers once.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from ..cases import case_by_access_code, case_by_link_token, case_opt_out
 from ..contacts import case_from_opt_out_token
 from ..forms import AccessCodeForm
 from ..models import Case, Response, Survey
-from ..ratelimit import Limit, guess_limit, guess_wrong
+from ..ratelimit import CODE, Limit, guess_limit, guess_wrong, limits
 from ..selectors import online_response
 from ..services import Refused, response_for_case, response_route, response_start
 from .journey import CheckAnswersView, ConfirmationView, Journey, QuestionView
@@ -101,17 +102,21 @@ class StartView(View):
             if response.status != Response.Status.IN_PROGRESS:
                 return HttpResponseRedirect(reverse("online:confirmation", args=[slug]))
             if survey.is_open() or response.is_test:
-                key = response_route(response).next_question
+                current = response_route(response)
+                key = current.next_question
                 continue_url = (
                     reverse("online:question", args=[slug, key])
                     if key
                     else reverse("online:check", args=[slug])
                 )
-                # The survey link carries on where the respondent left off;
-                # the first question's back link shows this page again.
-                if request.GET.get("back") != "1":
+                # The survey link carries on where the respondent left off; a
+                # response not yet answered (just entered by link or code) and the
+                # first question's back link show this page (the privacy notice).
+                if current.answered and request.GET.get("back") != "1":
                     return HttpResponseRedirect(continue_url)
-                return start_page(request, survey, continue_url=continue_url)
+                return start_page(
+                    request, survey, continue_url=continue_url, test_run=response.is_test
+                )
         if not survey.is_open():
             return _closed(request, survey)
         return start_page(request, survey)
@@ -151,6 +156,7 @@ def start_page(
     continue_url: str = "",
     code_form: AccessCodeForm | None = None,
     status: int = 200,
+    test_run: bool = False,
 ) -> HttpResponse:
     """The start page: what the survey is for, then Start now, the access code form, or both."""
     if code_form is None and survey.takes_invitations:
@@ -165,6 +171,7 @@ def start_page(
             "start_token": secrets.token_urlsafe(24),
             "code_form": code_form if survey.takes_invitations else None,
             "can_start": survey.takes_open_responses,
+            "test_banner": test_run,
         },
         status=status,
     )
@@ -174,7 +181,13 @@ def _too_many_guesses(request: HttpRequest, survey: Survey, limit: Limit) -> Htt
     return render(
         request,
         "surveys/too_many_guesses.html",
-        {"survey": survey, "wait_minutes": limit.wait_minutes},
+        {
+            "survey": survey,
+            "wait_minutes": limit.wait_minutes,
+            "same_code": limit.reason == CODE,
+            "tries": limits()[CODE],
+            "code_form": AccessCodeForm(),
+        },
         status=429,
     )
 
@@ -208,18 +221,22 @@ class AccessCodeView(View):
             raise Http404("This survey takes no access codes.")
         if not survey.is_open():
             return _closed(request, survey)
-        limit = guess_limit(request)
-        if limit.blocked:
-            return _too_many_guesses(request, survey, limit)
         form = AccessCodeForm(request.POST)
         if not form.is_valid():
             return start_page(request, survey, code_form=form, status=400)
-        case = case_by_access_code(survey=survey, typed=form.cleaned_data["access_code"])
+        code = form.cleaned_data["access_code"]
+        limit = guess_limit(request, survey=survey, code=code)
+        if limit.blocked:
+            return _too_many_guesses(request, survey, limit)
+        case = case_by_access_code(survey=survey, typed=code)
         if case is None:
-            limit = guess_wrong(request)
+            limit = guess_wrong(request, survey=survey, code=code)
             if limit.blocked:
                 return _too_many_guesses(request, survey, limit)
-            form.add_error("access_code", AccessCodeForm.WRONG)
+            form.add_error(
+                "access_code",
+                AccessCodeForm.wrong(tries_left=limit.tries_left, wait_minutes=limit.wait_minutes),
+            )
             return start_page(request, survey, code_form=form, status=400)
         return _enter_case(request, survey, case)
 
@@ -230,14 +247,9 @@ class PersonalLinkView(View):
 
     def get(self, request: HttpRequest, slug: str, token: str) -> HttpResponse:
         survey = online_survey(slug)
-        limit = guess_limit(request)
-        if limit.blocked:
-            return _too_many_guesses(request, survey, limit)
+        # Never limited: a 256-bit token is not found by guessing (surveys.ratelimit).
         case = case_by_link_token(survey=survey, token=token)
         if case is None:
-            limit = guess_wrong(request)
-            if limit.blocked:
-                return _too_many_guesses(request, survey, limit)
             return render(
                 request,
                 "surveys/link_not_working.html",
@@ -317,6 +329,9 @@ class OnlineJourney(Journey):
 
     def exit_url(self) -> str:
         return reverse("online:start", args=[self.response.survey.slug]) + "?back=1"
+
+    def extra_context(self) -> dict[str, Any]:
+        return {"test_banner": self.response.is_test}
 
 
 class OnlineQuestionView(OnlineJourney, QuestionView):

@@ -261,7 +261,7 @@ def test_a_survey_comparison_lists_only_surveys_of_the_same_standard(
     page = plain_client.get(f"{COMPARE}/survey/?table=nssec5&other=earlier-wave")
     html = page.content.decode()
     assert page.status_code == 200
-    assert "Test survey minus Earlier wave" in html  # the other survey is the base
+    assert "Earlier wave minus Test survey" in html  # the survey the analyst came from is the base
     assert "comparable with other surveys that also use this standard" in html
     unknown = plain_client.get(f"{COMPARE}/survey/?table=nssec5&other=nowhere")
     assert "Select a survey from the list" in unknown.content.decode()
@@ -325,7 +325,7 @@ def test_bad_input_gets_a_clear_message_and_no_comparison(
     plain_client: Client, answered: Survey, query: str, message: str
 ) -> None:
     page = plain_client.get(
-        f"{COMPARE}/survey/{query}" if "mode=" in query else f"{COMPARE}/mode/{query}"
+        f"{COMPARE}/period/{query}" if "mode=" in query else f"{COMPARE}/mode/{query}"
     )
     html = page.content.decode()
     assert page.status_code == 200
@@ -343,3 +343,22 @@ def test_comparisons_are_for_analysts_only(
     assert client.get(url).status_code == 302
     client.force_login(interviewer)  # type: ignore[arg-type]
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("dimension", ["survey", "period", "variable", "reference"])
+def test_a_comparison_form_shows_no_error_before_it_is_submitted(
+    plain_client: Client, answered: Survey, dimension: str
+) -> None:
+    html = plain_client.get(f"{COMPARE}/{dimension}/").content.decode()
+    assert "There is a problem" not in html
+    assert "govuk-error-message" not in html
+
+
+def test_a_comparison_that_cannot_be_made_from_the_defaults_is_explained_not_an_error(
+    plain_client: Client, make_survey: object
+) -> None:
+    one_mode = make_survey("one-mode")  # type: ignore[operator]
+    plausible_responses(one_mode, 20, seed=3, modes={Mode.ONLINE: 1})
+    html = plain_client.get("/analysis/one-mode/compare/mode/").content.decode()
+    assert "There is a problem" not in html
+    assert "govuk-inset-text" in html and "nothing to compare by mode" in html

@@ -143,17 +143,6 @@ def page_320(new_page: Callable[..., Page]) -> Page:
     return new_page(viewport={"width": 320, "height": 640})
 
 
-# GOV.UK's back link sits before <main>, outside any landmark, as the Design
-# System places it (so "Skip to main content" skips it too). axe's best-practice
-# "region" rule flags it; the Design System lists this as a known issue with no
-# user impact found and keeps the placement. Only that one node is let through.
-KNOWN_ISSUES = {("region", ".govuk-back-link")}
-
-
-def is_known_issue(rule: str, node: dict[str, Any]) -> bool:
-    return any((rule, str(target)) in KNOWN_ISSUES for target in node["target"])
-
-
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     if page.context in _scriptless_contexts:
         return axe_violations_of_copy(page)
@@ -161,11 +150,7 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
         page,
         options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
     )
-    violations = []
-    for violation in results.response["violations"]:
-        nodes = [node for node in violation["nodes"] if not is_known_issue(violation["id"], node)]
-        if nodes:
-            violations.append({**violation, "nodes": nodes})
+    violations: list[dict[str, Any]] = results.response["violations"]
     return violations
 
 

@@ -412,7 +412,8 @@ def test_the_new_pages_fit_a_phone_and_have_no_axe_violations(
     case = sample(survey, "PHONE-1", both, preferred_mode="telephone")
     interview_start(case=case, mode=Mode.TELEPHONE, interviewer=both)
     page_320.goto("/staff/login/")
-    sign_in_to(page_320, both, r"/supervise/$")
+    # Two roles, two places of work: the staff home lists them.
+    sign_in_to(page_320, both, r"/staff/$")
     for url in (
         "/interview/",
         f"/interview/caseload/{case.pk}/",

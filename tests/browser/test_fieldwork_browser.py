@@ -150,6 +150,10 @@ def test_an_access_code_is_entered_with_a_clear_error_for_a_wrong_one(
     shot(page, "respondent-code-wrong")
     page.get_by_label("Enter your access code").fill(credentials.access_code.lower())
     page.get_by_role("button", name="Continue").click()
+    # The survey's start page (its privacy notice) first, then the questions.
+    expect(page).to_have_url(re.compile(r"/s/invited/$"))
+    expect(page.get_by_role("link", name=re.compile("privacy notice"))).to_be_visible()
+    page.get_by_role("button", name="Continue").click()
     expect(page).to_have_url(re.compile(r"/s/invited/questions/school_type/$"))
     shot(page, "respondent-first-question")
 
@@ -161,8 +165,10 @@ def test_a_personal_link_resumes_in_a_second_browser_without_the_secret_in_the_a
     link = f"/s/invited/k/{credentials.link_token}/"
     first = new_page()
     first.goto(link)
-    expect(first).to_have_url(re.compile(r"/s/invited/questions/school_type/$"))
+    expect(first).to_have_url(re.compile(r"/s/invited/$"))
     assert credentials.link_token not in first.url
+    first.get_by_role("button", name="Continue").click()
+    expect(first).to_have_url(re.compile(r"/s/invited/questions/school_type/$"))
     first.get_by_label("State-run or state-funded school", exact=False).first.check()
     first.get_by_role("button", name="Continue").click()
     expect(first).to_have_url(re.compile(r"/questions/free_school_meals/$"))

@@ -229,9 +229,15 @@ def test_every_interviewer_screen_has_no_axe_violations(
     tab_to(page, page.get_by_role("button", name="Continue"))
     page.keyboard.press("Enter")
     expect(page).to_have_title(re.compile(r"^Error: "))
-    # After an error, focus is on the error summary (GOV.UK); number keys still choose.
+    # After an error, focus is on the error summary (GOV.UK). A number key does
+    # nothing there (WCAG 2.1.4: keys act only in the answers); the summary's link
+    # takes focus to the answers, where it chooses.
     expect(page.locator(".govuk-error-summary")).to_be_focused()
     assert_no_axe_violations(page)
+    press_shortcut(page, "1")
+    expect(page.locator("input[name=answer][value=state]")).not_to_be_checked()
+    page.locator(".govuk-error-summary a").first.click()
+    expect(page.locator("input[name=answer]").first).to_be_focused()
     press_shortcut(page, "1")
     expect(page.locator("input[name=answer][value=state]")).to_be_checked()
     page.keyboard.press("Enter")

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import io
 import logging
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from seb.standard import Mode
 from surveys.cases import NewCase, case_create, case_withdraw, credentials_regenerate
 from surveys.logging import RedactIdentifiers, redact
-from surveys.models import Case, Response, Survey
+from surveys.models import Case, GuessWindow, Response, Survey
 from surveys.services import Refused, response_for_case, response_start, response_submit
 from tests.conftest import STATE_EMPLOYEE_CLERICAL
 
@@ -57,8 +59,13 @@ def test_a_personal_link_binds_the_browser_and_redirects_to_an_address_without_t
     assert response.status_code == 302
     assert response["Location"] == "/s/invited/"
     assert credentials.link_token not in response["Location"]
-    follow = client.get("/s/invited/")
-    assert follow["Location"] == "/s/invited/questions/school_type/"
+    # The survey's start page first (what it is for, its privacy notice), then the questions.
+    start = client.get("/s/invited/")
+    assert start.status_code == 200
+    page = start.content.decode()
+    assert (
+        'href="/s/invited/privacy/"' in page and 'href="/s/invited/questions/school_type/"' in page
+    )
     started = Response.objects.get()
     assert (started.case, started.mode, started.is_test) == (case, Mode.ONLINE, False)
 
@@ -85,16 +92,26 @@ def test_an_access_code_however_typed_works_like_the_link(
     assert Response.objects.get().case == case
 
 
-@pytest.mark.parametrize("typed", ["ABCD EFGH JKMN PQRS", "not a code", "2345"])
-def test_a_wrong_code_gets_one_clear_message_with_no_hint_of_what_was_wrong(
-    client: Client, invitation_survey: Survey, invited_case, typed: str
+def test_a_wrong_code_gets_one_clear_message_with_the_tries_left(
+    client: Client, invitation_survey: Survey, invited_case
 ) -> None:
-    response = client.post("/s/invited/access-code/", {"access_code": typed})
+    response = client.post("/s/invited/access-code/", {"access_code": "ABCD EFGH JKMN PQRS"})
     assert response.status_code == 400
     page = response.content.decode()
     assert "The access code is not right" in page
     assert "There is a problem" in page
+    assert "You can try 99 more codes in the next" in page
     assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(("typed", "length"), [("not a code", 8), ("2345", 4), ("A" * 17, 17)])
+def test_a_code_of_the_wrong_length_is_said_to_be_one_and_not_counted(
+    client: Client, invitation_survey: Survey, typed: str, length: int
+) -> None:
+    response = client.post("/s/invited/access-code/", {"access_code": typed})
+    assert response.status_code == 400
+    assert f"An access code is 16 characters. You entered {length}" in response.content.decode()
+    assert not GuessWindow.objects.exists()
 
 
 def test_an_empty_code_asks_for_one(client: Client, invitation_survey: Survey) -> None:
@@ -103,30 +120,74 @@ def test_an_empty_code_asks_for_one(client: Client, invitation_survey: Survey) -
     assert "Enter your access code" in response.content.decode()
 
 
-@override_settings(ACCESS_CODE_GUESS_LIMIT=3)
-def test_guessing_is_limited_per_client_even_for_a_right_code_then(
+WRONG = "ABCD EFGH JKMN PQRS"
+
+
+@override_settings(ACCESS_CODE_TRIES_PER_ADDRESS=3)
+def test_a_guesser_at_one_address_waits_and_a_link_from_there_still_works(
     invitation_survey: Survey, invited_case
 ) -> None:
     _, credentials = invited_case
     guesser = Client(REMOTE_ADDR="203.0.113.9")
-    for _ in range(2):
-        assert (
-            guesser.post(
-                "/s/invited/access-code/", {"access_code": "ABCD EFGH JKMN PQRS"}
-            ).status_code
-            == 400
-        )
-    third = guesser.post("/s/invited/access-code/", {"access_code": "ABCD EFGH JKMN PQRS"})
+    codes = ["ABCD EFGH JKMN PQRS", "ABCD EFGH JKMN PQRT", "ABCD EFGH JKMN PQRV"]
+    first, second = (guesser.post("/s/invited/access-code/", {"access_code": c}) for c in codes[:2])
+    assert (first.status_code, second.status_code) == (400, 400)
+    assert "You can try 1 more code in the next" in second.content.decode()
+    third = guesser.post("/s/invited/access-code/", {"access_code": codes[2]})
     assert third.status_code == 429
     assert "Too many attempts" in third.content.decode()
     blocked = guesser.post("/s/invited/access-code/", {"access_code": credentials.access_code})
     assert blocked.status_code == 429
-    assert guesser.get(link_path(invitation_survey, credentials.link_token)).status_code == 429
+    assert not Response.objects.exists()
+    link = guesser.get(link_path(invitation_survey, credentials.link_token))
+    assert (link.status_code, link["Location"]) == (302, "/s/invited/")
     other = Client(REMOTE_ADDR="198.51.100.7")
     assert (
         other.post("/s/invited/access-code/", {"access_code": credentials.access_code}).status_code
         == 302
     )
+
+
+@override_settings(ACCESS_CODE_TRIES_PER_CODE=2)
+def test_one_persons_repeated_wrong_code_never_locks_out_others_at_their_address(
+    invitation_survey: Survey, invited_case
+) -> None:
+    _, credentials = invited_case
+    office = "192.0.2.50"
+    typist = Client(REMOTE_ADDR=office)
+    assert typist.post("/s/invited/access-code/", {"access_code": WRONG}).status_code == 400
+    again = typist.post("/s/invited/access-code/", {"access_code": WRONG.lower()})
+    assert again.status_code == 429
+    assert "This access code has been entered 2 times" in again.content.decode()
+    assert typist.post("/s/invited/access-code/", {"access_code": WRONG}).status_code == 429
+    colleague = Client(REMOTE_ADDR=office)
+    entered = colleague.post("/s/invited/access-code/", {"access_code": credentials.access_code})
+    assert (entered.status_code, entered["Location"]) == (302, "/s/invited/")
+
+
+@override_settings(ACCESS_CODE_TRIES_PER_SURVEY=2)
+def test_guessing_from_many_addresses_meets_the_survey_ceiling_but_links_still_work(
+    invitation_survey: Survey, invited_case
+) -> None:
+    _, credentials = invited_case
+    for n, code in enumerate(["ABCD EFGH JKMN PQRS", "ABCD EFGH JKMN PQRT"]):
+        Client(REMOTE_ADDR=f"203.0.113.{n + 1}").post(
+            "/s/invited/access-code/", {"access_code": code}
+        )
+    someone = Client(REMOTE_ADDR="198.51.100.7")
+    refused = someone.post("/s/invited/access-code/", {"access_code": credentials.access_code})
+    assert refused.status_code == 429
+    link = someone.get(link_path(invitation_survey, credentials.link_token))
+    assert link.status_code == 302
+
+
+def test_wrong_links_are_never_counted_or_refused(invitation_survey: Survey, invited_case) -> None:
+    _, credentials = invited_case
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(12):
+        assert client.get(link_path(invitation_survey, "x" * 43)).status_code == 404
+    assert not GuessWindow.objects.exists()
+    assert client.get(link_path(invitation_survey, credentials.link_token)).status_code == 302
 
 
 def test_a_wrong_link_says_the_link_is_not_working_and_offers_the_code(
@@ -297,3 +358,14 @@ def test_gunicorns_access_log_is_redacted(tmp_path) -> None:
     assert "/s/demo/k/[secret]/" in line
     assert "abcdefghijklmnop" not in line
     assert line.count("[secret]") == 2
+
+
+def test_a_survey_not_yet_open_gives_its_time_once_with_one_full_stop(
+    client: Client, invitation_survey: Survey
+) -> None:
+    opens = timezone.make_aware(datetime(2099, 3, 4, 14, 30))
+    invitation_survey.opens_at = opens
+    invitation_survey.save()
+    page = client.get("/s/invited/").content.decode()
+    assert "It opens on 4 March 2099 at 2:30pm. Come back" in page
+    assert ".." not in page

@@ -4,6 +4,7 @@ content, previews that store nothing, test runs, cases and their codes, audit.""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from surveys.access import ANALYST
+from surveys.access import ANALYST, INTERVIEWER, SURVEY_MANAGER
 from surveys.cases import case_by_access_code
 from surveys.models import Case, Response, Survey
 from surveys.selectors import outcome_counts
@@ -68,9 +69,25 @@ def test_only_survey_managers_reach_the_area(
     )
 
 
+def test_the_staff_home_lists_the_areas_of_someone_with_several_roles(
+    client: Client, make_staff: Any
+) -> None:
+    client.force_login(make_staff("two-roles", SURVEY_MANAGER, ANALYST))
+    page = client.get("/staff/").content.decode()
+    for link in ('href="/manage/">Manage surveys</a>', 'href="/analysis/">Analysis</a>'):
+        assert link in page
+    assert 'href="/jobs/">Jobs</a>' in page
+    assert 'href="/interview/"' not in page and 'href="/supervise/"' not in page
+
+
 def test_signing_in_takes_a_survey_manager_to_their_surveys(client: Client, manager: User) -> None:
     client.force_login(manager)
     assert client.get("/staff/")["Location"] == "/manage/"
+
+
+def test_staff_with_one_area_go_straight_to_it(client: Client, make_staff: Any) -> None:
+    client.force_login(make_staff("only-interviews", INTERVIEWER))
+    assert client.get("/staff/")["Location"] == "/interview/"
 
 
 def test_a_new_survey_is_a_draft_that_opens_only_with_its_owner_content(
@@ -192,6 +209,8 @@ def test_a_test_run_is_marked_counted_nowhere_and_cleared(
     for key, code in STATE_EMPLOYEE_CLERICAL.items():
         manager_client.post(f"/s/{survey.slug}/questions/{key}/", {"answer": code})
     response = Response.objects.get()
+    check = manager_client.get(f"/s/{survey.slug}/check-your-answers/").content.decode()
+    assert "Test run" in check and "This response is a test" in check
     manager_client.post(f"/s/{survey.slug}/check-your-answers/", {"revision": response.revision})
     response.refresh_from_db()
     assert response.is_test and response.is_complete
@@ -355,3 +374,36 @@ def test_without_the_services_address_a_sample_is_refused_whole_and_says_why(
     assert "surveys.W001" in warnings
     settings.PUBLIC_BASE_URL = "https://seb.example.org"
     assert "surveys.W001" not in [f.id for f in run_checks(include_deployment_checks=True)]
+
+
+def test_every_input_on_the_survey_pages_has_govuk_style(
+    manager_client: Client, survey: Survey
+) -> None:
+    for url in (
+        "/manage/new/",
+        f"/manage/{survey.slug}/settings/",
+        f"/manage/{survey.slug}/content/",
+        f"/manage/{survey.slug}/sample/",
+        f"/manage/{survey.slug}/contacts/",
+    ):
+        html = manager_client.get(url).content.decode()
+        inputs = re.findall(r"<(?:input|select|textarea)\b[^>]*>", html)
+        unstyled = [tag for tag in inputs if 'type="hidden"' not in tag and "govuk-" not in tag]
+        assert unstyled == [], url
+
+
+def test_an_open_survey_without_a_start_date_says_since_it_was_opened(
+    manager_client: Client, survey: Survey
+) -> None:
+    page = manager_client.get(f"/manage/{survey.slug}/").content.decode()
+    assert "Since it was opened" in page and "When it is opened" not in page
+    survey.is_draft = True
+    survey.save()
+    assert "When it is opened" in manager_client.get(f"/manage/{survey.slug}/").content.decode()
+
+
+def test_a_respondents_own_pages_carry_no_test_banner(client: Client, survey: Survey) -> None:
+    client.post(f"/s/{survey.slug}/", {"start_token": "a" * 24})
+    page = client.get(f"/s/{survey.slug}/questions/school_type/").content.decode()
+    assert "Which type of secondary school" in page
+    assert "This response is a test" not in page and "Staff areas" not in page

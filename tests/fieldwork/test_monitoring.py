@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from seb.fieldwork import Outcome
+from seb.fieldwork import AttemptOutcome, Outcome
 from seb.standard import Mode
-from surveys.cases import NewCase, case_create, case_opt_out
+from surveys.cases import NewCase, attempt_record, case_create, case_opt_out
 from surveys.models import Survey
 from surveys.selectors import (
     BY_INTERVIEWER,
@@ -26,6 +26,7 @@ from surveys.selectors import (
     outcome_counts,
     outcome_counts_by_breakdown,
     stop_points,
+    survey_outcomes_and_rates,
     survey_rates,
     survey_rates_fast,
 )
@@ -138,6 +139,27 @@ def test_the_outcomes_file_has_one_row_per_case_and_no_contact_details(
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(row["reference"], row["outcome"]) for row in rows] == [("Z1", "3.10")]
     assert "zed" not in text.lower() and "07700" not in text
+
+
+def test_a_case_never_interviewed_after_an_appointment_is_2_21_and_counts_as_non_contact(
+    manager_client: Client, invitation_survey: Survey
+) -> None:
+    case, _ = case_create(survey=invitation_survey, new=NewCase(reference="A1"))
+    attempt_record(
+        case=case,
+        interviewer=None,
+        mode=Mode.TELEPHONE,
+        outcome=AttemptOutcome.APPOINTMENT,
+        appointment_at=timezone.now() + timedelta(days=1),
+    )
+    response = manager_client.get("/manage/invited/monitoring/case-outcomes.csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert (row["reference"], row["outcome"]) == ("A1", "2.21")
+    assert "Respondent never available" in text
+    counts, rows = survey_outcomes_and_rates(survey=invitation_survey)
+    assert counts[Outcome.NEVER_AVAILABLE] == 1
+    assert (rows[0].rates.counts["NC"], rows[0].rates.counts["O"]) == (1, 0)
 
 
 def test_export_outcomes_writes_the_cases_and_the_rates_file(fieldwork: Survey, tmp_path) -> None:
@@ -254,3 +276,32 @@ def test_completes_per_day_and_the_survey_list_count_each_response_once(
     assert sum(n for _, _, n in by_day) == 4
     assert {mode: n for _, mode, n in by_day} == {"online": 3, "telephone": 1}
     assert case_counts(surveys=[survey])[survey.pk]["complete"] == 4
+
+
+def test_migration_0016_moves_appointment_only_cases_from_2_30_to_2_21_and_back(
+    invitation_survey: Survey,
+) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from surveys.models import Attempt, Case
+
+    migration = import_module("surveys.migrations.0016_case_outcome_never_available")
+    appointment, _ = case_create(survey=invitation_survey, new=NewCase(reference="M1"))
+    other, _ = case_create(survey=invitation_survey, new=NewCase(reference="M2"))
+    now = timezone.now()
+    Attempt.objects.create(case=appointment, mode="telephone", outcome="appointment", at=now)
+    Attempt.objects.create(case=other, mode="telephone", outcome="appointment", at=now)
+    Attempt.objects.create(case=other, mode="telephone", outcome="other", at=now)
+    # As stored before 2.21 existed.
+    Case.objects.filter(pk__in=[appointment.pk, other.pk]).update(outcome="2.30")
+
+    def outcomes() -> tuple[str, str]:
+        return (Case.objects.get(pk=appointment.pk).outcome, Case.objects.get(pk=other.pk).outcome)
+
+    migration.forwards(apps, None)
+    assert outcomes() == ("2.21", "2.30")
+    assert outcome_counts(survey=invitation_survey)[""][Outcome.NEVER_AVAILABLE] == 1
+    migration.backwards(apps, None)
+    assert outcomes() == ("2.30", "2.30")

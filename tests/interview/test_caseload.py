@@ -229,7 +229,7 @@ def test_a_no_answer_and_an_appointment_are_recorded_with_a_note_and_the_outcome
     record(interviewer_client, case, mode="face_to_face", **appointment(tuesday))
     case = refresh(case)
     assert (case.outcome, case.attempt_count, case.next_appointment_at) == (
-        Outcome.OTHER.value,
+        Outcome.NEVER_AVAILABLE.value,
         2,
         tuesday,
     )
