@@ -18,6 +18,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Final
 
+from .statuses import MessageStatus, ResponseStatus, StopReason
+
 # Access codes ------------------------------------------------------------------
 
 # No 0, O, 1, I, L or U: nothing that reads as something else.
@@ -178,9 +180,9 @@ DECISIVE_ATTEMPTS: Final = {
 class ResponseEvent:
     """What a case's response says about it.
 
-    `status` is in_progress, complete, stopped or abandoned; `derivable` is whether
-    every question on its route but the last (parental qualification) is answered,
-    so NS-SEC could be derived (fieldwork.md's "partial").
+    `status` is a `ResponseStatus`; `derivable` is whether its route has passed every
+    question NS-SEC is derived from (`seb.routing.nssec_derivable`: fieldwork.md's
+    "partial").
     """
 
     status: str
@@ -211,11 +213,11 @@ class CaseOutcome:
 
 
 def _response_outcome(response: ResponseEvent) -> Outcome:
-    if response.status == "complete":
+    if response.status == ResponseStatus.COMPLETE:
         return Outcome.COMPLETE
-    if response.status == "stopped" and response.stop_reason == "refused":
+    if response.status == ResponseStatus.STOPPED and response.stop_reason == StopReason.REFUSED:
         return Outcome.REFUSAL
-    if response.status == "stopped" and response.stop_reason == "unable":
+    if response.status == ResponseStatus.STOPPED and response.stop_reason == StopReason.UNABLE:
         return Outcome.OTHER
     return Outcome.PARTIAL if response.derivable else Outcome.BREAK_OFF
 
@@ -234,12 +236,12 @@ def case_outcome(history: CaseHistory) -> CaseOutcome:
     still in progress decides the outcome as the answers it has so far would, and
     marks the case in progress.
     """
-    if any(response.status == "complete" for response in history.responses):
+    if any(response.status == ResponseStatus.COMPLETE for response in history.responses):
         return CaseOutcome(Outcome.COMPLETE)
     decisive: list[tuple[datetime, int, Outcome, bool]] = []
     for response in history.responses:
         outcome = _response_outcome(response)
-        decisive.append((response.at, 1, outcome, response.status == "in_progress"))
+        decisive.append((response.at, 1, outcome, response.status == ResponseStatus.IN_PROGRESS))
     for attempt in history.attempts:
         if attempt.outcome in DECISIVE_ATTEMPTS:
             decisive.append((attempt.at, 0, DECISIVE_ATTEMPTS[attempt.outcome], False))
@@ -256,7 +258,7 @@ def case_outcome(history: CaseHistory) -> CaseOutcome:
     if AttemptOutcome.NO_ANSWER in kinds:
         return CaseOutcome(Outcome.NON_CONTACT)
     statuses = list(history.message_statuses)
-    if statuses and all(status == "permanent_failure" for status in statuses):
+    if statuses and all(status == MessageStatus.PERMANENT_FAILURE for status in statuses):
         return CaseOutcome(Outcome.UNDELIVERABLE)
     return CaseOutcome(Outcome.NO_RETURN)
 
@@ -265,6 +267,7 @@ def case_outcome(history: CaseHistory) -> CaseOutcome:
 
 RATE_NAMES: Final = ("RR1", "RR2", "RR3", "RR4", "COOP1", "REF1", "CON1")
 COUNT_NAMES: Final = ("I", "P", "R", "NC", "O", "U", "NE")
+# The names of AAPOR's groups of outcomes, the letters of the rates' formulas.
 COUNT_LABELS: Final = {
     "I": "Complete",
     "P": "Partial",

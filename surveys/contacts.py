@@ -41,7 +41,8 @@ from django.utils import timezone
 
 from seb.fieldwork import Outcome
 
-from .cases import case_credentials, case_refresh
+from .cases import case_credentials
+from .derived import case_refresh, cases_derive
 from .models import Case, ContactRound, Message, Survey
 from .notify import (
     FINAL_STATUSES,
@@ -230,6 +231,14 @@ def round_queue(round_: ContactRound, *, now: datetime | None = None) -> int:
         cursor.execute(sql, {**_parameters(round_), "now": now})
         queued = Message.objects.filter(round=round_).count()
         ContactRound.objects.filter(pk=round_.pk).update(queued=queued)
+        # A new message means not every message to the case has failed: a case counted
+        # undeliverable is derived again (no other outcome depends on a queued message).
+        cases_derive(
+            cases=Case.objects.filter(
+                outcome=Outcome.UNDELIVERABLE.value,
+                pk__in=Message.objects.filter(round=round_).values("case_id"),
+            )
+        )
     round_.queued = queued
     return queued
 
@@ -251,8 +260,9 @@ def _record(message: Message, *, status: str, provider_id: str = "") -> None:
         fields["provider_id"] = provider_id
     if message.sent_at is None and status != Message.Status.TECHNICAL_FAILURE:
         fields["sent_at"] = now
-    Message.objects.filter(pk=message.pk).update(**fields)
-    if status == Message.Status.PERMANENT_FAILURE:
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(**fields)
+        # The case's outcome (undeliverable) and last activity follow its messages.
         case_refresh(case_id=message.case_id)
 
 

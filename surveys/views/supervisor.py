@@ -28,7 +28,6 @@ from django.utils import timezone
 from django.views import View
 
 from seb.caseload import (
-    COUNT_LABELS,
     PAGE_SIZE,
     CaseList,
     ShownProgress,
@@ -41,7 +40,7 @@ from seb.disclosure import (
     shown_count,
     unrounded_warning,
 )
-from seb.fieldwork import COUNT_NAMES, RATE_NAMES, Outcome
+from seb.fieldwork import COUNT_LABELS, COUNT_NAMES, RATE_NAMES, Outcome
 
 from ..access import INTERVIEWER, SUPERVISOR, RoleRequiredMixin, can_see_unrounded, has_role
 from ..cases import CaseRefused, case_assign, case_reopen
