@@ -26,13 +26,6 @@ from .statuses import MessageStatus, ResponseStatus, StopReason
 CODE_ALPHABET: Final = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH: Final = 16
 CODE_GROUP: Final = 4
-LINK_TOKEN_BYTES: Final = 32  # 256 bits
-
-
-def new_access_code() -> str:
-    """A new access code, as shown: four groups of four characters."""
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return format_access_code(raw)
 
 
 def format_access_code(code: str) -> str:
@@ -46,10 +39,6 @@ def normalise_access_code(typed: str) -> str | None:
     if len(code) != CODE_LENGTH or any(char not in CODE_ALPHABET for char in code):
         return None
     return code
-
-
-def new_link_token() -> str:
-    return secrets.token_urlsafe(LINK_TOKEN_BYTES)
 
 
 NONCE_BYTES: Final = 16

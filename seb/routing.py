@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from random import Random
 from typing import Final
 
 from .derivation import DERIVATION_KEYS, NSSEC, derive
@@ -267,12 +266,3 @@ def retained_answers(
             ):
                 kept[key] = code
     return kept
-
-
-def random_answers(standard: Standard, mode: Mode | str, rng: Random) -> dict[str, str]:
-    """A complete, routing-valid set of answers chosen at random (demo and test data)."""
-    mode = Mode(mode)
-    answers: dict[str, str] = {}
-    while (key := route(standard, mode, answers).next_question) is not None:
-        answers[key] = rng.choice(standard.question(key).wording(mode).codes)
-    return answers

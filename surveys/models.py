@@ -29,6 +29,7 @@ from seb.derivation import DERIVED_LABELS
 from seb.fieldwork import AttemptOutcome, Outcome
 from seb.standard import CURRENT_VERSION, KNOWN_VERSIONS, QUESTION_KEYS, Mode, load_standard
 from seb.statuses import MessageStatus, ResponseStatus
+from seb.tables import tallied_columns
 
 MODE_CHOICES = [(mode.value, mode.label) for mode in Mode]
 VERSION_CHOICES = [(version, version) for version in KNOWN_VERSIONS]
@@ -486,16 +487,11 @@ class ResponseTally(models.Model):
         return f"{self.variable}={self.code}: {self.count} on {self.day}"
 
 
-TALLY_COLUMNS = (
-    "school_type",
-    "free_school_meals",
-    "parental_qualification",
-    "nssec5",
-    "nssec3",
-)
+# The columns the standard's prescribed tables count (its `outputs:`), taken from them.
+TALLY_COLUMNS = tallied_columns()
 # The first question is asked of everyone, so its tallies count each counted response
 # once: summing them gives the number of responses (summing every column's would not).
-COUNTING_COLUMN = TALLY_COLUMNS[0]
+COUNTING_COLUMN = load_standard().first.key
 
 
 class Attempt(models.Model):
