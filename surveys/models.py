@@ -213,9 +213,9 @@ class Case(models.Model):
     """One sampled unit of a survey (docs/spec/fieldwork.md): its reference, its
     contact details, and the outcome derived from what happened to it.
 
-    `outcome`, `mode`, `attempt_count`, `next_appointment_at` and
-    `last_activity_at` are derived (`surveys.services.case_refresh`) whenever an
-    event changes them, so outcomes and rates are one GROUP BY at any size.
+    The fields under "Derived" are derived from its responses, attempts and messages
+    (`surveys.derived`) in the transaction of every change to them, so outcomes and
+    rates are one GROUP BY at any size; `manage.py cases_refresh` derives them again.
     """
 
     survey = models.ForeignKey(Survey, models.PROTECT, related_name="cases")
