@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -154,6 +155,38 @@ def test_answers_stored_as_option_rows_become_the_same_codes() -> None:
     }
 
 
+def migrate_to(targets: list[tuple[str, str]] | None = None) -> Any:
+    """Run in the child: migrate to `targets` (default: the end); the executor."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets or executor.loader.graph.leaf_nodes())
+    return executor
+
+
+def response_insert(*, survey_id: int | None = None, case_id: int | None = None) -> str:
+    """Run in the child: write a response in SQL (of the survey there is, unless
+    `survey_id` names another); "stored", or the database's first line of refusal."""
+    from django.db import IntegrityError, connection, transaction
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO surveys_response (id, survey_id, case_id, standard_version, mode, "
+                "status, source, is_test, reference, stop_reason, revision, next_question, "
+                "start_token, started_at, updated_at, nssec5, nssec3) "
+                "SELECT gen_random_uuid(), COALESCE(%s, id), %s, '2023-07-07', 'online', "
+                "'in_progress', 'collected', false, '', '', 0, 'school_type', '', now(), now(), "
+                "'', '' FROM surveys_survey",
+                [survey_id, case_id],
+            )
+    except IntegrityError as error:
+        return str(error).splitlines()[0]
+    return "stored"
+
+
 # The walk through the responses' reference triggers: back from the end one step at a
 # time, then forward again.
 REFERENCE_STEPS = (
@@ -170,36 +203,15 @@ def walk_reference_triggers() -> list[dict[str, object]]:
     import django
 
     django.setup()
-    from django.db import connection, transaction
-    from django.db.migrations.executor import MigrationExecutor
+    from django.db import connection
 
-    def migrate(targets: list[tuple[str, str]] | None = None) -> None:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(targets or executor.loader.graph.leaf_nodes())
-
-    def insert(case_id: int | None) -> str:
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    "INSERT INTO surveys_response (survey_id, case_id, standard_version, mode, "
-                    "status, source, is_test, reference, stop_reason, revision, next_question, "
-                    "start_token, started_at, updated_at, nssec5, nssec3) "
-                    "SELECT id, %s, '2023-07-07', 'online', 'in_progress', 'collected', false, "
-                    "'', '', 0, 'school_type', '', now(), now(), '', '' FROM surveys_survey",
-                    [case_id],
-                )
-        except django.db.IntegrityError as error:
-            return str(error).splitlines()[0]
-        return "stored"
-
-    migrate()
+    migrate_to()
     from surveys.models import Survey
 
     Survey.objects.create(slug="walk", name="Walk")
     states = []
     for target in (*REFERENCE_STEPS, None):
-        migrate([("surveys", target)] if target else None)
+        migrate_to([("surveys", target)] if target else None)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT prosrc FROM pg_proc WHERE proname = 'surveys_response_references_exist'"
@@ -208,8 +220,8 @@ def walk_reference_triggers() -> list[dict[str, object]]:
         states.append(
             {
                 "at": target or "the end",
-                "missing case": insert(999_999),
-                "no case": insert(None),
+                "missing case": response_insert(case_id=999_999),
+                "no case": response_insert(),
                 "one pass": bool(function) and "DISTINCT" in function[0],
             }
         )
@@ -252,28 +264,7 @@ def walk_survey_and_case_tally_triggers() -> list[dict[str, object]]:
     import django
 
     django.setup()
-    from django.db import connection, transaction
-    from django.db.migrations.executor import MigrationExecutor
-
-    def migrate(targets: list[tuple[str, str]] | None = None) -> MigrationExecutor:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(targets or executor.loader.graph.leaf_nodes())
-        return executor
-
-    def missing_survey() -> str:
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    "INSERT INTO surveys_response (id, survey_id, standard_version, mode, "
-                    "status, source, is_test, reference, stop_reason, revision, next_question, "
-                    "start_token, started_at, updated_at, nssec5, nssec3) VALUES "
-                    "(gen_random_uuid(), 999999, '2023-07-07', 'online', 'in_progress', "
-                    "'collected', false, '', '', 0, 'school_type', '', now(), now(), '', '')"
-                )
-        except django.db.IntegrityError as error:
-            return str(error).splitlines()[0]
-        return "stored"
+    from django.db import connection
 
     def exists(kind: str, name: str) -> bool:
         query = {
@@ -292,19 +283,19 @@ def walk_survey_and_case_tally_triggers() -> list[dict[str, object]]:
             )
             return bool(cursor.fetchone()[0])
 
-    executor = migrate()
+    migrate_to()
     from surveys.models import Survey
 
     survey = Survey.objects.create(slug="walk", name="Walk")
     states = []
     for number, target in enumerate((*TRIGGER_STEPS, None)):
-        executor = migrate([("surveys", target)] if target else None)
+        executor = migrate_to([("surveys", target)] if target else None)
         node = ("surveys", target) if target else executor.loader.graph.leaf_nodes("surveys")[0]
         case_model = executor.loader.project_state(node).apps.get_model("surveys", "Case")
         case_model.objects.create(survey_id=survey.pk, reference=f"C{number}")
         state: dict[str, object] = {
             "at": target or "the end",
-            "missing survey": missing_survey(),
+            "missing survey": response_insert(survey_id=999_999),
             "case tally trigger": exists("function", "surveys_case_tally"),
             "response triggers": response_triggers(),
         }
