@@ -240,6 +240,7 @@ def round_queue(round_: ContactRound, *, now: datetime | None = None) -> int:
         # undeliverable is derived again (no other outcome depends on a queued message).
         cases_derive(
             cases=Case.objects.filter(
+                survey_id=round_.survey_id,  # the index of a survey's outcomes finds them
                 outcome=Outcome.UNDELIVERABLE.value,
                 pk__in=Message.objects.filter(round=round_).values("case_id"),
             )

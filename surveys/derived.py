@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from seb.fieldwork import (
@@ -58,8 +58,9 @@ class CaseFacts:
 def facts_of(case_ids: Sequence[Any]) -> dict[Any, CaseFacts]:
     """The facts of each case, read with three queries whatever the number of cases."""
     found = {case_id: CaseFacts() for case_id in case_ids}
+    ids = list(found)
     responses = (
-        Response.objects.filter(case_id__in=case_ids, is_test=False)
+        among(Response.objects.filter(is_test=False), ids)
         .order_by("updated_at", "pk")
         .values(
             "case_id",
@@ -74,18 +75,26 @@ def facts_of(case_ids: Sequence[Any]) -> dict[Any, CaseFacts]:
     for row in responses:
         found[row["case_id"]].responses.append(row)
     attempts = (
-        Attempt.objects.filter(case_id__in=case_ids)
+        among(Attempt.objects.all(), ids)
         .order_by("at", "pk")
         .values("case_id", "outcome", "at", "appointment_at", "mode")
     )
     for row in attempts:
         found[row["case_id"]].attempts.append(row)
-    messages = Message.objects.filter(case_id__in=case_ids).values_list(
-        "case_id", "status", "status_at"
-    )
+    messages = among(Message.objects.all(), ids).values_list("case_id", "status", "status_at")
     for case_id, status, status_at in messages:
         found[case_id].messages.append((status, status_at))
     return found
+
+
+def among(rows: QuerySet[Any], ids: list[Any], field_name: str = "case") -> QuerySet[Any]:
+    """`rows` whose `field_name` is one of `ids`: one array parameter (`= ANY`), where
+    `__in` would send a placeholder an id, which costs more to make than the query to
+    run."""
+    field = rows.model._meta.get_field(field_name)
+    column = connection.ops.quote_name(field.column)
+    kind = field.cast_db_type(connection)  # the column's own type, so its index serves
+    return rows.extra(where=[f"{column} = ANY(%s::{kind}[])"], params=[ids])  # noqa: S610
 
 
 def derived_state(case: Case, facts: CaseFacts) -> dict[str, Any]:
@@ -168,29 +177,61 @@ def cases_derive(
     on_progress: Callable[[int], None] | None = None,
 ) -> Derived:
     """Derive `cases` again from their facts and store what differs, in batches by
-    primary key, each batch locked and written in a transaction of its own: a long
-    run holds few rows at once, and may be stopped and run again."""
+    primary key. A batch is read without locks; the cases whose stored state differs
+    are then locked, derived again from their facts as they now stand, and written,
+    in a transaction of their own: a long run locks only what it changes, and may be
+    stopped and run again."""
     examined = changed = 0
     last: Any = None
     page = cases.order_by("pk").only("pk", *CASE_FACTS, *DERIVED_FIELDS)
-    while True:
-        with transaction.atomic():
-            batch = list(
-                (page if last is None else page.filter(pk__gt=last)).select_for_update()[
-                    :batch_size
-                ]
-            )
-            if not batch:
-                break
-            facts = facts_of([case.pk for case in batch])
-            stale = [
-                case for case in batch if _changed_fields(case, derived_state(case, facts[case.pk]))
-            ]
-            if stale:
-                Case.objects.bulk_update(stale, list(DERIVED_FIELDS), batch_size=1000)
+    while batch := list((page if last is None else page.filter(pk__gt=last))[:batch_size]):
+        facts = facts_of([case.pk for case in batch])
+        differing = [
+            case.pk for case in batch if _changed_fields(case, derived_state(case, facts[case.pk]))
+        ]
+        if differing:
+            changed += _derive_locked(among(page, differing, "id"))
         examined += len(batch)
-        changed += len(stale)
         last = batch[-1].pk
         if on_progress is not None:
             on_progress(examined)
     return Derived(examined=examined, changed=changed)
+
+
+def _derive_locked(cases: QuerySet[Case]) -> int:
+    """Lock `cases`, derive them from their facts and write those that differ, with one
+    UPDATE; the number written."""
+    with transaction.atomic():
+        locked = list(cases.select_for_update())
+        facts = facts_of([case.pk for case in locked])
+        stale = [
+            case for case in locked if _changed_fields(case, derived_state(case, facts[case.pk]))
+        ]
+        if stale:
+            _update_derived(stale)
+    return len(stale)
+
+
+def _update_derived(cases: Sequence[Case]) -> None:
+    """Write the derived fields of `cases` with one UPDATE from arrays of their values
+    (one parameter a field), each value made ready for the database by its field."""
+    meta = Case._meta
+    quote = connection.ops.quote_name
+    fields = [meta.pk, *(meta.get_field(name) for name in DERIVED_FIELDS)]
+    arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in fields)
+    columns = [quote(field.column) for field in fields]
+    assignments = ", ".join(f"{column} = v.{column}" for column in columns[1:])
+    params = [
+        [field.get_db_prep_save(getattr(case, field.attname), connection) for case in cases]
+        for field in fields
+    ]
+    table, key = quote(meta.db_table), columns[0]
+    key_array = f"%s::{meta.pk.cast_db_type(connection)}[]"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Names from the model's own metadata, quoted; the values go as parameters.
+            f"UPDATE {table} c SET {assignments} FROM unnest({arrays}) "  # noqa: S608
+            # The ids once more as an array: the planner then reads the rows by their key.
+            f"AS v({', '.join(columns)}) WHERE c.{key} = v.{key} AND c.{key} = ANY({key_array})",
+            [*params, params[0]],
+        )

@@ -51,7 +51,7 @@ from seb.standard import QUESTION_KEYS, Mode, Standard, load_standard
 
 from .cases import attempt_interview_stopped, attempt_record, case_interview_refusal
 from .derived import BATCH_SIZE as DERIVE_BATCH
-from .derived import case_refresh, cases_derive
+from .derived import among, case_refresh, cases_derive
 from .models import (
     TALLY_COLUMNS,
     Attempt,
@@ -636,7 +636,8 @@ def responses_create(
             written = _insert_responses(survey=survey, responses=noting_cases(), now=now)
         ordered = sorted(case_ids)
         for start in range(0, len(ordered), DERIVE_BATCH):
-            cases_derive(cases=Case.objects.filter(pk__in=ordered[start : start + DERIVE_BATCH]))
+            chunk = ordered[start : start + DERIVE_BATCH]
+            cases_derive(cases=among(Case.objects.all(), chunk, "id"))
     return written
 
 
