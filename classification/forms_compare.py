@@ -34,6 +34,14 @@ PERIOD_NAMES: Final = {
 }
 
 
+DATES_INCLUDED: Final = "For example, 1 4 2025. Both dates are included."
+PERIOD_DATES: Final = tuple((name, PERIOD_NAMES[name], DATES_INCLUDED) for name in PERIOD_FIELDS)
+COMPLETION_DATES: Final = (
+    ("date_from", "Completed from", DATES_INCLUDED),
+    ("date_to", "Completed to", "For example, 30 6 2025."),
+)
+
+
 def table_label(spec: TableSpec) -> str:
     """A table's short name for a form: its sheet name in words ("NS-SEC 5 class")."""
     return spec.sheet.replace("_", " ")
@@ -67,61 +75,9 @@ class ComparisonForm(FiguresChoice, forms.Form):
         self.allow_unrounded = allow_unrounded
         self.references = {str(reference.pk): reference for reference in references or []}
         self.surveys = {survey.slug: survey for survey in surveys or []}
-        layout: list[Any] = []
-        if dimension is Dimension.REFERENCE:
-            self.fields["reference"] = forms.ChoiceField(
-                label="Reference distribution",
-                choices=[
-                    (key, f"{reference.name} ({table_label(reference.spec)})")
-                    for key, reference in self.references.items()
-                ],
-                widget=forms.RadioSelect,
-                error_messages={
-                    "required": "Select a reference distribution",
-                    "invalid_choice": "Select a reference distribution from the list",
-                },
-            )
-            layout.append(Field.radios("reference", legend_size=Size.SMALL, small=True))
-        else:
-            self.fields["table"] = forms.ChoiceField(
-                label="Table",
-                choices=[(key, table_label(spec)) for key, spec in table_definitions().items()],
-                widget=forms.RadioSelect,
-                error_messages={"invalid_choice": "Select a table from the list"},
-            )
-            layout.append(Field.radios("table", legend_size=Size.SMALL, small=True))
-        if dimension is Dimension.SURVEY:
-            self.fields["other"] = forms.ChoiceField(
-                label="Compare with",
-                choices=[(slug, survey.name) for slug, survey in self.surveys.items()],
-                widget=forms.RadioSelect,
-                error_messages={
-                    "required": "Select a survey to compare with",
-                    "invalid_choice": "Select a survey from the list",
-                },
-            )
-            layout.append(Field.radios("other", legend_size=Size.SMALL, small=True))
-        if dimension is Dimension.VARIABLE:
-            self.fields["variable"] = forms.ChoiceField(
-                label="Sample variable",
-                choices=[(name, name) for name in variables or []],
-                widget=forms.RadioSelect,
-                error_messages={
-                    "required": "Select a sample variable",
-                    "invalid_choice": "Select a sample variable from the list",
-                },
-            )
-            layout.append(Field.radios("variable", legend_size=Size.SMALL, small=True))
+        layout = self._compared(dimension, variables or [])
         if dimension is Dimension.PERIOD:
-            for name in PERIOD_FIELDS:
-                self.fields[name] = CompletionDateField(
-                    name=PERIOD_NAMES[name],
-                    label=PERIOD_NAMES[name],
-                    required=True,
-                    require_all_fields=False,
-                )
-                self.fields[name].help_text = "For example, 1 4 2025. Both dates are included."
-                layout.append(Field(name, context={"legend_size": Size.for_legend(Size.SMALL)}))
+            layout += self._dates(PERIOD_DATES, required=True)
         if dimension is not Dimension.MODE:
             self.fields["mode"] = forms.MultipleChoiceField(
                 label="Modes",
@@ -133,18 +89,64 @@ class ComparisonForm(FiguresChoice, forms.Form):
             )
             layout.append(Field.checkboxes("mode", legend_size=Size.SMALL, small=True))
         if dimension is not Dimension.PERIOD:
-            for name, label, hint in (
-                ("date_from", "Completed from", "For example, 1 4 2025. Both dates are included."),
-                ("date_to", "Completed to", "For example, 30 6 2025."),
-            ):
-                self.fields[name] = CompletionDateField(
-                    name=label, label=label, required=False, require_all_fields=False
-                )
-                self.fields[name].help_text = hint
-                layout.append(Field(name, context={"legend_size": Size.for_legend(Size.SMALL)}))
+            layout += self._dates(COMPLETION_DATES, required=False)
         if allow_unrounded:
             self.offer_figures(layout)
         self.helper = self.get_form_helper(layout)
+
+    def _compared(self, dimension: Dimension, variables: list[str]) -> list[Any]:
+        """The fields that say what is compared: the reference distribution, or the table
+        and (by the dimension) the other survey or the sample variable."""
+        if dimension is Dimension.REFERENCE:
+            choices = [
+                (key, f"{reference.name} ({table_label(reference.spec)})")
+                for key, reference in self.references.items()
+            ]
+            return [
+                self._choice(
+                    "reference", "Reference distribution", choices, "a reference distribution"
+                )
+            ]
+        tables = [(key, table_label(spec)) for key, spec in table_definitions().items()]
+        layout = [self._choice("table", "Table", tables, "a table")]
+        if dimension is Dimension.SURVEY:
+            surveys = [(slug, survey.name) for slug, survey in self.surveys.items()]
+            layout.append(
+                self._choice(
+                    "other", "Compare with", surveys, "a survey to compare with", "a survey"
+                )
+            )
+        if dimension is Dimension.VARIABLE:
+            names = [(name, name) for name in variables]
+            layout.append(self._choice("variable", "Sample variable", names, "a sample variable"))
+        return layout
+
+    def _choice(
+        self, name: str, label: str, choices: list[tuple[str, str]], what: str, listed: str = ""
+    ) -> Any:
+        """A radio field choosing `what` (GOV.UK's "Select ..." wording), and its layout."""
+        self.fields[name] = forms.ChoiceField(
+            label=label,
+            choices=choices,
+            widget=forms.RadioSelect,
+            error_messages={
+                "required": f"Select {what}",
+                # GOV.UK's wording, not SQL.
+                "invalid_choice": f"Select {listed or what} from the list",  # noqa: S608
+            },
+        )
+        return Field.radios(name, legend_size=Size.SMALL, small=True)
+
+    def _dates(self, dates: tuple[tuple[str, str, str], ...], *, required: bool) -> list[Any]:
+        """Completion date fields (name, label, hint), and their layout."""
+        layout = []
+        for name, label, hint in dates:
+            self.fields[name] = CompletionDateField(
+                name=label, label=label, required=required, require_all_fields=False
+            )
+            self.fields[name].help_text = hint
+            layout.append(Field(name, context={"legend_size": Size.for_legend(Size.SMALL)}))
+        return layout
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -18,6 +18,7 @@ from typing import Final
 
 from .disclosure import CONFIDENTIAL, NOT_AVAILABLE, Count, control
 from .fieldwork import COUNT_NAMES, COUNT_OUTCOMES, RATE_NAMES, AttemptOutcome, Outcome, rates
+from .statuses import ResponseStatus
 
 # An appointment not followed by a call or visit this long after its time is missed.
 MISSED_AFTER: Final = timedelta(minutes=15)
@@ -130,7 +131,7 @@ def resuming_is_a_new_attempt(
     progress whose last call or visit was on an earlier day. Coming back to an
     interview in progress on the same day is the same call or visit.
     """
-    if status != "in_progress":
+    if status != ResponseStatus.IN_PROGRESS:
         return True
     if last_attempt_at is None:
         return True
@@ -138,17 +139,6 @@ def resuming_is_a_new_attempt(
 
 
 # Progress figures -------------------------------------------------------------
-
-# The names of AAPOR's groups of outcomes, the letters of the rates' formulas.
-COUNT_LABELS: Final = {
-    "I": "Complete",
-    "P": "Partial",
-    "R": "Refusal and break-off",
-    "NC": "Non-contact",
-    "O": "Other non-response",
-    "U": "Unknown eligibility",
-    "NE": "Not eligible",
-}
 
 
 @dataclass(frozen=True, slots=True)

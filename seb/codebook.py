@@ -82,12 +82,6 @@ class Variable:
     def is_coded(self) -> bool:
         return bool(self.codes)
 
-    def value_of(self, code: str) -> int:
-        for item in self.codes:
-            if item.code == code:
-                return item.value
-        raise KeyError(code)
-
     @property
     def value_labels(self) -> dict[int, str]:
         return {item.value: item.label for item in self.codes}

@@ -18,19 +18,14 @@ from datetime import datetime
 from enum import Enum
 from typing import Final
 
+from .statuses import MessageStatus, ResponseStatus, StopReason
+
 # Access codes ------------------------------------------------------------------
 
 # No 0, O, 1, I, L or U: nothing that reads as something else.
 CODE_ALPHABET: Final = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH: Final = 16
 CODE_GROUP: Final = 4
-LINK_TOKEN_BYTES: Final = 32  # 256 bits
-
-
-def new_access_code() -> str:
-    """A new access code, as shown: four groups of four characters."""
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return format_access_code(raw)
 
 
 def format_access_code(code: str) -> str:
@@ -44,10 +39,6 @@ def normalise_access_code(typed: str) -> str | None:
     if len(code) != CODE_LENGTH or any(char not in CODE_ALPHABET for char in code):
         return None
     return code
-
-
-def new_link_token() -> str:
-    return secrets.token_urlsafe(LINK_TOKEN_BYTES)
 
 
 NONCE_BYTES: Final = 16
@@ -180,9 +171,9 @@ DECISIVE_ATTEMPTS: Final = {
 class ResponseEvent:
     """What a case's response says about it.
 
-    `status` is in_progress, complete, stopped or abandoned; `derivable` is whether
-    every question on its route but the last (parental qualification) is answered,
-    so NS-SEC could be derived (fieldwork.md's "partial").
+    `status` is a `ResponseStatus`; `derivable` is whether its route has passed every
+    question NS-SEC is derived from (`seb.routing.nssec_derivable`: fieldwork.md's
+    "partial").
     """
 
     status: str
@@ -213,11 +204,11 @@ class CaseOutcome:
 
 
 def _response_outcome(response: ResponseEvent) -> Outcome:
-    if response.status == "complete":
+    if response.status == ResponseStatus.COMPLETE:
         return Outcome.COMPLETE
-    if response.status == "stopped" and response.stop_reason == "refused":
+    if response.status == ResponseStatus.STOPPED and response.stop_reason == StopReason.REFUSED:
         return Outcome.REFUSAL
-    if response.status == "stopped" and response.stop_reason == "unable":
+    if response.status == ResponseStatus.STOPPED and response.stop_reason == StopReason.UNABLE:
         return Outcome.OTHER
     return Outcome.PARTIAL if response.derivable else Outcome.BREAK_OFF
 
@@ -237,12 +228,12 @@ def case_outcome(history: CaseHistory) -> CaseOutcome:
     still in progress decides the outcome as the answers it has so far would, and
     marks the case in progress.
     """
-    if any(response.status == "complete" for response in history.responses):
+    if any(response.status == ResponseStatus.COMPLETE for response in history.responses):
         return CaseOutcome(Outcome.COMPLETE)
     decisive: list[tuple[datetime, int, Outcome, bool]] = []
     for response in history.responses:
         outcome = _response_outcome(response)
-        decisive.append((response.at, 1, outcome, response.status == "in_progress"))
+        decisive.append((response.at, 1, outcome, response.status == ResponseStatus.IN_PROGRESS))
     for attempt in history.attempts:
         if attempt.outcome in DECISIVE_ATTEMPTS:
             decisive.append((attempt.at, 0, DECISIVE_ATTEMPTS[attempt.outcome], False))
@@ -259,7 +250,7 @@ def case_outcome(history: CaseHistory) -> CaseOutcome:
     if AttemptOutcome.NO_ANSWER in kinds:
         return CaseOutcome(Outcome.NON_CONTACT)
     statuses = list(history.message_statuses)
-    if statuses and all(status == "permanent_failure" for status in statuses):
+    if statuses and all(status == MessageStatus.PERMANENT_FAILURE for status in statuses):
         return CaseOutcome(Outcome.UNDELIVERABLE)
     return CaseOutcome(Outcome.NO_RETURN)
 
@@ -268,6 +259,7 @@ def case_outcome(history: CaseHistory) -> CaseOutcome:
 
 RATE_NAMES: Final = ("RR1", "RR2", "RR3", "RR4", "COOP1", "REF1", "CON1")
 COUNT_NAMES: Final = ("I", "P", "R", "NC", "O", "U", "NE")
+# The names of AAPOR's groups of outcomes, the letters of the rates' formulas.
 COUNT_LABELS: Final = {
     "I": "Complete",
     "P": "Partial",

@@ -98,14 +98,6 @@ class PublishedRow:
         return interval_text(self.interval)
 
     @property
-    def is_suppressed(self) -> bool:
-        return self.count == CONFIDENTIAL
-
-    @property
-    def has_percentage(self) -> bool:
-        return isinstance(self.percentage, float)
-
-    @property
     def bar_width(self) -> float:
         return self.percentage if isinstance(self.percentage, float) else 0.0
 

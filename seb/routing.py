@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from random import Random
+from typing import Final
 
-from .derivation import NSSEC, derive
+from .derivation import DERIVATION_KEYS, NSSEC, derive
 from .standard import END, QUESTION_KEYS, Mode, Standard
 
 
@@ -74,9 +74,18 @@ def route(standard: Standard, mode: Mode | str, answers: Mapping[str, str | None
     return Route(answered=tuple(answered), next_question=None, answers=kept)
 
 
-def is_complete(standard: Standard, mode: Mode | str, answers: Mapping[str, str | None]) -> bool:
-    """A response is complete when it answers every question on its route and no other."""
-    return not check_response(standard, mode, answers)
+# NS-SEC can be derived once a response's route has passed every question the
+# derivation reads (fieldwork.md's "partial"). Routes go forward through the questions
+# in order, so that is when the question it waits on comes after the last of them, or
+# it waits on none.
+_LAST_DERIVATION_QUESTION: Final = max(QUESTION_KEYS.index(key) for key in DERIVATION_KEYS)
+DERIVABLE_AT: Final = frozenset({"", *QUESTION_KEYS[_LAST_DERIVATION_QUESTION + 1 :]})
+
+
+def nssec_derivable(next_question: str | None) -> bool:
+    """Whether a response whose route waits on `next_question` ("" or None: on nothing)
+    has answered every question on its route that NS-SEC is derived from."""
+    return (next_question or "") in DERIVABLE_AT
 
 
 class Fault(StrEnum):
@@ -166,13 +175,11 @@ def complete_response(
     return CompleteResponse(mode=Mode(mode), answers=kept, nssec=derive(kept))
 
 
-def check_answer(
-    standard: Standard, mode: Mode | str, answers: Mapping[str, str | None], key: str, code: str
+def _answer_problem(
+    standard: Standard, mode: Mode, walked: Route, key: str, code: str
 ) -> RouteProblem | None:
-    """Whether `code` may be recorded for `key` now: the question is on the route as
-    the stored answers stand, and the mode offers the option."""
-    mode = Mode(mode)
-    if key not in standard.keys or key not in route(standard, mode, answers).path:
+    """What stops `code` being recorded for `key` on a response whose route is `walked`."""
+    if key not in standard.keys or key not in walked.path:
         return RouteProblem(key, Fault.OFF_ROUTE, code)
     question = standard.question(key)
     if code not in question.codes:
@@ -180,6 +187,48 @@ def check_answer(
     if not question.wording(mode).offers(code):
         return RouteProblem(key, Fault.NOT_OFFERED, code)
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerApplied:
+    """An answer recorded: the answers to keep, the route they make, and whether they
+    differ from the answers before (False: the answer was already so)."""
+
+    answers: Mapping[str, str]
+    route: Route
+    changed: bool
+
+
+def apply_answer(
+    standard: Standard,
+    mode: Mode | str,
+    answers: Mapping[str, str | None],
+    key: str,
+    code: str,
+    *,
+    walked: Route | None = None,
+) -> AnswerApplied | RouteProblem:
+    """The one rule for recording an answer: `code` for `key`, on `answers` as they stand.
+
+    Refused, with the problem, when the question is not on the route as the answers
+    stand or the mode does not offer the option. Otherwise the answers to keep: this
+    one recorded and the others `retained_answers` keeps after the change. `walked`
+    is the route of `answers` when the caller has walked it already; the route is
+    walked at most twice (once without `walked`, once for the new answers).
+    """
+    mode = Mode(mode)
+    current = walked if walked is not None else route(standard, mode, answers)
+    problem = _answer_problem(standard, mode, current, key, code)
+    if problem is not None:
+        return problem
+    given = {answer_key: answer for answer_key, answer in answers.items() if answer is not None}
+    if current.answers.get(key) == code:
+        return AnswerApplied(answers=given, route=current, changed=False)
+    given[key] = code
+    updated = route(standard, mode, given)
+    return AnswerApplied(
+        answers=retained_answers(standard, mode, given, updated), route=updated, changed=True
+    )
 
 
 def reachable_from(standard: Standard, key: str) -> frozenset[str]:
@@ -196,20 +245,18 @@ def reachable_from(standard: Standard, key: str) -> frozenset[str]:
 
 
 def retained_answers(
-    standard: Standard, mode: Mode | str, answers: Mapping[str, str | None]
+    standard: Standard, mode: Mode, answers: Mapping[str, str | None], walked: Route
 ) -> dict[str, str]:
-    """The stored answers worth keeping after a change.
+    """The stored answers worth keeping after a change, given the route they make.
 
     The answers on the route, and, while the route waits on an unanswered
     question, the answers to questions it may still reach from there: they are
     not part of the response yet, but nothing the person said is thrown away
     before a route that cannot reach their question is certain.
     """
-    walked = route(standard, mode, answers)
     kept = dict(walked.answers)
     if walked.next_question is not None:
         ahead = reachable_from(standard, walked.next_question)
-        mode = Mode(mode)
         for key, code in answers.items():
             if (
                 code is not None
@@ -219,12 +266,3 @@ def retained_answers(
             ):
                 kept[key] = code
     return kept
-
-
-def random_answers(standard: Standard, mode: Mode | str, rng: Random) -> dict[str, str]:
-    """A complete, routing-valid set of answers chosen at random (demo and test data)."""
-    mode = Mode(mode)
-    answers: dict[str, str] = {}
-    while (key := route(standard, mode, answers).next_question) is not None:
-        answers[key] = rng.choice(standard.question(key).wording(mode).codes)
-    return answers

@@ -100,14 +100,6 @@ class Wording:
     def codes(self) -> tuple[str, ...]:
         return tuple(option.code for option in self.options)
 
-    @property
-    def read_out_options(self) -> tuple[Option, ...]:
-        return tuple(option for option in self.options if not option.spontaneous)
-
-    @property
-    def spontaneous_options(self) -> tuple[Option, ...]:
-        return tuple(option for option in self.options if option.spontaneous)
-
     def offers(self, code: str) -> bool:
         return code in self.codes
 
@@ -199,10 +191,6 @@ class Standard:
     # Item non-response ("Don't know", "Prefer not to say"): code -> the letter of its
     # Stata extended missing value, in the data file's order.
     missing_answers: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def mode_sections(self) -> Mapping[Mode, str]:
-        return {mode: facts.section for mode, facts in self.mode_facts.items()}
 
     @property
     def first(self) -> Question:
@@ -360,36 +348,47 @@ def parse_standard(raw: dict[str, Any]) -> Standard:
         outputs=tuple(_output(output) for output in raw.get("outputs", [])),
         missing_answers=_missing_answers(raw.get("missing_answers")),
     )
-    keys = set(standard.keys)
     if standard.keys != QUESTION_KEYS:
         raise StandardError(f"the questions must be {QUESTION_KEYS}, in that order")
     for output in standard.outputs:
-        if output.rows:
-            if output.column not in keys:
-                raise StandardError(f"output {output.key}: {output.column!r} is not a question")
-            codes = [code for row in output.rows for code in row.codes]
-            if sorted(codes) != sorted(standard.question(output.column).codes):
-                raise StandardError(f"output {output.key}: rows must sum every code once")
+        _check_output(standard, output)
     offered = {code for question in standard.questions for code in question.codes}
     for code in standard.missing_answers:
         if code not in offered:
             raise StandardError(f"missing_answers: {code!r} is not an option of any question")
     for question in standard.questions:
-        for rule in question.routing:
-            if rule.go_to != END and rule.go_to not in keys:
-                raise StandardError(f"{question.key}: routes to unknown question {rule.go_to!r}")
-            if not rule.if_answer <= set(question.codes):
-                raise StandardError(f"{question.key}: routes on an unknown answer")
-        for wording in question.wordings.values():
-            if wording.prompt and wording.prompt not in standard.prompt_styles:
-                raise StandardError(f"{question.key}: unknown prompt style {wording.prompt!r}")
-            spontaneous = [option.spontaneous for option in wording.options]
-            if spontaneous != sorted(spontaneous):
-                # Interviewer screens group them after the others, keeping their numbers.
-                raise StandardError(f"{question.key}: spontaneous options come after the others")
-            for code in wording.codes:
-                question.next_after(code)  # every offered answer has somewhere to go
+        _check_question(standard, question)
     return standard
+
+
+def _check_output(standard: Standard, output: OutputDefinition) -> None:
+    """A table of answers counts a question, and its rows sum each of its codes once."""
+    if not output.rows:
+        return
+    if output.column not in standard.keys:
+        raise StandardError(f"output {output.key}: {output.column!r} is not a question")
+    codes = [code for row in output.rows for code in row.codes]
+    if sorted(codes) != sorted(standard.question(output.column).codes):
+        raise StandardError(f"output {output.key}: rows must sum every code once")
+
+
+def _check_question(standard: Standard, question: Question) -> None:
+    """A question routes to known questions on known answers, and each mode's wording
+    uses a known prompt style, lists spontaneous options last and routes every option."""
+    for rule in question.routing:
+        if rule.go_to != END and rule.go_to not in standard.keys:
+            raise StandardError(f"{question.key}: routes to unknown question {rule.go_to!r}")
+        if not rule.if_answer <= set(question.codes):
+            raise StandardError(f"{question.key}: routes on an unknown answer")
+    for wording in question.wordings.values():
+        if wording.prompt and wording.prompt not in standard.prompt_styles:
+            raise StandardError(f"{question.key}: unknown prompt style {wording.prompt!r}")
+        spontaneous = [option.spontaneous for option in wording.options]
+        if spontaneous != sorted(spontaneous):
+            # Interviewer screens group them after the others, keeping their numbers.
+            raise StandardError(f"{question.key}: spontaneous options come after the others")
+        for code in wording.codes:
+            question.next_after(code)  # every offered answer has somewhere to go
 
 
 @cache

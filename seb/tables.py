@@ -82,8 +82,11 @@ def table_definitions() -> dict[str, TableSpec]:
     return {spec.key: spec for spec in map(_spec, load_standard().outputs)}
 
 
-def table_spec(key: str) -> TableSpec:
-    return table_definitions()[key]
+@cache
+def tallied_columns() -> tuple[str, ...]:
+    """The responses' columns the prescribed tables count, each once, in the standard's
+    order: the columns a survey's tallies keep counts of."""
+    return tuple(dict.fromkeys(spec.column for spec in table_definitions().values()))
 
 
 def table_specs(classes: str) -> tuple[TableSpec, ...]:

@@ -2,9 +2,10 @@
 
 Cases are created with their access code and personal link, which are returned
 once, in plain, and stored only as hashes. A case's outcome and the rest of its
-derived state are refreshed (`case_refresh`) by every service that changes
-something they depend on (a response, an attempt, a message, an opt-out), so an
-outcome is never typed and the monitoring pages are a GROUP BY at any size.
+derived state are refreshed (`surveys.derived.case_refresh`) by every service that
+changes something they depend on (a response, an attempt, a message, an opt-out),
+in the transaction that changes it, so an outcome is never typed, never stale, and
+the monitoring pages are a GROUP BY at any size.
 """
 
 from __future__ import annotations
@@ -23,13 +24,9 @@ from django.utils import timezone
 
 from seb.caseload import CLOSING_ATTEMPTS
 from seb.fieldwork import (
-    AttemptEvent,
     AttemptOutcome,
-    CaseHistory,
     Outcome,
-    ResponseEvent,
     access_code_hash,
-    case_outcome,
     derived_credentials,
     link_token_hash,
     new_nonce,
@@ -39,13 +36,11 @@ from seb.fieldwork import (
 from seb.standard import Mode
 
 from .audit import Event, audit
+from .derived import case_refresh
 from .models import Attempt, Case, Message, Response, SampleLoad, Survey
 from .teams import interviewers_join
 
 BATCH_SIZE: Final = 5_000
-# A response is "derivable" (fieldwork.md's partial) once its route has reached its
-# last question: every question before it is answered, so NS-SEC can be derived.
-DERIVABLE_AT: Final = ("parental_qualification", "")
 CONTACT_FIELDS: Final = ("name", "email", "phone", "address")
 
 
@@ -208,38 +203,44 @@ def case_update(*, case: Case, **fields: Any) -> Case:
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save(update_fields=[name.removesuffix("_id") for name in fields])
-    return case_refresh(case_id=case.pk)
+        return case_refresh(case_id=case.pk)
+
+
+def _case_mark(case: Case, only_if_unset: str | None = None, **values: Any) -> Case:
+    """Set the case's own facts (`values`), and its derived state, in one transaction;
+    with `only_if_unset`, only when that field is still empty (the first time counts)."""
+    cases = Case.objects.filter(pk=case.pk)
+    if only_if_unset is not None:
+        cases = cases.filter(**{f"{only_if_unset}__isnull": True})
+    with transaction.atomic():
+        cases.update(**values)
+        return case_refresh(case_id=case.pk)
 
 
 def case_withdraw(*, case: Case) -> Case:
     """Take a case out of the sample: it gets no messages, no visits, and counts in no rate."""
-    Case.objects.filter(pk=case.pk, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
-    return case_refresh(case_id=case.pk)
+    return _case_mark(case, "withdrawn_at", withdrawn_at=timezone.now())
 
 
 def case_opt_out(*, case: Case) -> Case:
     """The respondent asked for no more contact: a refusal, and no more reminders."""
-    Case.objects.filter(pk=case.pk, opted_out_at__isnull=True).update(opted_out_at=timezone.now())
-    return case_refresh(case_id=case.pk)
+    return _case_mark(case, "opted_out_at", opted_out_at=timezone.now())
 
 
 def case_mark_not_eligible(*, case: Case) -> Case:
-    Case.objects.filter(pk=case.pk).update(not_eligible_at=timezone.now())
-    return case_refresh(case_id=case.pk)
+    return _case_mark(case, not_eligible_at=timezone.now())
 
 
 def case_close(*, case: Case) -> Case:
     """No more attempts: the case leaves the interviewer's to-do list."""
-    Case.objects.filter(pk=case.pk, closed_at__isnull=True).update(closed_at=timezone.now())
-    return case_refresh(case_id=case.pk)
+    return _case_mark(case, "closed_at", closed_at=timezone.now())
 
 
 def case_reopen(*, case: Case) -> Case:
     """A supervisor puts a closed or not-eligible case back to be worked."""
     if case.outcome == Outcome.COMPLETE.value:
         raise CaseRefused("A complete case cannot be reopened.")
-    Case.objects.filter(pk=case.pk).update(closed_at=None, not_eligible_at=None)
-    return case_refresh(case_id=case.pk)
+    return _case_mark(case, closed_at=None, not_eligible_at=None)
 
 
 def case_assign(
@@ -272,17 +273,18 @@ def attempt_record(
         raise CaseRefused("Enter when the appointment is.")
     if case.outcome == Outcome.COMPLETE.value:
         raise CaseRefused("This case is complete: it needs no more calls or visits.")
-    attempt = Attempt.objects.create(
-        case=case,
-        interviewer=interviewer,
-        mode=Mode(mode).value,
-        outcome=outcome.value,
-        note=note,
-        appointment_at=appointment_at if outcome is AttemptOutcome.APPOINTMENT else None,
-        response=response,
-        at=at or timezone.now(),
-    )
-    case_refresh(case_id=case.pk)
+    with transaction.atomic():
+        attempt = Attempt.objects.create(
+            case=case,
+            interviewer=interviewer,
+            mode=Mode(mode).value,
+            outcome=outcome.value,
+            note=note,
+            appointment_at=appointment_at if outcome is AttemptOutcome.APPOINTMENT else None,
+            response=response,
+            at=at or timezone.now(),
+        )
+        case_refresh(case_id=case.pk)
     return attempt
 
 
@@ -440,71 +442,3 @@ def case_by_link_token(*, survey: Survey, token: str) -> Case | None:
     return Case.objects.filter(
         survey=survey, link_token_hash=link_token_hash(token), withdrawn_at__isnull=True
     ).first()
-
-
-# Derived state --------------------------------------------------------------------
-
-
-def case_refresh(*, case_id: Any) -> Case:
-    """Derive the case's outcome and the rest of its state again, and store them."""
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case_id)
-        responses = list(
-            Response.objects.filter(case_id=case_id, is_test=False)
-            .order_by("updated_at")
-            .values("status", "updated_at", "next_question", "stop_reason", "mode", "completed_at")
-        )
-        attempts = list(
-            Attempt.objects.filter(case_id=case_id)
-            .order_by("at")
-            .values("outcome", "at", "appointment_at", "mode")
-        )
-        statuses = list(Message.objects.filter(case_id=case_id).values_list("status", "status_at"))
-        history = CaseHistory(
-            responses=[
-                ResponseEvent(
-                    status=row["status"],
-                    at=row["updated_at"],
-                    derivable=row["next_question"] in DERIVABLE_AT,
-                    stop_reason=row["stop_reason"],
-                )
-                for row in responses
-            ],
-            attempts=[AttemptEvent(AttemptOutcome(row["outcome"]), row["at"]) for row in attempts],
-            message_statuses=[status for status, _ in statuses],
-            opted_out_at=case.opted_out_at,
-            not_eligible_at=case.not_eligible_at,
-        )
-        derived = case_outcome(history)
-        case.outcome = derived.outcome.value
-        case.in_progress = derived.in_progress
-        case.mode = responses[-1]["mode"] if responses else case.preferred_mode
-        case.attempt_count = len(attempts)
-        latest = attempts[-1] if attempts else None
-        case.next_appointment_at = (
-            latest["appointment_at"]
-            if latest
-            and latest["outcome"] == AttemptOutcome.APPOINTMENT.value
-            and derived.outcome is not Outcome.COMPLETE
-            else None
-        )
-        complete = [row["completed_at"] for row in responses if row["status"] == "complete"]
-        case.completed_at = complete[-1] if complete else None
-        moments = [
-            *(row["updated_at"] for row in responses),
-            *(row["at"] for row in attempts),
-            *(at for _, at in statuses if at is not None),
-        ]
-        case.last_activity_at = max(moments) if moments else None
-        case.save(
-            update_fields=[
-                "outcome",
-                "in_progress",
-                "mode",
-                "attempt_count",
-                "next_appointment_at",
-                "completed_at",
-                "last_activity_at",
-            ]
-        )
-    return case

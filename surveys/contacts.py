@@ -40,8 +40,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from seb.fieldwork import Outcome
+from seb.statuses import MessageStatus, RoundKind
 
-from .cases import case_credentials, case_refresh
+from .cases import case_credentials
+from .derived import case_refresh, cases_derive
 from .models import Case, ContactRound, Message, Survey
 from .notify import (
     FINAL_STATUSES,
@@ -149,10 +151,10 @@ def _recipients_sql(kind: str) -> str:
         "WITH failed AS MATERIALIZED ("  # noqa: S608
         f"SELECT DISTINCT f.case_id, f.channel, f.{to} FROM {message} f "
         f"JOIN {rounds} fr ON fr.id = f.round_id "
-        "WHERE fr.survey_id = %(survey_id)s AND f.status = 'permanent_failure'), "
+        "WHERE fr.survey_id = %(survey_id)s AND f.status = %(failed)s), "
         "invited AS MATERIALIZED ("
         f"SELECT DISTINCT m.case_id FROM {message} m JOIN {rounds} r ON r.id = m.round_id "
-        "WHERE r.survey_id = %(survey_id)s AND r.kind = 'invitation' AND r.id <> %(round_id)s), "
+        "WHERE r.survey_id = %(survey_id)s AND r.kind = %(invitation)s AND r.id <> %(round_id)s), "
         "candidates AS ("
         "SELECT c.id, c.email, c.phone, "
         "(%(has_email)s AND c.email <> '' AND fe.case_id IS NULL) AS email_ok, "
@@ -176,6 +178,8 @@ def _parameters(round_: ContactRound) -> dict[str, Any]:
         "has_email": bool(round_.email_template_id),
         "has_sms": bool(round_.sms_template_id),
         "round_id": round_.pk or 0,
+        "failed": MessageStatus.PERMANENT_FAILURE.value,
+        "invitation": RoundKind.INVITATION.value,
     }
 
 
@@ -219,16 +223,27 @@ def round_queue(round_: ContactRound, *, now: datetime | None = None) -> int:
     select = _recipients_sql(round_.kind)
     sql = (
         f"INSERT INTO {message} ({columns}) "  # noqa: S608
-        f"SELECT %(round_id)s, recipients.* , 'queued', '', %(now)s FROM ({select}) recipients "
+        f"SELECT %(round_id)s, recipients.* , %(queued)s, '', %(now)s FROM ({select}) recipients "
         "WHERE 1 = 1 ON CONFLICT DO NOTHING"
     )
     with transaction.atomic(), connection.cursor() as cursor:
         # The correlated checks make the planner's estimates huge, so PostgreSQL
         # would spend longer compiling the query (JIT) than running it.
         cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, {**_parameters(round_), "now": now})
+        cursor.execute(
+            sql, {**_parameters(round_), "now": now, "queued": MessageStatus.QUEUED.value}
+        )
         queued = Message.objects.filter(round=round_).count()
         ContactRound.objects.filter(pk=round_.pk).update(queued=queued)
+        # A new message means not every message to the case has failed: a case counted
+        # undeliverable is derived again (no other outcome depends on a queued message).
+        cases_derive(
+            cases=Case.objects.filter(
+                survey_id=round_.survey_id,  # the index of a survey's outcomes finds them
+                outcome=Outcome.UNDELIVERABLE.value,
+                pk__in=Message.objects.filter(round=round_).values("case_id"),
+            )
+        )
     round_.queued = queued
     return queued
 
@@ -250,8 +265,9 @@ def _record(message: Message, *, status: str, provider_id: str = "") -> None:
         fields["provider_id"] = provider_id
     if message.sent_at is None and status != Message.Status.TECHNICAL_FAILURE:
         fields["sent_at"] = now
-    Message.objects.filter(pk=message.pk).update(**fields)
-    if status == Message.Status.PERMANENT_FAILURE:
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(**fields)
+        # The case's outcome (undeliverable) and last activity follow its messages.
         case_refresh(case_id=message.case_id)
 
 
@@ -365,7 +381,7 @@ def message_statuses_update(*, backend: Backend, now: datetime | None = None) ->
     for provider_id, status in found.items():
         if status not in FINAL_STATUSES:
             continue
-        for message in Message.objects.filter(provider_id=provider_id, status="sent"):
+        for message in Message.objects.filter(provider_id=provider_id, status=MessageStatus.SENT):
             _record(message, status=status)
             changed += 1
     return changed

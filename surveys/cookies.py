@@ -77,7 +77,3 @@ def service_cookies() -> tuple[Cookie, ...]:
             expires="When the next page has shown it",
         ),
     )
-
-
-def is_listed(name: str) -> bool:
-    return any(cookie.matches(name) for cookie in service_cookies())

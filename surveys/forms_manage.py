@@ -11,16 +11,14 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from seb.interchange import FileFormat, FileProblem
 from seb.sample import EMAIL_ADDRESS, PHONE_NUMBER, phone_digits
 from seb.standard import Mode
 
-from .access import INTERVIEWER
 from .models import Case, ContactRound, Survey
+from .selectors import interviewers
 
 TIME: Final = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
@@ -329,16 +327,6 @@ def open_problems(survey: Survey) -> list[tuple[str, str]]:
 
 
 # Cases ------------------------------------------------------------------------------
-
-
-def interviewers() -> QuerySet[Any]:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(groups__name=INTERVIEWER))
-        .distinct()
-        .order_by("username")
-    )
 
 
 class CaseForm(forms.Form):

@@ -1,6 +1,7 @@
 """The fieldwork's background jobs: loading samples, regenerating codes, sending
-contact rounds; and the periodic ones (abandoning idle responses, deleting
-contact details, asking Notify what became of messages, tidying up).
+contact rounds, refreshing a survey's derived state; and the periodic ones
+(abandoning idle responses, deleting contact details, asking Notify what became of
+messages, tidying up).
 
 Each handler is safe to run again (`jobs.runner`): a sample load is one
 transaction and remembers its job, so a second run finds it and only writes the
@@ -36,15 +37,17 @@ from .contacts import (
     round_queue,
     round_send,
 )
-from .models import ContactRound, LocalNotification, Message, SampleLoad, Survey, TeamRole
+from .models import Case, ContactRound, LocalNotification, Message, SampleLoad, Survey, TeamRole
 from .notify import BackendMisconfigured, backend, pacer
 from .ratelimit import guess_windows_clear
+from .refresh import survey_refresh
 from .samples import codes_write, load_cases, sample_cases, sample_load
 from .services import responses_abandon
 
 LOAD_SAMPLE: Final = "load_sample"
 REGENERATE_CODES: Final = "regenerate_codes"
 SEND_ROUND: Final = "send_round"
+REFRESH_CASES: Final = "refresh_cases"
 CODES_FILE: Final = "codes.csv"
 CODES_KINDS: Final = (LOAD_SAMPLE, REGENERATE_CODES)
 
@@ -171,6 +174,23 @@ def send_round_job(job: Job, progress: Progress) -> None:
         "undeliverable": report.undeliverable,
         "failed": report.failed,
     }
+
+
+@job_handler(REFRESH_CASES)
+def refresh_cases_job(job: Job, progress: Progress) -> None:
+    """Derive every case of a survey and its tallies again (`manage.py cases_refresh`):
+    batch by batch, each batch writing only what differs, so a run stopped part way
+    and run again simply finds less to do."""
+    survey = _survey(job)
+    total = max(Case.objects.filter(survey=survey).count(), 1)
+    progress.report(0, "Deriving the cases again", force=True)
+    refreshed = survey_refresh(
+        survey=survey,
+        on_progress=lambda done: progress.report(
+            0.9 * min(done, total) / total, f"{done:,} cases done"
+        ),
+    )
+    job.result = {"ok": True, "summary": refreshed.summary, "survey": survey.slug}
 
 
 RESULT_TEMPLATES[LOAD_SAMPLE] = "manage/_codes_result.html"

@@ -7,13 +7,15 @@ data file (`seb.standard`), so "every stored answer is a real option of a known
 version" holds whatever writes the row, at the price of a comparison, not a
 foreign-key lookup per answer.
 
-Only `surveys.services` writes responses and cases.
+Only the services write responses and cases: `surveys.services` responses,
+`surveys.cases` cases (and `surveys.samples`, `surveys.contacts` through them).
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from functools import reduce
 from operator import or_
 
@@ -22,13 +24,23 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from seb import statuses
 from seb.derivation import DERIVED_LABELS
 from seb.fieldwork import AttemptOutcome, Outcome
 from seb.standard import CURRENT_VERSION, KNOWN_VERSIONS, QUESTION_KEYS, Mode, load_standard
+from seb.statuses import MessageStatus, ResponseStatus
+from seb.tables import tallied_columns
 
 MODE_CHOICES = [(mode.value, mode.label) for mode in Mode]
 VERSION_CHOICES = [(version, version) for version in KNOWN_VERSIONS]
 CODE_LENGTH = 40
+
+
+def choices_of(name: str, vocabulary: type[StrEnum]) -> type[models.TextChoices]:
+    """Django's choices made from one of `seb.statuses`' vocabularies: the same values
+    and words, so a status is spelt once."""
+    members = [(member.name, (member.value, member.label)) for member in vocabulary]
+    return models.TextChoices(name, members)
 
 
 def answer_constraint(key: str) -> models.CheckConstraint:
@@ -239,9 +251,9 @@ class Case(models.Model):
     """One sampled unit of a survey (docs/spec/fieldwork.md): its reference, its
     contact details, and the outcome derived from what happened to it.
 
-    `outcome`, `mode`, `attempt_count`, `next_appointment_at` and
-    `last_activity_at` are derived (`surveys.services.case_refresh`) whenever an
-    event changes them, so outcomes and rates are one GROUP BY at any size.
+    The fields under "Derived" are derived from its responses, attempts and messages
+    (`surveys.derived`) in the transaction of every change to them, so outcomes and
+    rates are one GROUP BY at any size; `manage.py cases_refresh` derives them again.
     """
 
     survey = models.ForeignKey(Survey, models.PROTECT, related_name="cases")
@@ -340,21 +352,13 @@ class Response(models.Model):
     response's version. Only questions on the response's route have an answer.
     """
 
-    class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        COMPLETE = "complete", "Complete"
-        STOPPED = "stopped", "Stopped"
-        ABANDONED = "abandoned", "Abandoned"
+    Status = choices_of("Status", ResponseStatus)
 
     class Source(models.TextChoices):
         COLLECTED = "collected", "Collected"
         IMPORTED = "imported", "Imported"
 
-    class StopReason(models.TextChoices):
-        REFUSED = "refused", "Refused"
-        BROKE_OFF = "broke_off", "Broke off (for example, the respondent had to go)"
-        UNABLE = "unable", "Unable to continue (for example language or health)"
-        OTHER = "other", "Other reason"
+    StopReason = choices_of("StopReason", statuses.StopReason)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # The survey, case and interviewer are held by statement-level triggers rather
@@ -431,7 +435,7 @@ class Response(models.Model):
             models.Index(fields=["survey", "status", "completed_at"], name="response_selection"),
             models.Index(
                 fields=["survey", "updated_at"],
-                condition=Q(status="in_progress"),
+                condition=Q(status=ResponseStatus.IN_PROGRESS.value),
                 name="response_in_progress",
             ),
             models.Index(
@@ -443,15 +447,16 @@ class Response(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="complete") | Q(completed_at__isnull=False),
+                condition=~Q(status=ResponseStatus.COMPLETE.value) | Q(completed_at__isnull=False),
                 name="complete_response_has_completed_at",
             ),
             models.CheckConstraint(
-                condition=~Q(status="stopped") | ~Q(stop_reason=""),
+                condition=~Q(status=ResponseStatus.STOPPED.value) | ~Q(stop_reason=""),
                 name="stopped_response_has_reason",
             ),
             models.CheckConstraint(
-                condition=~Q(status="complete") | (~Q(nssec5="") & ~Q(nssec3="")),
+                condition=~Q(status=ResponseStatus.COMPLETE.value)
+                | (~Q(nssec5="") & ~Q(nssec3="")),
                 name="complete_response_is_derived",
                 violation_error_message="A complete response carries its NS-SEC classes.",
             ),
@@ -471,7 +476,7 @@ class Response(models.Model):
             # At most one complete response per case, in whichever mode it came.
             models.UniqueConstraint(
                 fields=["case"],
-                condition=Q(status="complete", case__isnull=False),
+                condition=Q(status=ResponseStatus.COMPLETE.value, case__isnull=False),
                 name="response_one_complete_per_case",
                 violation_error_message="This case already has a complete response.",
             ),
@@ -520,16 +525,11 @@ class ResponseTally(models.Model):
         return f"{self.variable}={self.code}: {self.count} on {self.day}"
 
 
-TALLY_COLUMNS = (
-    "school_type",
-    "free_school_meals",
-    "parental_qualification",
-    "nssec5",
-    "nssec3",
-)
+# The columns the standard's prescribed tables count (its `outputs:`), taken from them.
+TALLY_COLUMNS = tallied_columns()
 # The first question is asked of everyone, so its tallies count each counted response
 # once: summing them gives the number of responses (summing every column's would not).
-COUNTING_COLUMN = TALLY_COLUMNS[0]
+COUNTING_COLUMN = load_standard().first.key
 
 
 class Attempt(models.Model):
@@ -561,9 +561,7 @@ class Attempt(models.Model):
 class ContactRound(models.Model):
     """One sending of invitations or reminders to a survey's cases."""
 
-    class Kind(models.TextChoices):
-        INVITATION = "invitation", "Invitation"
-        REMINDER = "reminder", "Reminder"
+    Kind = choices_of("Kind", statuses.RoundKind)
 
     survey = models.ForeignKey(Survey, models.PROTECT, related_name="contact_rounds")
     kind = models.CharField(max_length=20, choices=Kind)
@@ -589,13 +587,7 @@ class Message(models.Model):
         EMAIL = "email", "Email"
         SMS = "sms", "Text message"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENT = "sent", "Sent"
-        DELIVERED = "delivered", "Delivered"
-        TEMPORARY_FAILURE = "temporary_failure", "Temporary failure"
-        PERMANENT_FAILURE = "permanent_failure", "Undeliverable"
-        TECHNICAL_FAILURE = "technical_failure", "Technical failure"
+    Status = choices_of("Status", MessageStatus)
 
     round = models.ForeignKey(ContactRound, models.CASCADE, related_name="messages")
     case = models.ForeignKey(Case, models.CASCADE, related_name="messages")
@@ -623,7 +615,7 @@ class Message(models.Model):
             models.Index(fields=["round", "status"], name="message_round_status"),
             models.Index(
                 fields=["sent_at"],
-                condition=Q(status="sent"),
+                condition=Q(status=MessageStatus.SENT.value),
                 name="message_awaiting_status",
             ),
         ]

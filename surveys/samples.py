@@ -35,11 +35,11 @@ from seb.interchange.reading import read_lines
 from seb.interchange.writing import write_csv
 from seb.sample import SampleRow, check_sample_header, check_sample_line
 
-from .access import INTERVIEWER
 from .audit import Event, audit
 from .cases import NewCase, case_credentials, cases_create
 from .contacts import personal_link_path, public_url
 from .models import Case, SampleLoad, Survey
+from .selectors import interviewers
 from .teams import interviewers_join
 
 STAGING: Final = "seb_sample_staging"
@@ -156,10 +156,10 @@ def _database_problems(cursor: Any, survey: Survey, limit: int) -> tuple[list[Pr
     cursor.execute(f"ANALYZE {STAGING}")
     quote = connection.ops.quote_name
     case_table = quote(Case._meta.db_table)
-    user_model = get_user_model()
-    users = quote(user_model._meta.db_table)
-    groups = quote(user_model.groups.through._meta.db_table)
-    group_table = quote(user_model.groups.field.related_model._meta.db_table)
+    # The one selector of who is an interviewer, as SQL.
+    interviewer_names, interviewer_params = (
+        interviewers().order_by().values("username").query.sql_with_params()
+    )
     checks = [
         (
             DUPLICATES_SQL,
@@ -183,11 +183,8 @@ def _database_problems(cursor: Any, survey: Survey, limit: int) -> tuple[list[Pr
         ),
         (
             f"SELECT s.line, s.interviewer, '' FROM {STAGING} s WHERE s.interviewer <> '' "  # noqa: S608
-            f"AND NOT EXISTS (SELECT 1 FROM {users} u WHERE u.username = s.interviewer "
-            "AND u.is_active AND (u.is_superuser OR EXISTS (SELECT 1 FROM "
-            f"{groups} ug JOIN {group_table} g ON g.id = ug.group_id "
-            "WHERE ug.user_id = u.id AND g.name = %s)))",
-            [INTERVIEWER],
+            f"AND s.interviewer NOT IN ({interviewer_names})",
+            list(interviewer_params),
             lambda line, name, _: Problem(
                 f"{name} is not the username of an interviewer",
                 line=line,

@@ -21,6 +21,7 @@ from seb.caseload import MISSED_AFTER, CaseFacts, CaseList, day_bounds
 from seb.fieldwork import AttemptOutcome, Outcome, RatesRow, rates_table
 from seb.sample import VARIABLE_NAME
 from seb.standard import Mode
+from seb.statuses import UNFINISHED
 
 from .access import INTERVIEWER, SUPERVISOR, surveys_for
 from .models import (
@@ -104,16 +105,6 @@ def surveys_open_for_interviews() -> QuerySet[Survey]:
         .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
         .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
         .order_by("name")
-    )
-
-
-def unfinished_interviews(user: Any) -> QuerySet[Response]:
-    """The interviewer's own interviews still in progress, most recently changed first."""
-    return (
-        interviews_for(user)
-        .filter(status=Response.Status.IN_PROGRESS)
-        .select_related("survey")
-        .order_by("-updated_at")
     )
 
 
@@ -278,11 +269,36 @@ def case_history(case: Case) -> list[HistoryEntry]:
     """Everything that happened to the case, latest first: calls and visits with their
     outcomes and notes, interviews started, resumed, stopped, completed or abandoned,
     answers online, messages, and the case being closed, withdrawn or opted out."""
-    entries: list[HistoryEntry] = []
-    attempts = list(
-        Attempt.objects.filter(case=case).select_related("interviewer").order_by("at", "pk")
-    )
     started: set[Any] = set()
+    # The attempts first: a response's entries leave out what its attempts said.
+    entries = [
+        *_attempt_entries(case, started),
+        *(
+            entry
+            for response in _case_responses(case)
+            for entry in _response_entries(response, started)
+        ),
+        *_message_entries(case),
+        *(
+            HistoryEntry(at, what)
+            for at, what in (
+                (case.opted_out_at, "Opted out: asked for no more contact"),
+                (case.not_eligible_at, "Marked not eligible"),
+                (case.closed_at, "Case closed: no more calls or visits"),
+                (case.withdrawn_at, "Withdrawn from the sample"),
+            )
+            if at is not None
+        ),
+    ]
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries
+
+
+def _attempt_entries(case: Case, started: set[Any]) -> list[HistoryEntry]:
+    """The case's calls and visits, each with the stop of the interview it started;
+    `started` gathers the responses an attempt started or resumed."""
+    entries = []
+    attempts = Attempt.objects.filter(case=case).select_related("interviewer").order_by("at", "pk")
     for attempt in attempts:
         mode = Mode(attempt.mode).label
         what = AttemptOutcome(attempt.outcome).label
@@ -299,58 +315,59 @@ def case_history(case: Case) -> list[HistoryEntry]:
         if attempt.ended_at is not None:
             reason = Response.StopReason(attempt.end).label if attempt.end else ""
             entries.append(HistoryEntry(attempt.ended_at, "Interview stopped", who, mode, reason))
-    responses = Response.objects.filter(case=case).select_related("interviewer", "survey")
-    for response in responses:
-        mode = Mode(response.mode).label
-        who = _name(response.interviewer)
-        interview = Mode(response.mode).is_interviewer_led
-        if response.is_test:
-            entries.append(
-                HistoryEntry(response.started_at, "Test response (not counted)", who, mode)
-            )
-            continue
-        if not interview:
-            entries.append(HistoryEntry(response.started_at, "Started answering online", mode=mode))
-        elif response.pk not in started:
-            entries.append(HistoryEntry(response.started_at, "Interview started", who, mode))
-        if response.status == Response.Status.COMPLETE and response.completed_at:
-            what = "Interview complete" if interview else "Completed online"
-            entries.append(HistoryEntry(response.completed_at, what, who, mode))
-        elif response.status == Response.Status.ABANDONED:
-            detail = f"No answer for {response.survey.inactivity_days} days, or the survey closed"
-            entries.append(HistoryEntry(response.updated_at, "Abandoned", who, mode, detail))
-        elif response.status == Response.Status.STOPPED and response.pk not in started:
-            reason = Response.StopReason(response.stop_reason).label
-            entries.append(
-                HistoryEntry(response.updated_at, "Interview stopped", who, mode, reason)
-            )
-    for message in Message.objects.filter(case=case).select_related("round"):
-        what = f"{message.round.get_kind_display()} sent by {message.get_channel_display().lower()}"
-        entries.append(
-            HistoryEntry(
-                message.sent_at or message.created_at, what, detail=message.get_status_display()
-            )
-        )
-    for at, what in (
-        (case.opted_out_at, "Opted out: asked for no more contact"),
-        (case.not_eligible_at, "Marked not eligible"),
-        (case.closed_at, "Case closed: no more calls or visits"),
-        (case.withdrawn_at, "Withdrawn from the sample"),
-    ):
-        if at is not None:
-            entries.append(HistoryEntry(at, what))
-    entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries
+
+
+def _case_responses(case: Case) -> QuerySet[Response]:
+    return Response.objects.filter(case=case).select_related("interviewer", "survey")
+
+
+def _response_entries(response: Response, started: set[Any]) -> list[HistoryEntry]:
+    """A response's start and its end (complete, abandoned or stopped), less what the
+    attempts that started it (`started`) already say."""
+    mode = Mode(response.mode).label
+    who = _name(response.interviewer)
+    interview = Mode(response.mode).is_interviewer_led
+    if response.is_test:
+        return [HistoryEntry(response.started_at, "Test response (not counted)", who, mode)]
+    entries = []
+    if not interview:
+        entries.append(HistoryEntry(response.started_at, "Started answering online", mode=mode))
+    elif response.pk not in started:
+        entries.append(HistoryEntry(response.started_at, "Interview started", who, mode))
+    if response.status == Response.Status.COMPLETE and response.completed_at:
+        what = "Interview complete" if interview else "Completed online"
+        entries.append(HistoryEntry(response.completed_at, what, who, mode))
+    elif response.status == Response.Status.ABANDONED:
+        detail = f"No answer for {response.survey.inactivity_days} days, or the survey closed"
+        entries.append(HistoryEntry(response.updated_at, "Abandoned", who, mode, detail))
+    elif response.status == Response.Status.STOPPED and response.pk not in started:
+        reason = Response.StopReason(response.stop_reason).label
+        entries.append(HistoryEntry(response.updated_at, "Interview stopped", who, mode, reason))
+    return entries
+
+
+def _message_entries(case: Case) -> list[HistoryEntry]:
+    return [
+        HistoryEntry(
+            message.sent_at or message.created_at,
+            f"{message.round.get_kind_display()} sent by {message.get_channel_display().lower()}",
+            detail=message.get_status_display(),
+        )
+        for message in Message.objects.filter(case=case).select_related("round")
+    ]
 
 
 # Supervising -----------------------------------------------------------------------
 
 
 def interviewers() -> QuerySet[Any]:
-    """The active users who hold the interviewer role, to assign cases to."""
+    """The active users who hold the interviewer role, to assign cases to: the members of
+    its group, and superusers, who hold every role (`surveys.access.roles_of`)."""
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__name=INTERVIEWER)
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=INTERVIEWER))
         .distinct()
         .order_by("username")
     )
@@ -461,54 +478,65 @@ def outcome_counts_by_breakdown(
     triggers): a few rows per combination of outcome, mode, interviewer and sample
     variables, whatever the number of cases.
     """
-    quote = connection.ops.quote_name
-    tally = quote(CaseTally._meta.db_table)
-    users = quote(get_user_model()._meta.db_table)
-    expressions: list[str | None] = []
-    for by in breakdowns:
-        if by == OVERALL:
-            expressions.append(None)
-        elif by == BY_MODE:
-            expressions.append("t.mode")
-        elif by == BY_INTERVIEWER:
-            expressions.append("u.username")
-        elif VARIABLE_NAME.match(by):
-            # Inlined, not a parameter: GROUP BY must see the very same expression as
-            # SELECT, and a variable's name is letters, digits and underscores only.
-            expressions.append(f"(t.variables ->> '{by}')")
-        else:
-            raise ValueError(f"{by!r} cannot be a sample variable's name")
-    grouped = [expression for expression in expressions if expression is not None]
-    width = len(grouped)
-    counted: dict[str, dict[str, dict[Outcome, int]]] = {by: {} for by in breakdowns}
+    expressions = [_breakdown_expression(by) for by in breakdowns]
+    grouped = [
+        (by, expression)
+        for by, expression in zip(breakdowns, expressions, strict=True)
+        if expression
+    ]
     overall = [by for by, expression in zip(breakdowns, expressions, strict=True) if not expression]
-    positions = [i for i, expression in enumerate(expressions) if expression is not None]
-    sets = ["(t.outcome)", *(f"({expression}, t.outcome)" for expression in grouped)]
-    columns = "".join(f"{expression}, " for expression in grouped)
-    grouping = f"GROUPING({', '.join(grouped)})" if grouped else "0"
-    sql = (
-        f"SELECT {grouping}, {columns}t.outcome, SUM(t.count) "  # noqa: S608
-        f"FROM {tally} t LEFT JOIN {users} u ON u.id = t.interviewer_id "
-        "WHERE t.survey_id = %s AND t.count <> 0 "
-        f"GROUP BY GROUPING SETS ({', '.join(sets)})"
-    )
+    counted: dict[str, dict[str, dict[Outcome, int]]] = {by: {} for by in breakdowns}
+    width = len(grouped)
     every = (1 << width) - 1
     with connection.cursor() as cursor:
-        cursor.execute(sql, [survey.pk])
+        cursor.execute(_grouping_sets_sql([expression for _, expression in grouped]), [survey.pk])
         rows = cursor.fetchall()
     for row in rows:
         mask, values, outcome, n = row[0], row[1 : 1 + width], row[1 + width], int(row[2 + width])
-        if not n:
-            continue
         if mask == every:
             targets = [(by, "") for by in overall]
         else:
+            # The one grouped expression of this row's grouping set (its bit is 0).
             index = next(i for i in range(width) if not mask & (1 << (width - 1 - i)))
-            targets = [(breakdowns[positions[index]], values[index] or "")]
+            targets = [(grouped[index][0], values[index] or "")]
         for by, group in targets:
             found = counted[by].setdefault(str(group), {})
             found[Outcome(outcome)] = found.get(Outcome(outcome), 0) + n
     return counted
+
+
+def _breakdown_expression(by: str) -> str | None:
+    """The SQL expression over the case tally (t) and users (u) a breakdown groups by;
+    None for the overall figures."""
+    if by == OVERALL:
+        return None
+    if by == BY_MODE:
+        return "t.mode"
+    if by == BY_INTERVIEWER:
+        return "u.username"
+    if VARIABLE_NAME.match(by):
+        # Inlined, not a parameter: GROUP BY must see the very same expression as
+        # SELECT, and a variable's name is letters, digits and underscores only.
+        return f"(t.variables ->> '{by}')"
+    raise ValueError(f"{by!r} cannot be a sample variable's name")
+
+
+def _grouping_sets_sql(grouped: Sequence[str]) -> str:
+    """One query giving, for each outcome, its count overall and in each group of each
+    of the `grouped` expressions, with GROUPING()'s mask saying which a row is. Rows
+    that count nothing (a tally row at 0) are left out."""
+    quote = connection.ops.quote_name
+    tally = quote(CaseTally._meta.db_table)
+    users = quote(get_user_model()._meta.db_table)
+    sets = ["(t.outcome)", *(f"({expression}, t.outcome)" for expression in grouped)]
+    columns = "".join(f"{expression}, " for expression in grouped)
+    grouping = f"GROUPING({', '.join(grouped)})" if grouped else "0"
+    return (
+        f"SELECT {grouping}, {columns}t.outcome, SUM(t.count) "  # noqa: S608
+        f"FROM {tally} t LEFT JOIN {users} u ON u.id = t.interviewer_id "
+        "WHERE t.survey_id = %s AND t.count <> 0 "
+        f"GROUP BY GROUPING SETS ({', '.join(sets)}) HAVING SUM(t.count) <> 0"
+    )
 
 
 def survey_rates_fast(*, survey: Survey) -> list[RatesRow]:
@@ -544,9 +572,6 @@ def completes_by_day(*, survey: Survey) -> list[tuple[date, str, int]]:
     ]
 
 
-UNFINISHED = (Response.Status.IN_PROGRESS, Response.Status.STOPPED, Response.Status.ABANDONED)
-
-
 def stop_points(*, survey: Survey) -> dict[str, dict[str, int]]:
     """For responses started and not submitted (test runs aside): how many stand at
     each question (the first still to answer; "" when only the check page is left),
@@ -571,9 +596,8 @@ def median_completion_seconds(*, survey: Survey) -> float | None:
         cursor.execute(
             "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY "  # noqa: S608
             f"EXTRACT(EPOCH FROM completed_at - started_at)) FROM {table} "
-            "WHERE survey_id = %s AND status = 'complete' AND NOT is_test "
-            "AND source = 'collected'",
-            [survey.pk],
+            "WHERE survey_id = %s AND status = %s AND NOT is_test AND source = %s",
+            [survey.pk, Response.Status.COMPLETE.value, Response.Source.COLLECTED.value],
         )
         row = cursor.fetchone()
     return None if not row or row[0] is None else float(row[0])

@@ -10,8 +10,10 @@ stored has passed the one check of a response against its route, and carries
 the NS-SEC its answers derive.
 
 Each change to a complete response also changes the survey's tallies
-(`ResponseTally`) in the same transaction, and each change to a case's response
-refreshes the case's outcome (`surveys.cases.case_refresh`).
+(`ResponseTally`), and each change to a case's response refreshes the case's
+derived state (`surveys.derived.case_refresh`), in the transaction of the change:
+a crash between the two leaves neither. `manage.py cases_refresh` rebuilds both
+from the facts.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import queue
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -38,14 +41,16 @@ from seb.routing import (
     CompleteResponse,
     Fault,
     Route,
-    check_answer,
+    RouteProblem,
+    apply_answer,
     complete_response,
-    retained_answers,
     route,
 )
 from seb.standard import QUESTION_KEYS, Mode, Standard, load_standard
 
-from .cases import attempt_interview_stopped, attempt_record, case_interview_refusal, case_refresh
+from .cases import attempt_interview_stopped, attempt_record, case_interview_refusal
+from .derived import BATCH_SIZE as DERIVE_BATCH
+from .derived import among, case_refresh, cases_derive
 from .models import (
     TALLY_COLUMNS,
     Attempt,
@@ -137,15 +142,18 @@ def response_start(
     }
     if start_token:
         try:
-            with transaction.atomic():
-                response = Response.objects.create(**fields)
+            return _response_create(fields)
         except IntegrityError:
             return Response.objects.get(survey=survey, start_token=start_token)
-    else:
-        with transaction.atomic():
-            response = Response.objects.create(**fields)
-    if case is not None:
-        case_refresh(case_id=case.pk)
+    return _response_create(fields)
+
+
+def _response_create(fields: Mapping[str, Any]) -> Response:
+    """A new response, and its case's derived state, in one transaction."""
+    with transaction.atomic():
+        response = Response.objects.create(**fields)
+        if response.case_id is not None:
+            case_refresh(case_id=response.case_id)
     return response
 
 
@@ -169,20 +177,29 @@ def _locked(response_id: Any) -> Response:
 
 
 def answer_record(
-    *, response_id: Any, question_key: str, code: str, seen: Response | None = None
+    *,
+    response_id: Any,
+    question_key: str,
+    code: str,
+    seen: Response | None = None,
+    walked: Route | None = None,
 ) -> Route:
-    """Record one answer and drop any answers it takes off the route.
+    """Record one answer and drop any answers it takes off the route
+    (`seb.routing.apply_answer`); the route as it now stands.
 
     Refused when the response is no longer in progress, the question is not on
     the route as it stands, or the mode does not offer the option.
 
-    `seen` is the response as the caller has just read it. The change is then made
-    by one UPDATE that applies only if the response is still at that revision; if
-    another request changed it in between, the change is made again from the
-    locked row, so raced requests still apply one after the other.
+    `seen` is the response as the caller has just read it, and `walked` its route if
+    the caller walked it. The change is then made by one UPDATE that applies only
+    if the response is still at that revision; if another request changed it in
+    between, the change is made again from the locked row, so raced requests still
+    apply one after the other. A case's response refreshes the case's derived state
+    in the same transaction.
     """
     if seen is not None and seen.pk == response_id:
-        applied = _answer_apply(seen, question_key, code, optimistic=True)
+        with transaction.atomic() if seen.case_id is not None else nullcontext():
+            applied = _answer_apply(seen, question_key, code, optimistic=True, walked=walked)
         if applied is not None:
             return applied
     with transaction.atomic():
@@ -192,7 +209,12 @@ def answer_record(
 
 
 def _answer_apply(
-    response: Response, question_key: str, code: str, *, optimistic: bool
+    response: Response,
+    question_key: str,
+    code: str,
+    *,
+    optimistic: bool,
+    walked: Route | None = None,
 ) -> Route | None:
     """The answer applied to `response` and stored; None when an optimistic write found
     the row changed since it was read."""
@@ -200,32 +222,33 @@ def _answer_apply(
         if optimistic:
             return None
         raise Refused("These answers have already been submitted.", code="closed")
-    standard = response_standard(response)
-    stored = response.answers
-    problem = check_answer(standard, response.mode, stored, question_key, code)
-    if problem is not None:
+    applied = apply_answer(
+        response_standard(response),
+        response.mode,
+        response.answers,
+        question_key,
+        code,
+        walked=walked,
+    )
+    if isinstance(applied, RouteProblem):
         if optimistic:
             return None  # decided on the locked row, which may differ
-        code_name = "off_route" if problem.fault is Fault.OFF_ROUTE else "option"
-        raise Refused(REFUSALS[problem.fault], code=code_name)
-    current = route(standard, response.mode, stored)
-    if current.answers.get(question_key) == code:
-        return current
-    stored[question_key] = code
-    kept = retained_answers(standard, response.mode, stored)
-    updated = route(standard, response.mode, stored)
-    fields: dict[str, Any] = {key: kept.get(key) for key in QUESTION_KEYS}
+        code_name = "off_route" if applied.fault is Fault.OFF_ROUTE else "option"
+        raise Refused(REFUSALS[applied.fault], code=code_name)
+    if not applied.changed:
+        return applied.route
+    fields: dict[str, Any] = {key: applied.answers.get(key) for key in QUESTION_KEYS}
     fields["updated_at"] = timezone.now()
-    fields["next_question"] = updated.next_question or ""
+    fields["next_question"] = applied.route.next_question or ""
     changed = _update_answers(response, {"revision": response.revision + 1, **fields}, optimistic)
     if optimistic and not changed:
         return None
     for name, value in fields.items():
         setattr(response, name, value)
     response.revision += 1
-    if response.case_id is not None and current.next_question != updated.next_question:
+    if response.case_id is not None:
         case_refresh(case_id=response.case_id)
-    return updated
+    return applied.route
 
 
 def _update_answers(response: Response, values: dict[str, Any], optimistic: bool) -> bool:
@@ -299,9 +322,15 @@ def response_submit(*, response_id: Any, revision: int) -> Response:
         response.save(update_fields=[*_complete_fields(complete), "completed_at", "updated_at"])
         if not response.is_test:
             _tally_add(response.survey_id, Counter({_tally_key(response): 1}))
+        _case_refresh_of(response)
+    return response
+
+
+def _case_refresh_of(response: Response) -> None:
+    """Refresh the derived state of the response's case, if it has one (in the caller's
+    transaction, with the change that calls for it)."""
     if response.case_id is not None:
         case_refresh(case_id=response.case_id)
-    return response
 
 
 def response_stop(*, response_id: Any, reason: str) -> Response:
@@ -318,8 +347,7 @@ def response_stop(*, response_id: Any, reason: str) -> Response:
         response.stop_reason = reason
         response.updated_at = timezone.now()
         response.save(update_fields=["status", "stop_reason", "updated_at"])
-    if response.case_id is not None:
-        case_refresh(case_id=response.case_id)
+        _case_refresh_of(response)
     return response
 
 
@@ -336,8 +364,7 @@ def response_resume(*, response_id: Any) -> Response:
         response.stop_reason = ""
         response.updated_at = timezone.now()
         response.save(update_fields=["status", "stop_reason", "updated_at"])
-    if response.case_id is not None:
-        case_refresh(case_id=response.case_id)
+        _case_refresh_of(response)
     return response
 
 
@@ -530,8 +557,8 @@ def responses_abandon(*, now: datetime | None = None) -> int:
             Response.objects.filter(pk__in=[pk for pk, _ in ids]).update(
                 status=Response.Status.ABANDONED, updated_at=now
             )
-        for case_id in {case_id for _, case_id in ids if case_id is not None}:
-            case_refresh(case_id=case_id)
+            for case_id in sorted({case_id for _, case_id in ids if case_id is not None}):
+                case_refresh(case_id=case_id)
         marked += len(ids)
     return marked
 
@@ -585,14 +612,28 @@ def complete(
 def responses_create(
     *, survey: Survey, responses: Iterable[NewResponse], now: datetime | None = None
 ) -> int:
-    """Store complete responses in bulk, with their tallies; the number stored.
+    """Store complete responses in bulk, with their tallies and the derived state of
+    the cases they are for; the number stored.
 
     The rows go in with COPY, in statements of `ROWS_PER_COPY` rows. The caller's
     transaction (or one of its own) makes it all or nothing.
     """
     now = now or timezone.now()
+    case_ids: set[int] = set()
+
+    def noting_cases() -> Iterator[NewResponse]:
+        for new in responses:
+            if new.case_id is not None:
+                case_ids.add(new.case_id)
+            yield new
+
     with transaction.atomic():
-        return _copy_responses(survey=survey, responses=iter(responses), now=now)
+        written = _copy_responses(survey=survey, responses=noting_cases(), now=now)
+        ordered = sorted(case_ids)
+        for start in range(0, len(ordered), DERIVE_BATCH):
+            chunk = ordered[start : start + DERIVE_BATCH]
+            cases_derive(cases=among(Case.objects.all(), chunk, "id"))
+    return written
 
 
 def _row_fields(survey: Survey, new: NewResponse, now: datetime) -> dict[str, Any]:
@@ -865,45 +906,56 @@ def responses_rederive(
     *, survey: Survey | None = None, batch_size: int = BATCH_SIZE
 ) -> RederiveResult:
     """Derive nssec5 and nssec3 again for every complete response (of one survey, or
-    all), then count the changed surveys' tallies again.
+    all), and count a changed survey's tallies again.
 
-    Batches follow the primary key, each in its own transaction, so a long run
-    never holds many rows locked and may be stopped and run again safely.
+    One transaction per survey, holding its changed responses and its tallies
+    together (a complete response has no other writer, so its lock stops nobody);
+    within it, batches follow the primary key. A run stopped part way leaves the
+    survey as it was, to be run again.
     """
-    responses = Response.objects.filter(status=Response.Status.COMPLETE)
-    if survey is not None:
-        responses = responses.filter(survey=survey)
+    surveys = Survey.objects.order_by("pk") if survey is None else [survey]
     memo: dict[tuple[str | None, ...], NSSEC] = {}
     examined = changed = batches = 0
-    changed_surveys: set[int] = set()
+    for each in surveys:
+        with transaction.atomic():
+            result = _survey_rederive(each, batch_size, memo)
+            if result.changed:
+                tallies_rebuild(survey=each)
+        examined += result.examined
+        changed += result.changed
+        batches += result.batches
+    return RederiveResult(examined=examined, changed=changed, batches=batches)
+
+
+def _survey_rederive(
+    survey: Survey, batch_size: int, memo: dict[tuple[str | None, ...], NSSEC]
+) -> RederiveResult:
+    responses = Response.objects.filter(survey=survey, status=Response.Status.COMPLETE)
+    examined = changed = batches = 0
     last = None
     while True:
         page = responses.order_by("pk")
         if last is not None:
             page = page.filter(pk__gt=last)
-        with transaction.atomic():
-            rows = list(
-                page.select_for_update(of=("self",)).values_list(
-                    "pk", "survey_id", *DERIVATION_KEYS, "nssec5", "nssec3"
-                )[:batch_size]
-            )
-            if not rows:
-                break
-            batches += 1
-            examined += len(rows)
-            last = rows[-1][0]
-            stale = []
-            for pk, survey_id, *rest in rows:
-                codes, stored = tuple(rest[:-2]), tuple(rest[-2:])
-                if codes not in memo:
-                    answers = {k: c for k, c in zip(DERIVATION_KEYS, codes, strict=True) if c}
-                    memo[codes] = derive(answers)
-                derived = memo[codes]
-                if stored != (derived.nssec5, derived.nssec3):
-                    stale.append(Response(pk=pk, nssec5=derived.nssec5, nssec3=derived.nssec3))
-                    changed_surveys.add(survey_id)
-            Response.objects.bulk_update(stale, ["nssec5", "nssec3"], batch_size=1000)
-            changed += len(stale)
-    for changed_survey in Survey.objects.filter(pk__in=changed_surveys):
-        tallies_rebuild(survey=changed_survey)
+        rows = list(
+            page.select_for_update(of=("self",)).values_list(
+                "pk", *DERIVATION_KEYS, "nssec5", "nssec3"
+            )[:batch_size]
+        )
+        if not rows:
+            break
+        batches += 1
+        examined += len(rows)
+        last = rows[-1][0]
+        stale = []
+        for pk, *rest in rows:
+            codes, stored = tuple(rest[:-2]), tuple(rest[-2:])
+            if codes not in memo:
+                answers = {k: c for k, c in zip(DERIVATION_KEYS, codes, strict=True) if c}
+                memo[codes] = derive(answers)
+            derived = memo[codes]
+            if stored != (derived.nssec5, derived.nssec3):
+                stale.append(Response(pk=pk, nssec5=derived.nssec5, nssec3=derived.nssec3))
+        Response.objects.bulk_update(stale, ["nssec5", "nssec3"], batch_size=1000)
+        changed += len(stale)
     return RederiveResult(examined=examined, changed=changed, batches=batches)

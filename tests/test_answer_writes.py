@@ -64,3 +64,47 @@ def test_an_answer_over_a_read_made_before_submission_is_refused(survey) -> None
     assert stored.status == Response.Status.COMPLETE
     assert stored.parental_qualification == "degree"
     assert stored.revision == stale.revision
+
+
+@pytest.fixture
+def route_walks(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every walk of a route from now on (`seb.routing.route`, wherever it was imported)."""
+    import sys
+
+    import seb.routing
+
+    walks: list[object] = []
+    walk = seb.routing.route
+
+    def counted(*args: object, **kwargs: object) -> object:
+        walks.append(args)
+        return walk(*args, **kwargs)  # type: ignore[arg-type]
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "route", None) is walk:
+            monkeypatch.setattr(module, "route", counted)
+    return walks
+
+
+def test_recording_an_answer_walks_the_route_at_most_twice(survey, route_walks) -> None:
+    response = response_start(survey=survey, mode=Mode.ONLINE)
+    route_walks.clear()
+
+    answer_record(response_id=response.pk, question_key="school_type", code="state")
+
+    assert len(route_walks) == 2
+
+
+def test_answering_a_question_page_walks_the_route_at_most_twice(
+    survey, route_walks, client
+) -> None:
+    client.post(f"/s/{survey.slug}/")
+    client.post(f"/s/{survey.slug}/questions/school_type/", {"answer": "state"})
+    route_walks.clear()
+
+    page = client.post(f"/s/{survey.slug}/questions/free_school_meals/", {"answer": "no"})
+
+    assert page.status_code == 302
+    assert page["Location"].endswith("/questions/earner_employment_status/")
+    # One walk for the page, one for the answers as they now stand.
+    assert len(route_walks) == 2, len(route_walks)

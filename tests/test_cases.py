@@ -171,3 +171,17 @@ def test_rates_come_from_one_group_by_per_breakdown(survey: Survey, interviewer)
     assert (rows[0].breakdown, rows[0].group) == ("overall", "")
     assert ("region", "North") in [(row.breakdown, row.group) for row in rows]
     assert rows[0].rates.percentage("REF1") == 33.3
+
+
+def test_the_interviewers_are_the_active_members_of_the_role_and_superusers(make_staff) -> None:
+    """One selector says who may be given cases, as `surveys.access` counts roles: a
+    superuser holds every role."""
+    from surveys.access import ANALYST, INTERVIEWER
+    from surveys.selectors import interviewers
+
+    make_staff("ivy", INTERVIEWER)
+    make_staff("root", is_superuser=True)
+    make_staff("ann", ANALYST)
+    make_staff("gone", INTERVIEWER, is_active=False)
+
+    assert [user.username for user in interviewers()] == ["ivy", "root"]

@@ -16,16 +16,17 @@ from seb.fieldwork import (
     ResponseEvent,
     access_code_hash,
     case_outcome,
+    derived_credentials,
     format_access_code,
     link_token_hash,
-    new_access_code,
-    new_link_token,
+    new_nonce,
     normalise_access_code,
     rates,
     rates_file_row,
 )
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+KEY = b"a service's key"
 
 
 def at(hours: int) -> datetime:
@@ -36,7 +37,7 @@ def at(hours: int) -> datetime:
 
 
 def test_an_access_code_is_16_characters_without_look_alikes_in_four_groups() -> None:
-    code = new_access_code()
+    code, _ = derived_credentials(KEY, new_nonce())
     groups = code.split(" ")
     assert [len(group) for group in groups] == [4, 4, 4, 4]
     assert set("".join(groups)) <= set(CODE_ALPHABET)
@@ -56,9 +57,9 @@ def test_what_cannot_be_a_code_is_not_one(typed: str) -> None:
 
 
 def test_codes_and_tokens_are_random_and_stored_only_as_different_hashes() -> None:
-    codes = {new_access_code() for _ in range(200)}
-    assert len(codes) == 200
-    token = new_link_token()
+    made = [derived_credentials(KEY, new_nonce()) for _ in range(200)]
+    assert len({code for code, _ in made}) == len({token for _, token in made}) == 200
+    _, token = made[0]
     assert len(token) >= 43  # 256 bits in URL-safe base64
     assert link_token_hash(token) != token
     assert len(link_token_hash(token)) == 64

@@ -1,8 +1,8 @@
 """Migrations checked on a database of their own, in a child process: one made before
 answers were codes keeps every answer when migrated forward (the old schema can't be
 reached by migrating the test database backwards: answers stored as codes have no
-option rows to go back to), and the triggers that hold a response's references go
-back and forward with their migrations.
+option rows to go back to), and the triggers that hold a response's references and
+keep the case tally go back and forward with their migrations.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -156,6 +157,38 @@ def test_answers_stored_as_option_rows_become_the_same_codes() -> None:
     }
 
 
+def migrate_to(targets: list[tuple[str, str]] | None = None) -> Any:
+    """Run in the child: migrate to `targets` (default: the end); the executor."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets or executor.loader.graph.leaf_nodes())
+    return executor
+
+
+def response_insert(*, survey_id: int | None = None, case_id: int | None = None) -> str:
+    """Run in the child: write a response in SQL (of the survey there is, unless
+    `survey_id` names another); "stored", or the database's first line of refusal."""
+    from django.db import IntegrityError, connection, transaction
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO surveys_response (id, survey_id, case_id, standard_version, mode, "
+                "status, source, is_test, reference, stop_reason, revision, next_question, "
+                "start_token, started_at, updated_at, nssec5, nssec3) "
+                "SELECT gen_random_uuid(), COALESCE(%s, id), %s, '2023-07-07', 'online', "
+                "'in_progress', 'collected', false, '', '', 0, 'school_type', '', now(), now(), "
+                "'', '' FROM surveys_survey",
+                [survey_id, case_id],
+            )
+    except IntegrityError as error:
+        return str(error).splitlines()[0]
+    return "stored"
+
+
 # The walk through the responses' reference triggers: back from the end one step at a
 # time, then forward again.
 REFERENCE_STEPS = (
@@ -172,36 +205,15 @@ def walk_reference_triggers() -> list[dict[str, object]]:
     import django
 
     django.setup()
-    from django.db import connection, transaction
-    from django.db.migrations.executor import MigrationExecutor
+    from django.db import connection
 
-    def migrate(targets: list[tuple[str, str]] | None = None) -> None:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(targets or executor.loader.graph.leaf_nodes())
-
-    def insert(case_id: int | None) -> str:
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    "INSERT INTO surveys_response (survey_id, case_id, standard_version, mode, "
-                    "status, source, is_test, reference, stop_reason, revision, next_question, "
-                    "start_token, started_at, updated_at, nssec5, nssec3) "
-                    "SELECT id, %s, '2023-07-07', 'online', 'in_progress', 'collected', false, "
-                    "'', '', 0, 'school_type', '', now(), now(), '', '' FROM surveys_survey",
-                    [case_id],
-                )
-        except django.db.IntegrityError as error:
-            return str(error).splitlines()[0]
-        return "stored"
-
-    migrate()
+    migrate_to()
     from surveys.models import Survey
 
     Survey.objects.create(slug="walk", name="Walk")
     states = []
     for target in (*REFERENCE_STEPS, None):
-        migrate([("surveys", target)] if target else None)
+        migrate_to([("surveys", target)] if target else None)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT prosrc FROM pg_proc WHERE proname = 'surveys_response_references_exist'"
@@ -210,8 +222,8 @@ def walk_reference_triggers() -> list[dict[str, object]]:
         states.append(
             {
                 "at": target or "the end",
-                "missing case": insert(999_999),
-                "no case": insert(None),
+                "missing case": response_insert(case_id=999_999),
+                "no case": response_insert(),
                 "one pass": bool(function) and "DISTINCT" in function[0],
             }
         )
@@ -233,4 +245,90 @@ def test_the_reference_triggers_go_back_and_forward_with_their_migrations() -> N
         {"no case": "stored", "one pass": False},
         {"missing case": trigger, "no case": "stored", "one pass": False},
         {"missing case": trigger, "no case": "stored", "one pass": True},
+    ]
+
+
+# The walk through the survey reference trigger (0008) and the case tally's triggers
+# (0011): back from the end past each, then forward again.
+TRIGGER_STEPS = (
+    "0010_caseload_interview_sessions",
+    "0011_fieldwork_access",
+    "0007_case_closing",
+    "0008_response_survey_integrity",
+)
+
+
+def walk_survey_and_case_tally_triggers() -> list[dict[str, object]]:
+    """Run in the child: migrate to the end, then through TRIGGER_STEPS and to the end
+    again; at each step, write a response naming a survey that does not exist, add a
+    case (with the models of that step), and report what the database said and whether
+    the case tally counts every case."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    def exists(kind: str, name: str) -> bool:
+        query = {
+            "function": "SELECT 1 FROM pg_proc WHERE proname = %s",
+            "table": "SELECT 1 FROM pg_class WHERE relname = %s AND relkind = 'r'",
+        }[kind]
+        with connection.cursor() as cursor:
+            cursor.execute(query, [name])
+            return cursor.fetchone() is not None
+
+    def response_triggers() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_trigger "
+                "WHERE tgrelid = 'surveys_response'::regclass AND NOT tgisinternal"
+            )
+            return bool(cursor.fetchone()[0])
+
+    migrate_to()
+    from surveys.models import Survey
+
+    survey = Survey.objects.create(slug="walk", name="Walk")
+    states = []
+    for number, target in enumerate((*TRIGGER_STEPS, None)):
+        executor = migrate_to([("surveys", target)] if target else None)
+        node = ("surveys", target) if target else executor.loader.graph.leaf_nodes("surveys")[0]
+        case_model = executor.loader.project_state(node).apps.get_model("surveys", "Case")
+        case_model.objects.create(survey_id=survey.pk, reference=f"C{number}")
+        state: dict[str, object] = {
+            "at": target or "the end",
+            "missing survey": response_insert(survey_id=999_999),
+            "case tally trigger": exists("function", "surveys_case_tally"),
+            "response triggers": response_triggers(),
+        }
+        if exists("table", "surveys_casetally"):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT (SELECT COALESCE(SUM(count), 0) FROM surveys_casetally), "
+                    "(SELECT COUNT(*) FROM surveys_case)"
+                )
+                tallied, cases = cursor.fetchone()
+            state["tally counts every case"] = tallied == cases
+        states.append(state)
+    return states
+
+
+@pytest.mark.django_db
+def test_the_survey_and_case_tally_triggers_go_back_and_forward_with_their_migrations() -> None:
+    """Back from the end to 0010, the case tally and its triggers go; forward to 0011 they
+    come back, counting the cases already there. Back to 0007, a response's survey is held
+    by a foreign key again; forward to 0008 and to the end, by the trigger."""
+    states = in_own_database("walk_survey_and_case_tally_triggers")
+    assert [state.pop("at") for state in states] == [*TRIGGER_STEPS, "the end"]
+    trigger = "a response names a survey that does not exist"
+    foreign_key = states[2].pop("missing survey")
+    assert "violates foreign key constraint" in foreign_key, foreign_key
+    counted = {"tally counts every case": True}
+    held = {"missing survey": trigger, "response triggers": True}
+    assert states == [
+        {**held, "case tally trigger": False},
+        {**held, "case tally trigger": True, **counted},
+        {"response triggers": False, "case tally trigger": False},
+        {**held, "case tally trigger": False},
+        {**held, "case tally trigger": True, **counted},
     ]

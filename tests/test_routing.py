@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from seb.routing import is_complete, random_answers, retained_answers, route
+import pytest
+
+from seb.routing import (
+    AnswerApplied,
+    Fault,
+    RouteProblem,
+    apply_answer,
+    check_response,
+    route,
+)
 from seb.standard import Mode, load_standard
 
 STANDARD = load_standard()
@@ -103,10 +112,10 @@ def test_response_is_complete_only_with_every_question_on_its_route_and_no_other
         "earner_employment_status": "not_working",
         "parental_qualification": "degree",
     }
-    assert is_complete(STANDARD, Mode.ONLINE, answers)
-    assert not is_complete(STANDARD, Mode.ONLINE, {**answers, "free_school_meals": "yes"})
+    assert not check_response(STANDARD, Mode.ONLINE, answers)
+    assert check_response(STANDARD, Mode.ONLINE, {**answers, "free_school_meals": "yes"})
     del answers["parental_qualification"]
-    assert not is_complete(STANDARD, Mode.ONLINE, answers)
+    assert check_response(STANDARD, Mode.ONLINE, answers)
 
 
 def test_previous_and_following_walk_the_route() -> None:
@@ -117,44 +126,114 @@ def test_previous_and_following_walk_the_route() -> None:
     assert walked.following("earner_employment_status") is None
 
 
+def changed(before: dict[str, str], key: str, code: str) -> dict[str, str]:
+    """The answers kept after `code` is recorded for `key` on `before`."""
+    applied = apply_answer(STANDARD, Mode.ONLINE, before, key, code)
+    assert isinstance(applied, AnswerApplied), applied
+    assert applied.changed
+    return dict(applied.answers)
+
+
 def test_a_change_keeps_answers_the_unfinished_route_may_still_reach() -> None:
-    stored = {
-        "school_type": "state",  # changed from independent: free school meals is now unanswered
+    before = {
+        "school_type": "independent",
         "earner_employment_status": "not_working",
         "parental_qualification": "degree",
     }
-    assert retained_answers(STANDARD, Mode.ONLINE, stored) == stored
+    # Free school meals is now unanswered, and the rest may still be reached.
+    assert changed(before, "school_type", "state") == {**before, "school_type": "state"}
 
 
 def test_a_change_drops_answers_no_route_from_here_can_reach() -> None:
-    stored = {
-        "school_type": "independent",  # changed from state
+    before = {
+        "school_type": "state",
         "free_school_meals": "yes",
         "earner_employment_status": "not_working",
         "parental_qualification": "degree",
     }
-    kept = retained_answers(STANDARD, Mode.ONLINE, stored)
+    kept = changed(before, "school_type", "independent")
     assert "free_school_meals" not in kept
     assert kept["parental_qualification"] == "degree"
 
 
 def test_a_change_mid_route_drops_answers_behind_the_unanswered_question() -> None:
-    stored = {
+    before = {
         "school_type": "independent",
-        "earner_employment_status": "employee",  # changed from self-employed with employees
+        "earner_employment_status": "self_employed_with_employees",
         "self_employed_size": "1_to_24",
         "earner_occupation": "manager",
         "parental_qualification": "degree",
     }
-    kept = retained_answers(STANDARD, Mode.ONLINE, stored)
+    kept = changed(before, "earner_employment_status", "employee")
     assert "self_employed_size" not in kept
     assert kept["earner_occupation"] == "manager"
 
 
-def test_random_answers_are_always_a_complete_route() -> None:
+def test_an_answer_already_given_changes_nothing() -> None:
+    before = {"school_type": "state", "free_school_meals": "no"}
+    applied = apply_answer(STANDARD, Mode.ONLINE, before, "school_type", "state")
+    assert isinstance(applied, AnswerApplied)
+    assert not applied.changed
+    assert applied.answers == before
+    assert applied.route.next_question == "earner_employment_status"
+
+
+def test_an_answer_off_the_route_is_refused_with_its_reason() -> None:
+    before = {"school_type": "independent"}
+    refused = apply_answer(STANDARD, Mode.ONLINE, before, "free_school_meals", "yes")
+    assert isinstance(refused, RouteProblem)
+    assert refused.fault is Fault.OFF_ROUTE
+
+
+def test_an_option_the_mode_does_not_offer_is_refused_with_its_reason() -> None:
+    unknown = apply_answer(STANDARD, Mode.ONLINE, {}, "school_type", "no_such_code")
+    assert isinstance(unknown, RouteProblem)
+    assert unknown.fault is Fault.UNKNOWN_CODE
+    offered = {
+        code
+        for code in STANDARD.question("school_type").codes
+        if STANDARD.question("school_type").wording(Mode.ONLINE).offers(code)
+    }
+    interviewer_only = [
+        code for code in STANDARD.question("school_type").codes if code not in offered
+    ]
+    for code in interviewer_only:
+        refused = apply_answer(STANDARD, Mode.ONLINE, {}, "school_type", code)
+        assert isinstance(refused, RouteProblem)
+        assert refused.fault is Fault.NOT_OFFERED
+
+
+def test_applying_an_answer_walks_the_route_at_most_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import seb.routing
+
+    walks = []
+    walk = seb.routing.route
+
+    def counted(*args: object, **kwargs: object) -> object:
+        walks.append(args)
+        return walk(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(seb.routing, "route", counted)
+    before = {"school_type": "state", "free_school_meals": "no"}
+    apply_answer(STANDARD, Mode.ONLINE, before, "earner_employment_status", "not_working")
+    assert len(walks) == 2
+    walks.clear()
+    walked = walk(STANDARD, Mode.ONLINE, before)
+    apply_answer(
+        STANDARD, Mode.ONLINE, before, "earner_employment_status", "not_working", walked=walked
+    )
+    assert len(walks) == 1
+
+
+def test_every_walk_of_the_route_to_its_end_is_a_complete_response() -> None:
     from random import Random
 
     rng = Random(1)
     for mode in Mode:
         for _ in range(200):
-            assert is_complete(STANDARD, mode, random_answers(STANDARD, mode, rng))
+            answers: dict[str, str] = {}
+            while (key := route(STANDARD, mode, answers).next_question) is not None:
+                answers[key] = rng.choice(STANDARD.question(key).wording(mode).codes)
+            assert not check_response(STANDARD, mode, answers)

@@ -62,7 +62,10 @@ def test_availability_differs_by_mode_as_codes_md_says() -> None:
     assert "dont_know" not in status.wording(Mode.ONLINE).codes
     assert not {"dont_know", "prefer_not_to_say"} & set(status.wording(Mode.FACE_TO_FACE).codes)
     telephone = status.wording(Mode.TELEPHONE)
-    assert [o.code for o in telephone.spontaneous_options] == ["dont_know", "prefer_not_to_say"]
+    assert [o.code for o in telephone.options if o.spontaneous] == [
+        "dont_know",
+        "prefer_not_to_say",
+    ]
     qualification = STANDARD.question("parental_qualification")
     assert qualification.wording(Mode.ONLINE).codes[-3:] == (
         "dont_know",
@@ -71,7 +74,7 @@ def test_availability_differs_by_mode_as_codes_md_says() -> None:
     )
     for mode in (Mode.FACE_TO_FACE, Mode.TELEPHONE):
         wording = qualification.wording(mode)
-        assert [o.code for o in wording.spontaneous_options] == [
+        assert [o.code for o in wording.options if o.spontaneous] == [
             "not_applicable",
             "dont_know",
             "prefer_not_to_say",
@@ -181,7 +184,7 @@ def test_online_mode_has_no_interviewer_material() -> None:
     for question in STANDARD.questions:
         wording = question.wording(Mode.ONLINE)
         assert not wording.instructions and not wording.showcard and not wording.prompt
-        assert not wording.spontaneous_options
+        assert not [o for o in wording.options if o.spontaneous]
 
 
 @pytest.mark.parametrize(
@@ -224,7 +227,7 @@ def test_every_path_count_is_what_the_routing_allows() -> None:
 
 def test_modes_cover_codes_md_modes() -> None:
     assert {m.value for m in Mode} == {"online", "face_to_face", "telephone"}
-    assert list(itertools.islice(STANDARD.mode_sections, 3)) == list(Mode)
+    assert list(itertools.islice(STANDARD.mode_facts, 3)) == list(Mode)
 
 
 @pytest.mark.parametrize(

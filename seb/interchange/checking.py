@@ -8,7 +8,7 @@ can act on, with the line and column at fault.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import Final, NamedTuple
@@ -214,24 +214,34 @@ class LineChecker:
             key = tuple(cells[p] if p < count else "" for p in self._key_positions)
         verdict = self._verdicts.get(key)
         if verdict is None:
-            verdict = check_answers(
-                dict(zip(self._keyed, (value.strip() for value in key), strict=True)),
-                standard=self.standard,
-                modes=self.modes,
-            )
-            if len(self._verdicts) < self.memory:
-                self._verdicts[key] = verdict
-        position = self._reference_position
-        reference = cells[position] if position is not None and position < count else ""
-        reference_problem = None
-        if reference:
-            if self.csv_quoting and reference[0] == "'":
-                reference = unquote_csv_reference(reference)
-            if len(reference) > REFERENCE_MAX_LENGTH or not reference.isprintable():
-                reference_problem = check_reference(reference)
+            verdict = self._verdict(key)
+        reference, reference_problem = self._reference(cells, count)
         if reference_problem is None and not isinstance(verdict, list):
             return CheckedLine(response=verdict, reference=reference, key=key)
         problems = list(verdict) if isinstance(verdict, list) else []
         if reference_problem:
             problems.append(reference_problem)
         return [replace(problem, line=line.number) for problem in problems]
+
+    def _verdict(self, key: tuple[str, ...]) -> CompleteResponse | list[Problem]:
+        """The answers of `key` checked, remembered while there is room."""
+        verdict = check_answers(
+            dict(zip(self._keyed, (value.strip() for value in key), strict=True)),
+            standard=self.standard,
+            modes=self.modes,
+        )
+        if len(self._verdicts) < self.memory:
+            self._verdicts[key] = verdict
+        return verdict
+
+    def _reference(self, cells: Sequence[str], count: int) -> tuple[str, Problem | None]:
+        """The line's reference (unquoted), and what is wrong with it, if anything."""
+        position = self._reference_position
+        reference = cells[position] if position is not None and position < count else ""
+        if not reference:
+            return "", None
+        if self.csv_quoting and reference[0] == "'":
+            reference = unquote_csv_reference(reference)
+        if len(reference) > REFERENCE_MAX_LENGTH or not reference.isprintable():
+            return reference, check_reference(reference)
+        return reference, None

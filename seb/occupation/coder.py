@@ -272,16 +272,8 @@ def code(text: str) -> Coding:
     others = [s for s in scored if s.entry.title not in explaining] if explaining else []
     top = deciding[0]
     candidates = _candidates(deciding + others, top.entry.title)
-    see_notes = any(not s.entry.soc2020 and s.raw >= top.raw - 1e-9 for s in deciding)
-    groups = [c for c in candidates if c.raw > 0]
-    settled = not see_notes and top.evidenced and top.entry.soc2020 != ""
-    if settled and len(groups) > 1 and groups[1].raw > top.raw - MIN_MARGIN:
-        settled = False
-    status = Status.UNCODED
-    if settled and candidates and candidates[0].score >= THRESHOLD:
-        status = Status.CODED
-    elif len(candidates) > 1 and top.entry.title in explaining:
-        status = Status.FOLLOW_UP
+    settled = _settled(top, deciding, candidates)
+    status = _status(settled, candidates, deciding_title=top.entry.title in explaining)
     following = candidates[1].raw if len(candidates) > 1 else 0.0
     return Coding(
         text=text,
@@ -292,6 +284,26 @@ def code(text: str) -> Coding:
         settled=settled,
         evidence=top_evidence(candidates[0].raw, following) if candidates else 0.0,
     )
+
+
+def _settled(top: _Scored, deciding: list[_Scored], candidates: tuple[Candidate, ...]) -> bool:
+    """Whether the best entry settles the unit group: evidenced, coded (not a "see notes"
+    entry as good as it), and ahead of the next unit group by the margin."""
+    see_notes = any(not s.entry.soc2020 and s.raw >= top.raw - 1e-9 for s in deciding)
+    if see_notes or not top.evidenced or top.entry.soc2020 == "":
+        return False
+    groups = [c for c in candidates if c.raw > 0]
+    return not (len(groups) > 1 and groups[1].raw > top.raw - MIN_MARGIN)
+
+
+def _status(settled: bool, candidates: tuple[Candidate, ...], *, deciding_title: bool) -> Status:
+    """Coded when settled above the threshold; a follow-up when the deciding title leads
+    to several unit groups; otherwise uncoded."""
+    if settled and candidates and candidates[0].score >= THRESHOLD:
+        return Status.CODED
+    if len(candidates) > 1 and deciding_title:
+        return Status.FOLLOW_UP
+    return Status.UNCODED
 
 
 @lru_cache(maxsize=4096)

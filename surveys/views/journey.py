@@ -128,10 +128,15 @@ class QuestionView(Journey):
             status=status,
         )
 
-    def record_answer(self, key: str, code: str) -> Route:
-        """Store one answer (through the services); the route as it now stands."""
+    def record_answer(self, key: str, code: str, current: Route) -> Route:
+        """Store one answer (through the services) on the response whose route is
+        `current`; the route as it now stands."""
         return answer_record(
-            response_id=self.response.pk, question_key=key, code=code, seen=self.response
+            response_id=self.response.pk,
+            question_key=key,
+            code=code,
+            seen=self.response,
+            walked=current,
         )
 
     def get(self, request: HttpRequest, key: str, **kwargs: Any) -> HttpResponse:
@@ -160,7 +165,7 @@ class QuestionView(Journey):
         if not form.is_valid():
             return self.show(key, current, form, change=change, status=400)
         try:
-            updated = self.record_answer(key, form.cleaned_data["answer"])
+            updated = self.record_answer(key, form.cleaned_data["answer"], current)
         except Refused as refusal:
             return self.refused(refusal, continue_url=self.resume_url(current))
         if change:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from seb.disclosure import cover_statement, shown_count
-from seb.routing import Route, check_answer, complete_response, retained_answers, route
+from seb.routing import Route, RouteProblem, apply_answer, complete_response, route
 from seb.standard import Mode
 
 from ..access import (
@@ -322,19 +322,24 @@ class PreviewQuestionView(PreviewJourney, QuestionView):
     def extra_context(self) -> dict[str, Any]:
         return {**super().extra_context(), **question_screen(self.response, self.kwargs)}
 
-    def record_answer(self, key: str, code: str) -> Route:
-        standard = self.response.survey.standard
-        mode = self.response.mode
-        stored = dict(self.preview_state["answers"])
-        problem = check_answer(standard, mode, stored, key, code)
-        if problem is not None:
-            raise Refused(REFUSALS[problem.fault], code="option")
-        stored[key] = code
-        kept = retained_answers(standard, mode, stored)
-        self.preview_state["answers"] = dict(kept)
-        self.preview_state["revision"] += 1
-        self.save_state()
-        return route(standard, mode, kept)
+    def record_answer(self, key: str, code: str, current: Route) -> Route:
+        """The answer applied to the preview's answers by the services' own rule
+        (`seb.routing.apply_answer`), kept in the session."""
+        applied = apply_answer(
+            self.response.survey.standard,
+            self.response.mode,
+            self.preview_state["answers"],
+            key,
+            code,
+            walked=current,
+        )
+        if isinstance(applied, RouteProblem):
+            raise Refused(REFUSALS[applied.fault], code="option")
+        if applied.changed:
+            self.preview_state["answers"] = dict(applied.answers)
+            self.preview_state["revision"] += 1
+            self.save_state()
+        return applied.route
 
 
 class PreviewCheckAnswersView(PreviewJourney, CheckAnswersView):

@@ -29,7 +29,6 @@ from django.utils import timezone
 from django.views import View
 
 from seb.caseload import (
-    COUNT_LABELS,
     PAGE_SIZE,
     CaseList,
     ShownProgress,
@@ -42,7 +41,7 @@ from seb.disclosure import (
     shown_count,
     unrounded_warning,
 )
-from seb.fieldwork import COUNT_NAMES, RATE_NAMES, Outcome
+from seb.fieldwork import COUNT_LABELS, COUNT_NAMES, RATE_NAMES, Outcome
 
 from ..access import (
     INTERVIEWER,

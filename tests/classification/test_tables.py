@@ -156,3 +156,11 @@ def test_table_specs_refuses_an_unknown_system() -> None:
     """Only the 5-class and 3-class systems exist."""
     with pytest.raises(ValueError, match="5, 3 or both"):
         table_specs("4")
+
+
+def test_the_tallies_keep_every_column_a_prescribed_table_counts_and_no_other() -> None:
+    from seb.tables import table_definitions
+    from surveys.models import COUNTING_COLUMN, TALLY_COLUMNS
+
+    assert sorted(TALLY_COLUMNS) == sorted({spec.column for spec in table_definitions().values()})
+    assert COUNTING_COLUMN in TALLY_COLUMNS

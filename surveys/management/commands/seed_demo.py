@@ -13,7 +13,7 @@ from seb.demo import plausible_answers
 from seb.fieldwork import Outcome
 from seb.standard import Mode, load_standard
 from surveys.access import ROLES
-from surveys.cases import NewCase, case_opt_out, case_refresh, cases_create
+from surveys.cases import NewCase, case_opt_out, cases_create
 from surveys.contacts import round_create, round_queue, round_send
 from surveys.models import Case, ContactRound, Survey, TeamRole
 from surveys.notify import LocalBackend, Pacer
@@ -219,8 +219,6 @@ class Command(BaseCommand):
             elif fate < 0.63:
                 case_opt_out(case=case)
         responses_create(survey=survey, responses=complete_rows)
-        for case_id in (row.case_id for row in complete_rows):
-            case_refresh(case_id=case_id)
         reminder = round_create(
             survey=survey,
             kind=ContactRound.Kind.REMINDER,
