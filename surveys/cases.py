@@ -10,6 +10,7 @@ outcome is never typed and the monitoring pages are a GROUP BY at any size.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,7 +19,7 @@ from typing import Any, Final
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from seb.caseload import CLOSING_ATTEMPTS
@@ -30,6 +31,7 @@ from seb.fieldwork import (
     ResponseEvent,
     access_code_hash,
     case_outcome,
+    code_hash_unchecked,
     derived_credentials,
     link_token_hash,
     new_nonce,
@@ -140,6 +142,94 @@ def cases_create(
             rows.append(case)
         Case.objects.bulk_create(rows)
         yield from issued
+
+
+# Cases in bulk, by COPY: a sample load's (surveys.samples) ----------------------
+
+ROWS_PER_COPY: Final = 20_000
+# The columns each new case gives a value of its own; every other column that cannot
+# be NULL takes its model default, and the rest are NULL.
+COPY_FIELDS: Final = (
+    "survey",
+    "reference",
+    "name",
+    "email",
+    "phone",
+    "address",
+    "preferred_mode",
+    "mode",
+    "interviewer",
+    "variables",
+    "credentials_nonce",
+    "access_code_hash",
+    "link_token_hash",
+    "credentials_issued_at",
+    "sample_load",
+    "created_at",
+)
+
+
+def cases_copy(
+    *, survey: Survey, cases: Iterable[NewCase], sample_load: SampleLoad | None = None
+) -> Iterator[Credentials]:
+    """`cases_create` for many cases at once: rows written with COPY, `ROWS_PER_COPY`
+    to a statement, each case's credentials made in the same pass (one HMAC each);
+    yields each case's credentials once its statement has written it.
+
+    Run it inside the caller's transaction for all or nothing and consume the whole
+    iterator. A reference the survey has already, like any other constraint, fails
+    the statement (psycopg's IntegrityError): check first, as a sample load does.
+    The case tallies' statement triggers run once a statement, as for an INSERT.
+    """
+    key = credentials_keys()[0]
+    now = timezone.now()
+    fixed = [
+        (f.column, f.get_db_prep_save(f.get_default(), connection))
+        for f in Case._meta.concrete_fields
+        if not f.primary_key and not f.null and f.name not in COPY_FIELDS
+    ]
+    quote = connection.ops.quote_name
+    columns = [Case._meta.get_field(name).column for name in COPY_FIELDS]
+    columns += [column for column, _ in fixed]
+    sql = f"COPY {quote(Case._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
+    constant = tuple(value for _, value in fixed)
+    load_id = sample_load.pk if sample_load is not None else None
+    made = iter(cases)
+    with connection.cursor() as cursor:
+        # Each COPY checks its foreign keys when it ends, not at commit (where a
+        # million deferred checks would wait in memory).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # The batch is read (the caller's iterator may query) before its COPY starts.
+        while batch := list(islice(made, ROWS_PER_COPY)):
+            issued = []
+            with cursor.copy(sql) as copy:
+                for new in batch:
+                    nonce = new_nonce()
+                    code, token = derived_credentials(key, nonce)
+                    copy.write_row(
+                        (
+                            survey.pk,
+                            new.reference,
+                            new.name,
+                            new.email,
+                            new.phone,
+                            new.address,
+                            new.preferred_mode,
+                            new.preferred_mode,
+                            new.interviewer_id,
+                            json.dumps(dict(new.variables), ensure_ascii=False),
+                            nonce,
+                            code_hash_unchecked(code),
+                            link_token_hash(token),
+                            now,
+                            load_id,
+                            now,
+                            *constant,
+                        )
+                    )
+                    issued.append(Credentials(new.reference, code, token))
+            yield from issued
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def case_create(

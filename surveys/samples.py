@@ -21,8 +21,11 @@ only for someone to download once.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import IO, Any, Final
 
 from django.contrib.auth import get_user_model
@@ -37,7 +40,7 @@ from seb.sample import SampleRow, check_sample_header, check_sample_line
 
 from .access import INTERVIEWER
 from .audit import Event, audit
-from .cases import NewCase, case_credentials, cases_create
+from .cases import Credentials, NewCase, case_credentials, cases_copy
 from .contacts import personal_link_path, public_url
 from .models import Case, SampleLoad, Survey
 
@@ -248,6 +251,61 @@ def _staged_cases(cursor: Any) -> Iterator[NewCase]:
 # Loading ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, kw_only=True)
+class CodesOut:
+    """Where a load writes the mail-merge file of its new cases, as it makes them.
+
+    The rows go to `partial` (made by `open`, readable by its owner alone) while
+    the cases are written, and it becomes `path` only once the load's transaction
+    has ended without error; a load that fails or is rolled back deletes it, so no
+    file of codes for cases that do not exist is left behind (a process killed
+    mid-load can leave `partial`: its codes open nothing).
+    """
+
+    path: Path
+    open: Callable[[Path], IO[bytes]]
+
+    @property
+    def partial(self) -> Path:
+        return self.path.with_name(f"{self.path.name}.partial")
+
+
+def _create_cases(
+    cursor: Any,
+    *,
+    survey: Survey,
+    load: SampleLoad,
+    codes: CodesOut | None,
+    on_progress: Callable[[int, str], None] | None,
+) -> int:
+    """The staged rows as cases (COPY), each case's code and link written to `codes`
+    from the credentials it was made with; the number of cases."""
+    created = 0
+
+    def counted() -> Iterator[Credentials]:
+        nonlocal created
+        for credentials in cases_copy(survey=survey, cases=_staged_cases(cursor), sample_load=load):
+            created += 1
+            if on_progress is not None and created % PROGRESS_EVERY == 0:
+                on_progress(created, f"Added {created:,} cases")
+            yield credentials
+
+    if codes is None:
+        for _ in counted():
+            pass
+        return created
+    link = link_maker(survey)
+    with codes.open(codes.partial) as stream:
+        write_csv(
+            ((c.reference, c.access_code, link(c.link_token)) for c in counted()),
+            stream,
+            columns=CODES_COLUMNS,
+        )
+        stream.flush()
+        os.fsync(stream.fileno())
+    return created
+
+
 def sample_load(
     *,
     survey: Survey,
@@ -259,56 +317,82 @@ def sample_load(
     on_problem: Callable[[Problem], None] | None = None,
     on_progress: Callable[[int, str], None] | None = None,
     max_listed: int = LIMITS.problems_listed,
+    codes: CodesOut | None = None,
 ) -> SampleReport:
-    """Load every case of a sample file into `survey`, or none of them."""
+    """Load every case of a sample file into `survey`, or none of them; with `codes`,
+    write each new case's code and link there as it is made (see `CodesOut`)."""
     report = SampleReport(survey=survey, listener=on_problem)
     now = timezone.now()
-    with transaction.atomic(), connection.cursor() as cursor:
-        _create_staging(cursor)
-        try:
-            variables = _stage_file(
-                cursor, survey=survey, stream=stream, file_format=file_format,
-                report=report, limit=max_listed, on_progress=on_progress,
-            )  # fmt: skip
-        except FileProblem as error:
-            report.add([error.problem], limit=max_listed)
-            variables = []
-        if report.ok and report.lines_read == 0 and not report.bad_header:
-            report.empty = True
-            report.add([Problem("The file has a header row but no cases under it", line=1)])
-        if not report.bad_header and report.lines_read:
-            if on_progress is not None:
-                on_progress(report.lines_read, "Checking references and interviewers")
-            problems, total = _database_problems(cursor, survey, max_listed)
-            if total:
-                _merge(report, problems, total, limit=max_listed)
-        if report.ok:
-            load = SampleLoad.objects.create(
-                survey=survey,
-                job_id=job_id,
-                file_name=file_name[:300],
-                created_by=user if getattr(user, "is_authenticated", False) else None,
-                created_at=now,
-            )
-            created = 0
-            for _ in cases_create(survey=survey, cases=_staged_cases(cursor), sample_load=load):
-                created += 1
-                if on_progress is not None and created % PROGRESS_EVERY == 0:
-                    on_progress(created, f"Added {created:,} cases")
-            load.cases = created
-            load.save(update_fields=["cases"])
-            known = list(survey.sample_variables or [])
-            added = [name for name in variables if name not in known]
-            if added:
-                Survey.objects.filter(pk=survey.pk).update(sample_variables=known + added)
-                survey.sample_variables = known + added
-            audit(Event.CASES_CREATED, actor=user, target=survey, count=created, file=file_name)
-            report.created = created
-            report.load = load
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
-        if not report.ok:
-            transaction.set_rollback(True)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            _load(cursor, report=report, survey=survey, stream=stream, file_format=file_format,
+                  file_name=file_name, user=user, job_id=job_id, on_progress=on_progress,
+                  max_listed=max_listed, codes=codes, now=now)  # fmt: skip
+    except BaseException:
+        if codes is not None:
+            codes.partial.unlink(missing_ok=True)
+        raise
+    if codes is not None and report.ok:
+        os.replace(codes.partial, codes.path)
     return report
+
+
+def _load(
+    cursor: Any,
+    *,
+    report: SampleReport,
+    survey: Survey,
+    stream: IO[bytes],
+    file_format: FileFormat,
+    file_name: str,
+    user: Any,
+    job_id: Any,
+    on_progress: Callable[[int, str], None] | None,
+    max_listed: int,
+    codes: CodesOut | None,
+    now: datetime,
+) -> None:
+    _create_staging(cursor)
+    try:
+        variables = _stage_file(
+            cursor, survey=survey, stream=stream, file_format=file_format,
+            report=report, limit=max_listed, on_progress=on_progress,
+        )  # fmt: skip
+    except FileProblem as error:
+        report.add([error.problem], limit=max_listed)
+        variables = []
+    if report.ok and report.lines_read == 0 and not report.bad_header:
+        report.empty = True
+        report.add([Problem("The file has a header row but no cases under it", line=1)])
+    if not report.bad_header and report.lines_read:
+        if on_progress is not None:
+            on_progress(report.lines_read, "Checking references and interviewers")
+        problems, total = _database_problems(cursor, survey, max_listed)
+        if total:
+            _merge(report, problems, total, limit=max_listed)
+    if report.ok:
+        load = SampleLoad.objects.create(
+            survey=survey,
+            job_id=job_id,
+            file_name=file_name[:300],
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+            created_at=now,
+        )
+        created = _create_cases(cursor, survey=survey, load=load, codes=codes,
+                                on_progress=on_progress)  # fmt: skip
+        load.cases = created
+        load.save(update_fields=["cases"])
+        known = list(survey.sample_variables or [])
+        added = [name for name in variables if name not in known]
+        if added:
+            Survey.objects.filter(pk=survey.pk).update(sample_variables=known + added)
+            survey.sample_variables = known + added
+        audit(Event.CASES_CREATED, actor=user, target=survey, count=created, file=file_name)
+        report.created = created
+        report.load = load
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    if not report.ok:
+        transaction.set_rollback(True)
 
 
 def _merge(report: SampleReport, problems: list[Problem], total: int, *, limit: int) -> None:
@@ -368,16 +452,24 @@ def _stage_file(
 # The mail-merge file ----------------------------------------------------------------
 
 
+def link_maker(survey: Survey) -> Callable[[str], str]:
+    """The personal link of a token, as `public_url(personal_link_path(...))` makes it,
+    without resolving the URL again for every case."""
+    marker = "T" * 43  # the shape of a token: URL-safe, never escaped
+    head, tail = public_url(personal_link_path(survey, marker)).split(marker)
+    return lambda token: f"{head}{token}{tail}"
+
+
 def codes_rows(cases: QuerySet[Case], *, survey: Survey) -> Iterator[list[str]]:
     """reference, access code, personal link for each case (rebuilt from its nonce)."""
+    link = link_maker(survey)
     page = cases.order_by("pk").only("pk", "reference", "credentials_nonce", "access_code_hash")
     last = 0
     while batch := list(page.filter(pk__gt=last)[:STAGE_BATCH]):
         for case in batch:
             credentials = case_credentials(case)
             if credentials is not None:
-                link = public_url(personal_link_path(survey, credentials.link_token))
-                yield [case.reference, credentials.access_code, link]
+                yield [case.reference, credentials.access_code, link(credentials.link_token)]
         last = batch[-1].pk
 
 
