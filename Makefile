@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seb
 
 .PHONY: help run serve test lint format install assets clean chromium pspp soak \
-	bench bench-tables bench-import-export bench-journey bench-fieldwork bench-occupation bench-samples
+	bench bench-tables bench-import-export bench-journey bench-fieldwork bench-occupation bench-samples bench-sample-load
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -79,6 +79,7 @@ bench: $(STAMP) ## Run the benchmarks below in turn on PostgreSQL (DATABASE_URL)
 	@$(MAKE) --no-print-directory bench-fieldwork
 	@$(MAKE) --no-print-directory bench-occupation
 	@$(MAKE) --no-print-directory bench-samples
+	@$(MAKE) --no-print-directory bench-sample-load
 
 bench-tables: $(STAMP) ## The four output tables at 10,000,000 responses (BENCH_TABLE_ROWS)
 	$(BENCH_ENV) $(BIN)/python bench/bench_tables.py
@@ -97,6 +98,9 @@ bench-occupation: $(STAMP) ## The occupation coder's accuracy (held-out), 7,000 
 
 bench-samples: $(STAMP) ## A 1,000,000-line sample whose last 100,000 lines repeat references, refused within its limits
 	$(BENCH_ENV) $(BIN)/python bench/bench_sample_duplicates.py
+
+bench-sample-load: $(STAMP) ## A 1,000,000-case sample load, its codes file included, beside 2x a bare COPY (BENCH_CASES)
+	$(BENCH_ENV) $(BIN)/python bench/bench_sample_load.py
 
 clean: ## Remove the virtual environment and the local SQLite database
 	rm -rf $(VENV) db.sqlite3
