@@ -10,8 +10,7 @@ outcome is never typed and the monitoring pages are a GROUP BY at any size.
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
@@ -89,13 +88,12 @@ def credentials_keys() -> list[bytes]:
 
 def _issue(case: Case) -> Credentials:
     """New credentials for `case`: a new nonce, and the hashes of what it derives."""
-    nonce = new_nonce()
-    code, token = derived_credentials(credentials_keys()[0], nonce)
-    case.credentials_nonce = nonce
-    case.access_code_hash = access_code_hash(code)
-    case.link_token_hash = link_token_hash(token)
+    issued = credentials_new(reference=case.reference, key=credentials_keys()[0])
+    case.credentials_nonce = issued.nonce
+    case.access_code_hash = issued.access_code_hash
+    case.link_token_hash = issued.link_token_hash
     case.credentials_issued_at = timezone.now()
-    return Credentials(reference=case.reference, access_code=code, link_token=token)
+    return issued.credentials
 
 
 def case_credentials(case: Case) -> Credentials | None:
@@ -144,92 +142,92 @@ def cases_create(
         yield from issued
 
 
-# Cases in bulk, by COPY: a sample load's (surveys.samples) ----------------------
+# Cases in bulk, from rows already in the database: a sample load's -----------------
 
-ROWS_PER_COPY: Final = 20_000
-# The columns each new case gives a value of its own; every other column that cannot
-# be NULL takes its model default, and the rest are NULL.
-COPY_FIELDS: Final = (
-    "survey",
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """New credentials in plain (for the one file that carries them) and what the case
+    stores of them."""
+
+    credentials: Credentials
+    nonce: str
+    access_code_hash: str
+    link_token_hash: str
+
+
+def credentials_new(*, reference: str, key: bytes) -> Issued:
+    """A new nonce and what it derives under `key` (`credentials_keys()[0]`): one HMAC."""
+    nonce = new_nonce()
+    code, token = derived_credentials(key, nonce)
+    return Issued(
+        credentials=Credentials(reference=reference, access_code=code, link_token=token),
+        nonce=nonce,
+        access_code_hash=code_hash_unchecked(code),
+        link_token_hash=link_token_hash(token),
+    )
+
+
+# The columns `source_sql` of `cases_insert` gives, in this order.
+INSERTED_FIELDS: Final = (
     "reference",
     "name",
     "email",
     "phone",
     "address",
     "preferred_mode",
-    "mode",
     "interviewer",
     "variables",
     "credentials_nonce",
     "access_code_hash",
     "link_token_hash",
-    "credentials_issued_at",
-    "sample_load",
-    "created_at",
 )
+# ...and those `cases_insert` gives each case itself.
+GIVEN_FIELDS: Final = ("survey", "sample_load", "created_at", "credentials_issued_at", "mode")
 
 
-def cases_copy(
-    *, survey: Survey, cases: Iterable[NewCase], sample_load: SampleLoad | None = None
-) -> Iterator[Credentials]:
-    """`cases_create` for many cases at once: rows written with COPY, `ROWS_PER_COPY`
-    to a statement, each case's credentials made in the same pass (one HMAC each);
-    yields each case's credentials once its statement has written it.
+def cases_insert(
+    *,
+    survey: Survey,
+    sample_load: SampleLoad | None,
+    source_sql: str,
+    params: Sequence[Any],
+    now: datetime,
+) -> int:
+    """Create a case of `survey` for each row `source_sql` selects (a column named as
+    the case table's for each of INSERTED_FIELDS, the credentials made by
+    `credentials_new`): one INSERT ... SELECT; the number of cases. Every other
+    column that cannot be NULL takes its model default.
 
-    Run it inside the caller's transaction for all or nothing and consume the whole
-    iterator. A reference the survey has already, like any other constraint, fails
-    the statement (psycopg's IntegrityError): check first, as a sample load does.
-    The case tallies' statement triggers run once a statement, as for an INSERT.
+    Run inside the caller's transaction, after checking what the constraints check
+    (a reference the survey has already fails the statement). Foreign keys are checked
+    when the statement ends, so a caller inserting in slices keeps that work bounded;
+    the case tallies' statement trigger runs once a statement.
     """
-    key = credentials_keys()[0]
-    now = timezone.now()
+    named = {*INSERTED_FIELDS, *GIVEN_FIELDS}
     fixed = [
         (f.column, f.get_db_prep_save(f.get_default(), connection))
         for f in Case._meta.concrete_fields
-        if not f.primary_key and not f.null and f.name not in COPY_FIELDS
+        if not f.primary_key and not f.null and f.name not in named
     ]
     quote = connection.ops.quote_name
-    columns = [Case._meta.get_field(name).column for name in COPY_FIELDS]
+    columns = [Case._meta.get_field(name).column for name in (*GIVEN_FIELDS, *INSERTED_FIELDS)]
     columns += [column for column, _ in fixed]
-    sql = f"COPY {quote(Case._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
-    constant = tuple(value for _, value in fixed)
-    load_id = sample_load.pk if sample_load is not None else None
-    made = iter(cases)
+    selected = ", ".join(f"src.{quote(Case._meta.get_field(n).column)}" for n in INSERTED_FIELDS)
+    constants = "".join(", %s" for _ in fixed)
+    sql = (
+        f"INSERT INTO {quote(Case._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
+        f"SELECT %s, %s, %s, %s, src.{quote(Case._meta.get_field('preferred_mode').column)}, "
+        f"{selected}{constants} FROM ({source_sql}) src"
+    )
+    given = [survey.pk, sample_load.pk if sample_load is not None else None, now, now]
+    values = [*given, *(value for _, value in fixed), *params]
     with connection.cursor() as cursor:
-        # Each COPY checks its foreign keys when it ends, not at commit (where a
-        # million deferred checks would wait in memory).
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        # The batch is read (the caller's iterator may query) before its COPY starts.
-        while batch := list(islice(made, ROWS_PER_COPY)):
-            issued = []
-            with cursor.copy(sql) as copy:
-                for new in batch:
-                    nonce = new_nonce()
-                    code, token = derived_credentials(key, nonce)
-                    copy.write_row(
-                        (
-                            survey.pk,
-                            new.reference,
-                            new.name,
-                            new.email,
-                            new.phone,
-                            new.address,
-                            new.preferred_mode,
-                            new.preferred_mode,
-                            new.interviewer_id,
-                            json.dumps(dict(new.variables), ensure_ascii=False),
-                            nonce,
-                            code_hash_unchecked(code),
-                            link_token_hash(token),
-                            now,
-                            load_id,
-                            now,
-                            *constant,
-                        )
-                    )
-                    issued.append(Credentials(new.reference, code, token))
-            yield from issued
+        cursor.execute(sql, values)
+        inserted = int(cursor.rowcount)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    return inserted
 
 
 def case_create(

@@ -20,6 +20,7 @@ only for someone to download once.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -36,11 +37,19 @@ from django.utils import timezone
 from seb.interchange import LIMITS, FileFormat, FileProblem, Problem, ProblemLog
 from seb.interchange.reading import read_lines
 from seb.interchange.writing import write_csv
+from seb.safe_text import CsvWriter
 from seb.sample import SampleRow, check_sample_header, check_sample_line
 
 from .access import INTERVIEWER
 from .audit import Event, audit
-from .cases import Credentials, NewCase, case_credentials, cases_copy
+from .cases import (
+    Credentials,
+    Issued,
+    case_credentials,
+    cases_insert,
+    credentials_keys,
+    credentials_new,
+)
 from .contacts import personal_link_path, public_url
 from .models import Case, SampleLoad, Survey
 
@@ -58,7 +67,20 @@ STAGED_COLUMNS: Final = (
     "mode",
     "interviewer",
     "variables",
+    "nonce",
+    "code_hash",
+    "link_hash",
 )
+# The staged rows as the columns `cases_insert` reads, a slice of lines at a time.
+STAGED_CASES_SQL: Final = (
+    "SELECT s.reference, s.name, s.email, s.phone, s.address, "  # noqa: S608
+    "s.mode AS preferred_mode, u.id AS interviewer_id, s.variables::jsonb AS variables, "
+    "s.nonce AS credentials_nonce, s.code_hash AS access_code_hash, "
+    f"s.link_hash AS link_token_hash FROM {STAGING} s "
+    "LEFT JOIN {users} u ON s.interviewer <> '' AND u.username = s.interviewer "
+    "WHERE s.line > %s AND s.line <= %s ORDER BY s.line"
+)
+LINES_PER_INSERT: Final = 50_000
 
 
 @dataclass(kw_only=True)
@@ -116,7 +138,7 @@ def _create_staging(cursor: Any) -> None:
     cursor.execute(f"CREATE INDEX {STAGING}_reference ON {STAGING} (reference)")
 
 
-def _staged_values(row: SampleRow) -> tuple[Any, ...]:
+def _staged_values(row: SampleRow, issued: Issued) -> tuple[Any, ...]:
     return (
         row.line,
         row.reference,
@@ -127,22 +149,26 @@ def _staged_values(row: SampleRow) -> tuple[Any, ...]:
         row.mode,
         row.interviewer,
         json.dumps(dict(row.variables), ensure_ascii=False),
+        issued.nonce,
+        issued.access_code_hash,
+        issued.link_token_hash,
     )
 
 
-def _stage(cursor: Any, rows: list[SampleRow]) -> None:
+def _stage(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
+    """Write staged rows (`_staged_values`)."""
     if not rows:
         return
     columns = ", ".join(STAGED_COLUMNS)
     if connection.vendor == "postgresql":
         with cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(_staged_values(row))
+                copy.write_row(row)
     else:
         marks = ", ".join(["%s"] * len(STAGED_COLUMNS))
         cursor.executemany(
             f"INSERT INTO {STAGING} ({columns}) VALUES ({marks})",  # noqa: S608
-            [_staged_values(row) for row in rows],
+            rows,
         )
 
 
@@ -215,39 +241,6 @@ def _database_problems(cursor: Any, survey: Survey, limit: int) -> tuple[list[Pr
     return found[:limit], total
 
 
-def _staged_cases(cursor: Any) -> Iterator[NewCase]:
-    """The staged rows as new cases, in line order, a batch at a time."""
-    user_model = get_user_model()
-    interviewers: dict[str, int] = {}
-    last = 0
-    columns = ", ".join(STAGED_COLUMNS)
-    while True:
-        cursor.execute(
-            f"SELECT {columns} FROM {STAGING} WHERE line > %s ORDER BY line LIMIT %s",  # noqa: S608
-            [last, STAGE_BATCH],
-        )
-        rows = cursor.fetchall()
-        if not rows:
-            return
-        last = rows[-1][0]
-        wanted = {row[7] for row in rows if row[7] and row[7] not in interviewers}
-        if wanted:
-            interviewers.update(
-                user_model.objects.filter(username__in=wanted).values_list("username", "pk")
-            )
-        for _, reference, email, phone, name, address, mode, interviewer, variables in rows:
-            yield NewCase(
-                reference=reference,
-                email=email,
-                phone=phone,
-                name=name,
-                address=address,
-                preferred_mode=mode,
-                interviewer_id=interviewers.get(interviewer) if interviewer else None,
-                variables=json.loads(variables),
-            )
-
-
 # Loading ----------------------------------------------------------------------------
 
 
@@ -270,39 +263,52 @@ class CodesOut:
         return self.path.with_name(f"{self.path.name}.partial")
 
 
+class _CodesRows:
+    """The mail-merge file a load writes as it stages its cases, each row from the
+    credentials the case is then made with (`CodesOut` says when it is kept)."""
+
+    def __init__(self, stream: IO[bytes], survey: Survey) -> None:
+        self.text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+        self.writer = CsvWriter(self.text)
+        self.link = link_maker(survey)
+        self.writer.writerow(CODES_COLUMNS)
+
+    def add(self, credentials: Credentials) -> None:
+        self.writer.writerow(
+            (credentials.reference, credentials.access_code, self.link(credentials.link_token))
+        )
+
+    def close(self) -> None:
+        self.text.flush()
+        os.fsync(self.text.fileno())
+        self.text.close()
+
+
 def _create_cases(
     cursor: Any,
     *,
     survey: Survey,
     load: SampleLoad,
-    codes: CodesOut | None,
+    now: datetime,
     on_progress: Callable[[int, str], None] | None,
 ) -> int:
-    """The staged rows as cases (COPY), each case's code and link written to `codes`
-    from the credentials it was made with; the number of cases."""
+    """The staged rows as cases, with the credentials staged with them, a slice of
+    lines a statement (`cases_insert`); the number of cases."""
+    user_model = get_user_model()
+    sql = STAGED_CASES_SQL.replace("{users}", connection.ops.quote_name(user_model._meta.db_table))
+    cursor.execute(f"SELECT COALESCE(MAX(line), 0) FROM {STAGING}")  # noqa: S608
+    last = int(cursor.fetchone()[0])
     created = 0
-
-    def counted() -> Iterator[Credentials]:
-        nonlocal created
-        for credentials in cases_copy(survey=survey, cases=_staged_cases(cursor), sample_load=load):
-            created += 1
-            if on_progress is not None and created % PROGRESS_EVERY == 0:
-                on_progress(created, f"Added {created:,} cases")
-            yield credentials
-
-    if codes is None:
-        for _ in counted():
-            pass
-        return created
-    link = link_maker(survey)
-    with codes.open(codes.partial) as stream:
-        write_csv(
-            ((c.reference, c.access_code, link(c.link_token)) for c in counted()),
-            stream,
-            columns=CODES_COLUMNS,
+    for first in range(0, last, LINES_PER_INSERT):
+        created += cases_insert(
+            survey=survey,
+            sample_load=load,
+            source_sql=sql,
+            params=[first, first + LINES_PER_INSERT],
+            now=now,
         )
-        stream.flush()
-        os.fsync(stream.fileno())
+        if on_progress is not None:
+            on_progress(created, f"Added {created:,} cases")
     return created
 
 
@@ -325,15 +331,34 @@ def sample_load(
     now = timezone.now()
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            _load(cursor, report=report, survey=survey, stream=stream, file_format=file_format,
-                  file_name=file_name, user=user, job_id=job_id, on_progress=on_progress,
-                  max_listed=max_listed, codes=codes, now=now)  # fmt: skip
+            rows = None if codes is None else _CodesRows(codes.open(codes.partial), survey)
+            try:
+                _load(
+                    cursor,
+                    report=report,
+                    survey=survey,
+                    stream=stream,
+                    file_format=file_format,
+                    file_name=file_name,
+                    user=user,
+                    job_id=job_id,
+                    on_progress=on_progress,
+                    max_listed=max_listed,
+                    codes=rows,
+                    now=now,
+                )
+            finally:
+                if rows is not None:
+                    rows.close()
     except BaseException:
         if codes is not None:
             codes.partial.unlink(missing_ok=True)
         raise
-    if codes is not None and report.ok:
-        os.replace(codes.partial, codes.path)
+    if codes is not None:
+        if report.ok:
+            os.replace(codes.partial, codes.path)
+        else:
+            codes.partial.unlink(missing_ok=True)
     return report
 
 
@@ -349,14 +374,14 @@ def _load(
     job_id: Any,
     on_progress: Callable[[int, str], None] | None,
     max_listed: int,
-    codes: CodesOut | None,
+    codes: _CodesRows | None,
     now: datetime,
 ) -> None:
     _create_staging(cursor)
     try:
         variables = _stage_file(
             cursor, survey=survey, stream=stream, file_format=file_format,
-            report=report, limit=max_listed, on_progress=on_progress,
+            report=report, limit=max_listed, on_progress=on_progress, codes=codes,
         )  # fmt: skip
     except FileProblem as error:
         report.add([error.problem], limit=max_listed)
@@ -378,8 +403,7 @@ def _load(
             created_by=user if getattr(user, "is_authenticated", False) else None,
             created_at=now,
         )
-        created = _create_cases(cursor, survey=survey, load=load, codes=codes,
-                                on_progress=on_progress)  # fmt: skip
+        created = _create_cases(cursor, survey=survey, load=load, now=now, on_progress=on_progress)
         load.cases = created
         load.save(update_fields=["cases"])
         known = list(survey.sample_variables or [])
@@ -415,8 +439,10 @@ def _stage_file(
     report: SampleReport,
     limit: int,
     on_progress: Callable[[int, str], None] | None,
+    codes: _CodesRows | None,
 ) -> list[str]:
-    """Check each line on its own and stage the good ones; the sample variables' names."""
+    """Check each line on its own and stage it, with the credentials its case will
+    have (their row written to `codes`); the sample variables' names."""
     lines = read_lines(stream, file_format)
     header_line = next(lines, None)
     if header_line is None:
@@ -428,7 +454,8 @@ def _stage_file(
         report.bad_header = True
         report.add(problems, limit=limit)
         return []
-    batch: list[SampleRow] = []
+    key = credentials_keys()[0]
+    batch: list[tuple[Any, ...]] = []
     for line in lines:
         report.lines_read += 1
         checked, problems = check_sample_line(
@@ -439,7 +466,10 @@ def _stage_file(
         if checked is not None and checked.reference:
             # Staged whatever its own problems, so the whole-file checks (a repeated
             # reference, an unknown interviewer) report on every line.
-            batch.append(checked)
+            issued = credentials_new(reference=checked.reference, key=key)
+            batch.append(_staged_values(checked, issued))
+            if codes is not None:
+                codes.add(issued.credentials)
             if len(batch) >= STAGE_BATCH:
                 _stage(cursor, batch)
                 batch.clear()

@@ -15,7 +15,7 @@ from django.test import Client
 
 from jobs.models import Job
 from jobs.runner import job_dir, job_path
-from surveys import cases as cases_module
+from surveys import samples
 from surveys.cases import NewCase, cases_create
 from surveys.job_handlers import CODES_FILE
 from surveys.models import Case, CaseTally, Response, SampleLoad, Survey
@@ -89,19 +89,19 @@ def test_load_sample_commands_codes_file_opens_each_case(
 
 
 def _fail_after_the_first_statement(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two cases a COPY, and the credentials of the third case fail: the first
-    statement has written cases, and the file has their rows, when the load fails."""
-    monkeypatch.setattr(cases_module, "ROWS_PER_COPY", 2)
+    """One line a statement, and the third fails: the second has written a case,
+    and the file has every row, when the load fails."""
+    monkeypatch.setattr("surveys.samples.LINES_PER_INSERT", 1)
     made = {"count": 0}
-    real = cases_module.derived_credentials
+    real = samples.cases_insert
 
-    def failing(key: bytes, nonce: str) -> tuple[str, str]:
+    def failing(**kwargs: object) -> int:
         made["count"] += 1
-        if made["count"] % 3 == 0:  # the third case of each load
+        if made["count"] % 3 == 0:  # the third statement of each load
             raise RuntimeError("the machine fell over")
-        return real(key, nonce)
+        return real(**kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cases_module, "derived_credentials", failing)
+    monkeypatch.setattr(samples, "cases_insert", failing)
 
 
 def _fail_after_every_case(monkeypatch: pytest.MonkeyPatch) -> None:
