@@ -78,7 +78,7 @@ STAGED_CASES_SQL: Final = (
     "s.nonce AS credentials_nonce, s.code_hash AS access_code_hash, "
     f"s.link_hash AS link_token_hash FROM {STAGING} s "
     "LEFT JOIN {users} u ON s.interviewer <> '' AND u.username = s.interviewer "
-    "WHERE s.line > %s AND s.line <= %s ORDER BY s.line"
+    "WHERE s.line > %s AND s.line <= %s"
 )
 LINES_PER_INSERT: Final = 50_000
 
