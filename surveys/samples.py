@@ -2,20 +2,23 @@
 
 A file is read once, a line at a time (`seb.interchange.reading`: CSV or XLSX,
 in bounded memory, with its limits). Each line is checked on its own
-(`seb.sample`); the lines that pass go into a temporary staging table (COPY on
-PostgreSQL). Then the checks that need the whole file run in the database: a
-reference repeated in the file, a reference already in the survey's sample, an
-interviewer who is not one. With no problem anywhere, the staged rows become
-cases (`surveys.cases.cases_create`, each with its credentials) in the same
-transaction; with any, the transaction is rolled back and the report lists
-every problem with its line, column and reason, as a response import's does.
-Memory stays bounded whatever the file's size: the file, the staged rows and
-the new cases are each handled in batches.
+(`seb.sample`) and staged in a temporary table (COPY), with the credentials its
+case will have: a new nonce and the hashes of the code and link it derives (one
+HMAC), the code and link themselves going only to the mail-merge file, if one was
+asked for (`CodesOut`). Then the checks that need the whole file run in the
+database: a reference repeated in the file, a reference already in the survey's
+sample, an interviewer who is not one. With no problem anywhere, the staged rows
+become cases in the same transaction (`surveys.cases.cases_insert`: INSERT ...
+SELECT, a slice of lines a statement), and the mail-merge file is kept; with any,
+the transaction is rolled back, the file deleted, and the report lists every
+problem with its line, column and reason, as a response import's does. Memory
+stays bounded whatever the file's size: the file, the staged rows and the new
+cases are each handled in batches.
 
-The mail-merge file (`codes_write`) holds `reference,access_code,link` for the
-cases of one load (or every case, after codes are regenerated for all). The
-codes are rebuilt from each case's nonce as the file is written; it is written
-only for someone to download once.
+The mail-merge file (`reference,access_code,link`) is written once, for someone to
+download once. `codes_write` writes it again from the cases' nonces: for every case
+after codes are regenerated for all, or a load's job run again after its load
+committed.
 """
 
 from __future__ import annotations
@@ -246,13 +249,14 @@ def _database_problems(cursor: Any, survey: Survey, limit: int) -> tuple[list[Pr
 
 @dataclass(frozen=True, kw_only=True)
 class CodesOut:
-    """Where a load writes the mail-merge file of its new cases, as it makes them.
+    """Where a load writes the mail-merge file of its new cases, from the credentials
+    it makes them with.
 
-    The rows go to `partial` (made by `open`, readable by its owner alone) while
-    the cases are written, and it becomes `path` only once the load's transaction
-    has ended without error; a load that fails or is rolled back deletes it, so no
-    file of codes for cases that do not exist is left behind (a process killed
-    mid-load can leave `partial`: its codes open nothing).
+    The rows go to `partial` (made by `open`, readable by its owner alone) as the
+    lines are staged, and it becomes `path` only once the load's transaction has
+    ended without error; a load that is refused, fails or is rolled back deletes
+    it, so no file of codes for cases that do not exist is left behind (a process
+    killed mid-load can leave `partial`: its codes open nothing).
     """
 
     path: Path
@@ -326,7 +330,8 @@ def sample_load(
     codes: CodesOut | None = None,
 ) -> SampleReport:
     """Load every case of a sample file into `survey`, or none of them; with `codes`,
-    write each new case's code and link there as it is made (see `CodesOut`)."""
+    write each new case's code and link there from the credentials it is made with
+    (see `CodesOut`)."""
     report = SampleReport(survey=survey, listener=on_problem)
     now = timezone.now()
     try:
