@@ -77,11 +77,12 @@ STAGED_COLUMNS: Final = (
 # The staged rows as the columns `cases_insert` reads, a slice of lines at a time.
 STAGED_CASES_SQL: Final = (
     "SELECT s.reference, s.name, s.email, s.phone, s.address, "  # noqa: S608
-    "s.mode AS preferred_mode, u.id AS interviewer_id, s.variables::jsonb AS variables, "
+    "s.mode AS preferred_mode, (SELECT u.id FROM {users} u WHERE s.interviewer <> '' "
+    "AND u.username = s.interviewer) AS interviewer_id, s.variables::jsonb AS variables, "
     "s.nonce AS credentials_nonce, s.code_hash AS access_code_hash, "
     f"s.link_hash AS link_token_hash FROM {STAGING} s "
-    "LEFT JOIN {users} u ON s.interviewer <> '' AND u.username = s.interviewer "
-    "WHERE s.line > %s AND s.line <= %s"
+    # In line order (the staging table's key), so the cases' ids follow the file's lines.
+    "WHERE s.line > %s AND s.line <= %s ORDER BY s.line"
 )
 LINES_PER_INSERT: Final = 50_000
 
