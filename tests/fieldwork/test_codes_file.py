@@ -169,23 +169,39 @@ def test_the_command_refuses_a_left_over_partial_file(
     assert not Case.objects.exists()
 
 
-def test_a_copied_case_is_the_case_cases_create_makes_and_is_tallied(
+def test_a_loaded_case_is_the_case_cases_create_makes_and_is_tallied(
     invitation_survey: Survey,
 ) -> None:
-    """Every column COPY leaves to the model's defaults holds what the ORM would."""
+    """Every column the load leaves to the model's defaults holds what the ORM puts there."""
     report = load(invitation_survey, sample_csv([("H1", "h@example.org", "North")], header=HEADER))
     assert report.ok
     new = NewCase(reference="H2", email="h@example.org", variables={"region": "North"})
     list(cases_create(survey=invitation_survey, cases=[new], sample_load=report.load))
-    copied, created = (
+    loaded, created = (
         Case.objects.filter(reference=reference).values().get() for reference in ("H1", "H2")
     )
     differ = {"id", "reference", "access_code_hash", "link_token_hash", "credentials_nonce"}
     moments = {"created_at", "credentials_issued_at"}
-    assert {k: v for k, v in copied.items() if k not in differ | moments} == {
+    assert {k: v for k, v in loaded.items() if k not in differ | moments} == {
         k: v for k, v in created.items() if k not in differ | moments
     }
-    assert all(copied[name] is not None for name in moments)
-    assert all(copied[name] for name in differ)
+    assert all(loaded[name] is not None for name in moments)
+    assert all(loaded[name] for name in differ)
     tallied = CaseTally.objects.filter(survey=invitation_survey).aggregate(n=Sum("count"))["n"]
     assert tallied == 2
+
+
+def test_every_line_becomes_a_case_across_slices_and_gaps(
+    invitation_survey: Survey, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cases are inserted a slice of line numbers at a time: blank lines (numbers with
+    no case) and slice edges lose no case, and the file lists each case once."""
+    monkeypatch.setattr("surveys.samples.LINES_PER_INSERT", 2)
+    content = b"reference,email\nK1,\n\n\nK2,\nK3,\n\nK4,\nK5,\n"
+    codes = CodesOut(path=tmp_path / "codes.csv", open=lambda path: path.open("xb"))
+    report = load(invitation_survey, content, codes=codes)
+    assert report.ok and report.created == 5
+    references = ["K1", "K2", "K3", "K4", "K5"]
+    assert list(Case.objects.order_by("pk").values_list("reference", flat=True)) == references
+    rows = read_codes((tmp_path / "codes.csv").read_text())
+    assert [row["reference"] for row in rows] == references
