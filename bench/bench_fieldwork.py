@@ -110,10 +110,11 @@ def run(args: argparse.Namespace, name: str, workdir: Path) -> None:
 
     from seb.interchange import FileFormat
     from seb.standard import Mode
+    from surveys.codes_file import CodesOut
     from surveys.contacts import round_create, round_queue, round_send
     from surveys.models import Case, ContactRound, Message, Response, Survey
     from surveys.notify import LocalBackend, Pacer
-    from surveys.samples import CodesOut, sample_load
+    from surveys.samples import sample_load
     from surveys.services import NewResponse, complete, responses_create
 
     settings.ALLOWED_HOSTS = ["*"]

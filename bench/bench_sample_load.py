@@ -75,8 +75,9 @@ def run(args: argparse.Namespace, name: str, workdir: Path) -> None:
     from django.db import connection
 
     from seb.interchange import FileFormat
+    from surveys.codes_file import CodesOut
     from surveys.models import Case, Survey
-    from surveys.samples import CodesOut, sample_load
+    from surveys.samples import sample_load
 
     settings.PUBLIC_BASE_URL = settings.PUBLIC_BASE_URL or "https://surveys.example.org"
     survey = Survey.objects.create(slug="bench", name="Bench", access=Survey.Access.INVITATION)

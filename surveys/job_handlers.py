@@ -27,6 +27,7 @@ from seb.interchange import FileFormat
 
 from .audit import Event, audit
 from .cases import contact_details_delete, credentials_regenerate_all
+from .codes_file import CodesOut, codes_write
 from .contacts import (
     NO_PUBLIC_ADDRESS,
     RoundStopped,
@@ -38,7 +39,7 @@ from .contacts import (
 from .models import ContactRound, LocalNotification, Message, SampleLoad, Survey
 from .notify import BackendMisconfigured, backend, pacer
 from .ratelimit import guess_windows_clear
-from .samples import CodesOut, codes_write, load_cases, sample_cases, sample_load
+from .samples import load_cases, sample_cases, sample_load
 from .services import responses_abandon
 
 LOAD_SAMPLE: Final = "load_sample"
@@ -67,7 +68,7 @@ def _write_codes(job: Job, survey: Survey, cases: object, progress: Progress) ->
 @job_handler(LOAD_SAMPLE)
 def load_sample_job(job: Job, progress: Progress) -> None:
     """Load an uploaded sample, all or nothing, writing its mail-merge file as the cases
-    are made (`surveys.samples.CodesOut`)."""
+    are made (`surveys.codes_file.CodesOut`)."""
     survey = _survey(job, needs_links=True)
     load = SampleLoad.objects.filter(job_id=job.pk).first()
     if load is None:

@@ -1,4 +1,4 @@
-"""Loading a sample from a file, all or nothing, and writing the mail-merge file.
+"""Loading a sample from a file, all or nothing, with the mail-merge file of its cases.
 
 A file is read once, a line at a time (`seb.interchange.reading`: CSV or XLSX,
 in bounded memory, with its limits). Each line is checked on its own
@@ -15,21 +15,16 @@ problem with its line, column and reason, as a response import's does. Memory
 stays bounded whatever the file's size: the file, the staged rows and the new
 cases are each handled in batches.
 
-The mail-merge file (`reference,access_code,link`) is written once, for someone to
-download once. `codes_write` writes it again from the cases' nonces: for every case
-after codes are regenerated for all, or a load's job run again after its load
-committed.
+The mail-merge file is `surveys.codes_file`'s.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import IO, Any, Final
 
 from django.contrib.auth import get_user_model
@@ -39,27 +34,17 @@ from django.utils import timezone
 
 from seb.interchange import LIMITS, FileFormat, FileProblem, Problem, ProblemLog
 from seb.interchange.reading import read_lines
-from seb.interchange.writing import write_csv
-from seb.safe_text import CsvWriter
 from seb.sample import SampleRow, check_sample_header, check_sample_line
 
 from .access import INTERVIEWER
 from .audit import Event, audit
-from .cases import (
-    Credentials,
-    Issued,
-    case_credentials,
-    cases_insert,
-    credentials_keys,
-    credentials_new,
-)
-from .contacts import personal_link_path, public_url
+from .cases import Issued, cases_insert, credentials_keys, credentials_new
+from .codes_file import CodesOut, CodesRows
 from .models import Case, SampleLoad, Survey
 
 STAGING: Final = "seb_sample_staging"
 STAGE_BATCH: Final = 5_000
 PROGRESS_EVERY: Final = 10_000
-CODES_COLUMNS: Final = ("reference", "access_code", "link")
 STAGED_COLUMNS: Final = (
     "line",
     "reference",
@@ -248,47 +233,6 @@ def _database_problems(cursor: Any, survey: Survey, limit: int) -> tuple[list[Pr
 # Loading ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
-class CodesOut:
-    """Where a load writes the mail-merge file of its new cases, from the credentials
-    it makes them with.
-
-    The rows go to `partial` (made by `open`, readable by its owner alone) as the
-    lines are staged, and it becomes `path` only once the load's transaction has
-    ended without error; a load that is refused, fails or is rolled back deletes
-    it, so no file of codes for cases that do not exist is left behind (a process
-    killed mid-load can leave `partial`: its codes open nothing).
-    """
-
-    path: Path
-    open: Callable[[Path], IO[bytes]]
-
-    @property
-    def partial(self) -> Path:
-        return self.path.with_name(f"{self.path.name}.partial")
-
-
-class _CodesRows:
-    """The mail-merge file a load writes as it stages its cases, each row from the
-    credentials the case is then made with (`CodesOut` says when it is kept)."""
-
-    def __init__(self, stream: IO[bytes], survey: Survey) -> None:
-        self.text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
-        self.writer = CsvWriter(self.text)
-        self.link = link_maker(survey)
-        self.writer.writerow(CODES_COLUMNS)
-
-    def add(self, credentials: Credentials) -> None:
-        self.writer.writerow(
-            (credentials.reference, credentials.access_code, self.link(credentials.link_token))
-        )
-
-    def close(self) -> None:
-        self.text.flush()
-        os.fsync(self.text.fileno())
-        self.text.close()
-
-
 def _create_cases(
     cursor: Any,
     *,
@@ -337,7 +281,7 @@ def sample_load(
     now = timezone.now()
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            rows = None if codes is None else _CodesRows(codes.open(codes.partial), survey)
+            rows = None if codes is None else CodesRows(codes.open(codes.partial), survey)
             try:
                 _load(
                     cursor,
@@ -380,7 +324,7 @@ def _load(
     job_id: Any,
     on_progress: Callable[[int, str], None] | None,
     max_listed: int,
-    codes: _CodesRows | None,
+    codes: CodesRows | None,
     now: datetime,
 ) -> None:
     _create_staging(cursor)
@@ -445,7 +389,7 @@ def _stage_file(
     report: SampleReport,
     limit: int,
     on_progress: Callable[[int, str], None] | None,
-    codes: _CodesRows | None,
+    codes: CodesRows | None,
 ) -> list[str]:
     """Check each line on its own and stage it, with the credentials its case will
     have (their row written to `codes`); the sample variables' names."""
@@ -483,35 +427,6 @@ def _stage_file(
             on_progress(report.lines_read, f"Checked {report.lines_read:,} lines")
     _stage(cursor, batch)
     return [name for name, _ in header.variables]
-
-
-# The mail-merge file ----------------------------------------------------------------
-
-
-def link_maker(survey: Survey) -> Callable[[str], str]:
-    """The personal link of a token, as `public_url(personal_link_path(...))` makes it,
-    without resolving the URL again for every case."""
-    marker = "T" * 43  # the shape of a token: URL-safe, never escaped
-    head, tail = public_url(personal_link_path(survey, marker)).split(marker)
-    return lambda token: f"{head}{token}{tail}"
-
-
-def codes_rows(cases: QuerySet[Case], *, survey: Survey) -> Iterator[list[str]]:
-    """reference, access code, personal link for each case (rebuilt from its nonce)."""
-    link = link_maker(survey)
-    page = cases.order_by("pk").only("pk", "reference", "credentials_nonce", "access_code_hash")
-    last = 0
-    while batch := list(page.filter(pk__gt=last)[:STAGE_BATCH]):
-        for case in batch:
-            credentials = case_credentials(case)
-            if credentials is not None:
-                yield [case.reference, credentials.access_code, link(credentials.link_token)]
-        last = batch[-1].pk
-
-
-def codes_write(*, cases: QuerySet[Case], survey: Survey, stream: IO[bytes]) -> int:
-    """Write the mail-merge CSV of `cases`; the number of rows."""
-    return write_csv(codes_rows(cases, survey=survey), stream, columns=CODES_COLUMNS)
 
 
 def load_cases(load: SampleLoad) -> QuerySet[Case]:

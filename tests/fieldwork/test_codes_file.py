@@ -17,9 +17,10 @@ from jobs.models import Job
 from jobs.runner import job_dir, job_path
 from surveys import samples
 from surveys.cases import NewCase, cases_create
+from surveys.codes_file import CodesOut, codes_write
 from surveys.job_handlers import CODES_FILE
 from surveys.models import Case, CaseTally, Response, SampleLoad, Survey
-from surveys.samples import CodesOut, codes_write, load_cases
+from surveys.samples import load_cases
 from tests.fieldwork.conftest import load, sample_csv
 
 pytestmark = pytest.mark.django_db

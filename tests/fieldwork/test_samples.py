@@ -27,6 +27,7 @@ from surveys.cases import (
     credentials_keys,
     credentials_new,
 )
+from surveys.codes_file import codes_write
 from surveys.models import Case, SampleLoad, Survey
 from surveys.samples import (
     DUPLICATES_SQL,
@@ -35,7 +36,6 @@ from surveys.samples import (
     _database_problems,
     _stage,
     _staged_values,
-    codes_write,
     load_cases,
 )
 from tests.fieldwork.conftest import load, sample_csv

@@ -8,9 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from seb.interchange import FileFormat, FileProblem
 from surveys.audit import Event, audit
+from surveys.codes_file import CodesOut
 from surveys.contacts import NO_PUBLIC_ADDRESS, links_configured
 from surveys.models import Survey
-from surveys.samples import CodesOut, sample_load
+from surveys.samples import sample_load
 
 LISTED = 10_000
 
