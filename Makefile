@@ -14,7 +14,8 @@ WITH_DATABASE = $(BIN)/python -m config.postgresql.embedded run --
 
 .PHONY: help run demo serve production test lint format install assets clean \
 	clean-database database-stop chromium pspp validators soak \
-	bench bench-tables bench-import-export bench-journey bench-fieldwork bench-occupation bench-samples
+	bench bench-tables bench-import-export bench-journey bench-fieldwork bench-occupation bench-samples \
+	bench-sample-load
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -102,6 +103,7 @@ bench: $(STAMP) ## Run the benchmarks below in turn on PostgreSQL, each figure b
 	@$(MAKE) --no-print-directory bench-fieldwork
 	@$(MAKE) --no-print-directory bench-occupation
 	@$(MAKE) --no-print-directory bench-samples
+	@$(MAKE) --no-print-directory bench-sample-load
 
 bench-tables: $(STAMP) ## The four output tables at 10,000,000 responses (BENCH_TABLE_ROWS)
 	$(BENCH_ENV) $(BIN)/python bench/bench_tables.py
@@ -120,6 +122,9 @@ bench-occupation: $(STAMP) ## The occupation coder's accuracy (held-out), 7,000 
 
 bench-samples: $(STAMP) ## A 1,000,000-line sample whose last 100,000 lines repeat references, refused within its limits
 	$(BENCH_ENV) $(BIN)/python bench/bench_sample_duplicates.py
+
+bench-sample-load: $(STAMP) ## A 1,000,000-case sample load, its codes file included, beside 2x a bare COPY (BENCH_CASES)
+	$(BENCH_ENV) $(BIN)/python bench/bench_sample_load.py
 
 clean: clean-database ## Remove the virtual environment and the embedded PostgreSQL's data
 	rm -rf $(VENV)

@@ -7,10 +7,11 @@
 Works in its own database (`seb_bench_fieldwork`, or BENCH_DATABASE) on the server
 of DATABASE_URL, dropped at the end unless --keep. It times, each beside its limit:
 
-- loading a sample file of N cases (CSV, all or nothing, codes made for every
-  case) and writing its mail-merge file, in a forked child so the peak memory is
-  its own (the limit: memory that does not grow with N, so the peak is printed
-  beside the memory the process had when it forked);
+- loading a sample file of N cases (CSV, all or nothing), its mail-merge file of
+  every case's code and link written as the cases are made, in a forked child so
+  the peak memory is its own (the limit: memory that does not grow with N, so the
+  peak is printed beside the memory the process had when it forked; its time
+  beside a bare COPY of the same rows is `bench_sample_load.py`'s);
 - queueing an invitation round for every case (limit: under a minute);
 - the monitoring page and the rates file, with a third of the cases complete and
   a tenth stopped part way (limit: under a second each, best of five, warm);
@@ -109,10 +110,11 @@ def run(args: argparse.Namespace, name: str, workdir: Path) -> None:
 
     from seb.interchange import FileFormat
     from seb.standard import Mode
+    from surveys.codes_file import CodesOut
     from surveys.contacts import round_create, round_queue, round_send
     from surveys.models import Case, ContactRound, Message, Response, Survey
     from surveys.notify import LocalBackend, Pacer
-    from surveys.samples import codes_write, load_cases, sample_load
+    from surveys.samples import sample_load
     from surveys.services import NewResponse, complete, responses_create
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -128,26 +130,26 @@ def run(args: argparse.Namespace, name: str, workdir: Path) -> None:
 
     def load_and_write() -> dict[str, float]:
         started = time.perf_counter()
+        codes = workdir / "codes.csv"
         with sample.open("rb") as stream:
             report = sample_load(
                 survey=Survey.objects.get(slug="bench"),
                 stream=stream,
                 file_format=FileFormat.CSV,
                 file_name="sample.csv",
+                codes=CodesOut(path=codes, open=lambda path: path.open("xb")),
             )
         assert report.ok, report.problems[:3]
-        loaded = time.perf_counter() - started
-        with (workdir / "codes.csv").open("wb") as stream:
-            rows = codes_write(cases=load_cases(report.load), survey=survey, stream=stream)
-        return {"load": loaded, "codes": time.perf_counter() - started - loaded, "rows": rows}
+        with codes.open("rb") as written:
+            rows = sum(1 for _ in written) - 1
+        return {"load": time.perf_counter() - started, "rows": rows}
 
     at_fork = rss_mb()
     _, peak, result = in_child(load_and_write)
     assert result["rows"] == args.cases, result
-    line("load: check, stage, create cases with codes", f"{result['load']:.1f} s")
-    line("mail-merge file of every case's code and link", f"{result['codes']:.1f} s")
+    line("load: check, stage, create cases, write codes file", f"{result['load']:.1f} s")
     line(
-        "peak memory of the load and the file",
+        "peak memory of the load and its file",
         f"{peak:,.0f} MB",
         f"limit: not growing with N (forked at {at_fork:,.0f} MB)",
     )

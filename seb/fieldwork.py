@@ -49,23 +49,38 @@ def new_nonce() -> str:
     return secrets.token_hex(NONCE_BYTES)
 
 
+# The code's characters two at a time: PAIRS[n] is the characters of n < 30^2, least
+# significant first (the order `derived_credentials` writes them in).
+_PAIRS: Final = tuple(
+    CODE_ALPHABET[n % len(CODE_ALPHABET)] + CODE_ALPHABET[n // len(CODE_ALPHABET)]
+    for n in range(len(CODE_ALPHABET) ** 2)
+)
+
+
 def derived_credentials(key: bytes, nonce: str) -> tuple[str, str]:
     """A case's access code (as shown) and link token, derived from its nonce.
 
     HMAC-SHA-512 of the nonce under the service's key: the first 16 bytes give the
     code (their integer modulo 30^16, so every code is equally likely to within
-    2^-49), the next 32 bytes the token (256 bits). Only the nonce and the hashes
-    of code and token are stored: without the key, neither can be rebuilt, and a
-    new nonce voids both.
+    2^-49; its base-30 digits least significant first), the next 32 bytes the token
+    (256 bits). Only the nonce and the hashes of code and token are stored: without
+    the key, neither can be rebuilt, and a new nonce voids both.
     """
-    digest = hmac.new(key, f"seb-credentials:{nonce}".encode(), hashlib.sha512).digest()
+    digest = hmac.digest(key, f"seb-credentials:{nonce}".encode(), "sha512")
     number = int.from_bytes(digest[:16], "big")
-    characters = []
-    for _ in range(CODE_LENGTH):
-        number, index = divmod(number, len(CODE_ALPHABET))
-        characters.append(CODE_ALPHABET[index])
+    pairs = []
+    for _ in range(CODE_LENGTH // 2):
+        number, index = divmod(number, len(_PAIRS))
+        pairs.append(_PAIRS[index])
+    code = "".join(pairs)
     token = base64.urlsafe_b64encode(digest[16:48]).rstrip(b"=").decode()
-    return format_access_code("".join(characters)), token
+    return format_access_code(code), token
+
+
+def code_hash_unchecked(code: str) -> str:
+    """`access_code_hash` of a code `derived_credentials` made (as shown), without
+    checking it is one: for making many at once."""
+    return secret_hash(code.replace(" ", ""), kind="code")
 
 
 def secret_hash(secret: str, *, kind: str) -> str:

@@ -11,7 +11,7 @@ the monitoring pages are a GROUP BY at any size.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from seb.caseload import CLOSING_ATTEMPTS
@@ -27,6 +27,7 @@ from seb.fieldwork import (
     AttemptOutcome,
     Outcome,
     access_code_hash,
+    code_hash_unchecked,
     derived_credentials,
     link_token_hash,
     new_nonce,
@@ -84,13 +85,12 @@ def credentials_keys() -> list[bytes]:
 
 def _issue(case: Case) -> Credentials:
     """New credentials for `case`: a new nonce, and the hashes of what it derives."""
-    nonce = new_nonce()
-    code, token = derived_credentials(credentials_keys()[0], nonce)
-    case.credentials_nonce = nonce
-    case.access_code_hash = access_code_hash(code)
-    case.link_token_hash = link_token_hash(token)
+    issued = credentials_new(reference=case.reference, key=credentials_keys()[0])
+    case.credentials_nonce = issued.nonce
+    case.access_code_hash = issued.access_code_hash
+    case.link_token_hash = issued.link_token_hash
     case.credentials_issued_at = timezone.now()
-    return Credentials(reference=case.reference, access_code=code, link_token=token)
+    return issued.credentials
 
 
 def case_credentials(case: Case) -> Credentials | None:
@@ -137,6 +137,94 @@ def cases_create(
             rows.append(case)
         Case.objects.bulk_create(rows)
         yield from issued
+
+
+# Cases in bulk, from rows already in the database: a sample load's -----------------
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """New credentials in plain (for the one file that carries them) and what the case
+    stores of them."""
+
+    credentials: Credentials
+    nonce: str
+    access_code_hash: str
+    link_token_hash: str
+
+
+def credentials_new(*, reference: str, key: bytes) -> Issued:
+    """A new nonce and what it derives under `key` (`credentials_keys()[0]`): one HMAC."""
+    nonce = new_nonce()
+    code, token = derived_credentials(key, nonce)
+    return Issued(
+        credentials=Credentials(reference=reference, access_code=code, link_token=token),
+        nonce=nonce,
+        access_code_hash=code_hash_unchecked(code),
+        link_token_hash=link_token_hash(token),
+    )
+
+
+# The columns `source_sql` of `cases_insert` gives, in this order.
+INSERTED_FIELDS: Final = (
+    "reference",
+    "name",
+    "email",
+    "phone",
+    "address",
+    "preferred_mode",
+    "interviewer",
+    "variables",
+    "credentials_nonce",
+    "access_code_hash",
+    "link_token_hash",
+)
+# ...and those `cases_insert` gives each case itself.
+GIVEN_FIELDS: Final = ("survey", "sample_load", "created_at", "credentials_issued_at", "mode")
+
+
+def cases_insert(
+    *,
+    survey: Survey,
+    sample_load: SampleLoad | None,
+    source_sql: str,
+    params: Sequence[Any],
+    now: datetime,
+) -> int:
+    """Create a case of `survey` for each row `source_sql` selects (a column named as
+    the case table's for each of INSERTED_FIELDS, the credentials made by
+    `credentials_new`): one INSERT ... SELECT; the number of cases. Every other
+    column that cannot be NULL takes its model default.
+
+    Run inside the caller's transaction, after checking what the constraints check
+    (a reference the survey has already fails the statement). Foreign keys are checked
+    when the statement ends, so a caller inserting in slices keeps that work bounded;
+    the case tallies' statement trigger runs once a statement.
+    """
+    named = {*INSERTED_FIELDS, *GIVEN_FIELDS}
+    fixed = [
+        (f.column, f.get_db_prep_save(f.get_default(), connection))
+        for f in Case._meta.concrete_fields
+        if not f.primary_key and not f.null and f.name not in named
+    ]
+    quote = connection.ops.quote_name
+    columns = [Case._meta.get_field(name).column for name in (*GIVEN_FIELDS, *INSERTED_FIELDS)]
+    columns += [column for column, _ in fixed]
+    selected = ", ".join(f"src.{quote(Case._meta.get_field(n).column)}" for n in INSERTED_FIELDS)
+    constants = "".join(", %s" for _ in fixed)
+    sql = (
+        f"INSERT INTO {quote(Case._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
+        f"SELECT %s, %s, %s, %s, src.{quote(Case._meta.get_field('preferred_mode').column)}, "
+        f"{selected}{constants} FROM ({source_sql}) src"
+    )
+    given = [survey.pk, sample_load.pk if sample_load is not None else None, now, now]
+    values = [*given, *(value for _, value in fixed), *params]
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(sql, values)
+        inserted = int(cursor.rowcount)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    return inserted
 
 
 def case_create(

@@ -5,9 +5,9 @@ messages, tidying up).
 
 Each handler is safe to run again (`jobs.runner`): a sample load is one
 transaction and remembers its job, so a second run finds it and only writes the
-mail-merge file; codes regenerated twice are simply the newer codes (the file
-carries them); a contact round queues each message once and never sends one
-twice (`surveys.contacts`).
+mail-merge file again, from the cases' nonces; codes regenerated twice are simply
+the newer codes (the file carries them); a contact round queues each message once
+and never sends one twice (`surveys.contacts`).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from seb.interchange import FileFormat
 from .access import acts_as
 from .audit import Event, audit
 from .cases import contact_details_delete, credentials_regenerate_all
+from .codes_file import CodesOut, codes_write
 from .contacts import (
     NO_PUBLIC_ADDRESS,
     RoundStopped,
@@ -41,7 +42,7 @@ from .models import Case, ContactRound, LocalNotification, Message, SampleLoad, 
 from .notify import BackendMisconfigured, backend, pacer
 from .ratelimit import guess_windows_clear
 from .refresh import survey_refresh
-from .samples import codes_write, load_cases, sample_cases, sample_load
+from .samples import load_cases, sample_cases, sample_load
 from .services import responses_abandon
 
 LOAD_SAMPLE: Final = "load_sample"
@@ -79,7 +80,8 @@ def _write_codes(job: Job, survey: Survey, cases: object, progress: Progress) ->
 
 @job_handler(LOAD_SAMPLE)
 def load_sample_job(job: Job, progress: Progress) -> None:
-    """Load an uploaded sample, all or nothing; then write its mail-merge file."""
+    """Load an uploaded sample, all or nothing, writing its mail-merge file as the cases
+    are made (`surveys.codes_file.CodesOut`)."""
     survey = _survey(job, needs_links=True)
     load = SampleLoad.objects.filter(job_id=job.pk).first()
     if load is None:
@@ -97,14 +99,20 @@ def load_sample_job(job: Job, progress: Progress) -> None:
                 on_progress=lambda _, stage: progress.report(
                     min(0.85, stream.tell() / size * 0.85), stage
                 ),
+                codes=CodesOut(
+                    path=job_path(job, CODES_FILE), open=lambda made: job_file(job, made.name)
+                ),
             )
         job.result = {**report.as_data(), "survey": survey.slug}
         path.unlink(missing_ok=True)
         if not report.ok:
             raise JobFailed(report.summary)
         load = report.load
-    assert load is not None
-    rows = _write_codes(job, survey, load_cases(load), progress)
+        assert load is not None
+        rows = load.cases
+    else:
+        # Run again after the load committed: the codes are rebuilt from the nonces.
+        rows = _write_codes(job, survey, load_cases(load), progress)
     job.result = {
         **(job.result or {"ok": True, "summary": f"{load.cases:,} cases added", "problems": []}),
         "survey": survey.slug,

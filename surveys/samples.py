@@ -1,28 +1,30 @@
-"""Loading a sample from a file, all or nothing, and writing the mail-merge file.
+"""Loading a sample from a file, all or nothing, with the mail-merge file of its cases.
 
 A file is read once, a line at a time (`seb.interchange.reading`: CSV or XLSX,
 in bounded memory, with its limits). Each line is checked on its own
-(`seb.sample`); the lines that pass go into a temporary staging table (COPY on
-PostgreSQL). Then the checks that need the whole file run in the database: a
-reference repeated in the file, a reference already in the survey's sample, an
-interviewer who is not one. With no problem anywhere, the staged rows become
-cases (`surveys.cases.cases_create`, each with its credentials) in the same
-transaction; with any, the transaction is rolled back and the report lists
-every problem with its line, column and reason, as a response import's does.
-Memory stays bounded whatever the file's size: the file, the staged rows and
-the new cases are each handled in batches.
+(`seb.sample`) and staged in a temporary table (COPY), with the credentials its
+case will have: a new nonce and the hashes of the code and link it derives (one
+HMAC), the code and link themselves going only to the mail-merge file, if one was
+asked for (`CodesOut`). Then the checks that need the whole file run in the
+database: a reference repeated in the file, a reference already in the survey's
+sample, an interviewer who is not one. With no problem anywhere, the staged rows
+become cases in the same transaction (`surveys.cases.cases_insert`: INSERT ...
+SELECT, a slice of lines a statement), and the mail-merge file is kept; with any,
+the transaction is rolled back, the file deleted, and the report lists every
+problem with its line, column and reason, as a response import's does. Memory
+stays bounded whatever the file's size: the file, the staged rows and the new
+cases are each handled in batches.
 
-The mail-merge file (`codes_write`) holds `reference,access_code,link` for the
-cases of one load (or every case, after codes are regenerated for all). The
-codes are rebuilt from each case's nonce as the file is written; it is written
-only for someone to download once.
+The mail-merge file is `surveys.codes_file`'s.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import IO, Any, Final
 
 from django.contrib.auth import get_user_model
@@ -32,12 +34,11 @@ from django.utils import timezone
 
 from seb.interchange import LIMITS, FileFormat, FileProblem, Problem, ProblemLog
 from seb.interchange.reading import read_lines
-from seb.interchange.writing import write_csv
 from seb.sample import SampleRow, check_sample_header, check_sample_line
 
 from .audit import Event, audit
-from .cases import NewCase, case_credentials, cases_create
-from .contacts import personal_link_path, public_url
+from .cases import Issued, cases_insert, credentials_keys, credentials_new
+from .codes_file import CodesOut, CodesRows
 from .models import Case, SampleLoad, Survey
 from .selectors import interviewers
 from .teams import interviewers_join
@@ -45,7 +46,6 @@ from .teams import interviewers_join
 STAGING: Final = "seb_sample_staging"
 STAGE_BATCH: Final = 5_000
 PROGRESS_EVERY: Final = 10_000
-CODES_COLUMNS: Final = ("reference", "access_code", "link")
 STAGED_COLUMNS: Final = (
     "line",
     "reference",
@@ -56,7 +56,21 @@ STAGED_COLUMNS: Final = (
     "mode",
     "interviewer",
     "variables",
+    "nonce",
+    "code_hash",
+    "link_hash",
 )
+# The staged rows as the columns `cases_insert` reads, a slice of lines at a time.
+STAGED_CASES_SQL: Final = (
+    "SELECT s.reference, s.name, s.email, s.phone, s.address, "  # noqa: S608
+    "s.mode AS preferred_mode, (SELECT u.id FROM {users} u WHERE s.interviewer <> '' "
+    "AND u.username = s.interviewer) AS interviewer_id, s.variables::jsonb AS variables, "
+    "s.nonce AS credentials_nonce, s.code_hash AS access_code_hash, "
+    f"s.link_hash AS link_token_hash FROM {STAGING} s "
+    # In line order (the staging table's key), so the cases' ids follow the file's lines.
+    "WHERE s.line > %s AND s.line <= %s ORDER BY s.line"
+)
+LINES_PER_INSERT: Final = 50_000
 
 
 @dataclass(kw_only=True)
@@ -114,7 +128,7 @@ def _create_staging(cursor: Any) -> None:
     cursor.execute(f"CREATE INDEX {STAGING}_reference ON {STAGING} (reference)")
 
 
-def _staged_values(row: SampleRow) -> tuple[Any, ...]:
+def _staged_values(row: SampleRow, issued: Issued) -> tuple[Any, ...]:
     return (
         row.line,
         row.reference,
@@ -125,16 +139,20 @@ def _staged_values(row: SampleRow) -> tuple[Any, ...]:
         row.mode,
         row.interviewer,
         json.dumps(dict(row.variables), ensure_ascii=False),
+        issued.nonce,
+        issued.access_code_hash,
+        issued.link_token_hash,
     )
 
 
-def _stage(cursor: Any, rows: list[SampleRow]) -> None:
+def _stage(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
+    """Write staged rows (`_staged_values`)."""
     if not rows:
         return
     columns = ", ".join(STAGED_COLUMNS)
     with cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row(_staged_values(row))
+            copy.write_row(row)
 
 
 # Each line whose reference an earlier line has, with that earlier line: one pass
@@ -203,40 +221,35 @@ def _database_problems(cursor: Any, survey: Survey, limit: int) -> tuple[list[Pr
     return found[:limit], total
 
 
-def _staged_cases(cursor: Any) -> Iterator[NewCase]:
-    """The staged rows as new cases, in line order, a batch at a time."""
-    user_model = get_user_model()
-    interviewers: dict[str, int] = {}
-    last = 0
-    columns = ", ".join(STAGED_COLUMNS)
-    while True:
-        cursor.execute(
-            f"SELECT {columns} FROM {STAGING} WHERE line > %s ORDER BY line LIMIT %s",  # noqa: S608
-            [last, STAGE_BATCH],
-        )
-        rows = cursor.fetchall()
-        if not rows:
-            return
-        last = rows[-1][0]
-        wanted = {row[7] for row in rows if row[7] and row[7] not in interviewers}
-        if wanted:
-            interviewers.update(
-                user_model.objects.filter(username__in=wanted).values_list("username", "pk")
-            )
-        for _, reference, email, phone, name, address, mode, interviewer, variables in rows:
-            yield NewCase(
-                reference=reference,
-                email=email,
-                phone=phone,
-                name=name,
-                address=address,
-                preferred_mode=mode,
-                interviewer_id=interviewers.get(interviewer) if interviewer else None,
-                variables=json.loads(variables),
-            )
-
-
 # Loading ----------------------------------------------------------------------------
+
+
+def _create_cases(
+    cursor: Any,
+    *,
+    survey: Survey,
+    load: SampleLoad,
+    now: datetime,
+    on_progress: Callable[[int, str], None] | None,
+) -> int:
+    """The staged rows as cases, with the credentials staged with them, a slice of
+    lines a statement (`cases_insert`); the number of cases."""
+    user_model = get_user_model()
+    sql = STAGED_CASES_SQL.replace("{users}", connection.ops.quote_name(user_model._meta.db_table))
+    cursor.execute(f"SELECT COALESCE(MAX(line), 0) FROM {STAGING}")  # noqa: S608
+    last = int(cursor.fetchone()[0])
+    created = 0
+    for first in range(0, last, LINES_PER_INSERT):
+        created += cases_insert(
+            survey=survey,
+            sample_load=load,
+            source_sql=sql,
+            params=[first, first + LINES_PER_INSERT],
+            now=now,
+        )
+        if on_progress is not None:
+            on_progress(created, f"Added {created:,} cases")
+    return created
 
 
 def sample_load(
@@ -250,57 +263,102 @@ def sample_load(
     on_problem: Callable[[Problem], None] | None = None,
     on_progress: Callable[[int, str], None] | None = None,
     max_listed: int = LIMITS.problems_listed,
+    codes: CodesOut | None = None,
 ) -> SampleReport:
-    """Load every case of a sample file into `survey`, or none of them."""
+    """Load every case of a sample file into `survey`, or none of them; with `codes`,
+    write each new case's code and link there from the credentials it is made with
+    (see `CodesOut`)."""
     report = SampleReport(survey=survey, listener=on_problem)
     now = timezone.now()
-    with transaction.atomic(), connection.cursor() as cursor:
-        _create_staging(cursor)
-        try:
-            variables = _stage_file(
-                cursor, survey=survey, stream=stream, file_format=file_format,
-                report=report, limit=max_listed, on_progress=on_progress,
-            )  # fmt: skip
-        except FileProblem as error:
-            report.add([error.problem], limit=max_listed)
-            variables = []
-        if report.ok and report.lines_read == 0 and not report.bad_header:
-            report.empty = True
-            report.add([Problem("The file has a header row but no cases under it", line=1)])
-        if not report.bad_header and report.lines_read:
-            if on_progress is not None:
-                on_progress(report.lines_read, "Checking references and interviewers")
-            problems, total = _database_problems(cursor, survey, max_listed)
-            if total:
-                _merge(report, problems, total, limit=max_listed)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            rows = None if codes is None else CodesRows(codes.open(codes.partial), survey)
+            try:
+                _load(
+                    cursor,
+                    report=report,
+                    survey=survey,
+                    stream=stream,
+                    file_format=file_format,
+                    file_name=file_name,
+                    user=user,
+                    job_id=job_id,
+                    on_progress=on_progress,
+                    max_listed=max_listed,
+                    codes=rows,
+                    now=now,
+                )
+            finally:
+                if rows is not None:
+                    rows.close()
+    except BaseException:
+        if codes is not None:
+            codes.partial.unlink(missing_ok=True)
+        raise
+    if codes is not None:
         if report.ok:
-            load = SampleLoad.objects.create(
-                survey=survey,
-                job_id=job_id,
-                file_name=file_name[:300],
-                created_by=user if getattr(user, "is_authenticated", False) else None,
-                created_at=now,
-            )
-            created = 0
-            for _ in cases_create(survey=survey, cases=_staged_cases(cursor), sample_load=load):
-                created += 1
-                if on_progress is not None and created % PROGRESS_EVERY == 0:
-                    on_progress(created, f"Added {created:,} cases")
-            load.cases = created
-            load.save(update_fields=["cases"])
-            known = list(survey.sample_variables or [])
-            added = [name for name in variables if name not in known]
-            if added:
-                Survey.objects.filter(pk=survey.pk).update(sample_variables=known + added)
-                survey.sample_variables = known + added
-            audit(Event.CASES_CREATED, actor=user, target=survey, count=created, file=file_name)
-            _interviewers_join(cursor, survey=survey, user=user, file_name=file_name)
-            report.created = created
-            report.load = load
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
-        if not report.ok:
-            transaction.set_rollback(True)
+            os.replace(codes.partial, codes.path)
+        else:
+            codes.partial.unlink(missing_ok=True)
     return report
+
+
+def _load(
+    cursor: Any,
+    *,
+    report: SampleReport,
+    survey: Survey,
+    stream: IO[bytes],
+    file_format: FileFormat,
+    file_name: str,
+    user: Any,
+    job_id: Any,
+    on_progress: Callable[[int, str], None] | None,
+    max_listed: int,
+    codes: CodesRows | None,
+    now: datetime,
+) -> None:
+    _create_staging(cursor)
+    try:
+        variables = _stage_file(
+            cursor, survey=survey, stream=stream, file_format=file_format,
+            report=report, limit=max_listed, on_progress=on_progress, codes=codes,
+        )  # fmt: skip
+    except FileProblem as error:
+        report.add([error.problem], limit=max_listed)
+        variables = []
+    if report.ok and report.lines_read == 0 and not report.bad_header:
+        report.empty = True
+        report.add([Problem("The file has a header row but no cases under it", line=1)])
+    if not report.bad_header and report.lines_read:
+        if on_progress is not None:
+            on_progress(report.lines_read, "Checking references and interviewers")
+        problems, total = _database_problems(cursor, survey, max_listed)
+        if total:
+            _merge(report, problems, total, limit=max_listed)
+    if report.ok:
+        load = SampleLoad.objects.create(
+            survey=survey,
+            job_id=job_id,
+            file_name=file_name[:300],
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+            created_at=now,
+        )
+        created = _create_cases(cursor, survey=survey, load=load, now=now, on_progress=on_progress)
+        load.cases = created
+        load.save(update_fields=["cases"])
+        known = list(survey.sample_variables or [])
+        added = [name for name in variables if name not in known]
+        if added:
+            Survey.objects.filter(pk=survey.pk).update(sample_variables=known + added)
+            survey.sample_variables = known + added
+        audit(Event.CASES_CREATED, actor=user, target=survey, count=created, file=file_name)
+        _interviewers_join(cursor, survey=survey, user=user, file_name=file_name)
+        report.created = created
+        report.load = load
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    if not report.ok:
+        transaction.set_rollback(True)
 
 
 def _interviewers_join(cursor: Any, *, survey: Survey, user: Any, file_name: str) -> None:
@@ -332,8 +390,10 @@ def _stage_file(
     report: SampleReport,
     limit: int,
     on_progress: Callable[[int, str], None] | None,
+    codes: CodesRows | None,
 ) -> list[str]:
-    """Check each line on its own and stage the good ones; the sample variables' names."""
+    """Check each line on its own and stage it, with the credentials its case will
+    have (their row written to `codes`); the sample variables' names."""
     lines = read_lines(stream, file_format)
     header_line = next(lines, None)
     if header_line is None:
@@ -345,7 +405,8 @@ def _stage_file(
         report.bad_header = True
         report.add(problems, limit=limit)
         return []
-    batch: list[SampleRow] = []
+    key = credentials_keys()[0]
+    batch: list[tuple[Any, ...]] = []
     for line in lines:
         report.lines_read += 1
         checked, problems = check_sample_line(
@@ -356,7 +417,10 @@ def _stage_file(
         if checked is not None and checked.reference:
             # Staged whatever its own problems, so the whole-file checks (a repeated
             # reference, an unknown interviewer) report on every line.
-            batch.append(checked)
+            issued = credentials_new(reference=checked.reference, key=key)
+            batch.append(_staged_values(checked, issued))
+            if codes is not None:
+                codes.add(issued.credentials)
             if len(batch) >= STAGE_BATCH:
                 _stage(cursor, batch)
                 batch.clear()
@@ -364,27 +428,6 @@ def _stage_file(
             on_progress(report.lines_read, f"Checked {report.lines_read:,} lines")
     _stage(cursor, batch)
     return [name for name, _ in header.variables]
-
-
-# The mail-merge file ----------------------------------------------------------------
-
-
-def codes_rows(cases: QuerySet[Case], *, survey: Survey) -> Iterator[list[str]]:
-    """reference, access code, personal link for each case (rebuilt from its nonce)."""
-    page = cases.order_by("pk").only("pk", "reference", "credentials_nonce", "access_code_hash")
-    last = 0
-    while batch := list(page.filter(pk__gt=last)[:STAGE_BATCH]):
-        for case in batch:
-            credentials = case_credentials(case)
-            if credentials is not None:
-                link = public_url(personal_link_path(survey, credentials.link_token))
-                yield [case.reference, credentials.access_code, link]
-        last = batch[-1].pk
-
-
-def codes_write(*, cases: QuerySet[Case], survey: Survey, stream: IO[bytes]) -> int:
-    """Write the mail-merge CSV of `cases`; the number of rows."""
-    return write_csv(codes_rows(cases, survey=survey), stream, columns=CODES_COLUMNS)
 
 
 def load_cases(load: SampleLoad) -> QuerySet[Case]:

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from seb.fieldwork import Outcome
 from surveys.cases import case_by_access_code, case_by_link_token, case_opt_out
+from surveys.codes_file import codes_write
 from surveys.contacts import (
     message_statuses_update,
     round_create,
@@ -40,7 +41,7 @@ from surveys.notify import (
     Sent,
     backend,
 )
-from surveys.samples import codes_write, sample_cases
+from surveys.samples import sample_cases
 from surveys.services import answer_record, response_for_case
 
 pytestmark = pytest.mark.django_db

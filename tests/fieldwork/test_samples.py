@@ -21,7 +21,13 @@ from jobs.runner import job_dir
 from seb.interchange import FileFormat
 from seb.sample import SampleRow
 from surveys.access import INTERVIEWER
-from surveys.cases import case_by_access_code, case_by_link_token
+from surveys.cases import (
+    case_by_access_code,
+    case_by_link_token,
+    credentials_keys,
+    credentials_new,
+)
+from surveys.codes_file import codes_write
 from surveys.models import Case, SampleLoad, Survey
 from surveys.samples import (
     DUPLICATES_SQL,
@@ -29,7 +35,7 @@ from surveys.samples import (
     _create_staging,
     _database_problems,
     _stage,
-    codes_write,
+    _staged_values,
     load_cases,
 )
 from tests.fieldwork.conftest import load, sample_csv
@@ -253,7 +259,14 @@ def test_the_staging_table_is_analysed_and_repeats_are_found_in_one_pass(
     """Before the whole-file checks the staging table has its statistics, and the
     repeated references are found without a loop over pairs of lines (a 1,000,000-line
     file with 100,000 repeats: bench/bench_sample_duplicates.py)."""
-    rows = [SampleRow(line=n + 2, reference=f"R{n % 900}") for n in range(1000)]
+    key = credentials_keys()[0]
+    rows = [
+        _staged_values(
+            SampleRow(line=n + 2, reference=f"R{n % 900}"),
+            credentials_new(reference=f"R{n % 900}", key=key),
+        )
+        for n in range(1000)
+    ]
     with transaction.atomic(), connection.cursor() as cursor:
         _create_staging(cursor)
         _stage(cursor, rows)

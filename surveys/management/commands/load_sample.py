@@ -2,15 +2,16 @@
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from seb.interchange import FileFormat, FileProblem
 from surveys.audit import Event, audit
+from surveys.codes_file import CodesOut
 from surveys.contacts import NO_PUBLIC_ADDRESS, links_configured
 from surveys.models import Survey
-from surveys.samples import codes_write, load_cases, sample_load
+from surveys.samples import sample_load
 
 LISTED = 10_000
 
@@ -44,6 +45,11 @@ class Command(BaseCommand):
             raise CommandError(f"{codes_out} exists already: name a new file for the codes")
         if codes_out is not None and not links_configured():
             raise CommandError(f"Nothing was loaded. {NO_PUBLIC_ADDRESS}")
+        codes = None
+        if codes_out is not None:
+            codes = CodesOut(path=codes_out, open=_owner_only)
+            if codes.partial.exists():
+                raise CommandError(f"{codes.partial} exists: delete it (a load that stopped)")
         with path.open("rb") as stream:
             report = sample_load(
                 survey=survey,
@@ -51,6 +57,7 @@ class Command(BaseCommand):
                 file_format=file_format,
                 file_name=path.name,
                 max_listed=LISTED,
+                codes=codes,
             )
         if not report.ok:
             for problem in report.problems:
@@ -59,10 +66,20 @@ class Command(BaseCommand):
                 self.stderr.write(f"… and {report.unlisted:,} more problems")
             raise CommandError(report.summary)
         self.stdout.write(report.summary)
-        if codes_out is not None and report.load is not None:
-            # Readable by whoever runs the command alone: the codes open every case.
-            made = os.open(codes_out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(made, "wb") as stream:
-                rows = codes_write(cases=load_cases(report.load), survey=survey, stream=stream)
-            audit(Event.CODES_EXPORTED, actor=None, target=survey, count=rows, file=codes_out.name)
-            self.stdout.write(f"Wrote the codes and links of {rows:,} cases to {codes_out}")
+        if codes_out is not None:
+            audit(
+                Event.CODES_EXPORTED,
+                actor=None,
+                target=survey,
+                count=report.created,
+                file=codes_out.name,
+            )
+            self.stdout.write(
+                f"Wrote the codes and links of {report.created:,} cases to {codes_out}"
+            )
+
+
+def _owner_only(path: Path) -> IO[bytes]:
+    """A new file only whoever runs the command can read: the codes open every case."""
+    made = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    return os.fdopen(made, "wb")

@@ -1,0 +1,144 @@
+"""Benchmark: a sample load, its codes file included, beside a bare COPY of its cases.
+
+    .venv/bin/python bench/bench_sample_load.py                 # 1,000,000 cases
+    .venv/bin/python bench/bench_sample_load.py --cases 200000  # a quicker check
+
+Works in its own database (`seb_bench_sample_load`, or BENCH_DATABASE) on the server
+of DATABASE_URL, dropped at the end unless --keep. In one run it times:
+
+- the load: a CSV sample file of N cases (the fieldwork benchmark's) read, each line
+  checked, staged, the whole-file checks run, the cases written with their
+  credentials and each case's reference, access code and link written to the codes
+  file as the case is made, all in one transaction (in a forked child, so its peak
+  memory is its own);
+- the limit's measure: the same N case rows, as the load left them in the cases
+  table, copied out to a file (not timed), then a bare `COPY ... FROM STDIN` of that
+  file into an empty copy of the cases table with all its indexes and constraints
+  (`LIKE ... INCLUDING ALL`; no triggers, no foreign keys).
+
+The limit: the load, codes file included, within twice the bare COPY.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from bench_fieldwork import write_sample
+from common import (
+    bench_database_url,
+    heading,
+    in_child,
+    line,
+    migrate,
+    recreate_database,
+    rss_mb,
+    setup_django,
+)
+
+DEFAULT_CASES = 1_000_000
+TIMES_COPY = 2.0
+BARE_TABLE = "bench_bare_case"
+READ_BLOCK = 1 << 20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--cases", type=int, default=int(os.environ.get("BENCH_CASES", DEFAULT_CASES))
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument("--seed", type=int, default=2023)
+    args = parser.parse_args()
+    maintenance, url, name = bench_database_url("seb_bench_sample_load")
+    recreate_database(maintenance, name)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-sample-load-"))
+    try:
+        setup_django(url)
+        migrate()
+        run(args, name, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            recreate_database(maintenance, name, drop_only=True)
+
+
+def run(args: argparse.Namespace, name: str, workdir: Path) -> None:
+    from django.conf import settings
+    from django.db import connection
+
+    from seb.interchange import FileFormat
+    from surveys.codes_file import CodesOut
+    from surveys.models import Case, Survey
+    from surveys.samples import sample_load
+
+    settings.PUBLIC_BASE_URL = settings.PUBLIC_BASE_URL or "https://surveys.example.org"
+    survey = Survey.objects.create(slug="bench", name="Bench", access=Survey.Access.INVITATION)
+    print(f"A sample load at {args.cases:,} cases (database {name})", flush=True)
+    sample = workdir / "sample.csv"
+    write_sample(sample, args.cases, args.seed)
+    line("sample file", f"{sample.stat().st_size / 1024**2:,.1f} MB")
+    codes_path = workdir / "codes.csv"
+
+    def load() -> int:
+        with sample.open("rb") as stream:
+            report = sample_load(
+                survey=Survey.objects.get(slug="bench"),
+                stream=stream,
+                file_format=FileFormat.CSV,
+                file_name="sample.csv",
+                codes=CodesOut(path=codes_path, open=lambda path: path.open("xb")),
+            )
+        assert report.ok, report.problems[:3]
+        return report.created
+
+    heading("The load, its codes file included (in a child process)")
+    with connection.cursor() as cursor:
+        cursor.execute("CHECKPOINT")  # both timings start with no checkpoint owed
+    at_fork = rss_mb()
+    load_seconds, peak, created = in_child(load)
+    with codes_path.open("rb") as codes:
+        rows = sum(1 for _ in codes) - 1
+    assert created == rows == args.cases, (created, rows)
+    assert Case.objects.filter(survey=survey).count() == args.cases
+    line("load: check, stage, create cases, write codes", f"{load_seconds:.1f} s")
+    line("codes file", f"{codes_path.stat().st_size / 1024**2:,.1f} MB", f"{rows:,} rows")
+    line("peak memory", f"{peak:,.0f} MB", f"forked at {at_fork:,.0f} MB")
+
+    heading("The same case rows, a bare COPY into a copy of the cases table")
+    table = connection.ops.quote_name(Case._meta.db_table)
+    rows_file = workdir / "cases.copy"
+    with connection.cursor() as cursor:
+        with rows_file.open("wb") as out, cursor.copy(f"COPY {table} TO STDOUT") as copy:
+            for block in copy:
+                out.write(block)
+        cursor.execute(f"CREATE TABLE {BARE_TABLE} (LIKE {table} INCLUDING ALL)")
+        cursor.execute("CHECKPOINT")
+        started = time.perf_counter()
+        with rows_file.open("rb") as source, cursor.copy(f"COPY {BARE_TABLE} FROM STDIN") as copy:
+            while block := source.read(READ_BLOCK):
+                copy.write(block)
+        copy_seconds = time.perf_counter() - started
+        cursor.execute(f"SELECT COUNT(*) FROM {BARE_TABLE}")
+        assert cursor.fetchone()[0] == args.cases
+        cursor.execute("SELECT COUNT(*) FROM pg_indexes WHERE tablename = %s", [BARE_TABLE])
+        indexes = cursor.fetchone()[0]
+    line(f"COPY of {args.cases:,} case rows ({indexes} indexes)", f"{copy_seconds:.1f} s")
+    limit = TIMES_COPY * copy_seconds
+    line(
+        "the load, codes file included",
+        f"{load_seconds:.1f} s",
+        f"limit {limit:.1f} s ({TIMES_COPY:.0f} x the COPY; {load_seconds / copy_seconds:.2f} x)",
+        load_seconds <= limit,
+    )
+
+
+if __name__ == "__main__":
+    main()
