@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from seb.disclosure import cover_statement, shown_count
+from seb.disclosure import cover_statement, operational_count
 from seb.routing import Route, check_answer, complete_response, retained_answers, route
 from seb.standard import Mode
 
@@ -49,7 +49,7 @@ def address_base(request: HttpRequest) -> str:
 @manager_required
 def survey_list(request: HttpRequest) -> HttpResponse:
     surveys = list(Survey.objects.order_by("name", "slug"))
-    controlled = not can_see_unrounded(request.user)
+    controlled = False  # operational figures: exact for the survey's staff
     counts = case_counts(surveys=surveys)
     rows = []
     for survey in surveys:
@@ -58,7 +58,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
             {
                 "survey": survey,
                 **{
-                    name: shown_count(value, controlled=controlled)
+                    name: operational_count(value, controlled=controlled)
                     for name, value in figures.items()
                 },
             }
@@ -150,7 +150,7 @@ def survey_content(request: HttpRequest, slug: str) -> HttpResponse:
 def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
     survey = managed_survey(slug)
     figures = case_counts(surveys=[survey])[survey.pk]
-    controlled = not can_see_unrounded(request.user)
+    controlled = False  # operational figures: exact for the survey's staff
     return render(
         request,
         "manage/survey_detail.html",
@@ -159,7 +159,7 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "address": request.build_absolute_uri(reverse("online:start", args=[survey.slug])),
             "problems": open_problems(survey) if survey.state == "draft" else [],
             "figures": {
-                name: shown_count(value, controlled=controlled) for name, value in figures.items()
+                name: operational_count(value, controlled=controlled) for name, value in figures.items()
             },
             "test_responses": Response.objects.filter(survey=survey, is_test=True).count(),
             "preview_modes": survey.modes,

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from seb.disclosure import CONFIDENTIAL, cover_statement, shown_count
+from seb.disclosure import CONFIDENTIAL, cover_statement, operational_count
 from seb.fieldwork import (
     COUNT_LABELS,
     COUNT_NAMES,
@@ -94,7 +94,7 @@ def _daily(survey: Survey, *, controlled: bool) -> dict[str, Any]:
     raw: dict[tuple[date, str], int] = {(day, mode): n for day, mode, n in rows}
     series: dict[str, list[int | str]] = {
         mode.label: [
-            shown_count(raw.get((day, mode.value), 0), controlled=controlled) for day in days
+            operational_count(raw.get((day, mode.value), 0), controlled=controlled) for day in days
         ]
         for mode in modes
     }
@@ -118,7 +118,7 @@ def _daily(survey: Survey, *, controlled: bool) -> dict[str, Any]:
 @manager_required
 def monitoring(request: HttpRequest, slug: str) -> HttpResponse:
     survey = managed_survey(slug)
-    controlled = not can_see_unrounded(request.user)
+    controlled = False  # operational figures: exact for the survey's staff
     counts, rows = survey_outcomes_and_rates(survey=survey)
     overall = rows[0]
     groups: list[dict[str, Any]] = []
@@ -126,7 +126,7 @@ def monitoring(request: HttpRequest, slug: str) -> HttpResponse:
         shown = shown_rates(
             row.rates,
             controlled=controlled,
-            shown_count=lambda n: shown_count(n, controlled=True),
+            shown_count=lambda n: operational_count(n, controlled=True),
             confidential=CONFIDENTIAL,
         )
         groups.append(
@@ -145,7 +145,7 @@ def monitoring(request: HttpRequest, slug: str) -> HttpResponse:
     stop_rows = []
     for key in [*standard.keys, ""]:
         per_mode = [
-            shown_count(stops.get(mode.value, {}).get(key, 0), controlled=controlled)
+            operational_count(stops.get(mode.value, {}).get(key, 0), controlled=controlled)
             for mode in survey.modes
         ]
         label = (
@@ -165,7 +165,7 @@ def monitoring(request: HttpRequest, slug: str) -> HttpResponse:
                 (
                     outcome,
                     OUTCOME_LABELS[outcome],
-                    shown_count(counts.get(outcome, 0), controlled=controlled),
+                    operational_count(counts.get(outcome, 0), controlled=controlled),
                 )
                 for outcome in Outcome
             ],
@@ -199,9 +199,10 @@ def outcomes_download(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 @require_safe
 @manager_required
 def rates_download(request: HttpRequest, slug: str) -> HttpResponse:
-    """The spec's rates file; counts and rates controlled unless the user may see unrounded."""
+    """The spec's rates file: exact for the survey's staff; `?form=publication` asks for
+    the form meant for publication, its counts and rates under the 10-5 rule."""
     survey = managed_survey(slug)
-    controlled = not can_see_unrounded(request.user)
+    controlled = request.GET.get("form") == "publication"
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(RATES_FILE_COLUMNS)
@@ -210,14 +211,14 @@ def rates_download(request: HttpRequest, slug: str) -> HttpResponse:
             shown = shown_rates(
                 row.rates,
                 controlled=True,
-                shown_count=lambda n: shown_count(n, controlled=True),
+                shown_count=lambda n: operational_count(n, controlled=True),
                 confidential=CONFIDENTIAL,
             )
             cells = shown_rates_file_row(row.breakdown, row.group, shown)
         else:
             cells = rates_file_row(row)
         writer.writerow(cells)
-    suffix = "" if controlled else "_unrounded"
+    suffix = "_for-publication" if controlled else ""
     response = HttpResponse(
         text.getvalue().encode("utf-8-sig"), content_type=FileFormat.CSV.content_type
     )

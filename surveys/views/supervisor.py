@@ -38,7 +38,7 @@ from seb.caseload import (
 from seb.disclosure import (
     Count,
     rule_description,
-    shown_count,
+    operational_count,
     unrounded_warning,
 )
 from seb.fieldwork import COUNT_NAMES, RATE_NAMES, Outcome
@@ -126,7 +126,7 @@ class ProgressRow:
 
 def shown_workload(workload: Workload, *, controlled: bool) -> list[tuple[str, Count]]:
     return [
-        (name, shown_count(getattr(workload, name), controlled=controlled))
+        (name, operational_count(getattr(workload, name), controlled=controlled))
         for name, _ in WORKLOAD_COLUMNS
     ]
 
@@ -137,7 +137,7 @@ class ProgressView(SupervisorRequiredMixin, View):
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
         survey = interview_survey(slug)
         now = timezone.now()
-        controlled = not can_see_unrounded(request.user)
+        controlled = False  # operational figures: exact for the survey's staff
         loads = workloads(survey, now)
         by_name = outcome_counts(survey=survey, by=BY_INTERVIEWER)
         people = {user.pk: user for user in get_user_model().objects.filter(pk__in=list(loads))}
