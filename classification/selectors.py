@@ -108,9 +108,7 @@ def table_counts(*, survey: Survey, selection: Selection, spec: TableSpec) -> di
 
 def selection_table(*, survey: Survey, selection: Selection, spec: TableSpec) -> Table:
     try:
-        return build_table(
-            spec, table_keyed_counts(survey=survey, selection=selection, spec=spec)
-        )
+        return build_table(spec, table_keyed_counts(survey=survey, selection=selection, spec=spec))
     except TableError as error:
         raise TableError(
             f"{error} Run `python manage.py rederive` to derive NS-SEC for every response."

@@ -22,7 +22,7 @@ when a comparison's columns differ in their modes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Final
@@ -39,7 +39,6 @@ from .disclosure import (
     shown_count,
     unrounded_warning,
 )
-from .perturbation import KeyedCount
 from .outputs import (
     ALL,
     NSSEC,
@@ -49,6 +48,7 @@ from .outputs import (
     not_asked_reason,
     published_rows,
 )
+from .perturbation import KeyedCount
 from .standard import Mode
 from .statistics import NO_INTERVAL, interval_description
 from .tables import TOTAL_LABEL, UNROUNDED_MARK, Selection, Table, TableSpec, long_date
@@ -148,7 +148,7 @@ class Comparison:
     controlled: bool = True
     reference: Reference | None = None
     variable: str = ""
-    excluded: KeyedCount = KeyedCount(0)
+    excluded: KeyedCount = field(default_factory=lambda: KeyedCount(0))
     organisation: str = ""
     contact: str = ""
 

@@ -183,9 +183,7 @@ def unrounded(counts: Sequence[KeyedCount], total: KeyedCount) -> ShownCounts:
     )
 
 
-def shown(
-    counts: Sequence[KeyedCount], total: KeyedCount, *, controlled: bool
-) -> ShownCounts:
+def shown(counts: Sequence[KeyedCount], total: KeyedCount, *, controlled: bool) -> ShownCounts:
     return control(counts, total) if controlled else unrounded(counts, total)
 
 

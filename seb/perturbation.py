@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Final
 
 RECORD_KEYS: Final = 256
-PTABLE_PATH: Final = Path(__file__).resolve().parent.parent / "fixtures" / "ptable" / "seb_ptable.csv"
+PTABLE_PATH: Final = (
+    Path(__file__).resolve().parent.parent / "fixtures" / "ptable" / "seb_ptable.csv"
+)
 # The ONS package's lookup: a count above LAST_ROW uses the row REPEAT_FROM to
 # LAST_ROW it falls on, every REPEAT_PERIOD.
 LAST_ROW: Final = 750

@@ -301,9 +301,7 @@ def response_submit(*, response_id: Any, revision: int) -> Response:
         response.save(update_fields=[*_complete_fields(complete), "completed_at", "updated_at"])
         if not response.is_test:
             key = _tally_key(response)
-            _tally_add(
-                response.survey_id, Counter({key: 1}), Counter({key: response.record_key})
-            )
+            _tally_add(response.survey_id, Counter({key: 1}), Counter({key: response.record_key}))
     if response.case_id is not None:
         case_refresh(case_id=response.case_id)
     return response

@@ -24,7 +24,7 @@ from seb.disclosure import cover_statement, operational_count
 from seb.routing import Route, check_answer, complete_response, retained_answers, route
 from seb.standard import Mode
 
-from ..access import SURVEY_MANAGER, RoleRequiredMixin, can_see_unrounded, role_required
+from ..access import SURVEY_MANAGER, RoleRequiredMixin, role_required
 from ..audit import Event, audit
 from ..forms_manage import OwnerContentForm, SurveyForm, open_problems
 from ..models import Response, Survey
@@ -159,7 +159,8 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "address": request.build_absolute_uri(reverse("online:start", args=[survey.slug])),
             "problems": open_problems(survey) if survey.state == "draft" else [],
             "figures": {
-                name: operational_count(value, controlled=controlled) for name, value in figures.items()
+                name: operational_count(value, controlled=controlled)
+                for name, value in figures.items()
             },
             "test_responses": Response.objects.filter(survey=survey, is_test=True).count(),
             "preview_modes": survey.modes,

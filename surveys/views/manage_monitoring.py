@@ -38,7 +38,6 @@ from seb.interchange.writing import csv_chunks
 from seb.monitoring import completes_chart_spec, describe_completes
 from seb.standard import Mode
 
-from ..access import can_see_unrounded
 from ..audit import Event, audit
 from ..charts import vega_svg
 from ..models import Survey

@@ -37,13 +37,13 @@ from seb.caseload import (
 )
 from seb.disclosure import (
     Count,
-    rule_description,
     operational_count,
+    rule_description,
     unrounded_warning,
 )
 from seb.fieldwork import COUNT_NAMES, RATE_NAMES, Outcome
 
-from ..access import INTERVIEWER, SUPERVISOR, RoleRequiredMixin, can_see_unrounded, has_role
+from ..access import INTERVIEWER, SUPERVISOR, RoleRequiredMixin, has_role
 from ..cases import CaseRefused, case_assign, case_reopen
 from ..forms_interview import AssignForm
 from ..models import Case, Survey

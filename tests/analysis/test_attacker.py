@@ -112,7 +112,9 @@ def test_no_count_from_1_to_9_is_pinned_by_every_selection_through_the_api(
                     for row, shown in enumerate(table["rows"][:-1]):
                         confine(tuple(unknown[(a, spec.key, row)] for a in chosen), shown["count"])
                     total = table["rows"][-1]["count"]
-                    rows = tuple(unknown[(a, spec.key, r)] for a in chosen for r in range(len(spec.rows)))
+                    rows = tuple(
+                        unknown[(a, spec.key, r)] for a in chosen for r in range(len(spec.rows))
+                    )
                     confine(rows, total)
                     if spec.base == "asked":
                         confine(tuple(not_asked[a] for a in chosen), table["not_asked"])
