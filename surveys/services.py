@@ -857,7 +857,8 @@ def _tally_add(
                 params.extend((survey_id, *key, count, key_sum))
             cursor.execute(
                 f"INSERT INTO {table} ({key_columns}, count, key_sum) VALUES {values} "  # noqa: S608
-                f"ON CONFLICT ({key_columns}) DO UPDATE SET count = {table}.count + excluded.count, "
+                f"ON CONFLICT ({key_columns}) DO UPDATE SET "
+                f"count = {table}.count + excluded.count, "
                 f"key_sum = {table}.key_sum + excluded.key_sum",
                 params,
             )
