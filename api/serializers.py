@@ -156,7 +156,7 @@ class SurveySerializer(serializers.Serializer):  # type: ignore[type-arg]
         child=serializers.ChoiceField(choices=[mode.value for mode in Mode])
     )
     complete_responses = CountField(
-        help_text="Complete responses, rounded by disclosure control (the 10-5 rule)."
+        help_text="Complete responses, perturbed by disclosure control (the cell key method)."
     )
 
 
