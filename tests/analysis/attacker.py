@@ -16,7 +16,7 @@ solutions for almost every count in seconds; the integer programme
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -83,7 +83,7 @@ def attack(
     system: System,
     truth: np.ndarray,
     targets: Mapping[Cell, int],
-    moves: Sequence[Sequence[tuple[int, int]]],
+    propose: Callable[[random.Random], Sequence[tuple[int, int]]],
     *,
     seed: int = 0,
     steps: int = 150_000,
@@ -91,8 +91,8 @@ def attack(
 ) -> Verdict:
     """Which `targets` (cells with their true counts) every solution pins.
 
-    `moves` are small changes (unknown, +1 or -1) the walk tries, each keeping the
-    sums the system's equalities hold equal.
+    `propose` draws a small change (unknown, +1 or -1) for the walk to try, each
+    keeping the sums the system's equalities hold equal.
     """
     matrix, lower, upper = system.matrix()
     assert np.all(matrix @ truth >= lower) and np.all(matrix @ truth <= upper)
@@ -107,7 +107,7 @@ def attack(
     solution, sums = truth.copy(), matrix @ truth
     rng = random.Random(seed)
     for step in range(steps):
-        move = rng.choice(moves)
+        move = propose(rng)
         if any(solution[unknown] + change < 0 for unknown, change in move):
             continue
         delta = np.zeros_like(sums)
@@ -125,29 +125,31 @@ def attack(
                 if solution[unknowns_of[number]].sum() != values[number]:
                     moved[number] = True
     left = [cells[number] for number in np.nonzero(~moved)[0]]
-    print(f"attacker: {len(left)} of {len(cells)} counts left for the integer programme")
-    constraints = LinearConstraint(matrix, lower, upper)
     integrality = np.ones(system.unknowns)
     bounds = Bounds(0, np.inf)
     pinned, undecided = [], []
     for cell in left:
-        objective = np.zeros(system.unknowns)
-        objective[list(cell)] = 1
-        extremes = []
-        for sign in (1, -1):
+        # Is there a solution with this count lower, or higher? The first that HiGHS finds
+        # answers "yes"; only a proof that neither exists pins the count.
+        row = np.zeros(system.unknowns)
+        row[list(cell)] = 1
+        proofs = []
+        for lo, hi in ((0, targets[cell] - 1), (targets[cell] + 1, np.inf)):
             result = milp(
-                sign * objective,
-                constraints=constraints,
+                np.zeros(system.unknowns),
+                constraints=[
+                    LinearConstraint(matrix, lower, upper),
+                    LinearConstraint(row[np.newaxis, :], lo, hi),
+                ],
                 integrality=integrality,
                 bounds=bounds,
                 options={"time_limit": time_limit},
             )
-            # Only a proven optimum counts; a found solution with another value unpins.
-            if result.x is not None and round(objective @ result.x) != targets[cell]:
+            if result.x is not None:
                 break
-            extremes.append(result.status == 0)
+            proofs.append(result.status == 2)  # 2: proven infeasible
         else:
-            (pinned if all(extremes) else undecided).append(cell)
+            (pinned if all(proofs) else undecided).append(cell)
     return Verdict(
         targets=len(cells),
         pinned=pinned,

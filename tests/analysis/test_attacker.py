@@ -137,25 +137,36 @@ def test_no_count_from_1_to_9_is_pinned_by_every_selection_through_the_api(
         value = int(truth[list(cell)].sum())
         if 1 <= value <= 9:
             targets[cell] = value
-    moves = []
-    for atom in atoms:
-        for spec in specs:
-            rows = [unknown[(atom, spec.key, row)] for row in range(len(spec.rows))]
-            if spec.base == "asked":
-                rows.append(not_asked[atom])
-            moves.extend([((a, -1), (b, 1)) for a in rows for b in rows if a != b])
-    for left, right in itertools.combinations(atoms, 2):
-        for spec in specs:
-            for a, b in itertools.permutations(range(len(spec.rows)), 2):
-                moves.append(
-                    (
-                        (unknown[(left, spec.key, a)], -1),
-                        (unknown[(left, spec.key, b)], 1),
-                        (unknown[(right, spec.key, b)], -1),
-                        (unknown[(right, spec.key, a)], 1),
-                    )
+    rows_of = {
+        (atom, spec.key): [unknown[(atom, spec.key, row)] for row in range(len(spec.rows))]
+        + ([not_asked[atom]] if spec.base == "asked" else [])
+        for atom in atoms
+        for spec in specs
+    }
+
+    def propose(rng: Random) -> list[tuple[int, int]]:
+        """One response changes its answer to one question; or two responses of two
+        days or modes swap their answers; or one response moves to another day or mode."""
+        kind = rng.randrange(3)
+        spec = rng.choice(specs)
+        here, there = rng.sample(atoms, 2)
+        if kind == 2:
+            return [
+                move
+                for chosen in specs
+                for move in (
+                    (rng.choice(rows_of[(here, chosen.key)]), -1),
+                    (rng.choice(rows_of[(there, chosen.key)]), 1),
                 )
-    verdict = attack(system, truth, targets, moves, seed=17)
+            ]
+        a, b = rng.sample(rows_of[(here, spec.key)], 2)
+        if kind == 0:
+            return [(a, -1), (b, 1)]
+        position = (rows_of[(here, spec.key)].index(a), rows_of[(here, spec.key)].index(b))
+        c, d = (rows_of[(there, spec.key)][n] for n in position)
+        return [(a, -1), (b, 1), (d, -1), (c, 1)]
+
+    verdict = attack(system, truth, targets, propose, seed=17)
     print(
         f"attacker: {len(published)} figures published, {verdict.targets} counts from 1 to 9; "
         f"{verdict.by_walk} shown unpinned by another solution, {verdict.by_programme} put to "
