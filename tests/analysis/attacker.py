@@ -83,16 +83,16 @@ def attack(
     system: System,
     truth: np.ndarray,
     targets: Mapping[Cell, int],
-    propose: Callable[[random.Random], Sequence[tuple[int, int]]],
+    propose: Callable[[random.Random, np.ndarray], Sequence[tuple[int, int]]],
     *,
     seed: int = 0,
-    steps: int = 150_000,
+    steps: int = 300_000,
     time_limit: float = 5.0,
 ) -> Verdict:
     """Which `targets` (cells with their true counts) every solution pins.
 
-    `propose` draws a small change (unknown, +1 or -1) for the walk to try, each
-    keeping the sums the system's equalities hold equal.
+    `propose` draws a small change (unknown, +1 or -1) to the current solution for
+    the walk to try, each keeping the sums the system's equalities hold equal.
     """
     matrix, lower, upper = system.matrix()
     assert np.all(matrix @ truth >= lower) and np.all(matrix @ truth <= upper)
@@ -107,7 +107,7 @@ def attack(
     solution, sums = truth.copy(), matrix @ truth
     rng = random.Random(seed)
     for step in range(steps):
-        move = propose(rng)
+        move = propose(rng, solution)
         if any(solution[unknown] + change < 0 for unknown, change in move):
             continue
         delta = np.zeros_like(sums)

@@ -64,9 +64,9 @@ def counts_in(data: Any) -> Iterator[Any]:
 
 
 def assert_controlled(data: Any) -> None:
-    """Every count is 0, a symbol, or a multiple of 5 from 10; nothing says it is unrounded."""
+    """Every count is 0, [z] or a figure from 10 up; nothing says it is unrounded."""
     for count in counts_in(data):
-        assert count in ("[c]", "[z]") or count == 0 or (count >= 10 and count % 5 == 0), count
+        assert count == "[z]" or count == 0 or count >= 10, count  # no figure from 1 to 9
     assert '"controlled": false' not in json.dumps(data)
 
 

@@ -144,21 +144,24 @@ def test_no_count_from_1_to_9_is_pinned_by_every_selection_through_the_api(
         for spec in specs
     }
 
-    def propose(rng: Random) -> list[tuple[int, int]]:
+    def propose(rng: Random, solution: np.ndarray) -> list[tuple[int, int]]:
         """One response changes its answer to one question; or two responses of two
         days or modes swap their answers; or one response moves to another day or mode."""
         kind = rng.randrange(3)
         spec = rng.choice(specs)
         here, there = rng.sample(atoms, 2)
-        if kind == 2:
-            return [
-                move
-                for chosen in specs
-                for move in (
-                    (rng.choice(rows_of[(here, chosen.key)]), -1),
-                    (rng.choice(rows_of[(there, chosen.key)]), 1),
-                )
-            ]
+        if kind == 2:  # one of here's responses, answers and all, moves there
+            move = []
+            for chosen in specs:
+                answered = [n for n, u in enumerate(rows_of[(here, chosen.key)]) if solution[u]]
+                if not answered:
+                    return []
+                row = rng.choice(answered)
+                move += [
+                    (rows_of[(here, chosen.key)][row], -1),
+                    (rows_of[(there, chosen.key)][row], 1),
+                ]
+            return move
         a, b = rng.sample(rows_of[(here, spec.key)], 2)
         if kind == 0:
             return [(a, -1), (b, 1)]

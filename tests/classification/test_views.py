@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from seb.standard import Mode
+from seb.statistics import interval
 from seb.tables import UNROUNDED_MARK
 from surveys.models import Response, Survey
 
@@ -24,8 +25,6 @@ from .conftest import (
     STATE_EMPLOYEE_CLERICAL,
     BulkResponses,
 )
-from seb.statistics import interval
-
 from .helpers import (
     TABLE_HEADER,
     check_structure,
