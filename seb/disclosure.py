@@ -70,6 +70,17 @@ def operational_count(count: int, *, controlled: bool) -> Count:
     return ten_five_count(count) if controlled else count
 
 
+def operational_statement() -> str:
+    """What the fieldwork pages' exact figures are, for the survey's staff who see them."""
+    return (
+        "Operational figures: exact counts for the survey team, who work its cases one "
+        "by one. They are not statistics for publication; the response rates file can be "
+        "downloaded in a form meant for publication, where "
+        + ten_five_description()[0].lower()
+        + ten_five_description()[1:]
+    )
+
+
 def ten_five_description() -> str:
     """The 10-5 rule in words, written from the constants this module applies."""
     return (

@@ -21,7 +21,12 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from seb.disclosure import CONFIDENTIAL, cover_statement, operational_count
+from seb.disclosure import (
+    CONFIDENTIAL,
+    cover_statement,
+    operational_count,
+    operational_statement,
+)
 from seb.fieldwork import (
     COUNT_LABELS,
     COUNT_NAMES,
@@ -158,6 +163,7 @@ def monitoring(request: HttpRequest, slug: str) -> HttpResponse:
             "survey": survey,
             "controlled": controlled,
             "disclosure_statement": "Disclosure control: " + cover_statement(controlled=True),
+            "operational_statement": operational_statement(),
             "overall": groups[0],
             "breakdowns": breakdowns,
             "outcomes": [

@@ -38,8 +38,7 @@ from seb.caseload import (
 from seb.disclosure import (
     Count,
     operational_count,
-    rule_description,
-    unrounded_warning,
+    operational_statement,
 )
 from seb.fieldwork import COUNT_NAMES, RATE_NAMES, Outcome
 
@@ -187,7 +186,7 @@ class ProgressView(SupervisorRequiredMixin, View):
                 "count_columns": [(name, COUNT_LABELS[name]) for name in COUNT_NAMES],
                 "rate_names": RATE_NAMES,
                 "controlled": controlled,
-                "rule": rule_description() if controlled else unrounded_warning(),
+                "rule": operational_statement(),
                 "percentages": progress_description(controlled=controlled),
                 "missed": missed_appointments(survey, now),
             },
