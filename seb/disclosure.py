@@ -252,7 +252,7 @@ def cover_statement(*, controlled: bool) -> str:
     method = parameters()
     return (
         "Applied (cell key perturbation): each count is its true count plus a change of at "
-        f"most {method.max_deviation} either way; no figure from 1 to "
-        f"{method.threshold - 1} is published; percentages are of the published figures. "
-        "See the notes."
+        f"most {method.max_deviation} either way (variance {method.variance:.2f}); no figure "
+        f"from 1 to {method.threshold - 1} is published; percentages are of the published "
+        "figures. See the notes."
     )
