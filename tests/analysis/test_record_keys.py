@@ -3,7 +3,9 @@ them, and no output carries them (issue 17, item 1)."""
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import pyreadstat
@@ -11,6 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from api.tokens import token_create
 from seb.standard import Mode
@@ -92,3 +95,23 @@ def test_record_keys_leave_in_no_microdata_file_nor_the_api(
     body = b"".join(answer.streaming_content) if answer.streaming else answer.content
     assert b"record_key" not in body
     assert Response._meta.get_field("record_key").editable is False
+
+
+def test_record_keys_leave_in_no_microdata_workbook_nor_the_admin(
+    unrounded_client: Client, make_staff: Callable[..., User], survey: Survey
+) -> None:
+    plausible_responses(survey, 5, seed=8)
+    content = unrounded_client.get(f"/analysis/{SLUG}/download/microdata.xlsx")
+    body = b"".join(content.streaming_content) if content.streaming else content.content
+    workbook = load_workbook(io.BytesIO(body), read_only=True)
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            assert not any(isinstance(v, str) and "record" in v.lower() for v in row)
+    admin = make_staff("admin", is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(admin)
+    response = Response.objects.filter(survey=survey).first()
+    assert response is not None
+    page = client.get(f"/admin/surveys/response/{response.pk}/change/")
+    assert page.status_code == 200
+    assert "record" not in page.content.decode().lower()
