@@ -21,6 +21,7 @@ from api.models import ApiToken
 from api.tokens import token_create
 from surveys.access import INTERVIEWER
 from surveys.models import Survey
+from tests.classification.helpers import published_figure, published_pair
 
 from .conftest import SLUG, plausible_responses
 
@@ -327,3 +328,20 @@ def test_the_tokens_page_is_for_analysts(client: Client, interviewer: User, db: 
     assert client.get("/api/tokens/").status_code == 403
     assert client.post("/api/tokens/", {"name": "x"}).status_code == 403
     assert not ApiToken.objects.exists()
+
+
+def test_the_api_publishes_the_perturbed_figures_and_nothing_else(
+    client: Client, answered: Survey, token: str
+) -> None:
+    """Each count is the cell key method's figure for its responses, worked out from the
+    responses' own record keys; the percentage is of the published figures."""
+    data = get(client, f"{API}/surveys/{SLUG}/tables/?mode=online", token).json()
+    school = next(table for table in data["tables"] if table["key"] == "school_type")
+    base = {"mode": "online"}
+    codes = {"Non-selective state": "state", "Selective state": "state_selective"}
+    rows = {row["label"]: row for row in school["rows"]}
+    for label, code in codes.items():
+        count, percentage = published_pair(answered, base, school_type=code)
+        assert (rows[label]["count"], rows[label]["percentage"]) == (count, percentage)
+    assert rows["Total"]["count"] == published_figure(answered, **base)
+    assert "record_key" not in json.dumps(data) and "key_sum" not in json.dumps(data)
