@@ -3,14 +3,17 @@ them, and no output carries them (issue 17, item 1)."""
 
 from __future__ import annotations
 
+import importlib
 import io
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pyreadstat
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -115,3 +118,13 @@ def test_record_keys_leave_in_no_microdata_workbook_nor_the_admin(
     page = client.get(f"/admin/surveys/response/{response.pk}/change/")
     assert page.status_code == 200
     assert "record" not in page.content.decode().lower()
+
+
+def test_migration_0014_counts_the_key_sums_of_the_tallies_that_exist(survey: Survey) -> None:
+    """Tallies made before record keys get their key sums from their responses."""
+    plausible_responses(survey, 80, seed=9)
+    expected = stored_key_sums(survey)
+    ResponseTally.objects.filter(survey=survey).update(key_sum=0)
+    migration = importlib.import_module("surveys.migrations.0014_record_keys")
+    migration.count_key_sums(None, SimpleNamespace(connection=connection))
+    assert stored_key_sums(survey) == expected
