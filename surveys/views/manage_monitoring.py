@@ -2,9 +2,9 @@
 interviewer and sample variable; completes per day by mode; where people stop;
 the median time to complete; and the case outcomes and rates as files.
 
-Figures for someone without the unrounded permission follow the disclosure
-rules (`seb.disclosure`): counts from 1 to 9 are [c], others rounded to 5, and
-rates are computed from the rounded counts (`seb.fieldwork.shown_rates`).
+The figures are operational, exact for the survey's managers. The rates file can
+be asked for in the form meant for publication (`?form=publication`), under the
+10-5 rule, its rates computed from the rounded counts (`seb.fieldwork.shown_rates`).
 """
 
 from __future__ import annotations

@@ -6,10 +6,9 @@ interviews in progress, done), their outcomes and response rates (AAPOR's, from
 `surveys.selectors.outcome_counts`, as in the rates file), and the appointments
 missed; lists anyone's cases, assigns and reassigns them, and reopens a case.
 
-Figures on the progress page follow disclosure control unless the supervisor may
-see unrounded figures (`surveys.access.can_see_unrounded`): see `seb.caseload.
-shown_progress`. Lists of cases are lists, not figures: a supervisor works with
-each case in them.
+Figures on the progress page are operational, not statistics of the responses:
+they are exact for the survey's supervisors, who work its cases one by one
+(`seb.disclosure.operational_statement` says so on the page).
 """
 
 from __future__ import annotations
