@@ -1,9 +1,9 @@
 """What the API returns, described once: these serializers write every answer and
 describe it in the OpenAPI document, so the two cannot disagree.
 
-A figure is a number or a GSS symbol as text: `[c]` confidential (disclosure
-control), `[x]` not available, `[z]` not applicable. The schema says so with
-`oneOf`, and the tests check every answer against it.
+A figure is a number or a GSS symbol as text: `[x]` not available, `[z]` not
+applicable (counts are published under the cell key method, never as `[c]`). The
+schema says so with `oneOf`, and the tests check every answer against it.
 """
 
 from __future__ import annotations
@@ -156,7 +156,7 @@ class SurveySerializer(serializers.Serializer):  # type: ignore[type-arg]
         child=serializers.ChoiceField(choices=[mode.value for mode in Mode])
     )
     complete_responses = CountField(
-        help_text="Complete responses, rounded by disclosure control (the 10-5 rule)."
+        help_text="Complete responses, perturbed by disclosure control (the cell key method)."
     )
 
 

@@ -40,7 +40,6 @@ from classification.microdata import microdata_csv_chunks
 from classification.models import ReferenceDistribution
 from classification.selectors import selected_responses, survey_summaries, tables_report
 from seb.comparisons import Dimension
-from seb.disclosure import shown_count
 from seb.outputs import publish
 from seb.tables import TableError, table_definitions
 from surveys.audit import Event, audit
@@ -181,7 +180,7 @@ def _survey(summary: Any) -> dict[str, Any]:
         "organisation": survey.organisation,
         "standard_version": survey.standard_version,
         "modes": [mode.value for mode in survey.modes],
-        "complete_responses": shown_count(summary.complete, controlled=True),
+        "complete_responses": summary.shown(controlled=True).complete,
     }
 
 

@@ -33,6 +33,7 @@ import csv
 import os
 import tempfile
 from pathlib import Path
+from random import Random
 from typing import Any
 
 from common import (
@@ -102,6 +103,7 @@ def copy_text(survey: Any, csv_path: Path, folder: Path) -> Path:
     from surveys.models import Response
 
     now = timezone.now()
+    keys = Random(1)
     target = folder / "copy.txt"
     with csv_path.open("rb") as stream, target.open("w", encoding="utf-8") as out:
         lines = read_lines(stream, FileFormat.CSV)
@@ -119,7 +121,12 @@ def copy_text(survey: Any, csv_path: Path, folder: Path) -> Path:
             )
             fields = services._row_fields(survey, new, now)
             fields["survey"] = fields.pop("survey_id")
-            per_row = [fields.pop("case_id"), fields["reference"], fields.pop("interviewer_id")]
+            per_row = [
+                fields.pop("case_id"),
+                fields["reference"],
+                fields.pop("interviewer_id"),
+                keys.randrange(256),  # the record key, as the import draws it
+            ]
             text = "\t".join(services._copy_text(fields[name]) for name in services.PATTERN_FIELDS)
             out.write("\t".join(map(services._copy_text, per_row)) + f"\t{text}\n")
     return target

@@ -6,7 +6,8 @@
 
 Makes its own database (seb_bench_tables), fills one survey with N plausible
 complete responses completed over the past year (COPY, then the tallies counted
-once), and times `classification.selectors.tables_report`: every mode and date,
+once), and times `classification.selectors.tables_report` and `seb.outputs.publish`
+(the counts with their record keys' sums, then every cell perturbed): every mode and date,
 then a three-month range, then one mode; best and median of five runs each,
 against the target of one second. --explain prints each table's query plan.
 """
@@ -81,7 +82,8 @@ def fill(survey_id: int, rows: int, seed: int) -> None:
                 stamp = stamps[number * len(stamps) // rows].isoformat()
                 for name in ("started_at", "updated_at", "completed_at"):
                     cells[position[name]] = stamp
-                batch.append("\\N\t\t\\N\t" + "\t".join(cells) + "\n")
+                key = generator.randrange(256)  # the record key
+                batch.append(f"\\N\t\t\\N\t{key}\t" + "\t".join(cells) + "\n")
                 if len(batch) == 50_000:
                     copy.write("".join(batch))
                     batch.clear()
@@ -99,6 +101,7 @@ def main() -> None:
     from django.db import connection
 
     from classification.selectors import table_counts_query, tables_report
+    from seb.outputs import publish
     from seb.standard import Mode
     from seb.tables import Selection, table_specs
     from surveys.models import Survey
@@ -124,12 +127,13 @@ def main() -> None:
         ),
         "online only": Selection(modes=(Mode.ONLINE,)),
     }
-    heading(f"The four tables (tables_report), best of {RUNS}")
+    heading(f"The four tables, counted and published with perturbation, best of {RUNS}")
     for label, selection in selections.items():
         runs = []
         for _ in range(RUNS):
             started = time.perf_counter()
             report = tables_report(survey=survey, selection=selection)
+            publish(report)  # every cell perturbed (seb.perturbation), notes written
             runs.append(time.perf_counter() - started)
         total = report.tables[0].total
         best, median = min(runs), statistics.median(runs)

@@ -28,6 +28,7 @@ from seb.comparisons import (
     Side,
     publish_comparison,
 )
+from seb.perturbation import KeyedCount, keyed_total
 from seb.standard import Mode
 from seb.tables import Selection, Table, TableError, TableSpec, build_table
 from surveys.models import Case, Survey
@@ -50,22 +51,22 @@ class ComparisonError(ValueError):
         self.field = field
 
 
-Grouped = dict[Any, tuple[dict[str | None, int], set[str]]]
+Grouped = dict[Any, tuple[dict[str | None, KeyedCount], set[str]]]
 
 
-def _grouped(rows: Iterable[tuple[Any, str, str | None, int]]) -> Grouped:
-    """(group, mode, code, n) rows as group -> (code -> n, modes present)."""
-    groups: Grouped = defaultdict(lambda: (defaultdict(int), set()))
-    for group, mode, code, n in rows:
+def _grouped(rows: Iterable[tuple[Any, str, str | None, int, int]]) -> Grouped:
+    """(group, mode, code, n, record keys' sum) rows as group -> (code -> n, modes present)."""
+    groups: Grouped = defaultdict(lambda: (defaultdict(lambda: KeyedCount(0)), set()))
+    for group, mode, code, n, key_sum in rows:
         if not n:
             continue
         counts, modes = groups[group]
-        counts[code or None] += n
+        counts[code or None] += KeyedCount(n, key_sum)
         modes.add(mode)
     return groups
 
 
-def _table(spec: TableSpec, counts: dict[str | None, int]) -> Table:
+def _table(spec: TableSpec, counts: dict[str | None, KeyedCount]) -> Table:
     try:
         return build_table(spec, counts)
     except TableError as error:
@@ -88,9 +89,11 @@ def _tally_side(
         .filter(variable=spec.column)
         .order_by()
         .values_list("mode", "code")
-        .annotate(n=Sum("count"))
+        .annotate(n=Sum("count"), keys=Sum("key_sum"))
     )
-    counts, modes = _grouped((None, mode, code, n) for mode, code, n in rows).get(None, ({}, set()))
+    counts, modes = _grouped((None, mode, code, n, keys) for mode, code, n, keys in rows).get(
+        None, ({}, set())
+    )
     return Side(label, description, _table(spec, dict(counts)), _modes(modes))
 
 
@@ -130,9 +133,9 @@ def mode_comparison(
         .filter(variable=spec.column)
         .order_by()
         .values_list("mode", "code")
-        .annotate(n=Sum("count"))
+        .annotate(n=Sum("count"), keys=Sum("key_sum"))
     )
-    groups = _grouped((mode, mode, code, n) for mode, code, n in rows)
+    groups = _grouped((mode, mode, code, n, keys) for mode, code, n, keys in rows)
     sides = tuple(
         Side(
             mode.label,
@@ -259,13 +262,13 @@ def variable_comparison(
         .annotate(group=KeyTextTransform(variable, "case__variables"))
         .order_by()
         .values_list("group", "mode", spec.column)
-        .annotate(n=CountOf("pk"))
+        .annotate(n=CountOf("pk"), keys=Sum("record_key"))
     )
     groups = _grouped(rows)
-    excluded = 0
+    excluded = KeyedCount(0)
     for empty in (None, ""):  # no case, no such variable, or an empty value
         counts, _ = groups.pop(empty, ({}, set()))
-        excluded += sum(counts.values())
+        excluded = keyed_total([excluded, *counts.values()])
     if len(groups) > MAX_GROUPS:
         raise ComparisonError(
             f"“{variable}” has {len(groups)} different values among the selected responses: a "

@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from seb.disclosure import Count, shown_count
+from seb.perturbation import KeyedCount, keyed_total
 from seb.standard import Mode
 from seb.tables import (
     Selection,
@@ -72,31 +73,42 @@ def selected_tallies(*, survey: Survey, selection: Selection) -> QuerySet[Respon
 
 def table_counts_query(
     *, survey: Survey, selection: Selection, spec: TableSpec
-) -> QuerySet[ResponseTally, tuple[Any, int]]:
-    """The table's GROUP BY: (code, number of responses) rows."""
+) -> QuerySet[ResponseTally, tuple[Any, int, int]]:
+    """The table's GROUP BY: (code, number of responses, sum of their record keys) rows."""
     return (
         selected_tallies(survey=survey, selection=selection)
         .filter(variable=spec.column)
         .order_by()
         .values_list("code")
-        .annotate(n=Sum("count"))
+        .annotate(n=Sum("count"), keys=Sum("key_sum"))
     )
 
 
-def table_counts(*, survey: Survey, selection: Selection, spec: TableSpec) -> dict[str | None, int]:
-    """The number of selected responses for each code of the table's column (one query).
+def table_keyed_counts(
+    *, survey: Survey, selection: Selection, spec: TableSpec
+) -> dict[str | None, KeyedCount]:
+    """The selected responses for each code of the table's column, each count with the
+    sum of its responses' record keys (one query).
 
     None counts the responses with no value in that column (a question not asked).
     """
-    counts: dict[str | None, int] = defaultdict(int)
-    for code, n in table_counts_query(survey=survey, selection=selection, spec=spec):
-        counts[code or None] += n
+    counts: dict[str | None, KeyedCount] = defaultdict(lambda: KeyedCount(0))
+    for code, n, keys in table_counts_query(survey=survey, selection=selection, spec=spec):
+        counts[code or None] += KeyedCount(n, keys)
     return dict(counts)
+
+
+def table_counts(*, survey: Survey, selection: Selection, spec: TableSpec) -> dict[str | None, int]:
+    """The number of selected responses for each code of the table's column (one query)."""
+    return {
+        code: cell.count
+        for code, cell in table_keyed_counts(survey=survey, selection=selection, spec=spec).items()
+    }
 
 
 def selection_table(*, survey: Survey, selection: Selection, spec: TableSpec) -> Table:
     try:
-        return build_table(spec, table_counts(survey=survey, selection=selection, spec=spec))
+        return build_table(spec, table_keyed_counts(survey=survey, selection=selection, spec=spec))
     except TableError as error:
         raise TableError(
             f"{error} Run `python manage.py rederive` to derive NS-SEC for every response."
@@ -137,6 +149,13 @@ class ModeCounts:
     complete: int = 0
     in_progress: int = 0
     stopped: int = 0
+    # The sums of the responses' record keys, for each count (never shown).
+    complete_keys: int = 0
+    in_progress_keys: int = 0
+    stopped_keys: int = 0
+
+    def keyed(self, name: str) -> KeyedCount:
+        return KeyedCount(getattr(self, name), getattr(self, f"{name}_keys"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,23 +178,25 @@ class SurveySummary:
     def shown(self, *, controlled: bool) -> ShownSummary:
         """The counts as they may be shown: under disclosure control unless not `controlled`."""
 
-        def show(count: int) -> Count:
-            return shown_count(count, controlled=controlled)
+        def show(name: str) -> Count:
+            return shown_count(
+                keyed_total(counts.keyed(name) for counts in self.modes), controlled=controlled
+            )
 
         return ShownSummary(
             survey=self.survey,
             modes=tuple(
                 ShownModeCounts(
                     mode=counts.mode,
-                    complete=show(counts.complete),
-                    in_progress=show(counts.in_progress),
-                    stopped=show(counts.stopped),
+                    complete=shown_count(counts.keyed("complete"), controlled=controlled),
+                    in_progress=shown_count(counts.keyed("in_progress"), controlled=controlled),
+                    stopped=shown_count(counts.keyed("stopped"), controlled=controlled),
                 )
                 for counts in self.modes
             ),
-            complete=show(self.complete),
-            in_progress=show(self.in_progress),
-            stopped=show(self.stopped),
+            complete=show("complete"),
+            in_progress=show("in_progress"),
+            stopped=show("stopped"),
         )
 
 
@@ -208,7 +229,7 @@ def survey_summaries() -> list[SurveySummary]:
         .filter(variable=COUNTING_COLUMN)
         .order_by()
         .values_list("survey_id", "mode")
-        .annotate(n=Sum("count"))
+        .annotate(n=Sum("count"), keys=Sum("key_sum"))
     )
     unfinished = (
         Response.objects.using(analysis_db())
@@ -218,18 +239,26 @@ def survey_summaries() -> list[SurveySummary]:
         .annotate(
             in_progress=CountOf("pk", filter=Q(status=Response.Status.IN_PROGRESS)),
             stopped=CountOf("pk", filter=Q(status=Response.Status.STOPPED)),
+            in_progress_keys=Sum(
+                "record_key", filter=Q(status=Response.Status.IN_PROGRESS), default=0
+            ),
+            stopped_keys=Sum("record_key", filter=Q(status=Response.Status.STOPPED), default=0),
         )
     )
-    by_survey: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
-    for survey_id, mode, n in complete:
+    by_survey: dict[int, dict[str, list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    )
+    for survey_id, mode, n, keys in complete:
         by_survey[survey_id][mode][0] = n
-    for survey_id, mode, in_progress, stopped in unfinished:
-        by_survey[survey_id][mode][1:] = [in_progress, stopped]
+        by_survey[survey_id][mode][3] = keys
+    for survey_id, mode, in_progress, stopped, in_progress_keys, stopped_keys in unfinished:
+        by_survey[survey_id][mode][1:3] = [in_progress, stopped]
+        by_survey[survey_id][mode][4:] = [in_progress_keys, stopped_keys]
     summaries = []
     for survey in surveys:
         counts = by_survey.get(survey.pk, {})
         modes = tuple(
-            ModeCounts(mode, *counts.get(mode.value, (0, 0, 0)))
+            ModeCounts(mode, *counts.get(mode.value, (0, 0, 0, 0, 0, 0)))
             for mode in Mode
             if survey.offers(mode) or mode.value in counts
         )

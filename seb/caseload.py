@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from enum import Enum, StrEnum
 from typing import Final
 
-from .disclosure import CONFIDENTIAL, NOT_AVAILABLE, Count, control
+from .disclosure import CONFIDENTIAL, NOT_AVAILABLE, Count, ten_five_control
 from .fieldwork import COUNT_NAMES, COUNT_OUTCOMES, RATE_NAMES, AttemptOutcome, Outcome, rates
 from .statuses import ResponseStatus
 
@@ -178,7 +178,7 @@ def shown_progress(outcome_counts: Mapping[Outcome, int], *, controlled: bool) -
             rates={name: _percent(exact.percentage(name)) for name in RATE_NAMES},
             controlled=False,
         )
-    table = control([exact.counts[name] for name in COUNT_NAMES], exact.cases)
+    table = ten_five_control([exact.counts[name] for name in COUNT_NAMES], exact.cases)
     cells = {name: cell.count for name, cell in zip(COUNT_NAMES, table.categories, strict=True)}
     if any(count == CONFIDENTIAL for count in cells.values()):
         shown_rates = dict.fromkeys(RATE_NAMES, CONFIDENTIAL)

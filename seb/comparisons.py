@@ -22,7 +22,7 @@ when a comparison's columns differ in their modes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Final
@@ -48,6 +48,7 @@ from .outputs import (
     not_asked_reason,
     published_rows,
 )
+from .perturbation import KeyedCount
 from .standard import Mode
 from .statistics import NO_INTERVAL, interval_description
 from .tables import TOTAL_LABEL, UNROUNDED_MARK, Selection, Table, TableSpec, long_date
@@ -147,7 +148,7 @@ class Comparison:
     controlled: bool = True
     reference: Reference | None = None
     variable: str = ""
-    excluded: int = 0
+    excluded: KeyedCount = field(default_factory=lambda: KeyedCount(0))
     organisation: str = ""
     contact: str = ""
 
@@ -318,9 +319,8 @@ def comparison_title(comparison: Comparison) -> str:
     return title if comparison.controlled else f"{title} {UNROUNDED_MARK}"
 
 
-def _shown(count: int, *, controlled: bool) -> str:
-    shown = shown_count(count, controlled=controlled)
-    return "fewer than 10 (shown as [c])" if shown == CONFIDENTIAL else count_text(shown)
+def _shown(count: KeyedCount, *, controlled: bool) -> str:
+    return count_text(shown_count(count, controlled=controlled))
 
 
 def comparison_notes(comparison: Comparison) -> tuple[Note, ...]:
@@ -379,7 +379,7 @@ def comparison_notes(comparison: Comparison) -> tuple[Note, ...]:
             )
     if spec.base == "asked":
         not_asked = "; ".join(
-            f"{side.label}: {_shown(side.table.not_asked, controlled=controlled)}"
+            f"{side.label}: {_shown(side.table.keyed_not_asked, controlled=controlled)}"
             for side in comparison.sides
         )
         texts.append(
@@ -390,7 +390,7 @@ def comparison_notes(comparison: Comparison) -> tuple[Note, ...]:
     if spec.column in NSSEC:
         texts.extend(rule.explanation for rule in RULES)
     texts.append(
-        f"{rule_description()} Each column is controlled on its own."
+        f"{rule_description()} Each column's cells are cells of their own."
         if controlled
         else unrounded_warning()
     )

@@ -17,7 +17,6 @@ from typing import Final
 
 from .derivation import RULES
 from .disclosure import (
-    CONFIDENTIAL,
     Count,
     Percentage,
     cover_statement,
@@ -26,6 +25,7 @@ from .disclosure import (
     shown_count,
     unrounded_warning,
 )
+from .perturbation import KeyedCount
 from .standard import END, Mode, Question, Standard, load_standard
 from .statistics import NO_INTERVAL, Interval, interval, interval_description, interval_text
 from .tables import TOTAL_LABEL, UNROUNDED_MARK, Table, TablesReport
@@ -156,9 +156,8 @@ class Publication:
         raise KeyError(key)
 
 
-def _note_count(count: int, *, controlled: bool) -> str:
-    shown = shown_count(count, controlled=controlled)
-    return "fewer than 10 (shown as [c])" if shown == CONFIDENTIAL else f"{shown:,}"
+def _note_count(count: KeyedCount, *, controlled: bool) -> str:
+    return f"{shown_count(count, controlled=controlled):,}"
 
 
 def routed_past(standard: Standard, key: str) -> list[tuple[Question, tuple[str, ...]]]:
@@ -198,7 +197,7 @@ def not_asked_note(standard_version: str, table: Table, *, controlled: bool, whe
     return (
         f"{not_asked_reason(standard_version, table.spec.column)} The table is based on the "
         "responses that were asked the question; "
-        f"{_note_count(table.not_asked, controlled=controlled)} complete responses in "
+        f"{_note_count(table.keyed_not_asked, controlled=controlled)} complete responses in "
         f"{where} were not asked it because of the routing."
     )
 
@@ -271,7 +270,7 @@ def publish_table(report: TablesReport, table: Table, notes: tuple[Note, ...]) -
         notes=tuple(note for note in notes if note.applies_to(table.key)),
         base=table.spec.base,
         not_asked=(
-            shown_count(table.not_asked, controlled=report.controlled)
+            shown_count(table.keyed_not_asked, controlled=report.controlled)
             if table.spec.base == "asked"
             else None
         ),

@@ -86,7 +86,8 @@ def interval(count: Count, base: Count) -> Interval:
         raise ValueError(f"no interval for {count!r} out of {base!r}")
     if base == 0:
         return Interval(NOT_AVAILABLE, NOT_AVAILABLE)
-    low, high = wilson(count, base)
+    # A perturbed count can pass its perturbed total: its interval is then that of all.
+    low, high = wilson(min(count, base), base)
     return Interval(_outwards(low, up=False), _outwards(high, up=True))
 
 
@@ -101,8 +102,8 @@ def interval_description(*, controlled: bool) -> str:
     """How the confidence intervals were computed, in words, from this module's constants."""
     places = "one decimal place" if DECIMAL_PLACES == 1 else f"{DECIMAL_PLACES} decimal places"
     source = (
-        "the rounded count over the rounded total shown, so they disclose nothing more than "
-        f"the table; an interval is {CONFIDENTIAL} wherever its percentage is"
+        "the published (perturbed) count over the published total, so they disclose nothing "
+        "more than the table (a count published above its total is taken as the total)"
         if controlled
         else "the unrounded counts"
     )

@@ -17,6 +17,7 @@ from typing import Final, Literal
 
 from .derivation import DERIVED_LABELS
 from .disclosure import ShownCounts, shown
+from .perturbation import KeyedCount, keyed_total
 from .standard import CURRENT_VERSION, Mode, OutputDefinition, load_standard
 
 TOTAL_LABEL: Final = "Total"
@@ -163,6 +164,12 @@ def long_date(day: date) -> str:
 class Row:
     label: str
     count: int
+    # The sum of the counted responses' record keys (seb.perturbation): never shown.
+    key_sum: int = 0
+
+    @property
+    def keyed(self) -> KeyedCount:
+        return KeyedCount(self.count, self.key_sum)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,18 +184,34 @@ class Table:
     rows: tuple[Row, ...]
     total: int
     not_asked: int = 0
+    # The record keys' sums of the total and of the responses not asked (never shown).
+    total_key_sum: int = 0
+    not_asked_key_sum: int = 0
 
     @property
     def key(self) -> str:
         return self.spec.key
 
+    @property
+    def keyed_total(self) -> KeyedCount:
+        return KeyedCount(self.total, self.total_key_sum)
+
+    @property
+    def keyed_not_asked(self) -> KeyedCount:
+        return KeyedCount(self.not_asked, self.not_asked_key_sum)
+
     def shown(self, *, controlled: bool = True) -> ShownCounts:
         """The counts and percentages as they may be shown (disclosure control by default)."""
-        return shown([row.count for row in self.rows], self.total, controlled=controlled)
+        return shown([row.keyed for row in self.rows], self.keyed_total, controlled=controlled)
 
 
-def build_table(spec: TableSpec, counts: Mapping[str | None, int]) -> Table:
-    """A Table from the number of complete responses for each code of `spec.column`.
+def _keyed(count: int | KeyedCount) -> KeyedCount:
+    return count if isinstance(count, KeyedCount) else KeyedCount(count)
+
+
+def build_table(spec: TableSpec, counts: Mapping[str | None, int | KeyedCount]) -> Table:
+    """A Table from the number of complete responses for each code of `spec.column`
+    (with the sum of their record keys, when known).
 
     `None` counts the responses with no value (a question not asked). For a
     table based on all responses, every response is in the base; for one based
@@ -198,15 +221,25 @@ def build_table(spec: TableSpec, counts: Mapping[str | None, int]) -> Table:
     unknown = {code for code in counts if code is not None} - set(spec.codes)
     if unknown:
         raise TableError(f"{spec.key}: codes outside the table: {sorted(unknown)}")
+    keyed = {code: _keyed(count) for code, count in counts.items()}
+    cells = [keyed_total(keyed[code] for code in row.codes if code in keyed) for row in spec.rows]
     rows = tuple(
-        Row(row.label, sum(counts.get(code, 0) for code in row.codes)) for row in spec.rows
+        Row(row.label, cell.count, cell.key_sum) for row, cell in zip(spec.rows, cells, strict=True)
     )
-    missing = counts.get(None, 0)
+    total = keyed_total(cells)
+    missing = keyed.get(None, KeyedCount(0))
     if spec.base == "asked":
-        return Table(spec=spec, rows=rows, total=sum(row.count for row in rows), not_asked=missing)
-    if missing:
-        raise TableError(f"{spec.key}: {missing} complete responses have no value")
-    return Table(spec=spec, rows=rows, total=sum(row.count for row in rows))
+        return Table(
+            spec=spec,
+            rows=rows,
+            total=total.count,
+            not_asked=missing.count,
+            total_key_sum=total.key_sum,
+            not_asked_key_sum=missing.key_sum,
+        )
+    if missing.count:
+        raise TableError(f"{spec.key}: {missing.count} complete responses have no value")
+    return Table(spec=spec, rows=rows, total=total.count, total_key_sum=total.key_sum)
 
 
 @dataclass(frozen=True, slots=True)

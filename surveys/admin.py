@@ -39,6 +39,7 @@ class ResponseAdmin(ReadOnlyAdmin):
     list_filter = ["status", "mode", "source", "is_test", "survey"]
     list_select_related = ["survey"]
     show_full_result_count = False
+    exclude = ["record_key"]  # the cell key method's secret: never shown
 
 
 @admin.register(Case)

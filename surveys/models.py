@@ -22,16 +22,22 @@ from operator import or_
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast, Floor, Random
 from django.utils import timezone
 
 from seb import statuses
 from seb.derivation import DERIVED_LABELS
 from seb.fieldwork import AttemptOutcome, Outcome
+from seb.perturbation import RECORD_KEYS
 from seb.standard import CURRENT_VERSION, KNOWN_VERSIONS, QUESTION_KEYS, Mode, load_standard
 from seb.statuses import MessageStatus, ResponseStatus
 from seb.tables import tallied_columns
 
 MODE_CHOICES = [(mode.value, mode.label) for mode in Mode]
+# A random record key from 0 to RECORD_KEYS - 1, drawn by the database.
+RECORD_KEY_DEFAULT = Cast(
+    Floor(models.Value(RECORD_KEYS) * Random()), models.PositiveSmallIntegerField()
+)
 VERSION_CHOICES = [(version, version) for version in KNOWN_VERSIONS]
 CODE_LENGTH = 40
 
@@ -427,6 +433,12 @@ class Response(models.Model):
     # Derived when the response becomes complete (seb.derivation).
     nssec5 = models.CharField(max_length=30, blank=True)
     nssec3 = models.CharField(max_length=30, blank=True)
+    # The cell key method's record key (seb.perturbation): drawn by the database for
+    # every row, whichever path writes it (the import's COPY sends its own, drawn the
+    # same way), and never shown, exported or sent anywhere.
+    record_key = models.PositiveSmallIntegerField(
+        db_default=RECORD_KEY_DEFAULT, editable=False, help_text="Never shown or exported."
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -462,6 +474,10 @@ class Response(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(mode__in=[m.value for m in Mode]), name="response_mode_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(record_key__gte=0, record_key__lt=RECORD_KEYS),
+                name="response_record_key_range",
             ),
             models.CheckConstraint(
                 condition=Q(standard_version__in=KNOWN_VERSIONS), name="response_version_known"
@@ -512,6 +528,9 @@ class ResponseTally(models.Model):
     mode = models.CharField(max_length=20, choices=MODE_CHOICES)
     code = models.CharField(max_length=CODE_LENGTH, blank=True)
     count = models.PositiveBigIntegerField(default=0)
+    # The sum of the counted responses' record keys: the cell key of any sum of tally
+    # rows is the sum of their key sums, modulo seb.perturbation.RECORD_KEYS.
+    key_sum = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [

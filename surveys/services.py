@@ -18,9 +18,10 @@ from the facts.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from typing import Any, Final
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, connections, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -321,7 +322,8 @@ def response_submit(*, response_id: Any, revision: int) -> Response:
         response.updated_at = now
         response.save(update_fields=[*_complete_fields(complete), "completed_at", "updated_at"])
         if not response.is_test:
-            _tally_add(response.survey_id, Counter({_tally_key(response): 1}))
+            key = _tally_key(response)
+            _tally_add(response.survey_id, Counter({key: 1}), Counter({key: response.record_key}))
         _case_refresh_of(response)
     return response
 
@@ -659,7 +661,7 @@ def _row_fields(survey: Survey, new: NewResponse, now: datetime) -> dict[str, An
 # The columns COPY writes: first those that differ on every row, then those that
 # one answer pattern (and its dates) fixes, turned into text once per pattern.
 # (The id is left to the database's default, gen_random_uuid(): migration 0008.)
-PER_ROW_FIELDS: Final = ("case", "reference", "interviewer")
+PER_ROW_FIELDS: Final = ("case", "reference", "interviewer", "record_key")
 PATTERN_FIELDS: Final = (
     "survey",
     "standard_version",
@@ -715,10 +717,18 @@ def _copy_responses(*, survey: Survey, responses: Iterator[NewResponse], now: da
     # which the cache keeps alive) and what else fixes the text.
     texts: dict[tuple[Any, ...], tuple[CompleteResponse, str, tuple[Any, ...] | None]] = {}
     tally: Counter[tuple[Any, ...]] = Counter()
+    key_sums: Counter[tuple[Any, ...]] = Counter()
 
     def chunks() -> Iterator[tuple[str, int]]:
         rows: list[str] = []
+        # Record keys drawn as the database's default draws them (uniform, 0 to 255),
+        # here so that the tallies can sum them; one byte each.
+        keys: Iterator[int] = iter(())
         for new in responses:
+            record_key = next(keys, None)
+            if record_key is None:
+                keys = iter(os.urandom(ROWS_PER_PIECE))
+                record_key = next(keys)
             pattern = (id(new.complete), new.source, new.is_test, new.completed_at, new.started_at)
             known = texts.get(pattern)
             if known is None:
@@ -731,10 +741,11 @@ def _copy_responses(*, survey: Survey, responses: Iterator[NewResponse], now: da
             _, text, tally_key = known
             if tally_key is not None:
                 tally[tally_key] += 1
+                key_sums[tally_key] += record_key
             case = NULL_TEXT if new.case_id is None else str(new.case_id)
             interviewer = NULL_TEXT if new.interviewer_id is None else str(new.interviewer_id)
             reference = _copy_text(new.reference) if new.reference else ""
-            rows.append(f"{case}\t{reference}\t{interviewer}\t{text}\n")
+            rows.append(f"{case}\t{reference}\t{interviewer}\t{record_key}\t{text}\n")
             if len(rows) == ROWS_PER_PIECE:
                 yield "".join(rows), len(rows)
                 rows.clear()
@@ -760,7 +771,7 @@ def _copy_responses(*, survey: Survey, responses: Iterator[NewResponse], now: da
         finally:
             pieces.close()
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    _tally_add(survey.pk, tally)
+    _tally_add(survey.pk, tally, key_sums)
     return written
 
 
@@ -837,29 +848,39 @@ def _tally_key(response: Response) -> tuple[Any, ...]:
 TALLY_FIELDS: Final = ("survey_id", "variable", "day", "mode", "code")
 
 
-def _tally_add(survey_id: int, counts: Mapping[tuple[Any, ...], int]) -> None:
-    """Add `counts` to a survey's tallies. A key is (day, mode, then a code for each of
-    TALLY_COLUMNS); each adds to one tally row per column."""
+def _tally_add(
+    survey_id: int,
+    counts: Mapping[tuple[Any, ...], int],
+    key_sums: Mapping[tuple[Any, ...], int],
+) -> None:
+    """Add `counts`, and the sums of their responses' record keys, to a survey's tallies.
+    A key is (day, mode, then a code for each of TALLY_COLUMNS); each adds to one tally
+    row per column."""
     if not counts:
         return
-    rows: Counter[tuple[Any, ...]] = Counter()
-    for (day, mode, *codes), count in counts.items():
+    rows: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+    for key, count in counts.items():
+        day, mode, *codes = key
         for variable, code in zip(TALLY_COLUMNS, codes, strict=True):
-            rows[(variable, day, mode, code)] += count
+            row = rows[(variable, day, mode, code)]
+            row[0] += count
+            row[1] += key_sums.get(key, 0)
     table = connection.ops.quote_name(ResponseTally._meta.db_table)
     key_columns = ", ".join(connection.ops.quote_name(name) for name in TALLY_FIELDS)
     items = list(rows.items())
     with connection.cursor() as cursor:
         for start in range(0, len(items), 1000):
             batch = items[start : start + 1000]
-            placeholders = "(" + ", ".join(["%s"] * (len(TALLY_FIELDS) + 1)) + ")"
+            placeholders = "(" + ", ".join(["%s"] * (len(TALLY_FIELDS) + 2)) + ")"
             values = ", ".join([placeholders] * len(batch))
             params: list[Any] = []
-            for key, count in batch:
-                params.extend((survey_id, *key, count))
+            for key, (count, key_sum) in batch:
+                params.extend((survey_id, *key, count, key_sum))
             cursor.execute(
-                f"INSERT INTO {table} ({key_columns}, count) VALUES {values} "  # noqa: S608
-                f"ON CONFLICT ({key_columns}) DO UPDATE SET count = {table}.count + excluded.count",
+                f"INSERT INTO {table} ({key_columns}, count, key_sum) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT ({key_columns}) DO UPDATE SET "
+                f"count = {table}.count + excluded.count, "
+                f"key_sum = {table}.key_sum + excluded.key_sum",
                 params,
             )
 
@@ -874,13 +895,21 @@ def tallies_rebuild(*, survey: Survey) -> int:
         written = 0
         for variable in TALLY_COLUMNS:
             grouped = (
-                responses.order_by().values_list("day", "mode", variable).annotate(n=Count("*"))
+                responses.order_by()
+                .values_list("day", "mode", variable)
+                .annotate(n=Count("*"), keys=Sum("record_key"))
             )
             rows = [
                 ResponseTally(
-                    survey=survey, variable=variable, day=day, mode=mode, code=code or "", count=n
+                    survey=survey,
+                    variable=variable,
+                    day=day,
+                    mode=mode,
+                    code=code or "",
+                    count=n,
+                    key_sum=keys,
                 )
-                for day, mode, code, n in grouped.iterator(chunk_size=5000)
+                for day, mode, code, n, keys in grouped.iterator(chunk_size=5000)
             ]
             ResponseTally.objects.bulk_create(rows, batch_size=5000)
             written += len(rows)

@@ -71,3 +71,5 @@ def test_seed_demo_adds_routing_valid_complete_demo_responses_once() -> None:
         assert not check_response(standard, response.mode, response.answers)
         modes.add(response.mode)
     assert modes == {"online", "face_to_face", "telephone"}
+    keys = list(responses.values_list("record_key", flat=True))
+    assert all(0 <= key < 256 for key in keys) and len(set(keys)) > 150  # drawn at random

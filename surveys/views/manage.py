@@ -23,14 +23,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from seb.disclosure import cover_statement, shown_count
+from seb.disclosure import cover_statement, operational_count
 from seb.routing import Route, RouteProblem, apply_answer, complete_response, route
 from seb.standard import Mode
 
 from ..access import (
     SURVEY_MANAGER,
     RoleRequiredMixin,
-    can_see_unrounded,
     member_survey,
     role_required,
     surveys_for,
@@ -62,7 +61,7 @@ def address_base(request: HttpRequest) -> str:
 @manager_required
 def survey_list(request: HttpRequest) -> HttpResponse:
     surveys = list(surveys_for(request.user, TeamRole.MANAGER).order_by("name", "slug"))
-    controlled = not can_see_unrounded(request.user)
+    controlled = False  # operational figures: exact for the survey's staff
     counts = case_counts(surveys=surveys)
     rows = []
     for survey in surveys:
@@ -71,7 +70,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
             {
                 "survey": survey,
                 **{
-                    name: shown_count(value, controlled=controlled)
+                    name: operational_count(value, controlled=controlled)
                     for name, value in figures.items()
                 },
             }
@@ -167,7 +166,7 @@ def survey_content(request: HttpRequest, slug: str) -> HttpResponse:
 def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
     survey = managed_survey(request, slug)
     figures = case_counts(surveys=[survey])[survey.pk]
-    controlled = not can_see_unrounded(request.user, survey, role=TeamRole.MANAGER)
+    controlled = False  # operational figures: exact for the survey's staff
     return render(
         request,
         "manage/survey_detail.html",
@@ -176,7 +175,8 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "address": request.build_absolute_uri(reverse("online:start", args=[survey.slug])),
             "problems": open_problems(survey) if survey.state == "draft" else [],
             "figures": {
-                name: shown_count(value, controlled=controlled) for name, value in figures.items()
+                name: operational_count(value, controlled=controlled)
+                for name, value in figures.items()
             },
             "test_responses": Response.objects.filter(survey=survey, is_test=True).count(),
             "preview_modes": survey.modes,

@@ -2,9 +2,9 @@
 interviewer and sample variable; completes per day by mode; where people stop;
 the median time to complete; and the case outcomes and rates as files.
 
-Figures for someone without the unrounded permission follow the disclosure
-rules (`seb.disclosure`): counts from 1 to 9 are [c], others rounded to 5, and
-rates are computed from the rounded counts (`seb.fieldwork.shown_rates`).
+The figures are operational, exact for the survey's managers. The rates file can
+be asked for in the form meant for publication (`?form=publication`), under the
+10-5 rule, its rates computed from the rounded counts (`seb.fieldwork.shown_rates`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,12 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from seb.disclosure import CONFIDENTIAL, cover_statement, shown_count
+from seb.disclosure import (
+    CONFIDENTIAL,
+    cover_statement,
+    operational_count,
+    operational_statement,
+)
 from seb.fieldwork import (
     COUNT_LABELS,
     COUNT_NAMES,
@@ -38,10 +43,9 @@ from seb.monitoring import completes_chart_spec, describe_completes
 from seb.safe_text import CsvWriter
 from seb.standard import Mode
 
-from ..access import can_see_unrounded
 from ..audit import Event, audit
 from ..charts import vega_svg
-from ..models import Survey, TeamRole
+from ..models import Survey
 from ..outcomes import OUTCOMES_COLUMNS, outcome_rows
 from ..selectors import (
     BY_INTERVIEWER,
@@ -94,7 +98,7 @@ def _daily(survey: Survey, *, controlled: bool) -> dict[str, Any]:
     raw: dict[tuple[date, str], int] = {(day, mode): n for day, mode, n in rows}
     series: dict[str, list[int | str]] = {
         mode.label: [
-            shown_count(raw.get((day, mode.value), 0), controlled=controlled) for day in days
+            operational_count(raw.get((day, mode.value), 0), controlled=controlled) for day in days
         ]
         for mode in modes
     }
@@ -118,7 +122,7 @@ def _daily(survey: Survey, *, controlled: bool) -> dict[str, Any]:
 @manager_required
 def monitoring(request: HttpRequest, slug: str) -> HttpResponse:
     survey = managed_survey(request, slug)
-    controlled = not can_see_unrounded(request.user, survey, role=TeamRole.MANAGER)
+    controlled = False  # operational figures: exact for the survey's staff
     counts, rows = survey_outcomes_and_rates(survey=survey)
     overall = rows[0]
     groups: list[dict[str, Any]] = []
@@ -126,7 +130,7 @@ def monitoring(request: HttpRequest, slug: str) -> HttpResponse:
         shown = shown_rates(
             row.rates,
             controlled=controlled,
-            shown_count=lambda n: shown_count(n, controlled=True),
+            shown_count=lambda n: operational_count(n, controlled=True),
             confidential=CONFIDENTIAL,
         )
         groups.append(
@@ -145,7 +149,7 @@ def monitoring(request: HttpRequest, slug: str) -> HttpResponse:
     stop_rows = []
     for key in [*standard.keys, ""]:
         per_mode = [
-            shown_count(stops.get(mode.value, {}).get(key, 0), controlled=controlled)
+            operational_count(stops.get(mode.value, {}).get(key, 0), controlled=controlled)
             for mode in survey.modes
         ]
         label = (
@@ -159,13 +163,14 @@ def monitoring(request: HttpRequest, slug: str) -> HttpResponse:
             "survey": survey,
             "controlled": controlled,
             "disclosure_statement": "Disclosure control: " + cover_statement(controlled=True),
+            "operational_statement": operational_statement(),
             "overall": groups[0],
             "breakdowns": breakdowns,
             "outcomes": [
                 (
                     outcome,
                     OUTCOME_LABELS[outcome],
-                    shown_count(counts.get(outcome, 0), controlled=controlled),
+                    operational_count(counts.get(outcome, 0), controlled=controlled),
                 )
                 for outcome in Outcome
             ],
@@ -199,9 +204,10 @@ def outcomes_download(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 @require_safe
 @manager_required
 def rates_download(request: HttpRequest, slug: str) -> HttpResponse:
-    """The spec's rates file; counts and rates controlled unless the user may see unrounded."""
+    """The spec's rates file: exact for the survey's staff; `?form=publication` asks for
+    the form meant for publication, its counts and rates under the 10-5 rule."""
     survey = managed_survey(request, slug)
-    controlled = not can_see_unrounded(request.user, survey, role=TeamRole.MANAGER)
+    controlled = request.GET.get("form") == "publication"
     text = io.StringIO()
     writer = CsvWriter(text)
     writer.writerow(RATES_FILE_COLUMNS)
@@ -210,14 +216,14 @@ def rates_download(request: HttpRequest, slug: str) -> HttpResponse:
             shown = shown_rates(
                 row.rates,
                 controlled=True,
-                shown_count=lambda n: shown_count(n, controlled=True),
+                shown_count=lambda n: operational_count(n, controlled=True),
                 confidential=CONFIDENTIAL,
             )
             cells = shown_rates_file_row(row.breakdown, row.group, shown)
         else:
             cells = rates_file_row(row)
         writer.writerow(cells)
-    suffix = "" if controlled else "_unrounded"
+    suffix = "_for-publication" if controlled else ""
     response = HttpResponse(
         text.getvalue().encode("utf-8-sig"), content_type=FileFormat.CSV.content_type
     )

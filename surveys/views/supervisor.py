@@ -6,10 +6,9 @@ interviews in progress, done), their outcomes and response rates (AAPOR's, from
 `surveys.selectors.outcome_counts`, as in the rates file), and the appointments
 missed; lists anyone's cases, assigns and reassigns them, and reopens a case.
 
-Figures on the progress page follow disclosure control unless the supervisor may
-see unrounded figures (`surveys.access.can_see_unrounded`): see `seb.caseload.
-shown_progress`. Lists of cases are lists, not figures: a supervisor works with
-each case in them.
+Figures on the progress page are operational, not statistics of the responses:
+they are exact for the survey's supervisors, who work its cases one by one
+(`seb.disclosure.operational_statement` says so on the page).
 """
 
 from __future__ import annotations
@@ -37,9 +36,8 @@ from seb.caseload import (
 )
 from seb.disclosure import (
     Count,
-    rule_description,
-    shown_count,
-    unrounded_warning,
+    operational_count,
+    operational_statement,
 )
 from seb.fieldwork import COUNT_LABELS, COUNT_NAMES, RATE_NAMES, Outcome
 
@@ -47,7 +45,6 @@ from ..access import (
     INTERVIEWER,
     SUPERVISOR,
     RoleRequiredMixin,
-    can_see_unrounded,
     has_role,
     surveys_for,
 )
@@ -138,7 +135,7 @@ class ProgressRow:
 
 def shown_workload(workload: Workload, *, controlled: bool) -> list[tuple[str, Count]]:
     return [
-        (name, shown_count(getattr(workload, name), controlled=controlled))
+        (name, operational_count(getattr(workload, name), controlled=controlled))
         for name, _ in WORKLOAD_COLUMNS
     ]
 
@@ -149,7 +146,7 @@ class ProgressView(SupervisorRequiredMixin, View):
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
         survey = interview_survey(request, slug)
         now = timezone.now()
-        controlled = not can_see_unrounded(request.user, survey, role=TeamRole.SUPERVISOR)
+        controlled = False  # operational figures: exact for the survey's staff
         loads = workloads(survey, now)
         by_name = outcome_counts(survey=survey, by=BY_INTERVIEWER)
         people = {user.pk: user for user in get_user_model().objects.filter(pk__in=list(loads))}
@@ -199,7 +196,7 @@ class ProgressView(SupervisorRequiredMixin, View):
                 "count_columns": [(name, COUNT_LABELS[name]) for name in COUNT_NAMES],
                 "rate_names": RATE_NAMES,
                 "controlled": controlled,
-                "rule": rule_description() if controlled else unrounded_warning(),
+                "rule": operational_statement(),
                 "percentages": progress_description(controlled=controlled),
                 "missed": missed_appointments(survey, now),
             },

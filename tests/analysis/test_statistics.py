@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seb.disclosure import CONFIDENTIAL, NOT_AVAILABLE, control, percentage_of
+from seb.disclosure import NOT_AVAILABLE, control, percentage_of
+from seb.perturbation import KeyedCount, keyed_total
 from seb.statistics import CONFIDENCE_LEVEL, Z, interval, interval_description, wilson
 
 
@@ -58,20 +59,19 @@ def test_the_interval_contains_its_percentage_and_stays_within_0_and_100(
 def test_a_published_interval_is_computed_from_the_published_figures_only(
     counts: list[int],
 ) -> None:
-    """The interval beside a controlled percentage depends only on what is shown: [c]
-    where the percentage is, [x] where the total is 0, else the shown count over the
-    shown total. So it discloses nothing the table does not."""
-    shown = control(counts, sum(counts))
+    """The interval beside a controlled percentage depends only on what is shown: [x]
+    where the total is 0, else the shown count (at most the total) over the shown total.
+    So it discloses nothing the table does not."""
+    cells = [KeyedCount(count, 7 * count + n) for n, count in enumerate(counts)]
+    shown = control(cells, keyed_total(cells))
     total = shown.total.count
     for cell in shown.categories:
         beside = interval(cell.count, total)
-        if cell.percentage == CONFIDENTIAL:
-            assert (beside.lower, beside.upper) == (CONFIDENTIAL, CONFIDENTIAL)
-        elif total == 0:
+        if total == 0:
             assert (beside.lower, beside.upper) == (NOT_AVAILABLE, NOT_AVAILABLE)
         else:
             assert isinstance(cell.count, int) and isinstance(total, int)
-            low, high = wilson(cell.count, total)
+            low, high = wilson(min(cell.count, total), total)
             assert beside.lower == math.floor(1000 * low + 1e-9) / 10
             assert beside.upper == math.ceil(1000 * high - 1e-9) / 10
 
@@ -81,5 +81,5 @@ def test_the_method_note_is_written_from_the_constants() -> None:
     assert f"{CONFIDENCE_LEVEL}% confidence interval" in controlled
     assert "Wilson score interval" in controlled
     assert f"z = {Z:.2f}" in controlled
-    assert "rounded count over the rounded total" in controlled
+    assert "published (perturbed) count over the published total" in controlled
     assert "unrounded counts" in interval_description(controlled=False)

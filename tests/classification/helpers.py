@@ -91,3 +91,34 @@ def check_structure(workbook: Workbook, keys: list[str], *, unrounded: bool) -> 
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
+
+
+def published_figure(survey: Any, *, status: str = "complete", **filters: Any) -> int:
+    """The figure the cell key method publishes for the survey's counted responses
+    matching `filters`, worked out from the responses themselves (not the tallies):
+    the oracle the pages, files and API answers are checked against."""
+    from django.db.models import Count, Sum
+
+    from seb.disclosure import shown_count
+    from seb.perturbation import KeyedCount
+    from surveys.models import Response
+
+    found = Response.objects.filter(
+        survey=survey, status=status, is_test=False, **filters
+    ).aggregate(n=Count("pk"), keys=Sum("record_key", default=0))
+    return shown_count(KeyedCount(found["n"], found["keys"]))
+
+
+def published_pair(survey: Any, base: dict[str, Any], **filters: Any) -> tuple[int, Any]:
+    """(published count, published percentage of the published base) for a category."""
+    from seb.disclosure import percentage_of
+
+    count = published_figure(survey, **base, **filters)
+    return count, percentage_of(count, published_figure(survey, **base))
+
+
+def published_text(survey: Any, base: dict[str, Any], **filters: Any) -> tuple[str, str]:
+    """As published_pair, as the page shows it (1,234 and 12.3)."""
+    count, percentage = published_pair(survey, base, **filters)
+    shown = f"{percentage:.1f}" if isinstance(percentage, float) else percentage
+    return f"{count:,}", shown

@@ -1,4 +1,5 @@
-"""Disclosure control: the 10-5 rule of output-tables.md (no database)."""
+"""The 10-5 rule, kept for fieldwork figures in the form meant for publication (the
+rates file); the output tables use the cell key method (test_perturbation.py)."""
 
 from __future__ import annotations
 
@@ -9,27 +10,24 @@ from seb.disclosure import (
     CONFIDENTIAL,
     NOT_AVAILABLE,
     ShownCell,
-    control,
-    cover_statement,
-    percentage_description,
+    operational_count,
     percentage_of,
     rounded_count,
-    rule_description,
-    shown_count,
-    unrounded,
+    ten_five_control,
+    ten_five_description,
 )
 
 C = CONFIDENTIAL
 
 
 def counts_of(counts: list[int]) -> list[int | str]:
-    return [cell.count for cell in control(counts, sum(counts)).categories]
+    return [cell.count for cell in ten_five_control(counts, sum(counts)).categories]
 
 
 @pytest.mark.parametrize("count", range(1, 10))
 def test_a_count_from_1_to_9_is_shown_as_c(count: int) -> None:
     """Counts 1 to 9 are [c], and so are their percentages."""
-    shown = control([count, 100, 200], count + 300)
+    shown = ten_five_control([count, 100, 200], count + 300)
     assert shown.categories[0] == ShownCell(C, C)
 
 
@@ -45,13 +43,13 @@ def test_every_other_count_is_rounded_to_the_nearest_5(count: int, rounded: int)
 
 def test_zero_stays_zero() -> None:
     """A zero count is shown as 0, with a percentage of 0.0, and is not confidential."""
-    shown = control([0, 40, 60], 100)
+    shown = ten_five_control([0, 40, 60], 100)
     assert shown.categories[0] == ShownCell(0, 0.0)
 
 
 def test_percentages_are_computed_from_the_rounded_counts_over_the_rounded_total() -> None:
     """12 of 37 is published as 10 of 35: 28.6%, never the 32.4% that gives 12 back."""
-    shown = control([12, 25], 37)
+    shown = ten_five_control([12, 25], 37)
     assert shown.categories[0] == ShownCell(10, 28.6)
     assert shown.categories[1] == ShownCell(25, 71.4)
     assert shown.total == ShownCell(35, 100.0)
@@ -59,14 +57,14 @@ def test_percentages_are_computed_from_the_rounded_counts_over_the_rounded_total
 
 def test_a_published_percentage_cannot_give_back_an_unrounded_count() -> None:
     """17.8% of 409 could only be 73; the published 18.3% is 75 of 410, as shown."""
-    shown = control([73, 336], 409)
+    shown = ten_five_control([73, 336], 409)
     assert shown.categories[0] == ShownCell(75, 18.3)
     assert shown.total == ShownCell(410, 100.0)
 
 
 def test_every_percentage_is_c_when_the_total_is() -> None:
     """A total of 1 to 9 is [c], and so is every percentage, zeros included."""
-    shown = control([0, 6], 6)
+    shown = ten_five_control([0, 6], 6)
     assert shown.total == ShownCell(C, C)
     assert [cell.percentage for cell in shown.categories] == [C, C]
 
@@ -84,7 +82,7 @@ def test_percentages_are_shown_to_one_decimal_place_halves_up(
 
 def test_a_percentage_is_c_wherever_its_count_is() -> None:
     """No [c] count has a visible percentage."""
-    shown = control([3, 5, 50, 60], 118)
+    shown = ten_five_control([3, 5, 50, 60], 118)
     for cell in shown.categories:
         assert (cell.count == C) == (cell.percentage == C)
 
@@ -122,44 +120,29 @@ def test_no_secondary_cell_when_no_other_category_is_non_zero() -> None:
 
 def test_total_is_rounded_like_any_other_count() -> None:
     """The Total row is rounded to 5, or [c] from 1 to 9; its percentage is 100.0."""
-    assert control([600, 634], 1234).total == ShownCell(1235, 100.0)
-    assert control([4, 3], 7).total == ShownCell(C, C)
-    assert control([0, 0], 0).total == ShownCell(0, NOT_AVAILABLE)
+    assert ten_five_control([600, 634], 1234).total == ShownCell(1235, 100.0)
+    assert ten_five_control([4, 3], 7).total == ShownCell(C, C)
+    assert ten_five_control([0, 0], 0).total == ShownCell(0, NOT_AVAILABLE)
 
 
 def test_a_percentage_of_a_zero_base_is_not_available() -> None:
     """An empty table has no percentages: [x]."""
-    shown = control([0, 0, 0], 0)
+    shown = ten_five_control([0, 0, 0], 0)
     assert [cell.percentage for cell in shown.categories] == [NOT_AVAILABLE] * 3
 
 
-def test_unrounded_figures_are_exact() -> None:
-    """Without disclosure control counts are exact and nothing is hidden."""
-    shown = unrounded([3, 12, 0], 15)
-    assert shown.controlled is False
-    assert shown.categories == (ShownCell(3, 20.0), ShownCell(12, 80.0), ShownCell(0, 0.0))
-    assert shown.total == ShownCell(15, 100.0)
+def test_a_single_fieldwork_count_follows_the_rule_only_when_asked() -> None:
+    """Staff see fieldwork figures exact; the form meant for publication applies the rule."""
+    assert operational_count(7, controlled=True) == C
+    assert operational_count(23, controlled=True) == 25
+    assert operational_count(23, controlled=False) == 23
 
 
-def test_disclosure_control_is_on_by_default_for_a_single_count() -> None:
-    """A count shown alone (for example in a note) is controlled unless asked otherwise."""
-    assert shown_count(7) == C
-    assert shown_count(23) == 25
-    assert shown_count(23, controlled=False) == 23
-
-
-def test_the_rule_described_to_users_is_written_from_the_rule_itself(monkeypatch) -> None:
+def test_the_rule_described_is_written_from_the_rule_itself(monkeypatch) -> None:
     """Change the rule's constants and its description changes with them."""
-    assert "a count from 1 to 9 is shown as [c]" in rule_description()
-    assert "rounded to the nearest 5" in rule_description()
+    assert "a count from 1 to 9 is shown as [c]" in ten_five_description()
+    assert "rounded to the nearest 5" in ten_five_description()
     monkeypatch.setattr(disclosure, "SMALLEST_SHOWN", 20)
     monkeypatch.setattr(disclosure, "ROUNDING_BASE", 10)
-    assert "a count from 1 to 19 is shown as [c]" in rule_description()
-    assert "rounded to the nearest 10" in rule_description()
-    assert "from 1 to 19" in cover_statement(controlled=True)
-
-
-def test_percentages_are_described_as_of_the_rounded_figures() -> None:
-    text = percentage_description(controlled=True)
-    assert "computed from the rounded counts over the rounded total" in text
-    assert "need not add up to 100" in text
+    assert "a count from 1 to 19 is shown as [c]" in ten_five_description()
+    assert "rounded to the nearest 10" in ten_five_description()

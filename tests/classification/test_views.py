@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from seb.standard import Mode
+from seb.statistics import interval
 from seb.tables import UNROUNDED_MARK
 from surveys.models import Response, Survey
 
@@ -24,7 +25,15 @@ from .conftest import (
     STATE_EMPLOYEE_CLERICAL,
     BulkResponses,
 )
-from .helpers import TABLE_HEADER, check_structure, open_workbook, table_counts
+from .helpers import (
+    TABLE_HEADER,
+    check_structure,
+    open_workbook,
+    published_figure,
+    published_pair,
+    published_text,
+    table_counts,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +160,9 @@ def test_query_string_tricks_never_turn_disclosure_control_off(
         return
     assert page.status_code == 200
     assert b"Unrounded figures" not in page.content
-    assert ">23<" not in page.content.decode()  # the exact count of state-school responses
+    assert cells(page.content, "school_type")["Non-selective state"] == published_text(
+        responses, {}, school_type="state"
+    )
     for url in (
         f"/analysis/{SLUG}/download/output-tables-nssecboth.xlsx{query}",
         f"/analysis/{SLUG}/download/school_type.csv{query}",
@@ -163,9 +174,13 @@ def test_query_string_tricks_never_turn_disclosure_control_off(
         assert "unrounded" not in download["Content-Disposition"]
         if ".xlsx" in url:
             workbook = open_workbook(download.content)
-            assert table_counts(workbook, "school_type")["Total"] == (35, 100)
+            assert table_counts(workbook, "school_type")["Total"] == (
+                published_figure(responses),
+                100,
+            )
         else:
-            assert csv_rows(download.content)[-1] == ["Total", "35", "100.0", "[z]", "[z]"]
+            total = str(published_figure(responses))
+            assert csv_rows(download.content)[-1] == ["Total", total, "100.0", "[z]", "[z]"]
 
 
 def test_analysts_with_the_permission_can_choose_unrounded_figures(
@@ -178,7 +193,9 @@ def test_analysts_with_the_permission_can_choose_unrounded_figures(
     assert cells(page.content, "school_type")["Non-selective state"] == ("23", "67.6")
     assert UNROUNDED_MARK in page.content.decode()
     rounded = unrounded_client.get(f"/analysis/{SLUG}/")
-    assert cells(rounded.content, "school_type")["Non-selective state"] == ("25", "71.4")
+    assert cells(rounded.content, "school_type")["Non-selective state"] == published_text(
+        responses, {}, school_type="state"
+    )
 
 
 def test_analysts_with_the_permission_see_microdata_links(
@@ -228,9 +245,12 @@ def test_survey_list_counts_complete_in_progress_and_stopped_per_mode_under_cont
     html = page.content.decode()
     assert f'href="/analysis/{SLUG}/"' in html
     online = re.search(ONLINE_ROW, html)
-    assert online is not None and online.groups() == ("25", "[c]", "[c]")
+    assert online is not None and online.groups() == tuple(
+        str(published_figure(responses, status=status, mode="online"))
+        for status in ("complete", "in_progress", "stopped")
+    )
     total = re.search(TOTAL_ROW, html)
-    assert total is not None and total.group(1) == "35"
+    assert total is not None and total.group(1) == str(published_figure(responses))
 
 
 def test_survey_list_shows_exact_counts_to_analysts_allowed_unrounded_figures(
@@ -250,17 +270,24 @@ def test_survey_page_shows_the_four_tables_with_disclosure_control(
     page = analyst_client.get(f"/analysis/{SLUG}/")
     assert page.status_code == 200
     school = cells(page.content, "school_type")
-    assert school["Non-selective state"] == ("25", "71.4")
-    assert school["Selective state"] == ("[c]", "[c]")
-    assert school["Independent or fee-paying"] == ("[c]", "[c]")
-    assert school["Total"] == ("35", "100.0")
+    survey = responses
+    assert school["Non-selective state"] == published_text(survey, {}, school_type="state")
+    assert school["Selective state"] == published_text(survey, {}, school_type="state_selective")
+    assert school["Independent or fee-paying"] == published_text(
+        survey, {}, school_type="independent"
+    )
+    assert school["Total"] == (str(published_figure(survey)), "100.0")
     fsm = cells(page.content, "free_school_meals")
-    assert fsm["Total"] == ("30", "100.0")
-    assert "Not asked because of the routing (not in this table’s total): [c]" in (
+    assert fsm["Total"] == (
+        str(published_figure(survey, free_school_meals__gt="")),
+        "100.0",
+    )
+    not_asked = published_figure(survey, free_school_meals__isnull=True)
+    assert f"Not asked because of the routing (not in this table’s total): {not_asked}" in (
         page.content.decode()
     )
     nssec = cells(page.content, "nssec5")
-    assert nssec["Intermediate occupations"] == ("25", "71.4")
+    assert nssec["Intermediate occupations"] == published_text(survey, {}, nssec5="2")
     assert "nssec3" not in re.findall(r'id="table-(\w+)"', page.content.decode())
     assert set(re.findall(r'id="table-(\w+)"', page.content.decode())) == {
         "school_type",
@@ -275,13 +302,18 @@ def test_survey_page_offers_the_3_class_system(analyst_client: Client, responses
     page = analyst_client.get(f"/analysis/{SLUG}/?classes=3")
     tables = re.findall(r'id="table-(\w+)"', page.content.decode())
     assert "nssec3" in tables and "nssec5" not in tables
-    assert cells(page.content, "nssec3")["Intermediate occupations"] == ("25", "71.4")
+    assert cells(page.content, "nssec3")["Intermediate occupations"] == published_text(
+        responses, {}, nssec3="2"
+    )
 
 
 def test_survey_page_filters_by_mode_and_date(analyst_client: Client, responses: Survey) -> None:
     """Mode and date filters narrow the tables; a later date range empties them."""
     page = analyst_client.get(f"/analysis/{SLUG}/?mode=online&mode=face_to_face")
-    assert cells(page.content, "school_type")["Total"] == ("25", "100.0")
+    assert cells(page.content, "school_type")["Total"] == (
+        str(published_figure(responses, mode__in=["online", "face_to_face"])),
+        "100.0",
+    )
     future = analyst_client.get(f"/analysis/{SLUG}/?date_from_0=1&date_from_1=1&date_from_2=2999")
     assert future.status_code == 200
     assert cells(future.content, "school_type")["Total"] == ("0", "[x]")
@@ -294,7 +326,8 @@ def test_each_table_has_a_bar_chart_without_inline_styles_or_scripts(
     html = analyst_client.get(f"/analysis/{SLUG}/").content.decode()
     assert html.count("<figure") == 4
     assert html.count("<svg ") >= 4 and 'role="img"' in html
-    assert "Non-selective state: 71.4%" in html  # the chart's description of its bar
+    _, percentage = published_pair(responses, {}, school_type="state")
+    assert f"Non-selective state: {percentage}%" in html  # the chart's description of its bar
     assert "style=" not in html
     assert "<style" not in html
     scripts = re.findall(r"<script([^>]*)>", html)
@@ -403,7 +436,9 @@ def test_workbook_download_holds_the_chosen_tables(
     )
     workbook = open_workbook(response.content)
     check_structure(workbook, keys, unrounded=False)
-    assert table_counts(workbook, "school_type")["Non-selective state"] == (25, 71.4)
+    assert table_counts(workbook, "school_type")["Non-selective state"] == published_pair(
+        responses, {}, school_type="state"
+    )
 
 
 def test_workbook_download_follows_the_selection(analyst_client: Client, responses: Survey) -> None:
@@ -412,7 +447,8 @@ def test_workbook_download_follows_the_selection(analyst_client: Client, respons
         f"/analysis/{SLUG}/download/output-tables-nssec5.xlsx?mode=telephone"
     )
     workbook = open_workbook(response.content)
-    assert table_counts(workbook, "school_type")["Total"] == ("[c]", "[c]")
+    total = published_figure(responses, mode="telephone")
+    assert table_counts(workbook, "school_type")["Total"] == (total, 100 if total else "[x]")
     cover = " ".join(str(cell.value) for cell in workbook["Cover"]["A"])
     assert "telephone; completed on any date" in cover
 
@@ -443,23 +479,22 @@ def test_table_csv_download(analyst_client: Client, responses: Survey) -> None:
     )
     rows = csv_rows(response.content)
     assert rows[0] == list(TABLE_HEADER)
-    assert [row[:3] for row in rows[1:]] == [
-        # One [c] (not eligible, 7) hides the next smallest non-zero category too.
-        ["Eligible", "[c]", "[c]"],
-        ["Not eligible", "[c]", "[c]"],
-        ["Not applicable", "0", "0.0"],
-        ["Don’t know or prefer not to say", "0", "0.0"],
-        ["Total", "30", "100.0"],
-    ]
-    # Intervals follow their percentages: [c] where they are; 0 of 30 (rounded) is
-    # 0.0 to 11.4 (the Wilson score interval's upper limit, z²/(30 + z²), rounded up).
-    assert [row[3:] for row in rows[1:]] == [
-        ["[c]", "[c]"],
-        ["[c]", "[c]"],
-        ["0.0", "11.4"],
-        ["0.0", "11.4"],
-        ["[z]", "[z]"],
-    ]
+    asked = {"free_school_meals__gt": ""}
+    codes = {
+        "Eligible": ["yes"],
+        "Not eligible": ["no"],
+        "Not applicable": ["not_applicable"],
+        "Don’t know or prefer not to say": ["dont_know", "prefer_not_to_say"],
+    }
+    total = published_figure(responses, **asked)
+    expected = []
+    for label, row_codes in codes.items():
+        count, percentage = published_text(responses, asked, free_school_meals__in=row_codes)
+        limits = interval(int(count), total)
+        expected.append([label, count, percentage, f"{limits.lower:.1f}", f"{limits.upper:.1f}"])
+    expected.append(["Total", str(total), "100.0", "[z]", "[z]"])
+    # Intervals are of the published figures (0 of a published 30 is 0.0 to 11.4).
+    assert rows[1:] == expected
 
 
 def test_page_query_count_is_fixed_whatever_the_number_of_responses(
@@ -477,7 +512,7 @@ def test_page_query_count_is_fixed_whatever_the_number_of_responses(
     bulk_responses(survey, SELECTIVE_NOT_WORKING, 147)
     with django_assert_max_num_queries(len(few)):  # type: ignore[operator]
         page = analyst_client.get(f"/analysis/{SLUG}/?classes=3")
-    assert cells(page.content, "school_type")["Total"] == ("300", "100.0")
+    assert cells(page.content, "school_type")["Total"] == (str(published_figure(survey)), "100.0")
     assert len(few) <= 14
 
 

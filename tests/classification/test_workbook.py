@@ -9,9 +9,18 @@ from datetime import date, datetime
 import pytest
 
 from classification.workbook import write_table_csv, write_workbook
+from seb.disclosure import cover_statement, percentage_of
 from seb.outputs import publish, report_notes
+from seb.perturbation import RECORD_KEYS, KeyedCount, ptable
 from seb.standard import Mode
-from seb.tables import UNROUNDED_MARK, Selection, TablesReport, build_table, table_definitions
+from seb.tables import (
+    UNROUNDED_MARK,
+    Selection,
+    Table,
+    TablesReport,
+    build_table,
+    table_definitions,
+)
 
 from .helpers import TABLE_HEADER, check_structure, open_workbook, table_counts, table_rows
 
@@ -23,13 +32,36 @@ NSSEC3 = TABLE_SPECS["nssec3"]
 PARENTAL_QUALIFICATION = TABLE_SPECS["parental_qualification"]
 TABLES = (
     build_table(
-        SCHOOL_TYPE, {"state": 40, "state_selective": 7, "independent": 3, "dont_know": 12}
+        SCHOOL_TYPE,
+        {
+            "state": KeyedCount(40, 5_101),
+            "state_selective": KeyedCount(7, 902),
+            "independent": KeyedCount(3, 377),
+            "dont_know": KeyedCount(12, 1_530),
+        },
     ),
-    build_table(FREE_SCHOOL_MEALS, {"yes": 21, "no": 38, None: 3}),
+    build_table(
+        FREE_SCHOOL_MEALS,
+        {"yes": KeyedCount(21, 2_601), "no": KeyedCount(38, 4_777), None: KeyedCount(3, 411)},
+    ),
     build_table(NSSEC5, {"1": 30, "5": 32}),
     build_table(NSSEC3, {"1": 30, "3": 32}),
     build_table(PARENTAL_QUALIFICATION, {"degree": 58, "not_applicable": 4}),
 )
+
+
+def figure(count: int, key_sum: int) -> int:
+    """The published figure, read from the ptable directly: the test's oracle."""
+    return count + ptable().change(count, key_sum % RECORD_KEYS)
+
+
+def expected_rows(table: Table) -> list[tuple[str, int, float | str]]:
+    total = figure(table.total, table.total_key_sum)
+    rows: list[tuple[str, int, float | str]] = []
+    for row in table.rows:
+        shown = figure(row.count, row.key_sum)
+        rows.append((row.label, shown, percentage_of(shown, total)))
+    return [*rows, ("Total", total, 100.0 if total else "[x]")]
 
 
 def make_report(
@@ -63,25 +95,18 @@ def test_workbook_has_cover_contents_notes_and_a_named_table_per_output(controll
 
 
 def test_workbook_tables_hold_the_controlled_counts_and_percentages() -> None:
-    """Counts are rounded or [c]; percentages are of the rounded counts over the rounded
-    total, to one place, so none gives an unrounded count back."""
+    """Each count is its true count plus the ptable's change for its cell key; percentages
+    are of the published counts over the published total, to one place."""
     workbook = open_workbook(workbook_bytes(make_report()))
     assert [row[:3] for row in table_rows(workbook, "school_type")] == [
         ("Category", "Count", "Percentage"),
-        ("Non-selective state", 40, 66.7),
-        ("Selective state", "[c]", "[c]"),
-        ("Independent or fee-paying", "[c]", "[c]"),
-        ("Independent or fee-paying with a bursary", 0, 0),
-        ("Attended school outside the UK", 0, 0),
-        ("Don’t know or prefer not to say", 10, 16.7),
-        ("Total", 60, 100),
+        *expected_rows(TABLES[0]),
     ]
-    # One [c] (not applicable, 4): the next smallest non-zero (degree, 58) is hidden too.
     counts = table_counts(workbook, "parental_qualification")
-    assert counts["Degree or above"] == ("[c]", "[c]")
-    assert counts["Not applicable"] == ("[c]", "[c]")
-    assert counts["Total"] == (60, 100)
-    assert table_counts(workbook, "free_school_meals")["Eligible"] == (20, 33.3)
+    assert [(label, *counts[label]) for label, *_ in expected_rows(TABLES[4])] == (
+        expected_rows(TABLES[4])
+    )
+    assert all(count not in range(1, 10) for count, _ in counts.values())
 
 
 def test_unrounded_workbook_holds_exact_counts_and_says_so() -> None:
@@ -105,7 +130,8 @@ def test_cover_names_the_survey_selection_date_standard_and_disclosure_control()
     assert "online; completed on or after 1 January 2025" in text
     assert "30 June 2025" in text
     assert "self-coded method" in text
-    assert "Applied: counts from 1 to 9 are shown as [c]" in text
+    assert cover_statement(controlled=True) in text
+    assert "Applied (cell key perturbation)" in text
 
 
 def test_notes_state_routing_bases_every_derivation_choice_and_the_disclosure_rule() -> None:
@@ -117,7 +143,7 @@ def test_notes_state_routing_bases_every_derivation_choice_and_the_disclosure_ru
     text = " ".join(note for _, note in rows[1:])
     for phrase in (
         "Free school meals is not asked of people who answered “Independent or fee-paying school”",
-        "fewer than 10 (shown as [c]) complete responses",  # how many were not asked (3)
+        f"{figure(3, 411)} complete responses in the selection were not asked",
         "25 or more employees are not asked their occupation and are in class 1",
         "in class 1 when their occupation is professional",
         "class 1 or class 3 depending on the unknown size",
@@ -126,9 +152,9 @@ def test_notes_state_routing_bases_every_derivation_choice_and_the_disclosure_ru
         "Where the answer to employee, self-employed or not working is “don’t know”",
         "does not change the class",
         "classes 2 and 3 make class 2",
-        "rounded to the nearest 5",
-        "the first in table order when two are equally small",
-        "computed from the rounded counts over the rounded total",
+        "No figure from 1 to 9 is ever published",
+        "A total is a cell of its own",
+        "computed from the published (perturbed) counts over the published total",
         "They need not add up to 100",
     ):
         assert phrase in text
@@ -153,10 +179,11 @@ def test_table_csv_has_one_header_row_and_the_total_last() -> None:
     write_table_csv(publish(make_report()).tables[0], text)
     rows = list(csv.reader(io.StringIO(text.getvalue())))
     assert rows[0] == list(TABLE_HEADER)
-    assert rows[1][:3] == ["Non-selective state", "40", "66.7"]
-    assert rows[2] == ["Selective state", "[c]", "[c]", "[c]", "[c]"]
-    assert rows[4][:3] == ["Independent or fee-paying with a bursary", "0", "0.0"]
-    assert rows[-1] == ["Total", "60", "100.0", "[z]", "[z]"]
+    assert [row[:3] for row in rows[1:]] == [
+        [label, str(count), f"{percentage:.1f}"]
+        for label, count, percentage in expected_rows(TABLES[0])
+    ]
+    assert rows[-1][3:] == ["[z]", "[z]"]
 
 
 def test_table_csv_unrounded_holds_exact_counts() -> None:

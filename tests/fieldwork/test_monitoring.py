@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from seb.disclosure import operational_statement
 from seb.fieldwork import AttemptOutcome, Outcome
 from seb.standard import Mode
 from surveys.cases import NewCase, attempt_record, case_create, case_opt_out
@@ -102,7 +103,7 @@ def test_the_page_shows_rates_by_breakdown_unrounded_to_those_allowed(
     manager.user_permissions.add(unrounded_permission())
     client.force_login(manager)
     page = client.get("/manage/invited/monitoring/").content.decode()
-    assert "Unrounded figures" in page
+    assert operational_statement() in page
     for text in ("By mode", "region", "North", "South", "Telephone", "Free school meals"):
         assert text in page
     assert 'role="img"' in page and '<title id="chart-completes-title">' in page
@@ -112,18 +113,23 @@ def test_the_page_shows_rates_by_breakdown_unrounded_to_those_allowed(
     )
 
 
-def test_without_the_permission_figures_follow_the_disclosure_rules(
+def test_the_surveys_staff_see_exact_figures_and_can_ask_for_a_rates_file_to_publish(
     manager_client: Client, fieldwork: Survey
 ) -> None:
+    """Monitoring figures are operational: exact for the survey's managers, even without
+    the unrounded permission; the rates file meant for publication follows the 10-5 rule."""
     page = manager_client.get("/manage/invited/monitoring/").content.decode()
-    assert "Disclosure control" in page
+    assert operational_statement() in page
     overall = page.split('<tbody class="govuk-table__body">')[1].split("</tr>")[0]
-    # 40 cases; I = 14 -> 15; P = 0; R = 3 + 2 = 5 -> [c]; U = 21 -> 20; rates using R are [c].
-    assert ">40<" in overall and ">15<" in overall and "[c]" in overall
-    rates = manager_client.get("/manage/invited/monitoring/response-rates.csv").content.decode(
-        "utf-8-sig"
-    )
-    first = next(csv.DictReader(io.StringIO(rates)))
+    # 40 cases; I = 14; R = 3 + 2 = 5; U = 21.
+    assert ">40<" in overall and ">14<" in overall and ">5<" in overall and "[c]" not in overall
+    rates = manager_client.get("/manage/invited/monitoring/response-rates.csv")
+    first = next(csv.DictReader(io.StringIO(rates.content.decode("utf-8-sig"))))
+    assert (first["cases"], first["I"], first["R"]) == ("40", "14", "5")
+    published = manager_client.get("/manage/invited/monitoring/response-rates.csv?form=publication")
+    assert "for-publication" in published["Content-Disposition"]
+    first = next(csv.DictReader(io.StringIO(published.content.decode("utf-8-sig"))))
+    # Under the 10-5 rule: I = 14 -> 15; R = 5 -> [c]; rates using R are [c].
     assert (first["cases"], first["I"], first["R"], first["RR1"]) == ("40", "15", "[c]", "[c]")
 
 

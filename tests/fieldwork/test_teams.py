@@ -258,7 +258,7 @@ def test_an_analyst_outside_the_team_gets_published_tables_but_not_microdata(
     assert client.get("/analysis/survey-a/download/microdata.csv").status_code == 200
 
 
-def test_migration_0014_puts_existing_role_holders_in_every_existing_surveys_team(
+def test_migration_0015_puts_existing_role_holders_in_every_existing_surveys_team(
     make_survey: Callable[..., Survey],
 ) -> None:
     from importlib import import_module

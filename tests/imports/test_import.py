@@ -15,7 +15,7 @@ from classification.selectors import tables_report
 from seb.interchange import COLUMNS, FileFormat
 from seb.standard import QUESTION_KEYS
 from seb.tables import Selection
-from surveys.models import Response, Survey
+from surveys.models import Response, ResponseTally, Survey
 
 from .files import (
     EMPLOYEE,
@@ -77,6 +77,10 @@ def test_imported_responses_are_complete_marked_imported_and_derived(survey: Sur
     assert response.standard_version == survey.standard_version
     assert (response.nssec5, response.nssec3) == ("3", "2")
     assert response.interviewer is None
+    # Its record key (cell key method) is drawn as it is imported, and its tallies sum it.
+    assert 0 <= response.record_key < 256
+    tallies = ResponseTally.objects.filter(survey=survey)
+    assert {(tally.count, tally.key_sum) for tally in tallies} == {(1, response.record_key)}
 
 
 def test_imported_responses_count_in_the_tables(survey: Survey, existing: Response) -> None:

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.utils import timezone
 
-from seb.disclosure import CONFIDENTIAL, rule_description, unrounded_warning
+from seb.disclosure import operational_statement
 from seb.fieldwork import AttemptOutcome
 from seb.standard import Mode
 from surveys.access import INTERVIEWER, SUPERVISOR
@@ -79,21 +79,12 @@ def test_a_survey_without_interviews_has_no_progress_page(
     assert supervisor_client.get(f"/supervise/{web.slug}/").status_code == 404
 
 
-def test_figures_on_the_progress_page_follow_disclosure_control_without_the_unrounded_permission(
+def test_the_progress_page_shows_exact_figures_to_the_surveys_staff(
     supervisor: User, interviewer: User, survey: Survey
 ) -> None:
-    """How disclosure control applies to a supervisor's figures (the choice made here).
-
-    The progress page's outcome counts and response rates are statistics about the
-    people sampled, and the caseload counts sit beside them on the same page, so every
-    figure on it is shown under the 10-5 rule to a supervisor without the unrounded
-    permission: each interviewer's outcome counts as one table with their number of
-    cases as its total (seb.disclosure.control), each caseload count rounded on its
-    own (seb.disclosure.shown_count: its columns overlap), and the rates worked out
-    from the rounded counts, every rate of a row [c] when any of its counts is. A
-    supervisor with the permission sees the exact figures and the warning that goes
-    with them. Lists of cases are not figures: a supervisor works each case in them.
-    """
+    """Caseloads, outcomes and rates are operational figures, not statistics of the
+    responses: the survey's supervisors see them exact, with or without the unrounded
+    permission (they work its cases one by one), and the page says what they are."""
     many_cases(survey, interviewer, 12, "U")
     tried = many_cases(survey, interviewer, 3, "NC")
     for case in tried:
@@ -104,28 +95,19 @@ def test_figures_on_the_progress_page_follow_disclosure_control_without_the_unro
             outcome=AttemptOutcome.NO_ANSWER,
         )
     url = f"/supervise/{survey.slug}/"
-    controlled = signed_in(supervisor).get(url)
-    assert cells(controlled, "outcomes", "interviewer") == {
-        "cases": "15", "I": "0", "P": "0", "R": "0", "NC": CONFIDENTIAL, "O": "0",
-        "U": CONFIDENTIAL, "NE": "0",
-    }  # fmt: skip
-    # 12 would be shown as 10; as the one other non-zero category beside a [c], it is [c].
-    assert set(cells(controlled, "rates", "interviewer").values()) == {CONFIDENTIAL}
-    assert cells(controlled, "workload", "interviewer") == {
-        "cases": "15", "to_do": "15", "today": "0", "missed": "0", "in_progress": "0", "done": "0",
-    }  # fmt: skip
-    page = controlled.content.decode()
-    assert rule_description() in page
-    assert "Disclosure control has NOT been applied" not in page
-
-    exact = signed_in(with_unrounded(supervisor)).get(url)
-    assert cells(exact, "outcomes", "interviewer") == {
-        "cases": "15", "I": "0", "P": "0", "R": "0", "NC": "3", "O": "0", "U": "12", "NE": "0",
-    }  # fmt: skip
-    # RR1 = 0/15; CON1 = 0/15; COOP1 has no denominator.
-    assert cells(exact, "rates", "interviewer")["RR1"] == "0.0"
-    assert cells(exact, "rates", "interviewer")["COOP1"] == "[x]"
-    assert unrounded_warning() in exact.content.decode()
+    for client in (signed_in(supervisor), signed_in(with_unrounded(supervisor))):
+        page = client.get(url)
+        assert cells(page, "outcomes", "interviewer") == {
+            "cases": "15", "I": "0", "P": "0", "R": "0", "NC": "3", "O": "0", "U": "12", "NE": "0",
+        }  # fmt: skip
+        assert cells(page, "workload", "interviewer") == {
+            "cases": "15", "to_do": "15", "today": "0", "missed": "0", "in_progress": "0",
+            "done": "0",
+        }  # fmt: skip
+        # RR1 = 0/15; CON1 = 0/15; COOP1 has no denominator.
+        assert cells(page, "rates", "interviewer")["RR1"] == "0.0"
+        assert cells(page, "rates", "interviewer")["COOP1"] == "[x]"
+        assert operational_statement() in page.content.decode()
 
 
 def test_progress_shows_each_interviewers_workload_and_the_unassigned_cases(

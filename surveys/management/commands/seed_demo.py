@@ -182,7 +182,7 @@ class Command(BaseCommand):
         list(cases_create(survey=survey, cases=new_cases))
         survey.sample_variables = ["region", "grade"]
         survey.save(update_fields=["sample_variables"])
-        quiet = LocalBackend(echo=False)
+        quiet = LocalBackend()
         template = DEMO_TEMPLATE
         invitation = round_create(
             survey=survey,
