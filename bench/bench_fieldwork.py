@@ -24,21 +24,16 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
-import tempfile
 import time
 from pathlib import Path
 from statistics import median
 
 from common import (
-    bench_database_url,
     heading,
+    in_bench_database,
     in_child,
     line,
-    migrate,
-    recreate_database,
     rss_mb,
-    setup_django,
 )
 
 DEFAULT_CASES = 1_000_000
@@ -86,20 +81,9 @@ def write_sample(path: Path, cases: int, seed: int) -> None:
 
 def main() -> None:
     args = parse_args()
-    maintenance, url, name = bench_database_url("seb_bench_fieldwork")
-    recreate_database(maintenance, name)
-    workdir = Path(tempfile.mkdtemp(prefix="bench-fieldwork-"))
-    try:
-        setup_django(url)
-        migrate()
-        run(args, name, workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            recreate_database(maintenance, name, drop_only=True)
+    in_bench_database(
+        "seb_bench_fieldwork", keep=args.keep, work=lambda name, folder: run(args, name, folder)
+    )
 
 
 def run(args: argparse.Namespace, name: str, workdir: Path) -> None:

@@ -19,11 +19,10 @@ Limits (1,000,000 lines, 100,000 repeated, on a 2-core machine):
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from pathlib import Path
 
-from common import bench_database_url, line, migrate, recreate_database, setup_django
+from common import in_bench_database, line
 
 DEFAULT_LINES = 1_000_000
 CHECKS_LIMIT = 10.0
@@ -48,19 +47,9 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=DEFAULT_LINES)
     parser.add_argument("--keep", action="store_true", help="Keep the bench database")
     args = parser.parse_args()
-    maintenance, url, name = bench_database_url("seb_bench_samples")
-    recreate_database(maintenance, name)
-    try:
-        setup_django(url)
-        migrate()
-        with tempfile.TemporaryDirectory() as folder:
-            run(args, name, Path(folder))
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            recreate_database(maintenance, name, drop_only=True)
+    in_bench_database(
+        "seb_bench_samples", keep=args.keep, work=lambda name, folder: run(args, name, folder)
+    )
 
 
 def run(args: argparse.Namespace, name: str, folder: Path) -> None:

@@ -23,21 +23,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
 from bench_fieldwork import write_sample
 from common import (
-    bench_database_url,
     heading,
+    in_bench_database,
     in_child,
     line,
-    migrate,
-    recreate_database,
     rss_mb,
-    setup_django,
 )
 
 DEFAULT_CASES = 1_000_000
@@ -54,20 +49,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--seed", type=int, default=2023)
     args = parser.parse_args()
-    maintenance, url, name = bench_database_url("seb_bench_sample_load")
-    recreate_database(maintenance, name)
-    workdir = Path(tempfile.mkdtemp(prefix="bench-sample-load-"))
-    try:
-        setup_django(url)
-        migrate()
-        run(args, name, workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            recreate_database(maintenance, name, drop_only=True)
+    in_bench_database(
+        "seb_bench_sample_load", keep=args.keep, work=lambda name, folder: run(args, name, folder)
+    )
 
 
 def run(args: argparse.Namespace, name: str, workdir: Path) -> None:

@@ -68,6 +68,28 @@ def migrate() -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
+def in_bench_database(default_name: str, *, keep: bool, work: Callable[[str, Path], None]) -> None:
+    """Run `work(database name, a temporary folder)` on a new, migrated bench database,
+    then drop the database (unless `keep`) and the folder, whatever happens."""
+    import shutil
+    import tempfile
+
+    maintenance, url, name = bench_database_url(default_name)
+    recreate_database(maintenance, name)
+    folder = Path(tempfile.mkdtemp(prefix=f"{name}-"))
+    try:
+        setup_django(url)
+        migrate()
+        work(name, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        from django.db import connections
+
+        connections.close_all()
+        if not keep:
+            recreate_database(maintenance, name, drop_only=True)
+
+
 # Measuring ----------------------------------------------------------------------
 
 
