@@ -20,7 +20,7 @@ CLASSES_CHOICES: Final = [("5", "5-class NS-SEC"), ("3", "3-class NS-SEC")]
 ROUNDED: Final = "rounded"
 UNROUNDED: Final = "unrounded"
 FIGURES_CHOICES: Final = [
-    (ROUNDED, "Rounded, with disclosure control"),
+    (ROUNDED, "Published figures, with disclosure control"),
     (UNROUNDED, "Unrounded: no disclosure control"),
 ]
 EARLIEST_YEAR: Final = 2000
