@@ -73,3 +73,20 @@ def test_seed_demo_adds_routing_valid_complete_demo_responses_once() -> None:
     assert modes == {"online", "face_to_face", "telephone"}
     keys = list(responses.values_list("record_key", flat=True))
     assert all(0 <= key < 256 for key in keys) and len(set(keys)) > 150  # drawn at random
+
+
+def test_seed_demo_sends_its_demo_messages_without_a_log_line_each(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The demo's rounds go to the outbox, not to `make run`'s output, message by message;
+    the logger is as it was afterwards."""
+    import logging
+
+    from surveys.models import LocalNotification
+
+    before = logging.getLogger("surveys.notify").level
+    with caplog.at_level(logging.INFO):
+        seed()
+    assert LocalNotification.objects.count() > 100
+    assert [record for record in caplog.records if record.name == "surveys.notify"] == []
+    assert logging.getLogger("surveys.notify").level == before

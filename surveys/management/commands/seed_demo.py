@@ -1,4 +1,7 @@
+import logging
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from random import Random
 from typing import Any, Final
@@ -192,7 +195,8 @@ class Command(BaseCommand):
             user=None,
         )
         round_queue(invitation)
-        round_send(invitation, backend=quiet, pacer=Pacer(0))
+        with _unlogged_sends():
+            round_send(invitation, backend=quiet, pacer=Pacer(0))
         now = timezone.now()
         complete_rows = []
         for case in Case.objects.filter(survey=survey).exclude(outcome=Outcome.UNDELIVERABLE.value):
@@ -227,7 +231,8 @@ class Command(BaseCommand):
             user=None,
         )
         round_queue(reminder)
-        round_send(reminder, backend=quiet, pacer=Pacer(0))
+        with _unlogged_sends():
+            round_send(reminder, backend=quiet, pacer=Pacer(0))
         self.stdout.write(
             f"Added {DEMO_CASES} demo cases to /s/{INVITED_SLUG}/, with invitations, a reminder "
             "and responses (see /manage/)."
@@ -248,3 +253,16 @@ class Command(BaseCommand):
                 f"  username: {DEMO_USERNAME}\n  password: {password}"
             )
         )
+
+
+@contextmanager
+def _unlogged_sends() -> Iterator[None]:
+    """The demo's invitations and reminders (some 500 messages) are sent without a log
+    line each, which would bury `make run`'s login under them; they are in the outbox."""
+    logger = logging.getLogger("surveys.notify")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
