@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -206,29 +202,3 @@ def test_a_manager_who_supervises_is_placed_as_a_manager_not_a_supervisor():
 def test_an_unknown_unit_group_or_not_working_gives_no_full_nssec():
     assert derive_full(soc2010="0000", answers=COLUMN_ANSWERS[("full", "employees")]) is None
     assert derive_full(soc2010="1121", answers={"earner_employment_status": "not_working"}) is None
-
-
-# The ONS files are not part of the project: a maintainer who has them sets
-# OCCUPATION_ONS_FILES to their folder and this test compares the vendored data with them.
-ONS_FILES = os.environ.get("OCCUPATION_ONS_FILES", "")
-
-
-@pytest.mark.skipif(
-    not ONS_FILES or importlib.util.find_spec("xlrd") is None,
-    reason="OCCUPATION_ONS_FILES does not name the ONS files' folder (or xlrd is missing)",
-)
-def test_the_vendored_data_matches_the_ons_files_cell_for_cell():
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "build_occupation_data.py"),
-            "--source",
-            ONS_FILES,
-            "--check",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "7 files match" in result.stdout
