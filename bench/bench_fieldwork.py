@@ -79,6 +79,26 @@ def write_sample(path: Path, cases: int, seed: int) -> None:
             )
 
 
+def load_sample_with_codes(sample: Path, codes: Path) -> int:
+    """Load the bench sample file into the survey `bench`, its codes file written by the
+    load itself; the number of cases made."""
+    from seb.interchange import FileFormat
+    from surveys.codes_file import CodesOut
+    from surveys.models import Survey
+    from surveys.samples import sample_load
+
+    with sample.open("rb") as stream:
+        report = sample_load(
+            survey=Survey.objects.get(slug="bench"),
+            stream=stream,
+            file_format=FileFormat.CSV,
+            file_name="sample.csv",
+            codes=CodesOut(path=codes, open=lambda path: path.open("xb")),
+        )
+    assert report.ok, report.problems[:3]
+    return report.created
+
+
 def main() -> None:
     args = parse_args()
     in_bench_database(
@@ -92,13 +112,10 @@ def run(args: argparse.Namespace, name: str, workdir: Path) -> None:
     from django.db import connection
     from django.test import Client
 
-    from seb.interchange import FileFormat
     from seb.standard import Mode
-    from surveys.codes_file import CodesOut
     from surveys.contacts import round_create, round_queue, round_send
     from surveys.models import Case, ContactRound, Message, Response, Survey
     from surveys.notify import LocalBackend, Pacer
-    from surveys.samples import sample_load
     from surveys.services import NewResponse, complete, responses_create
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -115,15 +132,7 @@ def run(args: argparse.Namespace, name: str, workdir: Path) -> None:
     def load_and_write() -> dict[str, float]:
         started = time.perf_counter()
         codes = workdir / "codes.csv"
-        with sample.open("rb") as stream:
-            report = sample_load(
-                survey=Survey.objects.get(slug="bench"),
-                stream=stream,
-                file_format=FileFormat.CSV,
-                file_name="sample.csv",
-                codes=CodesOut(path=codes, open=lambda path: path.open("xb")),
-            )
-        assert report.ok, report.problems[:3]
+        load_sample_with_codes(sample, codes)
         with codes.open("rb") as written:
             rows = sum(1 for _ in written) - 1
         return {"load": time.perf_counter() - started, "rows": rows}

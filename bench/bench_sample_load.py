@@ -26,7 +26,7 @@ import os
 import time
 from pathlib import Path
 
-from bench_fieldwork import write_sample
+from bench_fieldwork import load_sample_with_codes, write_sample
 from common import (
     heading,
     in_bench_database,
@@ -58,10 +58,7 @@ def run(args: argparse.Namespace, name: str, workdir: Path) -> None:
     from django.conf import settings
     from django.db import connection
 
-    from seb.interchange import FileFormat
-    from surveys.codes_file import CodesOut
     from surveys.models import Case, Survey
-    from surveys.samples import sample_load
 
     settings.PUBLIC_BASE_URL = settings.PUBLIC_BASE_URL or "https://surveys.example.org"
     survey = Survey.objects.create(slug="bench", name="Bench", access=Survey.Access.INVITATION)
@@ -72,16 +69,7 @@ def run(args: argparse.Namespace, name: str, workdir: Path) -> None:
     codes_path = workdir / "codes.csv"
 
     def load() -> int:
-        with sample.open("rb") as stream:
-            report = sample_load(
-                survey=Survey.objects.get(slug="bench"),
-                stream=stream,
-                file_format=FileFormat.CSV,
-                file_name="sample.csv",
-                codes=CodesOut(path=codes_path, open=lambda path: path.open("xb")),
-            )
-        assert report.ok, report.problems[:3]
-        return report.created
+        return load_sample_with_codes(sample, codes_path)
 
     heading("The load, its codes file included (in a child process)")
     with connection.cursor() as cursor:
