@@ -232,9 +232,6 @@ def _finish(job: Job, status: str, *, error: str = "") -> None:
         job.progress = 100
         job.stage = "Finished"
     else:
-        # Nothing of a failed job is offered for download: its upload (personal data,
-        # perhaps) goes now, not when the job itself is deleted.
-        job_files_delete(job)
         job.output_file = ""
     job.save(
         update_fields=[
@@ -250,6 +247,12 @@ def _finish(job: Job, status: str, *, error: str = "") -> None:
             "output_type",
         ]
     )
+    if status != Job.Status.SUCCEEDED:
+        # Nothing of a failed job is offered for download: its upload (personal data,
+        # perhaps) goes now, not when the job itself is deleted. Only once the job is
+        # recorded as failed: a crash before that leaves a job to run again with its
+        # input, and one after it leaves files the daily clean-up removes.
+        job_files_delete(job)
 
 
 def recover_stalled(*, now: datetime | None = None) -> int:
@@ -272,7 +275,8 @@ def recover_stalled(*, now: datetime | None = None) -> int:
                 )
                 locked.finished_at = now
                 locked.save(update_fields=["status", "error", "finished_at"])
-                job_files_delete(locked)
+                # Its files go once it is recorded as failed (a failed commit keeps both).
+                transaction.on_commit(lambda failed=locked: job_files_delete(failed))
                 continue
             locked.status = Job.Status.QUEUED
             locked.stage = "Starting again: the worker running it stopped"

@@ -116,6 +116,31 @@ def test_a_failed_jobs_files_are_deleted_at_once(handler, analyst: User, tmp_pat
 
 
 @pytest.mark.django_db
+def test_a_job_that_fails_keeps_its_files_until_its_failure_is_recorded(
+    analyst: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash before the failure is saved leaves the job to run again with its input;
+    the files go only after the save."""
+    from jobs import runner
+
+    job = Job.objects.create(kind="count", title="Count", owner=analyst)
+    with job_file(job, "input.csv") as upload:
+        upload.write(b"reference\n")
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(Job, "save", crash)
+    with pytest.raises(RuntimeError):
+        runner._finish(job, Job.Status.FAILED, error="No.")
+    assert job_path(job, "input.csv").exists()
+    monkeypatch.undo()
+    runner._finish(job, Job.Status.FAILED, error="No.")
+    assert Job.objects.get(pk=job.pk).status == Job.Status.FAILED
+    assert not job_dir(job).exists()
+
+
+@pytest.mark.django_db
 def test_job_files_are_readable_by_the_services_user_alone(
     handler, analyst: User, tmp_path: Path
 ) -> None:
@@ -210,7 +235,7 @@ def test_a_job_is_seen_only_by_its_owner(analyst: User, make_staff) -> None:
 
 @pytest.mark.django_db
 def test_a_stalled_job_is_run_again_and_given_up_after_its_attempts(
-    handler, analyst: User, settings
+    handler, analyst: User, settings, django_capture_on_commit_callbacks
 ) -> None:
     runs: list[str] = []
     handler("count", lambda job, progress: runs.append(job.title))
@@ -224,11 +249,15 @@ def test_a_stalled_job_is_run_again_and_given_up_after_its_attempts(
         status=Job.Status.RUNNING, heartbeat_at=stale, attempts=settings.JOB_MAX_ATTEMPTS
     )
     job_dir(job).mkdir(parents=True, exist_ok=True)
-    assert recover_stalled() == 0
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert recover_stalled() == 0
+        assert job_dir(job).exists()  # not before the failure is committed
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
     assert "stopped 3 times" in job.error
-    assert not job_dir(job).exists()  # given up: its files go at once
+    for callback in callbacks:
+        callback()
+    assert not job_dir(job).exists()  # given up: its files go once that is committed
     fresh = Job.objects.create(
         kind="count", title="Fresh", status=Job.Status.RUNNING, heartbeat_at=timezone.now()
     )
