@@ -10,12 +10,15 @@ ACCESS_CODE_WINDOW_MINUTES, under three keys at once:
   and nobody else at their address is;
 - the address (ACCESS_CODE_TRIES_PER_ADDRESS): one guesser trying many codes is
   stopped long before an office's typing mistakes could add up to the limit;
-- the survey (ACCESS_CODE_TRIES_PER_SURVEY): many addresses guessing together are
-  stopped too; links still work while they are.
+- the survey (ACCESS_CODE_TRIES_PER_SURVEY): a guess at a scale no office reaches,
+  from many addresses together, is stopped too; links still work while it is. Set
+  high (100,000 a window), so that shutting typed codes out for everyone would take
+  1,000 addresses, each stopped at its own limit first.
 
-The counts are rows in the database (one atomic INSERT ... ON CONFLICT DO UPDATE
-for the three keys of a wrong try), so they hold across every web process and
-server. Addresses and codes are kept only as keyed hashes. The odds these figures
+The counts are rows in the database: a typed code is counted under its three keys
+in one atomic INSERT ... ON CONFLICT DO UPDATE before it is looked up, and given back
+when it is right, so the limits hold across every web process and server and for
+requests sent at once. Addresses and codes are kept only as keyed hashes. The odds these figures
 give a guesser are in docs/spec/fieldwork.md.
 """
 
@@ -24,14 +27,15 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Final
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
+
+from seb.addresses import UNKNOWN, client_address
 
 from .models import GuessWindow, Survey
 
@@ -50,6 +54,13 @@ class Limit:
     wait_minutes: int = 0
     reason: str = ""
     tries_left: int = 0
+    # The key this try used up (its count now at the limit): a wrong code here is the
+    # last one that key allows in the window.
+    spent: str = ""
+
+    def after_wrong(self) -> Limit:
+        """What a wrong code leaves: blocked at once if it used a key up."""
+        return replace(self, blocked=True, reason=self.spent) if self.spent else self
 
 
 def limits() -> dict[str, int]:
@@ -78,9 +89,25 @@ def _hash(*parts: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def request_client(request: HttpRequest) -> str:
+    """The client of a request, believing only PROXY_COUNT proxies (`seb.addresses`)."""
+    return client_address(
+        request.META.get("REMOTE_ADDR", ""),
+        request.META.get("HTTP_X_FORWARDED_FOR", ""),
+        proxies=settings.PROXY_COUNT,
+    )
+
+
+def sign_in_client(request: HttpRequest) -> str | None:
+    """The address django-axes counts sign-in failures by (AXES_CLIENT_IP_CALLABLE):
+    the same client, or none when it cannot be told."""
+    address = request_client(request)
+    return None if address == UNKNOWN else address
+
+
 def guess_keys(request: HttpRequest, *, survey: Survey, code: str) -> dict[str, str]:
     """The three counters a typed code (normalised) is counted under."""
-    address = get_client_ip_address(request) or "unknown"
+    address = request_client(request)
     return {
         CODE: _hash(CODE, survey.pk, address, code),
         ADDRESS: _hash(ADDRESS, address),
@@ -89,48 +116,50 @@ def guess_keys(request: HttpRequest, *, survey: Survey, code: str) -> dict[str, 
 
 
 def _limit(counts: dict[str, int], now: float) -> Limit:
+    """What the counts, this try included, leave: blocked once any key is over its limit."""
     allowed = limits()
     for reason in (CODE, ADDRESS, SURVEY):
-        if counts.get(reason, 0) >= allowed[reason]:
+        if counts.get(reason, 0) > allowed[reason]:
             return Limit(blocked=True, wait_minutes=_wait(now), reason=reason)
     left = min(allowed[key] - counts.get(key, 0) for key in (ADDRESS, SURVEY))
-    return Limit(blocked=False, wait_minutes=_wait(now), tries_left=left)
+    spent = next((key for key in (CODE, ADDRESS, SURVEY) if counts.get(key, 0) >= allowed[key]), "")
+    return Limit(blocked=False, wait_minutes=_wait(now), tries_left=max(0, left), spent=spent)
 
 
-def guess_limit(
-    request: HttpRequest, *, survey: Survey, code: str, now: float | None = None
-) -> Limit:
-    """Whether this code, typed from this address for this survey, must wait."""
-    now = time.time() if now is None else now
-    keys = guess_keys(request, survey=survey, code=code)
-    found = dict(
-        GuessWindow.objects.filter(client__in=keys.values(), window=_window(now)).values_list(
-            "client", "count"
-        )
-    )
-    return _limit({name: found.get(key, 0) for name, key in keys.items()}, now)
-
-
-def guess_wrong(
-    request: HttpRequest, *, survey: Survey, code: str, now: float | None = None
-) -> Limit:
-    """Count a wrong code under its three keys (one statement); what is left."""
-    now = time.time() if now is None else now
-    keys = guess_keys(request, survey=survey, code=code)
-    window = _window(now)
+def _add(keys: dict[str, str], window: int, step: int) -> dict[str, int]:
+    """Add `step` to each key's count in `window`, in one statement; the new counts."""
     quote = connection.ops.quote_name
     table = quote(GuessWindow._meta.db_table)
     client, window_, count_ = quote("client"), quote("window"), quote("count")
-    rows = ", ".join(["(%s, %s, 1)"] * len(keys))
+    rows = ", ".join([f"(%s, %s, {max(step, 0)})"] * len(keys))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({client}, {window_}, {count_}) VALUES {rows} "  # noqa: S608
-            f"ON CONFLICT ({client}, {window_}) DO UPDATE SET {count_} = {table}.{count_} + 1 "
-            f"RETURNING {client}, {count_}",
-            [value for key in keys.values() for value in (key, window)],
+            f"ON CONFLICT ({client}, {window_}) DO UPDATE SET {count_} = "
+            f"GREATEST({table}.{count_} + %s, 0) RETURNING {client}, {count_}",
+            [*(value for key in keys.values() for value in (key, window)), step],
         )
         counted = {str(row[0]): int(row[1]) for row in cursor.fetchall()}
-    return _limit({name: counted.get(key, 1) for name, key in keys.items()}, now)
+    return {name: counted.get(key, 0) for name, key in keys.items()}
+
+
+def guess_try(
+    request: HttpRequest, *, survey: Survey, code: str, now: float | None = None
+) -> Limit:
+    """Count a typed code under its three keys before it is looked up (one atomic
+    statement, so requests sent at once are each counted before any is checked), and
+    say whether it must wait. A code that turns out right is given back (`guess_right`)."""
+    now = time.time() if now is None else now
+    keys = guess_keys(request, survey=survey, code=code)
+    return _limit(_add(keys, _window(now), 1), now)
+
+
+def guess_right(
+    request: HttpRequest, *, survey: Survey, code: str, now: float | None = None
+) -> None:
+    """A typed code was right: it does not count against the address or the survey."""
+    now = time.time() if now is None else now
+    _add(guess_keys(request, survey=survey, code=code), _window(now), -1)
 
 
 def guess_windows_clear(*, older_than: timedelta = timedelta(days=1)) -> int:

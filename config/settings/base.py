@@ -107,7 +107,7 @@ PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
 # Personal links are never limited. The guessing odds are in docs/spec/fieldwork.md.
 ACCESS_CODE_TRIES_PER_CODE = env.int("ACCESS_CODE_TRIES_PER_CODE", default=5)
 ACCESS_CODE_TRIES_PER_ADDRESS = env.int("ACCESS_CODE_TRIES_PER_ADDRESS", default=100)
-ACCESS_CODE_TRIES_PER_SURVEY = env.int("ACCESS_CODE_TRIES_PER_SURVEY", default=1000)
+ACCESS_CODE_TRIES_PER_SURVEY = env.int("ACCESS_CODE_TRIES_PER_SURVEY", default=100_000)
 ACCESS_CODE_WINDOW_MINUTES = env.int("ACCESS_CODE_WINDOW_MINUTES", default=15)
 # A mail-merge file of codes and links not downloaded within this many hours is deleted.
 CODES_FILE_HOURS = env.int("CODES_FILE_HOURS", default=24)
@@ -195,7 +195,10 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Reverse proxies in front of the service: the client is the entry of X-Forwarded-For
+# that many places from the right (seb.addresses), for sign-in, code guesses and the API.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "surveys.ratelimit.sign_in_client"
 
 # Respondents keep their place for 30 days, across browser restarts.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
@@ -272,6 +275,8 @@ REST_FRAMEWORK = {
     # No ?format= override and no OPTIONS metadata: GET (and HEAD) only.
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_METADATA_CLASS": None,
+    # The address a request without a token is counted by (after PROXY_COUNT proxies).
+    "NUM_PROXIES": PROXY_COUNT,
 }
 # Requests per token (or per address, without one) per second, minute, hour or day.
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")

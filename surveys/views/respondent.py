@@ -35,7 +35,7 @@ from ..cases import case_by_access_code, case_by_link_token, case_opt_out
 from ..contacts import case_from_opt_out_token
 from ..forms import AccessCodeForm
 from ..models import Case, Response, Survey
-from ..ratelimit import CODE, Limit, guess_limit, guess_wrong, limits
+from ..ratelimit import CODE, Limit, guess_right, guess_try, limits
 from ..selectors import online_response
 from ..services import Refused, response_for_case, response_route, response_start
 from .journey import CheckAnswersView, ConfirmationView, Journey, QuestionView
@@ -225,12 +225,12 @@ class AccessCodeView(View):
         if not form.is_valid():
             return start_page(request, survey, code_form=form, status=400)
         code = form.cleaned_data["access_code"]
-        limit = guess_limit(request, survey=survey, code=code)
+        limit = guess_try(request, survey=survey, code=code)
         if limit.blocked:
             return _too_many_guesses(request, survey, limit)
         case = case_by_access_code(survey=survey, typed=code)
         if case is None:
-            limit = guess_wrong(request, survey=survey, code=code)
+            limit = limit.after_wrong()
             if limit.blocked:
                 return _too_many_guesses(request, survey, limit)
             form.add_error(
@@ -238,6 +238,7 @@ class AccessCodeView(View):
                 AccessCodeForm.wrong(tries_left=limit.tries_left, wait_minutes=limit.wait_minutes),
             )
             return start_page(request, survey, code_form=form, status=400)
+        guess_right(request, survey=survey, code=code)
         return _enter_case(request, survey, case)
 
 

@@ -369,3 +369,42 @@ def test_a_survey_not_yet_open_gives_its_time_once_with_one_full_stop(
     page = client.get("/s/invited/").content.decode()
     assert "It opens on 4 March 2099 at 2:30pm. Come back" in page
     assert ".." not in page
+
+
+@override_settings(PROXY_COUNT=1, ACCESS_CODE_TRIES_PER_ADDRESS=2)
+def test_behind_a_proxy_each_client_is_counted_apart_and_a_forged_address_is_not_believed(
+    invitation_survey: Survey, invited_case
+) -> None:
+    """Everyone reaches the service from the proxy's address; the limits count the
+    address the proxy saw, not the proxy, nor what a client writes in the header."""
+    _, credentials = invited_case
+    guesser = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert guesser.post("/s/invited/access-code/", {"access_code": WRONG}).status_code == 400
+    forged = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.5")
+    assert forged.post("/s/invited/access-code/", {"access_code": WRONG}).status_code == 429
+    neighbour = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.20")
+    entered = neighbour.post("/s/invited/access-code/", {"access_code": credentials.access_code})
+    assert entered.status_code == 302
+
+
+def test_a_code_is_counted_before_it_is_looked_up_and_a_right_one_is_given_back(
+    invitation_survey: Survey, invited_case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Requests sent at once are each counted before any is checked; a right code
+    leaves no count behind for the address or the survey."""
+    from surveys.views import respondent
+
+    _, credentials = invited_case
+    counted_at_lookup: list[int] = []
+    looked_up = respondent.case_by_access_code
+
+    def look_up(**kwargs: object) -> object:
+        counted_at_lookup.append(sum(GuessWindow.objects.values_list("count", flat=True)))
+        return looked_up(**kwargs)
+
+    monkeypatch.setattr(respondent, "case_by_access_code", look_up)
+    client = Client(REMOTE_ADDR="203.0.113.77")
+    entered = client.post("/s/invited/access-code/", {"access_code": credentials.access_code})
+    assert entered.status_code == 302
+    assert counted_at_lookup == [3]  # the code, the address and the survey, already
+    assert set(GuessWindow.objects.values_list("count", flat=True)) == {0}
