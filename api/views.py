@@ -72,7 +72,7 @@ def _example(summary: str, errors: dict[str, list[str]]) -> OpenApiExample:
 
 END_BEFORE_START = _example("date_to before date_from", {"date_to": [not_before("date_from")]})
 ONE_MODE_COMPARED = _example(
-    "A comparison by mode of responses in one mode", {"non_field_errors": [ONE_MODE]}
+    "A comparison by mode with one mode to compare", {"non_field_errors": [ONE_MODE]}
 )
 
 
@@ -113,9 +113,10 @@ DIMENSION = OpenApiParameter(
     enum=[dimension.value for dimension in Dimension],
     description="mode, survey (another survey of the same standard), period (two "
     "completion periods), variable (a sample variable) or reference (a reference "
-    "distribution). By mode: a column for each mode of the responses completed in the "
-    "selected dates (`mode` is not used); if they were all collected in one mode, the "
-    f"answer is 400, “{ONE_MODE}”",
+    "distribution). By mode (`mode` is not used): with disclosure control, a column "
+    "for each mode the survey offers, with responses or not; unrounded, for each mode of "
+    "the responses completed in the selected dates. With only one such mode, the answer "
+    f"is 400, “{ONE_MODE}”",
 )
 
 

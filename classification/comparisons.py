@@ -36,10 +36,12 @@ from surveys.replica import analysis_db
 
 from .selectors import selected_responses, selected_tallies
 
-# A comparison by mode needs the selection's responses in two modes or more.
+# A comparison by mode needs two modes or more: under disclosure control, two the
+# survey offers (a column for each, empty or not, so a column's presence says nothing of
+# how many answered in it); unrounded, two with responses in the selection.
 ONE_MODE = (
-    "The selected responses were all collected in one mode: there is nothing to "
-    "compare by mode. Select other dates, or compare in another way."
+    "The selected responses can only have been collected in one mode: there is nothing "
+    "to compare by mode. Select other dates, or compare in another way."
 )
 
 
@@ -77,12 +79,27 @@ def _table(spec: TableSpec, counts: dict[str | None, KeyedCount]) -> Table:
         ) from error
 
 
-def _modes(present: set[str]) -> tuple[Mode, ...]:
+def _modes(
+    present: set[str], *, survey: Survey, selection: Selection, controlled: bool
+) -> tuple[Mode, ...]:
+    """A column's modes, for its notes: under disclosure control those its selection
+    covers among the survey's (which modes have responses would tell a published 0
+    from a count of 1 to 9); unrounded, those with responses."""
+    if controlled:
+        return tuple(
+            mode for mode in survey.modes if not selection.modes or mode in selection.modes
+        )
     return tuple(mode for mode in Mode if mode.value in present)
 
 
 def _tally_side(
-    *, survey: Survey, selection: Selection, spec: TableSpec, label: str, description: str
+    *,
+    survey: Survey,
+    selection: Selection,
+    spec: TableSpec,
+    label: str,
+    description: str,
+    controlled: bool,
 ) -> Side:
     rows = (
         selected_tallies(survey=survey, selection=selection)
@@ -94,7 +111,12 @@ def _tally_side(
     counts, modes = _grouped((None, mode, code, n, keys) for mode, code, n, keys in rows).get(
         None, ({}, set())
     )
-    return Side(label, description, _table(spec, dict(counts)), _modes(modes))
+    return Side(
+        label,
+        description,
+        _table(spec, dict(counts)),
+        _modes(modes, survey=survey, selection=selection, controlled=controlled),
+    )
 
 
 def _comparison(
@@ -126,7 +148,8 @@ def _comparison(
 def mode_comparison(
     *, survey: Survey, selection: Selection, spec: TableSpec, controlled: bool
 ) -> Comparison:
-    """A column per mode with complete responses in the selection's dates (one query)."""
+    """A column per mode (one query): under disclosure control every mode the survey
+    offers, empty or not; unrounded, those with complete responses in the dates."""
     selection = replace(selection, modes=())
     rows = (
         selected_tallies(survey=survey, selection=selection)
@@ -143,8 +166,8 @@ def mode_comparison(
             _table(spec, dict(groups[mode.value][0])),
             (mode,),
         )
-        for mode in Mode
-        if mode.value in groups
+        for mode in (survey.modes if controlled else Mode)
+        if controlled or mode.value in groups
     )
     if len(sides) < 2:
         raise ComparisonError(ONE_MODE)
@@ -185,6 +208,7 @@ def survey_comparison(
             spec=spec,
             label=chosen.name,
             description=selection.describe(),
+            controlled=controlled,
         )
         for chosen in (survey, other)
     )
@@ -229,6 +253,7 @@ def period_comparison(
                 spec=spec,
                 label=period_label(start, end),
                 description=chosen.describe(),
+                controlled=controlled,
             )
         )
     return _comparison(
@@ -253,6 +278,22 @@ def sample_variables(survey: Survey) -> list[str]:
     return sorted(keys)
 
 
+def sample_values(survey: Survey, variable: str) -> list[str]:
+    """The values a sample variable takes among the survey's cases (its sample, not its
+    respondents), empty ones aside."""
+    values = (
+        Case.objects.using(analysis_db())
+        .filter(survey=survey)
+        .annotate(value=KeyTextTransform(variable, "variables"))
+        .exclude(value__isnull=True)
+        .exclude(value="")
+        .order_by()
+        .values_list("value", flat=True)
+        .distinct()
+    )
+    return sorted(values)
+
+
 def variable_comparison(
     *, survey: Survey, selection: Selection, variable: str, spec: TableSpec, controlled: bool
 ) -> Comparison:
@@ -269,16 +310,22 @@ def variable_comparison(
     for empty in (None, ""):  # no case, no such variable, or an empty value
         counts, _ = groups.pop(empty, ({}, set()))
         excluded = keyed_total([excluded, *counts.values()])
+    if controlled:
+        # A column for every value the sample holds, answered or not: which values
+        # have responses would tell a published 0 from a count of 1 to 9.
+        for value in sample_values(survey, variable):
+            groups.setdefault(value, ({}, set()))
+    among = "in the sample" if controlled else "among the selected responses"
     if len(groups) > MAX_GROUPS:
         raise ComparisonError(
-            f"“{variable}” has {len(groups)} different values among the selected responses: a "
-            f"comparison shows at most {MAX_GROUPS} columns. Choose a variable with fewer values",
+            f"“{variable}” has {len(groups)} different values {among}: a comparison shows "
+            f"at most {MAX_GROUPS} columns. Choose a variable with fewer values",
             field="variable",
         )
     if len(groups) < 2:
         raise ComparisonError(
-            f"The selected responses have {'one value' if groups else 'no value'} of "
-            f"“{variable}”: there is nothing to compare. Choose another variable",
+            f"“{variable}” has {'one value' if groups else 'no value'} {among}: there is "
+            "nothing to compare. Choose another variable",
             field="variable",
         )
     sides = tuple(
@@ -286,7 +333,7 @@ def variable_comparison(
             str(value),
             f"“{variable}” is {value}; {selection.describe()}",
             _table(spec, dict(counts)),
-            _modes(modes),
+            _modes(modes, survey=survey, selection=selection, controlled=controlled),
         )
         for value, (counts, modes) in sorted(groups.items(), key=lambda item: str(item[0]))
     )
@@ -317,6 +364,7 @@ def reference_comparison(
         spec=spec,
         label=survey.name,
         description=selection.describe(),
+        controlled=controlled,
     )
     return _comparison(
         survey,

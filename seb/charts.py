@@ -194,7 +194,7 @@ def _numeric(rows: Sequence[PublishedRow]) -> list[PublishedRow]:
 def table_statement(table: PublishedTable) -> str:
     """A title that says what the chart shows: its largest published category."""
     if table.total.percentage == NOT_AVAILABLE:
-        return "There are no complete responses in this selection"
+        return "The total is published as 0, so there are no percentages to show"
     shown = _numeric(table.categories)
     if not shown:
         return "Every figure is suppressed to protect confidentiality"
@@ -205,10 +205,7 @@ def table_statement(table: PublishedTable) -> str:
 def _footnotes(rows: Sequence[PublishedRow]) -> list[str]:
     notes = []
     if any(row.percentage == CONFIDENTIAL for row in rows):
-        notes.append(
-            f"{CONFIDENTIAL} suppressed: fewer than 10 responses, or hidden so that another "
-            "cannot be worked out; shown as a gap, not as zero."
-        )
+        notes.append(f"{CONFIDENTIAL} suppressed: shown as a gap, not as zero.")
     if any(row.percentage == NOT_AVAILABLE for row in rows):
         notes.append(f"{NOT_AVAILABLE} not available: there are no responses to count.")
     return notes

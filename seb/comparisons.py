@@ -310,7 +310,8 @@ def comparison_title(comparison: Comparison) -> str:
     if dimension is Dimension.REFERENCE and comparison.reference:
         what = f"compared with {comparison.reference.name}"
     elif dimension is Dimension.SURVEY:
-        what = "compared with " + comparison.sides[0].label
+        # The first column is the survey the analyst came from; the other is compared.
+        what = "compared with " + comparison.sides[-1].label
     elif dimension is Dimension.VARIABLE:
         what = f"by sample variable “{comparison.variable}”"
     else:

@@ -238,7 +238,8 @@ def build_table(spec: TableSpec, counts: Mapping[str | None, int | KeyedCount]) 
             not_asked_key_sum=missing.key_sum,
         )
     if missing.count:
-        raise TableError(f"{spec.key}: {missing.count} complete responses have no value")
+        # No count here: the message reaches analysts of any selection, under control.
+        raise TableError(f"{spec.key}: some complete responses have no value")
     return Table(spec=spec, rows=rows, total=total.count, total_key_sum=total.key_sum)
 
 

@@ -230,7 +230,7 @@ def assert_tallies_match(survey: Survey) -> None:
     """The survey's tallies hold exactly what its counted responses hold, day by day."""
     from collections import Counter
 
-    from django.db.models import Count
+    from django.db.models import Count, Sum
     from django.db.models.functions import TruncDate
 
     from surveys.models import TALLY_COLUMNS, ResponseTally
@@ -241,17 +241,19 @@ def assert_tallies_match(survey: Survey) -> None:
     )
     live: Counter[tuple[object, ...]] = Counter()
     for variable in TALLY_COLUMNS:
-        for day, mode, code, n in (
-            responses.order_by().values_list("day", "mode", variable).annotate(n=Count("*"))
+        for day, mode, code, n, keys in (
+            responses.order_by()
+            .values_list("day", "mode", variable)
+            .annotate(n=Count("*"), keys=Sum("record_key"))
         ):
-            live[(variable, day, mode, code or "")] += n
-    tallied = Counter(
-        {
-            (variable, day, mode, code): n
-            for variable, day, mode, code, n in ResponseTally.objects.filter(
-                survey=survey
-            ).values_list("variable", "day", "mode", "code", "count")
-            if n
-        }
-    )
-    assert tallied == live
+            live[(variable, day, mode, code or "", "count")] += n
+            live[(variable, day, mode, code or "", "key_sum")] += keys
+    tallied: Counter[tuple[object, ...]] = Counter()
+    for variable, day, mode, code, n, keys in ResponseTally.objects.filter(
+        survey=survey
+    ).values_list("variable", "day", "mode", "code", "count", "key_sum"):
+        if n:
+            tallied[(variable, day, mode, code, "count")] += n
+            tallied[(variable, day, mode, code, "key_sum")] += keys
+    # Counts and the record keys' sums alike (the cell keys of published figures).
+    assert +tallied == +live

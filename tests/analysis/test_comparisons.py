@@ -61,9 +61,25 @@ def test_a_mode_comparison_puts_each_modes_published_table_side_by_side(answered
 
 
 def test_a_mode_comparison_needs_two_modes(survey: Survey, bulk_responses: BulkResponses) -> None:
+    """Unrounded, two modes with responses; under disclosure control, two offered."""
     bulk_responses(survey, STATE_EMPLOYEE_CLERICAL, 30)
     with pytest.raises(ComparisonError, match="one mode"):
+        mode_comparison(survey=survey, selection=Selection(), spec=NSSEC5, controlled=False)
+    Survey.objects.filter(pk=survey.pk).update(offers_face_to_face=False, offers_telephone=False)
+    survey.refresh_from_db()
+    with pytest.raises(ComparisonError, match="one mode"):
         mode_comparison(survey=survey, selection=Selection(), spec=NSSEC5, controlled=True)
+
+
+def test_under_disclosure_control_every_offered_mode_is_a_column_answered_or_not(
+    survey: Survey, bulk_responses: BulkResponses
+) -> None:
+    """Which modes have responses would tell a published 0 from a count of 1 to 9, so a
+    controlled comparison has a column, and notes naming it, for every offered mode."""
+    bulk_responses(survey, STATE_EMPLOYEE_CLERICAL, 30)  # all online
+    compared = mode_comparison(survey=survey, selection=Selection(), spec=NSSEC5, controlled=True)
+    assert [side.modes for side in compared.sides] == [(mode,) for mode in survey.modes]
+    assert [side.table.total for side in compared.sides][1:] == [0, 0]
 
 
 def test_the_mode_page_shows_the_comparison_its_chart_and_notes(
@@ -231,6 +247,27 @@ def test_a_variable_comparison_groups_responses_by_their_cases_values(survey: Su
     assert f"{excluded} complete responses in the selection had no case or no value" in notes
 
 
+def test_a_controlled_variable_comparison_has_a_column_for_every_value_in_the_sample(
+    survey: Survey,
+) -> None:
+    """A value of the sample nobody with it answered is a column too (published 0), so
+    a column's presence does not tell a 0 from a count of 1 to 9; unrounded, only the
+    values with responses are columns."""
+    ids = make_cases(survey, ["North"] * 30 + ["South"] * 30)
+    for n in range(3):  # in the sample, not answered
+        Case.objects.create(survey=survey, reference=f"east-{n}", variables={"region": "East"})
+    plausible_responses(survey, len(ids), seed=9, case_ids=ids)
+    controlled = variable_comparison(
+        survey=survey, selection=Selection(), variable="region", spec=NSSEC5, controlled=True
+    )
+    assert [side.label for side in controlled.sides] == ["East", "North", "South"]
+    assert controlled.sides[0].table.total == 0
+    unrounded = variable_comparison(
+        survey=survey, selection=Selection(), variable="region", spec=NSSEC5, controlled=False
+    )
+    assert [side.label for side in unrounded.sides] == ["North", "South"]
+
+
 def test_a_variable_with_too_many_values_is_refused_with_a_reason(
     plain_client: Client, survey: Survey
 ) -> None:
@@ -261,6 +298,7 @@ def test_a_survey_comparison_lists_only_surveys_of_the_same_standard(
     html = page.content.decode()
     assert page.status_code == 200
     assert "Earlier wave minus Test survey" in html  # the survey the analyst came from is the base
+    assert "Test survey, compared with Earlier wave" in html  # the title names the other
     assert "comparable with other surveys that also use this standard" in html
     unknown = plain_client.get(f"{COMPARE}/survey/?table=nssec5&other=nowhere")
     assert "Select a survey from the list" in unknown.content.decode()
@@ -356,7 +394,9 @@ def test_a_comparison_form_shows_no_error_before_it_is_submitted(
 def test_a_comparison_that_cannot_be_made_from_the_defaults_is_explained_not_an_error(
     plain_client: Client, make_survey: object
 ) -> None:
-    one_mode = make_survey("one-mode")  # type: ignore[operator]
+    one_mode = make_survey(  # type: ignore[operator]
+        "one-mode", offers_face_to_face=False, offers_telephone=False
+    )
     plausible_responses(one_mode, 20, seed=3, modes={Mode.ONLINE: 1})
     html = plain_client.get("/analysis/one-mode/compare/mode/").content.decode()
     assert "There is a problem" not in html
