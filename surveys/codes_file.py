@@ -39,8 +39,10 @@ class CodesOut:
     The rows go to `partial` (made by `open`, readable by its owner alone) as the
     lines are staged, and it becomes `path` only once the load's transaction has
     ended without error; a load that is refused, fails or is rolled back deletes
-    it, so no file of codes for cases that do not exist is left behind (a process
-    killed mid-load can leave `partial`: its codes open nothing).
+    it, so no file of codes for cases that do not exist is left behind. A process
+    killed mid-load can leave `partial` (its codes open nothing), and one killed between
+    the commit and the rename leaves it with codes that do: a load's job run again
+    removes it, and a command run again refuses to start until it is deleted.
     """
 
     path: Path

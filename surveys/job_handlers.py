@@ -111,7 +111,9 @@ def load_sample_job(job: Job, progress: Progress) -> None:
         assert load is not None
         rows = load.cases
     else:
-        # Run again after the load committed: the codes are rebuilt from the nonces.
+        # Run again after the load committed: the codes are rebuilt from the nonces,
+        # and a partial file the first run left (killed before its rename) goes.
+        job_path(job, CODES_FILE + ".partial").unlink(missing_ok=True)
         rows = _write_codes(job, survey, load_cases(load), progress)
     job.result = {
         **(job.result or {"ok": True, "summary": f"{load.cases:,} cases added", "problems": []}),

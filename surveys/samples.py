@@ -270,8 +270,11 @@ def sample_load(
     (see `CodesOut`)."""
     report = SampleReport(survey=survey, listener=on_problem)
     now = timezone.now()
+    rows = None
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            # Opened first: a partial file this load did not make (another load's) is
+            # refused by `open` and never deleted here.
             rows = None if codes is None else CodesRows(codes.open(codes.partial), survey)
             try:
                 _load(
@@ -292,7 +295,7 @@ def sample_load(
                 if rows is not None:
                     rows.close()
     except BaseException:
-        if codes is not None:
+        if codes is not None and rows is not None:
             codes.partial.unlink(missing_ok=True)
         raise
     if codes is not None:

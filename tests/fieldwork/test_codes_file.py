@@ -14,11 +14,11 @@ from django.db.models import Sum
 from django.test import Client
 
 from jobs.models import Job
-from jobs.runner import job_dir, job_path
+from jobs.runner import Progress, job_dir, job_path
 from surveys import samples
 from surveys.cases import NewCase, cases_create
 from surveys.codes_file import CodesOut, codes_write
-from surveys.job_handlers import CODES_FILE
+from surveys.job_handlers import CODES_FILE, load_sample_job
 from surveys.models import Case, CaseTally, Response, SampleLoad, Survey
 from surveys.samples import load_cases
 from tests.fieldwork.conftest import load, sample_csv
@@ -73,6 +73,13 @@ def test_the_load_jobs_codes_file_opens_each_case_and_matches_the_nonces(
     codes_write(cases=load_cases(load_), survey=invitation_survey, stream=rebuilt)
     assert rows == read_codes(rebuilt.getvalue().decode())
     assert_each_row_opens_its_case(invitation_survey, rows)
+    # Run again, as after a worker killed between the commit and the rename: the file is
+    # rebuilt from the nonces and the partial one (codes that open cases) goes.
+    left = written.with_name(f"{CODES_FILE}.partial")
+    left.write_text("reference,access_code,link\r\n")
+    load_sample_job(job, Progress(job))
+    assert not left.exists()
+    assert read_codes(written.read_text()) == rows
 
 
 def test_load_sample_commands_codes_file_opens_each_case(
@@ -167,6 +174,20 @@ def test_the_command_refuses_a_left_over_partial_file(
         call_command(
             "load_sample", str(sample), survey="invited", codes_out=str(tmp_path / "codes.csv")
         )
+    assert not Case.objects.exists()
+
+
+def test_a_load_that_cannot_open_its_file_leaves_another_loads_partial_file_alone(
+    invitation_survey: Survey, tmp_path: Path
+) -> None:
+    """Two loads naming one codes file: the second is refused at `open`, and the first's
+    partial file (codes being written) is not deleted under it."""
+    theirs = tmp_path / "codes.csv.partial"
+    theirs.write_text("reference,access_code,link\r\n")
+    codes = CodesOut(path=tmp_path / "codes.csv", open=lambda path: path.open("xb"))
+    with pytest.raises(FileExistsError):
+        load(invitation_survey, sample_csv(ROWS, header=HEADER), codes=codes)
+    assert theirs.exists()
     assert not Case.objects.exists()
 
 
