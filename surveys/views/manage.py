@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from seb.disclosure import cover_statement, operational_count
 from seb.routing import Route, RouteProblem, apply_answer, complete_response, route
 from seb.standard import Mode
 
@@ -60,30 +59,11 @@ def address_base(request: HttpRequest) -> str:
 @require_safe
 @manager_required
 def survey_list(request: HttpRequest) -> HttpResponse:
+    # Operational figures: exact for the surveys' own managers.
     surveys = list(surveys_for(request.user, TeamRole.MANAGER).order_by("name", "slug"))
-    controlled = False  # operational figures: exact for the survey's staff
     counts = case_counts(surveys=surveys)
-    rows = []
-    for survey in surveys:
-        figures = counts[survey.pk]
-        rows.append(
-            {
-                "survey": survey,
-                **{
-                    name: operational_count(value, controlled=controlled)
-                    for name, value in figures.items()
-                },
-            }
-        )
-    return render(
-        request,
-        "manage/survey_list.html",
-        {
-            "rows": rows,
-            "controlled": controlled,
-            "disclosure_statement": "Disclosure control: " + cover_statement(controlled=True),
-        },
-    )
+    rows = [{"survey": survey, **counts[survey.pk]} for survey in surveys]
+    return render(request, "manage/survey_list.html", {"rows": rows})
 
 
 @manager_required
@@ -165,8 +145,7 @@ def survey_content(request: HttpRequest, slug: str) -> HttpResponse:
 @manager_required
 def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
     survey = managed_survey(request, slug)
-    figures = case_counts(surveys=[survey])[survey.pk]
-    controlled = False  # operational figures: exact for the survey's staff
+    figures = case_counts(surveys=[survey])[survey.pk]  # operational: exact for its managers
     return render(
         request,
         "manage/survey_detail.html",
@@ -174,10 +153,7 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "survey": survey,
             "address": request.build_absolute_uri(reverse("online:start", args=[survey.slug])),
             "problems": open_problems(survey) if survey.state == "draft" else [],
-            "figures": {
-                name: operational_count(value, controlled=controlled)
-                for name, value in figures.items()
-            },
+            "figures": figures,
             "test_responses": Response.objects.filter(survey=survey, is_test=True).count(),
             "preview_modes": survey.modes,
         },

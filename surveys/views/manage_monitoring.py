@@ -22,7 +22,6 @@ from django.views.decorators.http import require_safe
 
 from seb.disclosure import (
     CONFIDENTIAL,
-    cover_statement,
     operational_count,
     operational_statement,
 )
@@ -88,7 +87,7 @@ def _duration(seconds: float | None) -> str:
     return f"{minutes} min {secs} s" if minutes else f"{secs} s"
 
 
-def _daily(survey: Survey, *, controlled: bool) -> dict[str, Any]:
+def _daily(survey: Survey) -> dict[str, Any]:
     rows = completes_by_day(survey=survey)
     modes = [mode for mode in Mode if survey.offers(mode) or any(m == mode for _, m, _ in rows)]
     today = timezone.localdate()
@@ -97,18 +96,10 @@ def _daily(survey: Survey, *, controlled: bool) -> dict[str, Any]:
     days = [start + timedelta(days=n) for n in range((today - start).days + 1)]
     raw: dict[tuple[date, str], int] = {(day, mode): n for day, mode, n in rows}
     series: dict[str, list[int | str]] = {
-        mode.label: [
-            operational_count(raw.get((day, mode.value), 0), controlled=controlled) for day in days
-        ]
-        for mode in modes
+        mode.label: [raw.get((day, mode.value), 0) for day in days] for mode in modes
     }
     title = "Complete responses per day, by mode"
     subtitle = [f"{survey.name}; the last {len(days)} day{'s' if len(days) != 1 else ''}."]
-    if controlled:
-        subtitle.append(
-            f"{CONFIDENTIAL} days (1 to 9 responses) are left out of the bars; other counts "
-            "are rounded to 5."
-        )
     spec = completes_chart_spec(days=days, series=series, title=title, subtitle=subtitle)
     description = describe_completes(days, series)
     return {
@@ -121,16 +112,16 @@ def _daily(survey: Survey, *, controlled: bool) -> dict[str, Any]:
 @require_safe
 @manager_required
 def monitoring(request: HttpRequest, slug: str) -> HttpResponse:
+    # Operational figures: exact for the survey's staff, who see its cases one by one.
     survey = managed_survey(request, slug)
-    controlled = False  # operational figures: exact for the survey's staff
     counts, rows = survey_outcomes_and_rates(survey=survey)
     overall = rows[0]
     groups: list[dict[str, Any]] = []
     for row in rows:
         shown = shown_rates(
             row.rates,
-            controlled=controlled,
-            shown_count=lambda n: operational_count(n, controlled=True),
+            controlled=False,
+            shown_count=lambda n: n,
             confidential=CONFIDENTIAL,
         )
         groups.append(
@@ -148,10 +139,7 @@ def monitoring(request: HttpRequest, slug: str) -> HttpResponse:
     stops = stop_points(survey=survey)
     stop_rows = []
     for key in [*standard.keys, ""]:
-        per_mode = [
-            operational_count(stops.get(mode.value, {}).get(key, 0), controlled=controlled)
-            for mode in survey.modes
-        ]
+        per_mode = [stops.get(mode.value, {}).get(key, 0) for mode in survey.modes]
         label = (
             standard.question(key).short_label if key else "Check answers (every question answered)"
         )
@@ -161,23 +149,16 @@ def monitoring(request: HttpRequest, slug: str) -> HttpResponse:
         "manage/monitoring.html",
         {
             "survey": survey,
-            "controlled": controlled,
-            "disclosure_statement": "Disclosure control: " + cover_statement(controlled=True),
             "operational_statement": operational_statement(),
             "overall": groups[0],
             "breakdowns": breakdowns,
             "outcomes": [
-                (
-                    outcome,
-                    OUTCOME_LABELS[outcome],
-                    operational_count(counts.get(outcome, 0), controlled=controlled),
-                )
-                for outcome in Outcome
+                (outcome, OUTCOME_LABELS[outcome], counts.get(outcome, 0)) for outcome in Outcome
             ],
             "count_names": [(name, COUNT_LABELS[name]) for name in COUNT_NAMES],
             "columns": 2 + len(COUNT_NAMES) + len(RATE_NAMES),
             "rate_names": RATE_NAMES,
-            "daily": _daily(survey, controlled=controlled),
+            "daily": _daily(survey),
             "stop_modes": [mode.label for mode in survey.modes],
             "stop_rows": stop_rows,
             "median": _duration(median_completion_seconds(survey=survey)),
