@@ -170,3 +170,11 @@ class RoleRequiredMixin:
         if refused is not None:
             return refused
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+def person(user: Any) -> str:
+    """How a member of staff is named on pages and in lists: full name, else username
+    (nobody: empty)."""
+    if user is None:
+        return ""
+    return str(user.get_full_name() or user.get_username())

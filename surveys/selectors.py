@@ -23,7 +23,7 @@ from seb.sample import VARIABLE_NAME
 from seb.standard import Mode
 from seb.statuses import UNFINISHED
 
-from .access import INTERVIEWER, SUPERVISOR, surveys_for
+from .access import INTERVIEWER, SUPERVISOR, person, surveys_for
 from .models import (
     COUNTING_COLUMN,
     Attempt,
@@ -259,12 +259,6 @@ class HistoryEntry:
     note: str = ""
 
 
-def _name(user: Any) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
 def case_history(case: Case) -> list[HistoryEntry]:
     """Everything that happened to the case, latest first: calls and visits with their
     outcomes and notes, interviews started, resumed, stopped, completed or abandoned,
@@ -310,7 +304,7 @@ def _attempt_entries(case: Case, started: set[Any]) -> list[HistoryEntry]:
         elif attempt.appointment_at is not None:
             local = timezone.localtime(attempt.appointment_at)
             detail = f"Appointment: {local:%A %-d %B %Y, %H:%M}"
-        who = _name(attempt.interviewer)
+        who = person(attempt.interviewer)
         entries.append(HistoryEntry(attempt.at, what, who, mode, detail, attempt.note))
         if attempt.ended_at is not None:
             reason = Response.StopReason(attempt.end).label if attempt.end else ""
@@ -326,7 +320,7 @@ def _response_entries(response: Response, started: set[Any]) -> list[HistoryEntr
     """A response's start and its end (complete, abandoned or stopped), less what the
     attempts that started it (`started`) already say."""
     mode = Mode(response.mode).label
-    who = _name(response.interviewer)
+    who = person(response.interviewer)
     interview = Mode(response.mode).is_interviewer_led
     if response.is_test:
         return [HistoryEntry(response.started_at, "Test response (not counted)", who, mode)]

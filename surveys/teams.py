@@ -27,10 +27,6 @@ class TeamRefused(Exception):
         self.message = message
 
 
-def person(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def _may_join(user: Any, role: TeamRole) -> bool:
     if not user.is_active:
         return False

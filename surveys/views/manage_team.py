@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from ..access import person
 from ..forms_team import TeamMemberForm
 from ..models import Survey, SurveyMember, TeamRole
-from ..teams import TeamRefused, person, team_add, team_of, team_remove
+from ..teams import TeamRefused, team_add, team_of, team_remove
 from .manage import managed_survey, manager_required
 
 

@@ -46,6 +46,7 @@ from ..access import (
     SUPERVISOR,
     RoleRequiredMixin,
     has_role,
+    person,
     surveys_for,
 )
 from ..audit import Event, audit
@@ -104,10 +105,6 @@ def interview_surveys(user: Any) -> Any:
 def interview_survey(request: HttpRequest, slug: str) -> Survey:
     """One of them, or 404."""
     return get_object_or_404(interview_surveys(request.user), slug=slug)
-
-
-def person(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 class HomeView(SupervisorRequiredMixin, View):
