@@ -3,11 +3,13 @@ to build while the analyst waits on the page (XLSX, SPSS, Stata; CSV is streamed
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import QueryDict
 
 from jobs.models import Job
 from jobs.runner import JobFailed, Progress, job_file, job_handler, job_path
-from jobs.views import RESULT_TEMPLATES
+from jobs.views import RESULT_TEMPLATES, job_viewer
 from seb.interchange import FileFormat
 from seb.interchange.writing import TooManyRows
 from surveys.access import acts_as, can_see_unrounded
@@ -21,6 +23,20 @@ from .statfiles import StatFormat
 
 IMPORT_RESPONSES = "import_responses"
 EXPORT_MICRODATA = "export_microdata"
+
+
+@job_viewer(IMPORT_RESPONSES)
+def _still_an_analyst(job: Job, user: Any) -> bool:
+    """An import's page and report: for its owner while they are still its analyst."""
+    survey = Survey.objects.filter(pk=job.params.get("survey_id")).first()
+    return survey is None or acts_as(user, survey, TeamRole.ANALYST)
+
+
+@job_viewer(EXPORT_MICRODATA)
+def _still_sees_microdata(job: Job, user: Any) -> bool:
+    """A microdata file: for its owner while they may still see the survey's microdata."""
+    survey = Survey.objects.filter(pk=job.params.get("survey_id")).first()
+    return survey is None or can_see_unrounded(user, survey)
 
 
 @job_handler(IMPORT_RESPONSES)

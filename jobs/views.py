@@ -7,6 +7,7 @@ the page reloads itself every few seconds until the job is finished.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,22 @@ from .models import Job
 from .runner import job_path
 
 RESULT_TEMPLATES = {}  # kind -> template that shows the job's result
+# kind -> whether its owner may still see it (the apps above register these: a job of a
+# survey is shown only while its owner still works on that survey in the job's role).
+VIEWERS: dict[str, Callable[[Job, Any], bool]] = {}
+
+
+def job_viewer(kind: str) -> Callable[[Callable[[Job, Any], bool]], Callable[[Job, Any], bool]]:
+    def register(check: Callable[[Job, Any], bool]) -> Callable[[Job, Any], bool]:
+        VIEWERS[kind] = check
+        return check
+
+    return register
+
+
+def may_see(job: Job, user: Any) -> bool:
+    check = VIEWERS.get(job.kind)
+    return user.is_superuser or check is None or check(job, user)
 
 
 def result_template(kind: str) -> str:
@@ -30,7 +47,10 @@ def own_job(request: HttpRequest, job_id: Any) -> Job:
     jobs = Job.objects.all()
     if not request.user.is_superuser:
         jobs = jobs.filter(owner=request.user)
-    return get_object_or_404(jobs, pk=job_id)
+    job = get_object_or_404(jobs, pk=job_id)
+    if not may_see(job, request.user):
+        raise Http404("No such job.")
+    return job
 
 
 def job_state(job: Job) -> dict[str, Any]:
@@ -47,7 +67,8 @@ def job_state(job: Job) -> dict[str, Any]:
 @require_safe
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
-    jobs = Job.objects.filter(owner=request.user).order_by("-created_at")[:100]
+    owned = Job.objects.filter(owner=request.user).order_by("-created_at")[:100]
+    jobs = [job for job in owned if may_see(job, request.user)]
     return render(request, "jobs/list.html", {"jobs": jobs})
 
 

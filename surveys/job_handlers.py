@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from django.conf import settings
 from django.db.models import CharField
@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from jobs.models import Job
 from jobs.runner import JobFailed, Progress, job_file, job_handler, job_path, periodic
-from jobs.views import RESULT_TEMPLATES
+from jobs.views import RESULT_TEMPLATES, job_viewer
 from seb.interchange import FileFormat
 
 from .access import acts_as
@@ -51,6 +51,23 @@ SEND_ROUND: Final = "send_round"
 REFRESH_CASES: Final = "refresh_cases"
 CODES_FILE: Final = "codes.csv"
 CODES_KINDS: Final = (LOAD_SAMPLE, REGENERATE_CODES)
+
+
+def _job_survey(job: Job) -> Survey | None:
+    if "round_id" in job.params:
+        return Survey.objects.filter(contact_rounds__pk=job.params["round_id"]).first()
+    return Survey.objects.filter(pk=job.params.get("survey_id")).first()
+
+
+def _still_a_manager(job: Job, user: Any) -> bool:
+    """A fieldwork job's page, result and file: for its owner while they still manage
+    its survey (one removed from the team no longer sees its report or codes)."""
+    survey = _job_survey(job)
+    return survey is None or acts_as(user, survey, TeamRole.MANAGER)
+
+
+for _kind in (LOAD_SAMPLE, REGENERATE_CODES, SEND_ROUND, REFRESH_CASES):
+    job_viewer(_kind)(_still_a_manager)
 
 
 def _survey(job: Job, *, needs_links: bool = False) -> Survey:

@@ -242,6 +242,28 @@ def test_a_queued_job_whose_owner_left_the_team_fails_and_does_nothing(
     assert Case.objects.get(pk=case.pk).access_code_hash == before
 
 
+def test_a_job_of_a_survey_is_no_longer_shown_to_its_owner_once_they_leave_the_team(
+    survey_a: Survey, manager_a: User
+) -> None:
+    """Its page, state, download and place in the list go with the owner's place in
+    the team (a sample load's report names lines and references)."""
+    job = Job.objects.create(
+        kind=REGENERATE_CODES,
+        title="codes",
+        owner=manager_a,
+        params={"survey_id": survey_a.pk},
+        status=Job.Status.SUCCEEDED,
+    )
+    client = signed_in(manager_a)
+    pages = (f"/jobs/{job.pk}/", f"/jobs/{job.pk}/status.json")
+    assert [client.get(page).status_code for page in pages] == [200, 200]
+    assert "codes" in client.get("/jobs/").content.decode()
+    SurveyMember.objects.filter(user=manager_a).delete()
+    assert [client.get(page).status_code for page in pages] == [404, 404]
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == 404
+    assert f"/jobs/{job.pk}/" not in client.get("/jobs/").content.decode()
+
+
 def test_an_analyst_outside_the_team_gets_published_tables_but_not_microdata(
     survey_a: Survey,
 ) -> None:
