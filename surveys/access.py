@@ -34,7 +34,8 @@ ANALYST: Final = "analyst"
 INTERVIEWER: Final = "interviewer"
 SUPERVISOR: Final = "supervisor"
 SURVEY_MANAGER: Final = "survey manager"
-ROLES: Final = (ANALYST, INTERVIEWER, SUPERVISOR, SURVEY_MANAGER)
+CODER: Final = "coder"
+ROLES: Final = (ANALYST, INTERVIEWER, SUPERVISOR, SURVEY_MANAGER, CODER)
 UNROUNDED_PERMISSION: Final = "classification.view_unrounded"
 ALL_SURVEYS_PERMISSION: Final = "surveys.all_surveys"
 # The group (kind of staff) a team role needs.
@@ -43,6 +44,7 @@ GROUP_OF: Final = {
     TeamRole.SUPERVISOR: SUPERVISOR,
     TeamRole.INTERVIEWER: INTERVIEWER,
     TeamRole.ANALYST: ANALYST,
+    TeamRole.CODER: CODER,
 }
 
 User = AbstractBaseUser | AnonymousUser

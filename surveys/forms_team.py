@@ -18,6 +18,7 @@ ROLE_HINTS = {
     TeamRole.INTERVIEWER: "Works the cases assigned to them",
     TeamRole.ANALYST: "Downloads the survey’s microdata and unrounded tables, and imports "
     "responses (published tables are open to every analyst)",
+    TeamRole.CODER: "Codes the job titles the automatic coder left in the survey’s coding queue",
 }
 
 

@@ -128,6 +128,13 @@ class Survey(models.Model):
         help_text="Set by a supervisor: an interviewer of the team may start an interview on "
         "a case nobody is assigned, or on a new reference, which then becomes theirs.",
     )
+    asks_job_title = models.BooleanField(
+        "ask for the job title",
+        default=False,
+        help_text="An addition beyond the harmonised standard: where the standard asks the "
+        "occupation question, the next page asks for that person's job title, which is "
+        "coded to SOC 2020 and full NS-SEC (docs/spec/occupation.md).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -230,6 +237,7 @@ class TeamRole(models.TextChoices):
     SUPERVISOR = "supervisor", "Supervisor"
     INTERVIEWER = "interviewer", "Interviewer"
     ANALYST = "analyst", "Analyst"
+    CODER = "coder", "Coder"
 
 
 class SurveyMember(models.Model):
@@ -765,3 +773,115 @@ class LocalNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.to}"
+
+
+class JobTitle(models.Model):
+    """The job title a response gave for the person whose occupation the standard asks
+    about (an addition beyond the standard, asked only when the survey's
+    `asks_job_title` is on), and its coding to SOC 2020, SOC 2010 and full NS-SEC.
+
+    The coding is derived state: whoever sets `soc2010` (the coder at answer time, the
+    respondent's pick, the follow-up, a coder in the queue) sets the full NS-SEC columns
+    from it and the response's employment answers (`seb.occupation.nssec.derive_full`)
+    in the same transaction. The typed text can identify a person: it is shown and
+    exported only with the unrounded permission.
+    """
+
+    class Status(models.TextChoices):
+        CODED = "coded", "Coded"
+        FOLLOW_UP = "follow-up", "Needs a follow-up"
+        UNCODED = "uncoded", "Uncoded"
+
+    class Method(models.TextChoices):
+        AUTOMATIC = "automatic", "Coded automatically"
+        SUGGESTION = "suggestion", "Chosen from the suggestions"
+        FOLLOW_UP = "follow-up", "Settled by the follow-up question"
+        CODER = "coder", "Coded by a coder"
+        NONE = "", "Not coded"
+
+    response = models.OneToOneField(
+        Response, models.CASCADE, primary_key=True, related_name="job_title"
+    )
+    text = models.CharField(max_length=200, help_text="As typed. Can identify a person.")
+    # The coder's normalised form of the text: the coding queue groups identical titles by it.
+    normalised = models.CharField(max_length=200, blank=True)
+    # Each follow-up asked and answered: [{"question": ..., "answer": ...}], at most two.
+    follow_ups = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.UNCODED)
+    method = models.CharField(max_length=20, choices=Method, default=Method.NONE, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 to 100.")
+    soc2020 = models.CharField(max_length=4, blank=True)
+    soc2010 = models.CharField(max_length=4, blank=True)
+    # Full NS-SEC (docs/spec/nssec-full.md), empty until the title is coded.
+    nssec_method = models.CharField(max_length=20, blank=True)
+    nssec_operational = models.CharField(max_length=10, blank=True)
+    nssec8 = models.CharField(max_length=10, blank=True)
+    nssec5_full = models.CharField(max_length=10, blank=True)
+    nssec3_full = models.CharField(max_length=10, blank=True)
+    coded_at = models.DateTimeField(null=True, blank=True)
+    coded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["normalised"], name="job_title_normalised"),
+            models.Index(fields=["status"], name="job_title_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="coded") | (~Q(soc2020="") & ~Q(soc2010="")),
+                name="job_title_coded_has_codes",
+                violation_error_message="A coded job title carries its SOC codes.",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__lte=100), name="job_title_score_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Job title ({self.get_status_display().lower()})"
+
+
+class CodingDecision(models.Model):
+    """A coder's decision in the coding queue: every job title of a survey whose
+    normalised form is `normalised` gets `soc2020`/`soc2010`. Recorded with who and
+    when; reversed (never deleted) by setting `reversed_at`/`reversed_by`, which puts
+    those titles back in the queue. A decision with `is_second_coding` is a second
+    coder's independent code for the double-coding sample, counted for agreement and
+    never applied."""
+
+    survey = models.ForeignKey(Survey, models.CASCADE, related_name="coding_decisions")
+    normalised = models.CharField(max_length=200)
+    soc2020 = models.CharField(max_length=4, blank=True)
+    soc2010 = models.CharField(max_length=4, blank=True)
+    # True when the coder decided the title cannot be coded (left uncoded on purpose).
+    uncodable = models.BooleanField(default=False)
+    is_second_coding = models.BooleanField(default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="coding_decisions"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reversed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        indexes = [models.Index(fields=["survey", "normalised"], name="coding_decision_title")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "normalised", "is_second_coding"],
+                condition=Q(reversed_at__isnull=True),
+                name="coding_decision_one_standing",
+            ),
+            models.CheckConstraint(
+                condition=Q(uncodable=True) | (~Q(soc2020="") & ~Q(soc2010="")),
+                name="coding_decision_has_codes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.normalised} → {self.soc2020 or 'uncodable'}"
