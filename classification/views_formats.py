@@ -22,7 +22,9 @@ from seb.standard import CURRENT_VERSION, load_standard
 from seb.statistics import CONFIDENCE_LEVEL
 
 from .codebook import CODE_COLUMNS, CODEBOOK_TITLE, codebook_sheets, write_code_list_csv
+from .occupation_outputs import microdata_columns
 from .sheets import WorkbookFormat, write_sheets
+from .statfiles import file_variables
 from .views import (
     _download,
     _download_selection,
@@ -174,5 +176,8 @@ def microdata_csv_metadata(request: HttpRequest, slug: str) -> HttpResponse:
         standard_title=survey.standard_title,
         publisher=survey.organisation,
         version=survey.standard_version,
+        variables=file_variables(
+            microdata_columns(survey, typed_title=True), survey.standard_version
+        ),
     )
     return _json(metadata, filename=metadata_name(csv_name))
