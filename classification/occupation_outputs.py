@@ -14,9 +14,12 @@ from typing import Final
 
 from django.db.models import Count, QuerySet, Sum
 
+from seb.crosstab import CrossTable, CrossTableError, build_cross
 from seb.interchange import MICRODATA_COLUMNS
+from seb.occupation.tables import SELF_BY_FULL
 from seb.occupation.variables import JOB_TITLE, OCCUPATION_COLUMNS
 from seb.perturbation import KeyedCount
+from seb.tables import TableError
 from surveys.models import Response, Survey
 
 # The model field behind each occupation column, through the response's job title.
@@ -64,3 +67,14 @@ def self_by_full_counts(
         key = (nssec5, nssec8 or None)
         counts[key] = counts.get(key, KeyedCount(0)) + KeyedCount(n, keys)
     return counts
+
+
+def occupation_tables(*, survey: Survey, responses: QuerySet[Response]) -> tuple[CrossTable, ...]:
+    """The two-way tables of a survey that asks for the job title (none otherwise), for
+    `responses` (the selection's counted responses): one GROUP BY each."""
+    if not survey.asks_job_title:
+        return ()
+    try:
+        return (build_cross(SELF_BY_FULL, self_by_full_counts(responses)),)
+    except CrossTableError as error:
+        raise TableError(str(error)) from error

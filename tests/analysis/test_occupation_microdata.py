@@ -121,9 +121,12 @@ def test_the_microdata_read_job_titles_in_the_same_query_whatever_the_rows(
     assert len(queries) == 1
     # The CSV is one COPY statement of the same query (it bypasses Django's query log).
     stream = io.BytesIO()
-    assert microdata_write(
-        responses=responses, stream=stream, file_format=FileFormat.CSV, columns=columns
-    ) == 90
+    assert (
+        microdata_write(
+            responses=responses, stream=stream, file_format=FileFormat.CSV, columns=columns
+        )
+        == 90
+    )
 
 
 def test_the_typed_title_is_a_column_only_when_asked_for(job_survey: Survey) -> None:
