@@ -43,6 +43,8 @@ STATA_VERSION: Final = 14
 STATA_INTEGER_FORMAT: Final = "%8.0g"
 # An SPSS file's label is 64 bytes of text.
 SPSS_FILE_LABEL_BYTES: Final = 64
+# A score from 0 to 100 (the occupation coder's), in SPSS.
+SCORE_FORMAT: Final = "F3.0"
 
 
 class StatFormat(StrEnum):
@@ -161,6 +163,63 @@ def _stata_column(values: Any, variable: Variable) -> Any:
     return pd.Series(lookup[positions], dtype=object)
 
 
+def _write_sav(frame: Any, path: Path, variables: Sequence[Variable], title: str) -> None:
+    import pyreadstat
+
+    coded = [variable for variable in variables if variable.is_coded]
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        file_label=cut_at_word(title, max_bytes=SPSS_FILE_LABEL_BYTES),
+        column_labels={variable.name: variable.label for variable in variables},
+        variable_value_labels={variable.name: variable.value_labels for variable in coded},
+        missing_ranges={
+            variable.name: spss_missing([code.value for code in variable.missing_codes])
+            for variable in coded
+            if variable.missing_codes
+        },
+        variable_measure={
+            variable.name: "scale" if variable.numeric else "nominal" for variable in variables
+        },
+        variable_format={
+            **{variable.name: f"F{variable.format_width}.0" for variable in coded},
+            **{variable.name: SCORE_FORMAT for variable in variables if variable.numeric},
+        },
+    )
+
+
+def _write_dta(frame: Any, path: Path, variables: Sequence[Variable], title: str) -> None:
+    import pyreadstat
+
+    coded = [variable for variable in variables if variable.is_coded]
+    for variable in coded:
+        frame[variable.name] = _stata_column(frame[variable.name].to_numpy(), variable)
+    pyreadstat.write_dta(
+        frame,
+        str(path),
+        file_label=cut_at_word(title, max_chars=STATA_LABEL_LENGTH),
+        column_labels={
+            variable.name: cut_at_word(variable.label, max_chars=STATA_LABEL_LENGTH)
+            for variable in variables
+        },
+        version=STATA_VERSION,
+        variable_value_labels={
+            variable.name: {code.missing or code.value: code.label for code in variable.codes}
+            for variable in coded
+        },
+        missing_user_values={
+            variable.name: [code.missing for code in variable.missing_codes]
+            for variable in coded
+            if variable.missing_codes
+        },
+        variable_format={
+            variable.name: STATA_INTEGER_FORMAT
+            for variable in variables
+            if variable.is_coded or variable.numeric
+        },
+    )
+
+
 def write_statfile(
     rows: Iterable[Sequence[str]],
     path: Path,
@@ -175,55 +234,7 @@ def write_statfile(
     The standard's "Don't know" and "Prefer not to say" are declared missing: SPSS
     user-missing values, Stata extended missing values `.a`, `.b` (`seb.codebook`).
     """
-    import pyreadstat
-
     frame, variables = microdata_frame(rows, version=version, columns=columns)
-    coded = [variable for variable in variables if variable.is_coded]
-    numeric = [variable for variable in variables if variable.numeric]
-    labels = {variable.name: variable.label for variable in variables}
-    if file_format is StatFormat.SAV:
-        pyreadstat.write_sav(
-            frame,
-            str(path),
-            file_label=cut_at_word(title, max_bytes=SPSS_FILE_LABEL_BYTES),
-            column_labels=labels,
-            variable_value_labels={variable.name: variable.value_labels for variable in coded},
-            missing_ranges={
-                variable.name: spss_missing([code.value for code in variable.missing_codes])
-                for variable in coded
-                if variable.missing_codes
-            },
-            variable_measure={
-                variable.name: "scale" if variable.numeric else "nominal" for variable in variables
-            },
-            variable_format={
-                **{variable.name: f"F{variable.format_width}.0" for variable in coded},
-                **{variable.name: "F3.0" for variable in numeric},
-            },
-        )
-    else:
-        for variable in coded:
-            frame[variable.name] = _stata_column(frame[variable.name].to_numpy(), variable)
-        pyreadstat.write_dta(
-            frame,
-            str(path),
-            file_label=cut_at_word(title, max_chars=STATA_LABEL_LENGTH),
-            column_labels={
-                name: cut_at_word(label, max_chars=STATA_LABEL_LENGTH)
-                for name, label in labels.items()
-            },
-            version=STATA_VERSION,
-            variable_value_labels={
-                variable.name: {code.missing or code.value: code.label for code in variable.codes}
-                for variable in coded
-            },
-            missing_user_values={
-                variable.name: [code.missing for code in variable.missing_codes]
-                for variable in coded
-                if variable.missing_codes
-            },
-            variable_format={
-                variable.name: STATA_INTEGER_FORMAT for variable in (*coded, *numeric)
-            },
-        )
+    writer = _write_sav if file_format is StatFormat.SAV else _write_dta
+    writer(frame, path, variables, title)
     return len(frame)
