@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -180,3 +181,43 @@ def test_microdata_without_the_unrounded_permission_are_refused_title_and_all(
         response = analyst_client.get(f"/analysis/{SLUG}/download/microdata.{extension}")
         assert response.status_code == 403
         assert SECRET_TITLE.encode() not in response.content
+
+
+def test_the_export_command_adds_typed_titles_only_when_told(
+    job_survey: Survey, tmp_path: Path
+) -> None:
+    """Run by someone with the server in hand, it writes the coded columns; the titles
+    as typed only with --typed-job-titles."""
+    plain, typed = tmp_path / "plain.csv", tmp_path / "typed.csv"
+    call_command("export_responses", survey=SLUG, output=plain, stdout=io.StringIO())
+    call_command(
+        "export_responses", survey=SLUG, output=typed, typed_job_titles=True, stdout=io.StringIO()
+    )
+    header = next(csv.reader(io.StringIO(plain.read_text(encoding="utf-8"))))
+    assert header == [*MICRODATA_COLUMNS, *OCCUPATION_COLUMNS]
+    assert SECRET_TITLE not in plain.read_text(encoding="utf-8")
+    assert SECRET_TITLE in typed.read_text(encoding="utf-8")
+    described = json.loads((tmp_path / "plain.csv-metadata.json").read_text(encoding="utf-8"))
+    assert [column["name"] for column in described["tableSchema"]["columns"]] == header
+
+
+def test_the_codebook_lists_the_occupation_variables_as_beyond_the_standard(
+    plain_client: Client,
+) -> None:
+    text = plain_client.get("/analysis/standard/codebook/").content.decode()
+    assert "Additions beyond the harmonised standard" in text
+    for name in (*OCCUPATION_COLUMNS, JOB_TITLE):
+        assert f'id="variable-{name}"' in text
+    assert "412 codes" in text
+    workbook = load_workbook(
+        io.BytesIO(plain_client.get("/analysis/standard/codebook/seb-codebook.xlsx").content)
+    )
+    rows = list(workbook["Variables"].iter_rows(values_only=True))
+    sources = {row[0]: row[-1] for row in rows[3:]}
+    assert sources["nssec5"] == "The harmonised standard"
+    assert all(
+        sources[name] == "An addition beyond the harmonised standard"
+        for name in (*OCCUPATION_COLUMNS, JOB_TITLE)
+    )
+    codes = list(workbook["Codes"].iter_rows(values_only=True))
+    assert ("soc2020", 2231, "2231") in [row[:3] for row in codes]
