@@ -20,6 +20,7 @@ from surveys.access import ANALYST
 from surveys.models import Survey
 from tests.analysis.conftest import plausible_responses
 from tests.analysis.occupation import SECRET_TITLE, add_job_titles
+from tests.browser.checkers import assert_no_htmlcs_errors, assert_valid_html
 from tests.browser.conftest import assert_no_axe_violations
 from tests.browser.test_online_journey_browser import no_horizontal_scroll
 from tests.conftest import granted_every_survey
@@ -71,6 +72,8 @@ def test_the_occupation_table_on_the_tables_page(
     expect(table.get_by_role("row")).to_have_count(9)  # the header, 7 classes, Total
     assert SECRET_TITLE not in page.content()
     assert_no_axe_violations(page)
+    assert_no_htmlcs_errors(page)
+    assert_valid_html({f"tables page at {width}": page.content()})
     no_horizontal_scroll(page)
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
