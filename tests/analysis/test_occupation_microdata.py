@@ -8,6 +8,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -221,3 +222,25 @@ def test_the_codebook_lists_the_occupation_variables_as_beyond_the_standard(
     )
     codes = list(workbook["Codes"].iter_rows(values_only=True))
     assert ("soc2020", 2231, "2231") in [row[:3] for row in codes]
+
+
+@pytest.mark.parametrize("extension", ["xlsx", "sav"])
+def test_a_background_job_writes_the_occupation_columns_too(
+    unrounded_client: Client, job_survey: Survey, extension: str, tmp_path: Path, settings: Any
+) -> None:
+    """A selection too large for the request is written by a job, with the same columns."""
+    from jobs.models import Job
+
+    settings.MICRODATA_IN_REQUEST_ROWS = 10
+    asked = unrounded_client.get(f"/analysis/{SLUG}/download/microdata.{extension}")
+    assert asked.status_code == 302
+    job = Job.objects.get()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    content = b"".join(unrounded_client.get(f"/jobs/{job.pk}/download/").streaming_content)
+    if extension == "xlsx":
+        sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+        header = [cell.value for cell in next(sheet.iter_rows())]
+    else:
+        frame, _ = read_back(content, extension, tmp_path)
+        header = list(frame.columns)
+    assert header == OCCUPATION_HEADER
