@@ -10,7 +10,7 @@ from django import forms
 from seb.occupation.search import known_pairs
 
 UNCODABLE: Final = "uncodable"
-SAMPLE_PERCENTS: Final = (0, 5, 10, 20, 50)
+SAMPLE_PERCENTS: Final = (0, 5, 10, 20, 50, 100)
 
 
 class DecisionForm(forms.Form):
@@ -19,7 +19,10 @@ class DecisionForm(forms.Form):
 
     choice = forms.CharField(
         max_length=20,
-        error_messages={"required": "Select a unit group, or that it cannot be coded"},
+        error_messages={
+            "required": "Select a unit group, or that it cannot be coded",
+            "max_length": "Select a unit group from the list",
+        },
     )
 
     def clean_choice(self) -> dict[str, Any]:
