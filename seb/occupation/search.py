@@ -2,10 +2,11 @@
 title or description, or the start of a code) to the unit groups it may mean, best
 first, each with the SOC 2010 unit group a decision for it records.
 
-A unit group is found three ways, merged: the automatic coder's candidates for the
-words (which read the index as the coder does: spelling, plurals, word order); index
-titles and unit group titles matched fuzzily (rapidfuzz); and descriptions holding every
-word typed. Typed digits match unit group codes by their start.
+A unit group is found three ways, merged in this order: the automatic coder's candidates
+for the words (which read the index as the coder does: spelling, plurals, word order) that
+score at or above its threshold; descriptions holding every word typed; the coder's other
+candidates; and index titles and unit group titles matched fuzzily (rapidfuzz). Typed
+digits match unit group codes by their start.
 
 A decision needs a SOC 2010 unit group (the full NS-SEC is derived from it). A hit found
 through an index entry takes that entry's; one found through its title or description
@@ -22,7 +23,7 @@ from typing import Final
 
 from rapidfuzz import fuzz, process
 
-from seb.occupation.coder import code
+from seb.occupation.coder import THRESHOLD, code
 from seb.occupation.data import coding_index, unit_group_descriptions, unit_group_titles
 from seb.occupation.normalise import words
 
@@ -108,12 +109,15 @@ def _by_code(digits: str) -> list[Hit]:
     ]
 
 
-def _by_coder(query: str) -> list[Hit]:
-    return [
-        hit(candidate.soc2020, candidate.soc2010, candidate.entry)
-        for candidate in code(query).candidates
-        if candidate.soc2020 and candidate.soc2010
-    ]
+def _by_coder(query: str) -> tuple[list[Hit], list[Hit]]:
+    """The coder's candidates: those at or above its threshold, and the others."""
+    strong: list[Hit] = []
+    weak: list[Hit] = []
+    for candidate in code(query).candidates:
+        if candidate.soc2020 and candidate.soc2010:
+            found = hit(candidate.soc2020, candidate.soc2010, candidate.entry)
+            (strong if candidate.score >= THRESHOLD else weak).append(found)
+    return strong, weak
 
 
 def _by_titles(query: str) -> list[Hit]:
@@ -149,7 +153,8 @@ def search(query: str, *, limit: int = MAX_HITS) -> list[Hit]:
     if query.isdigit():
         return _by_code(query)[:limit]
     hits: dict[str, Hit] = {}
-    for found in (_by_coder(query), _by_titles(query), _by_description(query)):
+    strong, weak = _by_coder(query)
+    for found in (strong, _by_description(query), weak, _by_titles(query)):
         for one in found:
             hits.setdefault(one.soc2020, one)
     return list(hits.values())[:limit]

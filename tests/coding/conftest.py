@@ -71,10 +71,27 @@ def analyst_a(survey_a: Survey) -> User:
     return member(survey_a, "analyst-a", TeamRole.ANALYST)
 
 
+def store_title(response: Response, text: str, **fields: Any) -> JobTitle:
+    """The job title `text` of `response`, coded as the automatic coder codes it (unless
+    `fields` say otherwise), as the job-title pages store it."""
+    coding = code(text)
+    coded = coding.status.value == "coded"
+    values: dict[str, Any] = {
+        "text": text,
+        "normalised": normalised(text),
+        "status": coding.status.value,
+        "method": "automatic" if coded else "",
+        "score": coding.score if coding.candidates else None,
+        "soc2020": coding.soc2020,
+        "soc2010": coding.soc2010,
+    }
+    values.update(fields)
+    return JobTitle.objects.create(response=response, **values)
+
+
 @pytest.fixture
 def make_title(make_response: Callable[..., Response]) -> MakeTitle:
-    """A complete response of `survey` with `answers` and the job title `text`, coded
-    as the automatic coder codes it (unless `status` says otherwise)."""
+    """A complete response of `survey` with `answers` and the job title `text`."""
 
     def make(
         survey: Survey,
@@ -84,19 +101,6 @@ def make_title(make_response: Callable[..., Response]) -> MakeTitle:
         submit: bool = True,
         **fields: Any,
     ) -> JobTitle:
-        response = make_response(survey, answers, submit=submit)
-        coding = code(text)
-        coded = coding.status.value == "coded"
-        values: dict[str, Any] = {
-            "text": text,
-            "normalised": normalised(text),
-            "status": coding.status.value,
-            "method": "automatic" if coded else "",
-            "score": coding.score if coding.candidates else None,
-            "soc2020": coding.soc2020,
-            "soc2010": coding.soc2010,
-        }
-        values.update(fields)
-        return JobTitle.objects.create(response=response, **values)
+        return store_title(make_response(survey, answers, submit=submit), text, **fields)
 
     return make
