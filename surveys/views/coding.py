@@ -104,6 +104,7 @@ def _title_page(
         "second": second,
         # A second coder codes blind: the first decision is not shown.
         "decision": None if second else group.decision,
+        "blind": not second and group.normalised in _blind(survey, request),
         "form": form,
         "query": query,
         "hits": search(query or group.normalised),
@@ -134,7 +135,17 @@ def second(request: HttpRequest, slug: str, response_id: uuid.UUID) -> HttpRespo
 def decisions(request: HttpRequest, slug: str) -> HttpResponse:
     survey = _survey(request, slug)
     page = Paginator(decisions_of(survey), DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "coding/decisions.html", {"survey": survey, "page": page})
+    return render(
+        request,
+        "coding/decisions.html",
+        {"survey": survey, "page": page, "blind": _blind(survey, request)},
+    )
+
+
+def _blind(survey: Survey, request: HttpRequest) -> set[str]:
+    """The decided titles the user may still code a second time: their first decision is
+    not shown to them until they have."""
+    return {row["normalised"] for row in second_coding_waiting(survey, request.user)}
 
 
 @require_POST

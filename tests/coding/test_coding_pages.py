@@ -131,6 +131,11 @@ def test_the_second_coder_does_not_see_the_first_decision(
     assert "Code 1 title a second time" in queue
     blind = second.get(f"/coding/survey-a/second/{title.response_id}/").content.decode()
     assert "Coded to" not in blind and "coder-a" not in blind
+    listed = second.get("/coding/survey-a/decisions/").content.decode()
+    assert "Hidden until you code it a second time" in listed
+    assert f'cell">{CIVIL.soc2020}</td>' not in listed
+    decided = second.get(f"/coding/survey-a/titles/{title.response_id}/").content.decode()
+    assert "in the double-coding sample" in decided and "Coded to" not in decided
     response = second.post(
         f"/coding/survey-a/second/{title.response_id}/",
         {"choice": f"{CIVIL.soc2020}:{CIVIL.soc2010}"},
