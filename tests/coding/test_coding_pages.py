@@ -233,3 +233,35 @@ def test_titles_reach_only_the_surveys_coders_and_analysts(
     analyst = member(survey_a, "analyst-a", TeamRole.ANALYST)
     assert signed_in(analyst).get(url).status_code == 200
     assert ANALYST  # the analyst kind of staff codes too
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/coding/survey-a/?page=99999999999999999999",
+        "/coding/survey-a/?page=-1",
+        "/coding/survey-a/decisions/?page=x",
+        "/coding/survey-a/titles/00000000-0000-0000-0000-000000000000/",
+        "/coding/survey-a/titles/00000000-0000-0000-0000-000000000000/?q=%00",
+        "/coding/nope/",
+    ],
+)
+def test_guessed_or_hostile_addresses_get_a_page_or_404_never_an_error(
+    survey_a: Survey, coder_a: User, make_title: MakeTitle, address: str
+) -> None:
+    make_title(survey_a, "engineer")
+    assert signed_in(coder_a).get(address).status_code in (200, 404)
+
+
+def test_a_hostile_search_or_undo_changes_nothing(
+    survey_a: Survey, coder_a: User, make_title: MakeTitle
+) -> None:
+    title = make_title(survey_a, "engineer")
+    client = signed_in(coder_a)
+    page = client.get(
+        f"/coding/survey-a/titles/{title.response_id}/", {"q": "<script>" + "x" * 5000}
+    )
+    assert page.status_code == 200 and "<script>x" not in page.content.decode()
+    undone = client.post("/coding/survey-a/decisions/99999999999999999999/undo/", follow=True)
+    assert "no such decision" in undone.content.decode()
+    assert not CodingDecision.objects.exists()
