@@ -9,6 +9,7 @@ from typing import Any, Final
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -27,7 +28,7 @@ from ..coding_selectors import (
     second_coding_waiting,
 )
 from ..forms_coding import UNCODABLE, DecisionForm, DoubleCodingForm
-from ..models import Survey, TeamRole
+from ..models import JobTitle, Survey, TeamRole
 
 GROUPS_PER_PAGE: Final = 25
 DECISIONS_PER_PAGE: Final = 50
@@ -42,8 +43,13 @@ def _survey(request: HttpRequest, slug: str) -> Survey:
 @require_safe
 @coder_required
 def survey_list(request: HttpRequest) -> HttpResponse:
-    surveys = [(survey, queue_size(survey)) for survey in surveys_for(request.user, *WORKERS)]
-    return render(request, "coding/surveys.html", {"surveys": surveys})
+    mine = surveys_for(request.user, *WORKERS)
+    # The surveys that ask for the job title, or did (their titles may still wait).
+    coded = mine.filter(
+        Q(asks_job_title=True) | Exists(JobTitle.objects.filter(response__survey=OuterRef("pk")))
+    )
+    surveys = [(survey, queue_size(survey)) for survey in coded]
+    return render(request, "coding/surveys.html", {"surveys": surveys, "in_a_team": mine.exists()})
 
 
 @require_safe

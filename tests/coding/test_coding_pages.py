@@ -265,3 +265,17 @@ def test_a_hostile_search_or_undo_changes_nothing(
     undone = client.post("/coding/survey-a/decisions/99999999999999999999/undo/", follow=True)
     assert "no such decision" in undone.content.decode()
     assert not CodingDecision.objects.exists()
+
+
+def test_the_coding_area_lists_the_surveys_that_ask_for_the_job_title(
+    survey_a: Survey, coder_a: User, make_survey: Callable[..., Survey]
+) -> None:
+    other = make_survey("no-titles", name="No titles here")
+    SurveyMember.objects.create(survey=other, user=coder_a, role=TeamRole.CODER)
+    page = signed_in(coder_a).get("/coding/").content.decode()
+    assert "Survey A" in page and "No titles here" not in page
+    Survey.objects.filter(pk=survey_a.pk).update(asks_job_title=False)
+    assert (
+        "None of your surveys asks for the job title"
+        in signed_in(coder_a).get("/coding/").content.decode()
+    )
