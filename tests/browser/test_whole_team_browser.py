@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, ViewportSize, expect
 
 from seb.perturbation import parameters
 from seb.standard import Mode
@@ -54,8 +54,8 @@ from tests.conftest import STAFF_PASSWORD, STATE_EMPLOYEE_CLERICAL
 pytestmark = pytest.mark.browser
 
 SHOTS = os.environ.get("SEB_SHOTS", "")
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 320, "height": 640}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 320, "height": 640}
 SLUG = "team-2027"
 NAME = "Whole team survey"
 EMAIL_TEMPLATE = "f33517ff-2a88-4f6e-b855-c550268ce08a"
@@ -167,6 +167,7 @@ def csv_rows(text: str) -> list[dict[str, str]]:
 def answer_online(page: Page, answers: dict[str, str]) -> None:
     """From the survey's start page to its confirmation, choosing each answer."""
     page.get_by_role("button", name=re.compile("^(Continue|Start now)$")).click()
+    expect(page).to_have_url(re.compile(r"/questions/school_type/$"))
     while "/questions/" in page.url:
         key = re.search(r"/questions/(\w+)/", page.url)
         assert key, page.url
@@ -267,7 +268,8 @@ def manager_sets_up_and_invites(
     load_job = page.url
     walk.check(page, "manage-sample-loaded")
     page.get_by_role("link", name="Go to the sample").click()
-    expect(page.locator("main tbody tr")).to_have_count(len(SAMPLE))
+    for reference, *_ in SAMPLE:
+        expect(page.get_by_role("link", name=reference, exact=True)).to_be_visible()
     walk.check(page, "manage-sample")
 
     # Each mode's preview, to its first question, with the question's answers.
