@@ -191,6 +191,8 @@ MATRIX: dict[str, tuple[Rule, Callable[[World], dict[str, Any]], tuple[str, ...]
     "analysis:workbook-ods": (PUBLISHED, _k(classes="5"), GET),
     "analysis:table-csv": (PUBLISHED, _k(key="school_type"), GET),
     "analysis:table-csv-metadata": (PUBLISHED, _k(key="school_type"), GET),
+    "analysis:cross-table-csv": (PUBLISHED, _k(key="nssec5_by_nssec8"), GET),
+    "analysis:cross-table-csv-metadata": (PUBLISHED, _k(key="nssec5_by_nssec8"), GET),
     "analysis:table-chart": (PUBLISHED, _k(key="school_type", extension="svg"), GET),
     "analysis:compare-index": (PUBLISHED, SLUG, GET),
     "analysis:compare": (PUBLISHED, _k(dimension="mode"), GET),
@@ -236,7 +238,12 @@ def _person(username: str, role: TeamRole, survey: Survey) -> User:
 def world(make_survey: Callable[..., Survey]) -> World:
     """Survey A and survey B, each with one person of every role in its team; a case of
     A assigned to A's interviewer, with contact details, and an interview on it."""
-    fields = {"access": Survey.Access.BOTH, "organisation": "Org", "contact_email": "a@example.org"}
+    fields = {
+        "access": Survey.Access.BOTH,
+        "organisation": "Org",
+        "contact_email": "a@example.org",
+        "asks_job_title": True,
+    }
     survey = make_survey("survey-a", name="Survey A", **fields)
     other = make_survey("survey-b", name="Survey B", **fields)
     people = {}
