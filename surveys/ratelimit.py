@@ -167,3 +167,23 @@ def guess_windows_clear(*, older_than: timedelta = timedelta(days=1)) -> int:
     oldest = _window(time.time() - older_than.total_seconds())
     deleted, _ = GuessWindow.objects.filter(window__lt=oldest).delete()
     return deleted
+
+
+SUGGESTIONS: Final = "suggestions"
+
+
+def suggestions_try(request: HttpRequest, *, response_id: object, now: float | None = None) -> bool:
+    """Count one request for job title suggestions under the response and the client
+    address (in the same windows as the access codes); whether it may be answered:
+    JOB_TITLE_SUGGESTIONS_PER_RESPONSE a window for one response (a person types a few
+    dozen a title), JOB_TITLE_SUGGESTIONS_PER_ADDRESS for everyone behind an address."""
+    now = time.time() if now is None else now
+    keys = {
+        "response": _hash(SUGGESTIONS, "response", response_id),
+        "address": _hash(SUGGESTIONS, "address", request_client(request)),
+    }
+    counts = _add(keys, _window(now), 1)
+    return (
+        counts["response"] <= settings.JOB_TITLE_SUGGESTIONS_PER_RESPONSE
+        and counts["address"] <= settings.JOB_TITLE_SUGGESTIONS_PER_ADDRESS
+    )
