@@ -247,7 +247,9 @@ class ClosestView(ChoosePage):
 class SuggestionsView(Journey):
     """Suggestions for the autocomplete: JSON, only for a response in progress whose
     route asks the job title, to the browser or interviewer working on it; limited per
-    response and per address (surveys.ratelimit); each answer cached by its query."""
+    response and per address (surveys.ratelimit); each answer cached by its query.
+    Put first among a view's bases, so that whatever a journey answers someone who may
+    not see the response (sign in, the start page, not found) is a JSON 404 here."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
@@ -295,7 +297,7 @@ class OnlineClosestView(OnlineJourney, ClosestView):
     pass
 
 
-class OnlineSuggestionsView(OnlineJourney, SuggestionsView):
+class OnlineSuggestionsView(SuggestionsView, OnlineJourney):
     pass
 
 
@@ -311,7 +313,7 @@ class InterviewClosestView(InterviewJourney, ClosestView):
     pass
 
 
-class InterviewSuggestionsView(InterviewJourney, SuggestionsView):
+class InterviewSuggestionsView(SuggestionsView, InterviewJourney):
     pass
 
 
@@ -348,5 +350,5 @@ class PreviewClosestView(PreviewJobTitlePage, ClosestView):
     pass
 
 
-class PreviewSuggestionsView(PreviewJourney, SuggestionsView):
+class PreviewSuggestionsView(SuggestionsView, PreviewJourney):
     pass
