@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.views.decorators.cache import patch_cache_control
 
 from seb.occupation.asking import (
@@ -248,24 +248,14 @@ class SuggestionsView(Journey):
     """Suggestions for the autocomplete: JSON, only for a response in progress whose
     route asks the job title, to the browser or interviewer working on it; limited per
     response and per address (surveys.ratelimit); each answer cached by its query.
-    Put first among a view's bases, so that whatever a journey answers someone who may
-    not see the response (sign in, the start page, not found) is a JSON 404 here."""
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            answered = super().dispatch(request, *args, **kwargs)
-        except Http404:
-            answered = HttpResponse(status=404)
-        if not isinstance(answered, JsonResponse):
-            # Not this person's response (a redirect to sign in or to the start page).
-            return JsonResponse({"error": "Not found."}, status=404)
-        return answered
+    Staff get what the journey's guard gives (sign in, 403 for the wrong kind of staff,
+    404 for someone else's interview); a response not at the job title, 409."""
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         if self.response.status != Response.Status.IN_PROGRESS or not self.job_title_asked(
             response_route(self.response)
         ):
-            return JsonResponse({"error": "Not found."}, status=404)
+            return JsonResponse({"error": "This response is not at the job title."}, status=409)
         query = request.GET.get("q", "")
         if len(query.strip()) < MIN_QUERY or len(query) > MAX_QUERY:
             return JsonResponse(
@@ -298,7 +288,12 @@ class OnlineClosestView(OnlineJourney, ClosestView):
 
 
 class OnlineSuggestionsView(SuggestionsView, OnlineJourney):
-    pass
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        answered = super().dispatch(request, *args, **kwargs)
+        if isinstance(answered, HttpResponseRedirect):
+            # A browser with no response of this survey (sent to its start page).
+            return JsonResponse({"error": "Not found."}, status=404)
+        return answered
 
 
 class InterviewJobTitleView(InterviewJourney, JobTitleView):
