@@ -26,6 +26,12 @@ EMPLOYEE = {
     "earner_occupation": "professional",
     "parental_qualification": "degree",
 }
+NOT_WORKING = {
+    "school_type": "state",
+    "free_school_meals": "no",
+    "earner_employment_status": "not_working",
+    "parental_qualification": "degree",
+}
 QUESTION = re.compile(r".*/questions/(?P<key>\w+)/(\?change=1)?")
 
 
@@ -93,8 +99,7 @@ def test_prefer_not_to_say_to_the_occupation_skips_the_job_title(asking):
 
 def test_routes_that_do_not_ask_the_occupation_never_reach_the_job_title(asking):
     client = Client()
-    answers = {"school_type": "state", "free_school_meals": "no",
-               "earner_employment_status": "not_working", "parental_qualification": "degree"}  # fmt: skip
+    answers = NOT_WORKING
     started = client.post(f"/s/{asking.slug}/")
     url = answer_until(client, started["Location"], answers, stop="")
     assert url == f"/s/{asking.slug}/check-your-answers/"
@@ -237,8 +242,7 @@ def test_the_check_page_shows_the_title_and_its_change_link_comes_back_to_it(ask
 
 def test_changing_to_an_occupation_route_asks_the_job_title_before_the_check_page(asking):
     client = Client()
-    answers = {"school_type": "state", "free_school_meals": "no",
-               "earner_employment_status": "not_working", "parental_qualification": "degree"}  # fmt: skip
+    answers = NOT_WORKING
     started = client.post(f"/s/{asking.slug}/")
     check = answer_until(client, started["Location"], answers, stop="")
     url = f"/s/{asking.slug}/questions/earner_employment_status/?change=1"
