@@ -174,7 +174,13 @@ class ChoosePage(JobTitlePage):
         return current, stored, *asked
 
     def show(
-        self, current: Route, text: str, form: ChooseForm, *, status: int = 200
+        self,
+        current: Route,
+        stored: JobTitleAnswer,
+        text: str,
+        form: ChooseForm,
+        *,
+        status: int = 200,
     ) -> HttpResponse:
         return self.render_page(
             self.template(),
@@ -182,6 +188,7 @@ class ChoosePage(JobTitlePage):
                 **self.page_context(current),
                 "form": form,
                 "question_text": text,
+                "job_text": stored.text,
                 "options": [
                     {"number": n, "value": v, "label": label, "hint": hint}
                     for n, (v, label, hint) in enumerate(form.options, start=1)
@@ -196,8 +203,9 @@ class ChoosePage(JobTitlePage):
         found = self.asked()
         if isinstance(found, HttpResponse):
             return found
-        current, _, text, options = found
-        return self.show(current, text, ChooseForm(options=options, message=self.message))
+        current, stored, text, options = found
+        form = ChooseForm(options=options, message=self.message)
+        return self.show(current, stored, text, form)
 
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         found = self.asked()
@@ -206,11 +214,11 @@ class ChoosePage(JobTitlePage):
         current, stored, text, options = found
         form = ChooseForm(request.POST, options=options, message=self.message)
         if not form.is_valid():
-            return self.show(current, text, form, status=400)
+            return self.show(current, stored, text, form, status=400)
         result = self.answered(stored, form.chosen())
         if result is None:
             form.add_error("answer", self.message)
-            return self.show(current, text, form, status=400)
+            return self.show(current, stored, text, form, status=400)
         answer, step = result
         return self.kept(step, answer, current)
 
