@@ -6,7 +6,10 @@ Each suggestion is one index entry that carries a unit group, shown as the index
 of the entry (its title or its qualifiers), so "prim teach" finds "Teacher (primary
 school)". Entries whose title holds every typed word come first, then those whose title
 begins with the first typed word, then the index's defaults, then the shortest. Where no
-entry holds every typed word (a spelling slip), the coder's candidates are offered instead.
+entry holds every typed word, the whole words are read with their spelling mended (as the
+coder reads them), and once a whole title is typed and still nothing holds it, the coder's
+candidates are offered; a word still being typed is never guessed at (the coder codes the
+whole title when it is sent).
 Built once per process (`suggestion_index`, well under a second); each answer is cached by
 the normalised query.
 """
@@ -23,6 +26,7 @@ from typing import Final
 
 from seb.occupation.coder import code
 from seb.occupation.data import coding_index
+from seb.occupation.index import mend_word
 
 MIN_QUERY: Final = 2
 MAX_QUERY: Final = 100
@@ -45,6 +49,9 @@ class SuggestionIndex:
     # Each item's fixed rank among equals: defaults first, then the shortest, then A to Z.
     rank: tuple[int, ...]
     first_word: tuple[str, ...]
+    # Each item's words: of its title, and of its title and qualifiers.
+    title_words: tuple[tuple[str, ...], ...]
+    words: tuple[tuple[str, ...], ...]
     vocabulary: tuple[str, ...]  # sorted
     # Word -> the items that hold it anywhere / in their title.
     anywhere: dict[str, frozenset[int]]
@@ -77,13 +84,17 @@ def suggestion_index() -> SuggestionIndex:
     anywhere: dict[str, set[int]] = {}
     in_title: dict[str, set[int]] = {}
     first_word = []
+    all_title_words: list[tuple[str, ...]] = []
+    all_words: list[tuple[str, ...]] = []
     for position, item in enumerate(items):
-        title = seen[item][0]
-        title_words = words(title)
+        title_words = tuple(dict.fromkeys(words(seen[item][0])))
+        item_words = tuple(dict.fromkeys(words(item.title)))
+        all_title_words.append(title_words)
+        all_words.append(item_words)
         first_word.append(title_words[0] if title_words else "")
         for word in title_words:
             in_title.setdefault(word, set()).add(position)
-        for word in words(item.title):
+        for word in item_words:
             anywhere.setdefault(word, set()).add(position)
     order = sorted(
         range(len(items)),
@@ -102,6 +113,8 @@ def suggestion_index() -> SuggestionIndex:
         soc2010={item: found[2] for item, found in seen.items()},
         rank=tuple(rank),
         first_word=tuple(first_word),
+        title_words=tuple(all_title_words),
+        words=tuple(all_words),
         vocabulary=tuple(sorted(anywhere)),
         anywhere={word: frozenset(found) for word, found in anywhere.items()},
         in_title={word: frozenset(found) for word, found in in_title.items()},
@@ -116,7 +129,7 @@ def query_key(text: str) -> str:
     return " ".join(found) + (" " if whole and found else "")
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def _beginning(prefix: str, *, title: bool) -> frozenset[int]:
     """The items with a word (in their title, or anywhere) that begins with `prefix`."""
     index = suggestion_index()
@@ -131,12 +144,21 @@ def _beginning(prefix: str, *, title: bool) -> frozenset[int]:
 
 
 def _holding(typed: list[str], *, title: bool) -> frozenset[int]:
-    sets = sorted((_beginning(word, title=title) for word in typed), key=len)
-    if not sets:
+    """The items with, for each typed word, a word (in their title, or anywhere) that
+    begins with it. The longest typed word is looked up; the others are checked on
+    the items it found, so a short word ("o", "in") costs no union over the index."""
+    if not typed:
         return frozenset()
-    found = sets[0]
-    for other in sets[1:]:
-        found = found & other
+    index = suggestion_index()
+    longest, *others = sorted(typed, key=len, reverse=True)
+    found = _beginning(longest, title=title)
+    words_of = index.title_words if title else index.words
+    for prefix in others:
+        found = frozenset(
+            position
+            for position in found
+            if any(word.startswith(prefix) for word in words_of[position])
+        )
         if not found:
             break
     return found
@@ -150,7 +172,10 @@ def _suggest(key: str) -> tuple[Suggestion, ...]:
     index = suggestion_index()
     found = _holding(typed, title=False)
     if not found:
-        return _from_coder(key)
+        typed = _mended(typed, whole=key.endswith(" "))
+        found = _holding(typed, title=False)
+    if not found:
+        return _from_coder(key) if key.endswith(" ") else ()
     in_title = _holding(typed, title=True)
     first = typed[0]
 
@@ -163,6 +188,14 @@ def _suggest(key: str) -> tuple[Suggestion, ...]:
 
     best = heapq.nsmallest(MAX_SUGGESTIONS, found, key=order)
     return tuple(index.items[position] for position in best)
+
+
+def _mended(typed: list[str], *, whole: bool) -> list[str]:
+    """The typed words with each whole one (every word but the one still being typed)
+    mended to the index's spelling by the coder's own rule (`mend_word`)."""
+    done = typed if whole else typed[:-1]
+    mended = [" ".join(mend_word(word)[0]) for word in done]
+    return " ".join(mended).split() + ([] if whole else typed[-1:])
 
 
 def _from_coder(key: str) -> tuple[Suggestion, ...]:
@@ -184,3 +217,14 @@ def suggestion_soc2010(text: str, soc2020: str) -> str | None:
     makes (a title the person chose from the list, sent back with its code); None for
     anything else, which is only typed text."""
     return suggestion_index().soc2010.get(Suggestion(text, soc2020))
+
+
+def warm() -> int:
+    """Answer, once, every two- and three-letter beginning of an index word (under half
+    a second): the first letters of any title are then answered from the cache. The
+    number answered."""
+    vocabulary = suggestion_index().vocabulary
+    beginnings = {word[:size] for word in vocabulary for size in (2, 3) if len(word) >= size}
+    for beginning in sorted(beginnings):
+        _suggest(beginning)
+    return len(beginnings)

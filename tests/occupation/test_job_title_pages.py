@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
@@ -33,6 +34,12 @@ NOT_WORKING = {
     "parental_qualification": "degree",
 }
 QUESTION = re.compile(r".*/questions/(?P<key>\w+)/(\?change=1)?")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counts() -> None:
+    """The suggestions' rate limit counts in the cache: each test starts with none."""
+    cache.clear()
 
 
 @pytest.fixture
