@@ -54,11 +54,11 @@ def load(target: str, port: int, users: int, seconds: int, folder: Path, env: di
     prefix = folder / target
     subprocess.run(
         [
-            sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locust_job_title.py"),
-            "--headless", "-u", str(users), "-r", str(users), "-t", f"{seconds}s",
-            "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix),
-            "--only-summary", "--loglevel", "WARNING",
-        ],  # fmt: skip
+            *(sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locust_job_title.py")),
+            *("--headless", "-u", str(users), "-r", str(users), "-t", f"{seconds}s"),
+            *("--host", f"http://127.0.0.1:{port}", "--csv", str(prefix)),
+            *("--only-summary", "--loglevel", "WARNING"),
+        ],
         env={**env, "LOAD_TARGET": target},
         cwd=ROOT,
         check=False,

@@ -169,8 +169,11 @@ def test_suggestions_need_two_letters_and_never_offer_a_see_the_notes_entry():
     assert all(item.soc2020 for item in suggestion_index().items)
 
 
-def test_a_misspelt_title_is_suggested_through_the_coder():
-    assert "2134" in {item.soc2020 for item in suggest("sofware develper")}
+def test_misspelt_whole_words_are_mended_and_a_word_being_typed_is_not_guessed_at():
+    assert "2134" in {item.soc2020 for item in suggest("sofware develo")}
+    assert suggest("sofware develper") == ()
+    # Once the whole title is typed (a space after it), the coder's candidates.
+    assert "2134" in {item.soc2020 for item in suggest("sofware develper ")}
 
 
 def test_queries_that_differ_only_in_case_and_punctuation_are_answered_alike():
