@@ -83,7 +83,7 @@ def full_nssec_fields(soc2010: str, answers: Mapping[str, str]) -> dict[str, str
     return {
         "nssec_method": full.method.value,
         "nssec_operational": full.operational_category,
-        "nssec8": full.analytic_class,
+        "nssec8": full.nssec8,
         "nssec5_full": full.nssec5,
         "nssec3_full": full.nssec3,
     }

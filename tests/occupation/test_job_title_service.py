@@ -58,7 +58,7 @@ def test_a_coded_title_is_stored_with_its_codes_and_full_nssec(in_progress):
     assert (stored.nssec_method, stored.nssec_operational, stored.nssec8) == (
         "full",
         expected.operational_category,
-        expected.analytic_class,
+        expected.nssec8,
     )
     assert (stored.nssec5_full, stored.nssec3_full) == (expected.nssec5, expected.nssec3)
 
