@@ -24,6 +24,7 @@ from seb.occupation.asking import (
     CLOSEST_QUESTION,
     JobTitleAnswer,
     Next,
+    Wording,
     answer_closest,
     answer_follow_up,
     answer_text,
@@ -130,7 +131,7 @@ class JobTitleView(JobTitlePage):
         initial = {"text": stored.text} if stored is not None else None
         return self.show(current, JobTitleForm(initial=initial, wording=self.wording()))
 
-    def wording(self) -> Any:
+    def wording(self) -> Wording:
         return wording(interviewer=self.interviewer)
 
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:

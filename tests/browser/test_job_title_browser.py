@@ -188,3 +188,55 @@ def test_a_telephone_interview_takes_the_job_title_by_keyboard_and_reads_out_the
     expect(page).to_have_url(re.compile(r"/questions/parental_qualification/$"))
     stored = JobTitle.objects.get()
     assert (stored.text, stored.method, stored.soc2020) == ("teacher", "follow-up", "2314")
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_check_page_shows_the_job_title_with_its_change_link(
+    new_page: Callable[..., Page], asking: Survey, width: int
+) -> None:
+    page = new_page(viewport={"width": width, "height": 800})
+    online_to_job_title(page, asking)
+    job_title_ready(page)
+    page.locator("#id_text").fill("Welder")
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Continue").click()
+    answer(page, EMPLOYEE["parental_qualification"])
+    expect(page.locator("h1")).to_have_text("Check your answers before submitting")
+    row = page.locator(".govuk-summary-list__row", has_text="Main earner’s job title")
+    expect(row).to_contain_text("Welder")
+    shot(page, "job-title-check-answers")
+    row.get_by_role("link", name=re.compile("Change")).click()
+    expect(page).to_have_url(re.compile(r"/job-title/\?change=1$"))
+
+
+@pytest.fixture
+def manager_with_password(make_staff: Callable[..., User]) -> User:
+    from surveys.access import SURVEY_MANAGER
+
+    return make_staff("job-title-manager", SURVEY_MANAGER)
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_setting_and_the_preview_mark_the_job_title_as_an_addition(
+    new_page: Callable[..., Page], asking: Survey, manager_with_password: User, width: int
+) -> None:
+    from surveys.models import SurveyMember, TeamRole
+    from tests.conftest import STAFF_PASSWORD
+
+    SurveyMember.objects.create(survey=asking, user=manager_with_password, role=TeamRole.MANAGER)
+    page = new_page(viewport={"width": width, "height": 900})
+    page.goto("/staff/login/")
+    page.locator("#id_username").fill(manager_with_password.username)
+    page.locator("#id_password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign in")).click()
+    page.goto(f"/manage/{asking.slug}/settings/")
+    setting = page.get_by_label("Ask for the job title (an addition beyond the harmonised standard)")
+    expect(setting).to_be_checked()
+    shot(page, "job-title-setting")
+    page.goto(f"/manage/{asking.slug}/preview/telephone/")
+    while (match := re.search(r"/questions/(\w+)/", page.url)) is not None:
+        answer(page, EMPLOYEE[match[1]])
+    expect(page).to_have_url(re.compile(r"/preview/telephone/job-title/$"))
+    expect(page.get_by_text("An addition beyond the harmonised standard")).to_be_visible()
+    job_title_ready(page)
+    shot(page, "job-title-preview-telephone")
