@@ -20,6 +20,7 @@ from seb.standard import Mode
 from surveys.access import INTERVIEWER
 from surveys.models import JobTitle, Survey
 
+from .checkers import assert_no_htmlcs_errors, assert_valid_html
 from .conftest import assert_no_axe_violations
 from .test_interviewer_browser import sign_in, start_interview
 
@@ -230,7 +231,9 @@ def test_the_setting_and_the_preview_mark_the_job_title_as_an_addition(
     page.locator("#id_password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name=re.compile("Sign in")).click()
     page.goto(f"/manage/{asking.slug}/settings/")
-    setting = page.get_by_label("Ask for the job title (an addition beyond the harmonised standard)")
+    setting = page.get_by_label(
+        "Ask for the job title (an addition beyond the harmonised standard)"
+    )
     expect(setting).to_be_checked()
     shot(page, "job-title-setting")
     page.goto(f"/manage/{asking.slug}/preview/telephone/")
@@ -240,3 +243,37 @@ def test_the_setting_and_the_preview_mark_the_job_title_as_an_addition(
     expect(page.get_by_text("An addition beyond the harmonised standard")).to_be_visible()
     job_title_ready(page)
     shot(page, "job-title-preview-telephone")
+
+
+def test_the_job_title_pages_are_valid_html_and_pass_html_codesniffer(
+    new_page: Callable[..., Page], asking: Survey, interviewer_with_password: User
+) -> None:
+    documents: dict[str, str] = {}
+
+    def keep(page: Page, name: str) -> None:
+        assert_no_htmlcs_errors(page)
+        documents[name] = page.request.get(page.url).text()
+
+    page = new_page(java_script_enabled=False)
+    online_to_job_title(page, asking)
+    keep(page, "online job title")
+    page.locator("#id_text").fill("blorf operator")
+    page.get_by_role("button", name="Continue").click()
+    keep(page, "online closest")
+    page.get_by_role("link", name="Back").click()
+    page.locator("#id_text").fill("teacher")
+    page.get_by_role("button", name="Continue").click()
+    keep(page, "online follow-up")
+    interviewer = new_page()
+    sign_in(interviewer, interviewer_with_password)
+    start_interview(interviewer, asking, Mode.FACE_TO_FACE, "JT-HTML")
+    while (match := re.search(r"/questions/(\w+)/", interviewer.url)) is not None:
+        answer(interviewer, EMPLOYEE[match[1]])
+    job_title_ready(interviewer)
+    keep(interviewer, "interview job title")
+    interviewer.locator("#id_text").fill("engineer")
+    interviewer.keyboard.press("Escape")
+    interviewer.get_by_role("button", name="Continue").click()
+    expect(interviewer).to_have_url(re.compile(r"/job-title/follow-up/$"))
+    keep(interviewer, "interview follow-up")
+    assert_valid_html(documents)
