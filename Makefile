@@ -14,7 +14,7 @@ WITH_DATABASE = $(BIN)/python -m config.postgresql.embedded run --
 
 .PHONY: help run demo serve production test lint format install assets clean \
 	clean-database database-stop chromium pspp validators soak \
-	bench bench-tables bench-import-export bench-journey bench-fieldwork bench-occupation bench-samples \
+	bench bench-tables bench-import-export bench-journey bench-fieldwork bench-occupation bench-job-title bench-samples \
 	bench-sample-load
 
 help: ## List the targets
@@ -102,6 +102,7 @@ bench: $(STAMP) ## Run the benchmarks below in turn on PostgreSQL, each figure b
 	@$(MAKE) --no-print-directory bench-journey
 	@$(MAKE) --no-print-directory bench-fieldwork
 	@$(MAKE) --no-print-directory bench-occupation
+	@$(MAKE) --no-print-directory bench-job-title
 	@$(MAKE) --no-print-directory bench-samples
 	@$(MAKE) --no-print-directory bench-sample-load
 
@@ -119,6 +120,9 @@ bench-fieldwork: $(STAMP) ## Sample loading, invitation rounds and monitoring at
 
 bench-occupation: $(STAMP) ## The occupation coder's accuracy (held-out), 7,000 titles in batch, pg_trgm beside it
 	$(BENCH_ENV) $(BIN)/python bench/bench_occupation.py
+
+bench-job-title: $(STAMP) ## Job title suggestions at 20 users beside a bare view (BENCH_USERS, BENCH_SECONDS)
+	$(BENCH_ENV) $(BIN)/python bench/bench_job_title_suggest.py
 
 bench-samples: $(STAMP) ## A 1,000,000-line sample whose last 100,000 lines repeat references, refused within its limits
 	$(BENCH_ENV) $(BIN)/python bench/bench_sample_duplicates.py

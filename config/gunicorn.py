@@ -38,9 +38,10 @@ def when_ready(server):
         return
     from django.db import connections
 
-    from config.warmup import warm
+    from config.warmup import warm, warm_occupation
 
     server.log.info("Warmed %d templates", warm())
+    server.log.info("Warmed the occupation coder in %.1f s", warm_occupation())
     connections.close_all()
 
 

@@ -101,6 +101,13 @@ class SurveyForm(forms.Form):
     opens_time = forms.CharField(label="Opening time (optional)", required=False, max_length=5)
     closes_on = DayField(name="Closing date", label="Closes", required=False)
     closes_time = forms.CharField(label="Closing time (optional)", required=False, max_length=5)
+    asks_job_title = forms.BooleanField(
+        label="Ask for the job title (an addition beyond the harmonised standard)",
+        required=False,
+        help_text="Where the standard asks the occupation question, the next page asks for "
+        "that person’s job title, which is coded to SOC 2020 and full NS-SEC. The "
+        "standard’s eight questions do not change, and the job title can be left empty.",
+    )
 
     def __init__(self, *args: Any, survey: Survey | None = None, base_url: str = "", **kwargs: Any):
         if survey is not None and "initial" not in kwargs:
@@ -133,6 +140,11 @@ class SurveyForm(forms.Form):
                 Field("closes_on", context={"legend_size": Size.for_legend(Size.SMALL)}),
                 Field.text("closes_time", field_width=5),
                 legend="When it closes",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.checkbox("asks_job_title", small=True),
+                legend="Beyond the standard",
                 legend_size=Size.MEDIUM,
             ),
         )
@@ -173,6 +185,7 @@ class SurveyForm(forms.Form):
         survey.access = data["access"]
         survey.opens_at = self.opens_at
         survey.closes_at = self.closes_at
+        survey.asks_job_title = data["asks_job_title"]
         return survey
 
 
@@ -194,6 +207,7 @@ def initial_of(survey: Survey) -> dict[str, Any]:
         "opens_time": opens_time,
         "closes_on": closes_on,
         "closes_time": closes_time,
+        "asks_job_title": survey.asks_job_title,
     }
 
 

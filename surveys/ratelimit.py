@@ -32,6 +32,7 @@ from datetime import timedelta
 from typing import Final
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
 
@@ -167,3 +168,40 @@ def guess_windows_clear(*, older_than: timedelta = timedelta(days=1)) -> int:
     oldest = _window(time.time() - older_than.total_seconds())
     deleted, _ = GuessWindow.objects.filter(window__lt=oldest).delete()
     return deleted
+
+
+SUGGESTIONS: Final = "suggestions"
+
+
+def suggestions_try(request: HttpRequest, *, response_id: object, now: float | None = None) -> bool:
+    """Count one request for job title suggestions under the response and the client
+    address, in the same windows as the access codes; whether it may be answered:
+    JOB_TITLE_SUGGESTIONS_PER_RESPONSE a window for one response (a person types a few
+    dozen a title), JOB_TITLE_SUGGESTIONS_PER_ADDRESS for everyone behind an address.
+
+    Counted in Django's cache, not the database: a suggestion is asked for at every
+    letter typed, and an upsert on one address's row made every request wait for the
+    one before it (docs/decisions/job-title-suggestions.md). With the default local
+    memory cache each web process counts on its own, so a window allows up to the
+    number of processes times the limit: enough against load, which is what this
+    limit is for (the suggestions show only the ONS coding index, which is public)."""
+    now = time.time() if now is None else now
+    window = _window(now)
+    allowed = {
+        "response": settings.JOB_TITLE_SUGGESTIONS_PER_RESPONSE,
+        "address": settings.JOB_TITLE_SUGGESTIONS_PER_ADDRESS,
+    }
+    keys = {
+        "response": f"{SUGGESTIONS}:{window}:r:{response_id}",
+        "address": f"{SUGGESTIONS}:{window}:a:{_hash(SUGGESTIONS, request_client(request))}",
+    }
+    within = True
+    for name, key in keys.items():
+        cache.add(key, 0, timeout=_window_seconds())
+        try:
+            count = cache.incr(key)
+        except ValueError:  # gone between add and incr (evicted): start again
+            cache.set(key, 1, timeout=_window_seconds())
+            count = 1
+        within = within and count <= allowed[name]
+    return within

@@ -52,6 +52,7 @@ from seb.standard import QUESTION_KEYS, Mode, Standard, load_standard
 from .cases import attempt_interview_stopped, attempt_record, case_interview_refusal
 from .derived import BATCH_SIZE as DERIVE_BATCH
 from .derived import among, case_refresh, cases_derive
+from .job_titles import EMPLOYMENT_KEYS, job_title_rederive
 from .models import (
     TALLY_COLUMNS,
     Attempt,
@@ -199,7 +200,10 @@ def answer_record(
     in the same transaction.
     """
     if seen is not None and seen.pk == response_id:
-        with transaction.atomic() if seen.case_id is not None else nullcontext():
+        # One transaction where derived state is written beside the answer: the case's,
+        # and the job title's full NS-SEC when an employment answer changes.
+        atomic = seen.case_id is not None or _changes_job_title(seen, question_key)
+        with transaction.atomic() if atomic else nullcontext():
             applied = _answer_apply(seen, question_key, code, optimistic=True, walked=walked)
         if applied is not None:
             return applied
@@ -249,7 +253,15 @@ def _answer_apply(
     response.revision += 1
     if response.case_id is not None:
         case_refresh(case_id=response.case_id)
+    if _changes_job_title(response, question_key):
+        job_title_rederive(response, applied.route.answers)
     return applied.route
+
+
+def _changes_job_title(response: Response, question_key: str) -> bool:
+    """Whether an answer to `question_key` may change the response's job title's full
+    NS-SEC (surveys.job_titles)."""
+    return question_key in EMPLOYMENT_KEYS and response.survey.asks_job_title
 
 
 def _update_answers(response: Response, values: dict[str, Any], optimistic: bool) -> bool:
@@ -324,6 +336,8 @@ def response_submit(*, response_id: Any, revision: int) -> Response:
         if not response.is_test:
             key = _tally_key(response)
             _tally_add(response.survey_id, Counter({key: 1}), Counter({key: response.record_key}))
+        if response.survey.asks_job_title:
+            job_title_rederive(response, complete.answers)
         _case_refresh_of(response)
     return response
 

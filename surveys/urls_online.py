@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import respondent
+from .views import job_title, respondent
 
 app_name = "online"
 
@@ -20,4 +20,21 @@ urlpatterns = [
         "<slug:slug>/check-your-answers/", respondent.OnlineCheckAnswersView.as_view(), name="check"
     ),
     path("<slug:slug>/complete/", respondent.OnlineConfirmationView.as_view(), name="confirmation"),
+    # The job title (an addition beyond the standard, when the survey asks it).
+    path("<slug:slug>/job-title/", job_title.OnlineJobTitleView.as_view(), name="job-title"),
+    path(
+        "<slug:slug>/job-title/follow-up/",
+        job_title.OnlineFollowUpView.as_view(),
+        name="job-title-follow-up",
+    ),
+    path(
+        "<slug:slug>/job-title/closest/",
+        job_title.OnlineClosestView.as_view(),
+        name="job-title-closest",
+    ),
+    path(
+        "<slug:slug>/job-title/suggestions/",
+        job_title.OnlineSuggestionsView.as_view(),
+        name="job-title-suggestions",
+    ),
 ]

@@ -26,3 +26,13 @@ def test_warming_compiles_every_template_and_touches_no_database() -> None:
     # The service's own pages, the form pack's fields and the admin's are among them.
     assert {"surveys/question.html", "gds/layout/div.html", "admin/base.html"} <= set(names)
     assert cached_templates() == set(names)
+
+
+def test_warming_builds_the_occupation_indexes_once_without_the_database() -> None:
+    from config.warmup import warm_occupation
+    from seb.occupation.index import prepared_index
+    from seb.occupation.suggest import suggestion_index
+
+    warm_occupation()
+    assert prepared_index.cache_info().currsize == 1
+    assert suggestion_index.cache_info().currsize == 1

@@ -109,6 +109,10 @@ ACCESS_CODE_TRIES_PER_CODE = env.int("ACCESS_CODE_TRIES_PER_CODE", default=5)
 ACCESS_CODE_TRIES_PER_ADDRESS = env.int("ACCESS_CODE_TRIES_PER_ADDRESS", default=100)
 ACCESS_CODE_TRIES_PER_SURVEY = env.int("ACCESS_CODE_TRIES_PER_SURVEY", default=100_000)
 ACCESS_CODE_WINDOW_MINUTES = env.int("ACCESS_CODE_WINDOW_MINUTES", default=15)
+# Job title suggestions (surveys/ratelimit.py), in the same windows: per response, and
+# per client address.
+JOB_TITLE_SUGGESTIONS_PER_RESPONSE = env.int("JOB_TITLE_SUGGESTIONS_PER_RESPONSE", default=600)
+JOB_TITLE_SUGGESTIONS_PER_ADDRESS = env.int("JOB_TITLE_SUGGESTIONS_PER_ADDRESS", default=20_000)
 # A mail-merge file of codes and links not downloaded within this many hours is deleted.
 CODES_FILE_HOURS = env.int("CODES_FILE_HOURS", default=24)
 

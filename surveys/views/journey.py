@@ -14,10 +14,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
+from seb.occupation.asking import ADDITION, AFTER_QUESTION, JobTitleAnswer, is_asked
+from seb.occupation.asking import wording as job_title_wording
 from seb.routing import Route
 from seb.standard import Mode
 
 from ..forms import AnswerForm, SubmitForm
+from ..job_titles import as_answer, job_title_of
 from ..models import Response
 from ..services import Refused, answer_record, response_route, response_standard, response_submit
 
@@ -69,6 +72,19 @@ class Journey(View):
             return self.question_url(current.next_question, change=change)
         return self.url("check")
 
+    # The job title (an addition beyond the standard, surveys/views/job_title.py): asked
+    # on the page after the occupation question when the survey asks it.
+    def job_title_asked(self, current: Route) -> bool:
+        return self.response.survey.asks_job_title and is_asked(current.answers)
+
+    def stored_job_title(self) -> JobTitleAnswer | None:
+        found = job_title_of(self.response)
+        return as_answer(found) if found is not None else None
+
+    def job_title_url(self, page: str = "job-title", *, change: bool = False) -> str:
+        url = self.url(page)
+        return f"{url}?change=1" if change else url
+
     def render_page(
         self, template: str, context: dict[str, Any], *, status: int = 200
     ) -> HttpResponse:
@@ -110,6 +126,8 @@ class QuestionView(Journey):
         previous = current.previous(key)
         if change:
             back_url = self.url("check")
+        elif previous == AFTER_QUESTION and self.job_title_asked(current):
+            back_url = self.job_title_url()
         elif previous:
             back_url = self.question_url(previous)
         else:
@@ -168,6 +186,12 @@ class QuestionView(Journey):
             updated = self.record_answer(key, form.cleaned_data["answer"], current)
         except Refused as refusal:
             return self.refused(refusal, continue_url=self.resume_url(current))
+        if (
+            key == AFTER_QUESTION
+            and self.job_title_asked(updated)
+            and not (change and self.stored_job_title() is not None)
+        ):
+            return HttpResponseRedirect(self.job_title_url(change=change))
         if change:
             # Only questions newly on the route are asked; then back to the check page.
             return HttpResponseRedirect(self.resume_url(updated, change=True))
@@ -194,7 +218,21 @@ class CheckAnswersView(Journey):
                     "change_url": self.question_url(key, change=True),
                 }
             )
+            if key == AFTER_QUESTION and self.job_title_asked(current):
+                rows.append(self.job_title_row())
         return rows
+
+    def job_title_row(self) -> dict[str, str]:
+        stored = self.stored_job_title()
+        answer = "Not answered" if stored is None else stored.text or "Not known"
+        return {
+            "key": "job_title",
+            "label": "Main earner’s job title",
+            "addition": ADDITION,
+            "question": job_title_wording(interviewer=self.interviewer).text,
+            "answer": answer,
+            "change_url": self.job_title_url(change=True),
+        }
 
     def show(self, current: Route, *, message: str = "", status: int = 200) -> HttpResponse:
         return self.render_page(

@@ -23,6 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from seb.occupation.asking import JobTitleAnswer
+from seb.occupation.coder import Status
 from seb.routing import Route, RouteProblem, apply_answer, complete_response, route
 from seb.standard import Mode
 
@@ -276,6 +278,18 @@ class PreviewJourney(RoleRequiredMixin, Journey):
             "preview_exit_url": self.exit_url(),
             "interview_name": mode.interview_name,
         }
+
+    def stored_job_title(self) -> JobTitleAnswer | None:
+        stored = self.preview_state.get("job_title")
+        if stored is None:
+            return None
+        return JobTitleAnswer(
+            **{
+                **stored,
+                "status": Status(stored["status"]),
+                "follow_ups": tuple(stored["follow_ups"]),
+            }
+        )
 
     def save_state(self) -> None:
         key = _preview_key(self.response.survey, Mode(self.response.mode))

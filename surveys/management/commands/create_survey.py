@@ -1,5 +1,5 @@
 """create_survey --slug SLUG --name NAME --access open|invitation|both [--mode M ...]
-[--manager USERNAME ...]"""
+[--manager USERNAME ...] [--job-title]"""
 
 from typing import Any
 
@@ -34,6 +34,12 @@ class Command(BaseCommand):
         parser.add_argument("--contact-email", default="")
         parser.add_argument("--privacy-notice-url", default="")
         parser.add_argument(
+            "--job-title",
+            action="store_true",
+            help="Ask for the job title after the occupation question (an addition beyond the "
+            "harmonised standard, coded to SOC 2020 and full NS-SEC)",
+        )
+        parser.add_argument(
             "--manager",
             action="append",
             default=[],
@@ -61,7 +67,14 @@ class Command(BaseCommand):
             raise CommandError(f"There is nobody with the username {', '.join(missing)}")
         with transaction.atomic():
             survey = self._create(options, modes, managers)
-        self.stdout.write(f"Created {survey.name}, open now at /s/{survey.slug}/ ({survey.access})")
+        asked = (
+            ", asking for the job title (an addition beyond the harmonised standard)"
+            if survey.asks_job_title
+            else ""
+        )
+        self.stdout.write(
+            f"Created {survey.name}, open now at /s/{survey.slug}/ ({survey.access}){asked}"
+        )
 
     def _create(self, options: dict[str, Any], modes: set[str], managers: list[Any]) -> Survey:
         survey = Survey.objects.create(
@@ -74,6 +87,7 @@ class Command(BaseCommand):
             organisation=options["organisation"],
             contact_email=options["contact_email"],
             privacy_notice_url=options["privacy_notice_url"],
+            asks_job_title=options["job_title"],
             is_draft=False,
         )
         audit(Event.SURVEY_CREATED, actor=None, target=survey, command="create_survey")
