@@ -19,16 +19,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from seb.occupation.coder import Status, code
-from seb.occupation.nssec import derive_full
 from seb.occupation.search import known_pairs
-from seb.routing import route
 
 from .audit import Event, audit
+from .job_titles import NSSEC_FIELDS, full_nssec_fields, route_answers, standing_decision
 from .models import CodingDecision, JobTitle, Survey
 
 # Titles the queue holds: the automatic coder and the respondent left them open.
 UNRESOLVED: Final = (JobTitle.Status.UNCODED, JobTitle.Status.FOLLOW_UP)
-NSSEC_FIELDS: Final = ("nssec_method", "nssec_operational", "nssec8", "nssec5_full", "nssec3_full")
 CODING_FIELDS: Final = (
     "status",
     "method",
@@ -62,21 +60,7 @@ def in_double_coding_sample(survey: Survey, normalised: str) -> bool:
 
 def _answers(job_title: JobTitle) -> Mapping[str, str]:
     """The response's answers as its route stands (answers off the route do not count)."""
-    response = job_title.response
-    return route(response.survey.standard, response.mode, response.answers).answers
-
-
-def _full_nssec(soc2010: str, answers: Mapping[str, str]) -> dict[str, str]:
-    full = derive_full(soc2010=soc2010, answers=answers) if soc2010 else None
-    if full is None:
-        return dict.fromkeys(NSSEC_FIELDS, "")
-    return {
-        "nssec_method": full.method.value,
-        "nssec_operational": full.operational_category,
-        "nssec8": full.analytic_class,
-        "nssec5_full": full.nssec5,
-        "nssec3_full": full.nssec3,
-    }
+    return route_answers(job_title.response)
 
 
 def _set(job_title: JobTitle, fields: Mapping[str, Any]) -> None:
@@ -95,7 +79,7 @@ def _decided(job_title: JobTitle, decision: CodingDecision) -> None:
             "method": JobTitle.Method.CODER,
             "score": None,
             **codes,
-            **_full_nssec(decision.soc2010, _answers(job_title)),
+            **full_nssec_fields(decision.soc2010, _answers(job_title)),
             "coded_at": decision.decided_at,
             "coded_by": decision.decided_by,
         },
@@ -114,26 +98,10 @@ def _automatic(job_title: JobTitle) -> None:
             "score": coding.score if coding.candidates else None,
             "soc2020": coding.soc2020,
             "soc2010": coding.soc2010,
-            **_full_nssec(coding.soc2010, _answers(job_title)),
+            **full_nssec_fields(coding.soc2010, _answers(job_title)),
             "coded_at": timezone.now() if coded else None,
             "coded_by": None,
         },
-    )
-
-
-def standing_decision(survey_id: int, normalised: str) -> CodingDecision | None:
-    """The survey's standing (not undone) decision on a normalised title, if any."""
-    if not normalised:
-        return None
-    return (
-        CodingDecision.objects.select_related("decided_by")
-        .filter(
-            survey_id=survey_id,
-            normalised=normalised,
-            is_second_coding=False,
-            reversed_at__isnull=True,
-        )
-        .first()
     )
 
 

@@ -18,7 +18,8 @@ from django.db.models.functions import Cast
 
 from seb.statuses import ResponseStatus
 
-from .coding_queue import UNRESOLVED, in_double_coding_sample, standing_decision
+from .coding_queue import UNRESOLVED, in_double_coding_sample
+from .job_titles import standing_decision
 from .models import CodingDecision, JobTitle, Survey
 
 # Typed variants shown for a group.

@@ -89,17 +89,19 @@ def full_nssec_fields(soc2010: str, answers: Mapping[str, str]) -> dict[str, str
     }
 
 
-def _standing_decision(response: Response, normalised: str) -> CodingDecision | None:
+def standing_decision(survey_id: int, normalised: str) -> CodingDecision | None:
+    """The survey's standing (not undone) decision on a normalised title, if any: the
+    coding queue's, applied to every title of that form, present and future."""
     if not normalised:
         return None
     return (
-        CodingDecision.objects.filter(
-            survey_id=response.survey_id,
+        CodingDecision.objects.select_related("decided_by")
+        .filter(
+            survey_id=survey_id,
             normalised=normalised,
             is_second_coding=False,
             reversed_at__isnull=True,
         )
-        .order_by("-decided_at")
         .first()
     )
 
@@ -141,7 +143,7 @@ def job_title_record(*, response_id: Any, answer: JobTitleAnswer) -> JobTitle:
         decision = (
             None
             if answer.status is Status.CODED
-            else _standing_decision(response, answer.normalised)
+            else standing_decision(response.survey_id, answer.normalised)
         )
         if decision is not None and not decision.uncodable:
             fields.update(

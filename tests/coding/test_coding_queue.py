@@ -78,7 +78,7 @@ def test_a_decision_codes_every_identical_open_title_with_its_full_nssec(
         assert (title.soc2020, title.soc2010) == (CIVIL.soc2020, CIVIL.soc2010)
         assert title.nssec_operational == full.operational_category
         assert (title.nssec8, title.nssec5_full, title.nssec3_full) == (
-            full.analytic_class,
+            full.nssec8,
             full.nssec5,
             full.nssec3,
         )
