@@ -42,6 +42,7 @@ class Event(Enum):
     TEAM_MEMBER_REMOVED = (LogEntry.Action.UPDATE, "removed from the survey's team")
     UNASSIGNED_WORK_CHANGED = (LogEntry.Action.UPDATE, "interviewers' unassigned cases setting")
     CASE_TAKEN = (LogEntry.Action.UPDATE, "unassigned case taken by an interviewer")
+    CASES_ASSIGNED = (LogEntry.Action.UPDATE, "cases assigned to an interviewer")
 
     @property
     def action(self) -> int:

@@ -16,9 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -46,12 +45,10 @@ from ..contacts import personal_link_path, public_url
 from ..forms_manage import CaseForm, SampleUploadForm
 from ..job_handlers import CODES_FILE, CODES_KINDS, LOAD_SAMPLE, REGENERATE_CODES
 from ..models import Case, Survey
-from ..samples import searched_cases
 from ..selectors import case_history
 from ..teams import interviewers_join
 from .manage import managed_survey, manager_required
-
-CASES_PER_PAGE = 50
+from .manage_sample_list import sample_list_context
 
 
 def survey_case(survey: Survey, case_id: int) -> Case:
@@ -62,23 +59,7 @@ def survey_case(survey: Survey, case_id: int) -> Case:
 @manager_required
 def sample_page(request: HttpRequest, slug: str) -> HttpResponse:
     survey = managed_survey(request, slug)
-    query = request.GET.get("q", "").strip()[:200]
-    cases = searched_cases(survey, query).only(
-        "pk", "reference", "outcome", "mode", "in_progress", "withdrawn_at", "last_activity_at"
-    )
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "manage/sample.html",
-        {
-            "survey": survey,
-            "page": page,
-            "query": query,
-            "form": SampleUploadForm(max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES),
-            "columns": TEMPLATE_COLUMNS,
-            "total": Case.objects.filter(survey=survey).count(),
-        },
-    )
+    return render(request, "manage/sample.html", sample_list_context(request, survey))
 
 
 @require_POST
@@ -87,21 +68,8 @@ def sample_upload(request: HttpRequest, slug: str) -> HttpResponse:
     survey = managed_survey(request, slug)
     form = SampleUploadForm(request.POST, request.FILES, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES)
     if not form.is_valid():
-        query = ""
-        page = Paginator(searched_cases(survey, query), CASES_PER_PAGE).get_page(1)
-        return render(
-            request,
-            "manage/sample.html",
-            {
-                "survey": survey,
-                "page": page,
-                "query": query,
-                "form": form,
-                "columns": TEMPLATE_COLUMNS,
-                "total": Case.objects.filter(survey=survey).count(),
-            },
-            status=400,
-        )
+        context = sample_list_context(request, survey, form=form, query=QueryDict())
+        return render(request, "manage/sample.html", context, status=400)
     upload = form.cleaned_data["file"]
     job = job_start(
         kind=LOAD_SAMPLE,
