@@ -11,16 +11,25 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
 from jobs.models import Job
@@ -41,6 +50,7 @@ from ..cases import (
     case_withdraw,
     credentials_regenerate,
 )
+from ..codes_merge import codes_with_contacts
 from ..contacts import personal_link_path, public_url
 from ..forms_manage import CaseForm, SampleUploadForm
 from ..job_handlers import CODES_FILE, CODES_KINDS, LOAD_SAMPLE, REGENERATE_CODES
@@ -290,17 +300,38 @@ def codes_download(request: HttpRequest, slug: str, job_id: uuid.UUID) -> HttpRe
         raise Http404("This file has already been downloaded, or has expired.") from None
     job.result = {**job.result, "codes_file": "", "codes_downloaded_at": timezone.now().isoformat()}
     job.save(update_fields=["result"])
+    contacts = request.POST.get("contacts") == "yes"
     audit(
-        Event.CODES_EXPORTED, actor=request.user, target=survey, count=job.result.get("codes_rows")
+        Event.CODES_EXPORTED,
+        actor=request.user,
+        target=survey,
+        count=job.result.get("codes_rows"),
+        **({"with_names_and_addresses": True} if contacts else {}),
     )
     stream = Path(taken).open("rb")  # noqa: SIM115  (FileResponse closes it)
     os.unlink(taken)  # the open file is read to its end; nothing stays on disk
+    filename = f"{survey.slug}_codes_and_links_{timezone.localdate().isoformat()}.csv"
+    if contacts:
+        return _contacts_file(stream, survey, filename)
     response = FileResponse(
         stream,
         as_attachment=True,
-        filename=f"{survey.slug}_codes_and_links_{timezone.localdate().isoformat()}.csv",
+        filename=filename,
         content_type=FileFormat.CSV.content_type,
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _contacts_file(stream: Any, survey: Survey, filename: str) -> StreamingHttpResponse:
+    """The codes file with each case's name and address, streamed (`surveys.codes_merge`)."""
+
+    def chunks() -> Iterator[bytes]:
+        with stream:
+            yield from codes_with_contacts(stream, survey=survey)
+
+    response = StreamingHttpResponse(chunks(), content_type=FileFormat.CSV.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "no-store"
     return response
 
