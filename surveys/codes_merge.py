@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import IO, Final
 
-from seb.safe_text import FORMULA_TRIGGERS, csv_cell
+from seb.safe_text import FORMULA_TRIGGERS, CsvWriter
 
 from .models import Case, Survey
 
@@ -35,7 +35,8 @@ def codes_with_contacts(stream: IO[bytes], *, survey: Survey) -> Iterator[bytes]
     """The codes file read from `stream`, with a name and an address column, in pieces."""
     rows = csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""))
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    # The file's own cells are guarded already; guarding them again leaves them as they are.
+    writer = CsvWriter(out)
     header = next(rows, None)
     if header is None:
         return
@@ -50,7 +51,7 @@ def codes_with_contacts(stream: IO[bytes], *, survey: Survey) -> Iterator[bytes]
         }
         for row in batch:
             name, address = found.get(_reference(row[0]), ("", "")) if row else ("", "")
-            writer.writerow([*row, csv_cell(name), csv_cell(address)])
+            writer.writerow([*row, name, address])
         yield out.getvalue().encode("utf-8")
         out.seek(0)
         out.truncate()

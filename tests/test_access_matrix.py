@@ -129,6 +129,7 @@ MATRIX: dict[str, tuple[Rule, Callable[[World], dict[str, Any]], tuple[str, ...]
     "preview:confirmation": (MANAGE, _k(mode="online"), GET),
     "manage:sample": (MANAGE, SLUG, GET),
     "manage:sample-upload": (MANAGE, SLUG, POST),
+    "manage:sample-bulk": (MANAGE, SLUG, POST),
     "manage:sample-template": (MANAGE, SLUG, GET),
     "manage:regenerate-all": (MANAGE, SLUG, POST),
     "manage:codes-download": (
