@@ -42,7 +42,9 @@ from ..models import Case, Survey
 from ..sample_list import UNASSIGNED, SampleFilter, team_interviewers
 from .manage import managed_survey, manager_required
 
-CASES_PER_PAGE = 50
+# A page's cases, each a checkbox, stay within the fields a request may carry
+# (DATA_UPLOAD_MAX_NUMBER_FIELDS); the page's ids go as one field.
+CASES_PER_PAGE = 25
 NO_CASES = "Select at least one case"
 NO_ACTION = "Select what to do with the selected cases"
 NO_INTERVIEWER = "Select an interviewer of the survey’s team to assign the cases to"
@@ -98,7 +100,7 @@ def _selection(survey: Survey, data: QueryDict) -> Any:
         return selected_cases(survey, every=SampleFilter.from_query(survey, data).cases(survey))
     ids = data.getlist("cases")
     if data.get("select_page") == "yes":
-        ids = [*ids, *data.getlist("page_cases")]
+        ids = [*ids, *data.get("page_cases", "").split(",")]
     return selected_cases(survey, ids=ids)
 
 

@@ -75,13 +75,11 @@ def test_the_list_filters_by_mode_and_sample_variable_and_keeps_the_filter_acros
 
 def test_paging_links_carry_the_filter(manager_client: Client, sample: Survey) -> None:
     text = manager_client.get("/manage/invited/sample/?q=r0&mode=online").content.decode()
-    assert "<strong>30</strong> cases" in text and "pagination" not in text
-    text = manager_client.get("/manage/invited/sample/?q=r0").content.decode()
-    assert "<strong>60</strong> cases of 60 match" in text
-    assert 'href="?q=r0&amp;page=2"' in text
-    second = manager_client.get("/manage/invited/sample/?q=r0&page=2").content.decode()
-    assert "R060" in second and "R050" not in second
-    assert 'href="?q=r0&amp;page=1"' in second
+    assert "<strong>30</strong> cases of 60 match" in text
+    assert 'href="?q=r0&amp;mode=online&amp;page=2"' in text
+    second = manager_client.get("/manage/invited/sample/?q=r0&mode=online&page=2").content.decode()
+    assert "R060" in second and "R050" not in second and "R059" not in second
+    assert 'href="?q=r0&amp;mode=online&amp;page=1"' in second
 
 
 def test_the_list_filters_by_outcome_and_interviewer(
@@ -141,8 +139,8 @@ def test_select_every_case_on_the_page_works_without_javascript(
     manager_client: Client, sample: Survey, team_interviewer: User
 ) -> None:
     page = manager_client.get("/manage/invited/sample/?mode=face_to_face").content.decode()
-    page_ids = re.findall(r'name="page_cases" value="(\d+)"', page)
-    assert len(page_ids) == 30
+    (page_ids,) = re.findall(r'name="page_cases" value="([\d,]+)"', page)
+    assert len(page_ids.split(",")) == 25
     manager_client.post(
         "/manage/invited/sample/bulk/",
         {
@@ -154,7 +152,7 @@ def test_select_every_case_on_the_page_works_without_javascript(
             "confirm": "yes",
         },
     )
-    assert Case.objects.filter(interviewer=team_interviewer).count() == 30
+    assert Case.objects.filter(interviewer=team_interviewer).count() == 25
 
 
 def test_select_all_matching_acts_on_every_page_of_the_filter(
@@ -289,7 +287,7 @@ def test_a_bulk_post_naming_another_surveys_cases_changes_nothing(
         response = manager_client.post(
             "/manage/invited/sample/bulk/",
             {
-                "page_cases": theirs,
+                "page_cases": ",".join(theirs),
                 "select_page": "yes",
                 "cases": ids("R001"),
                 "action": action,
