@@ -15,7 +15,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import Page, expect
 
-from surveys.access import INTERVIEWER, SURVEY_MANAGER
+from surveys.access import INTERVIEWER, SUPERVISOR, SURVEY_MANAGER
 from surveys.models import Case, Survey, SurveyMember, TeamRole
 from tests.browser.checkers import assert_no_htmlcs_errors, assert_valid_html
 from tests.browser.test_fieldwork_browser import shot
@@ -138,3 +138,30 @@ def test_select_all_matching_cases_reaches_every_page(page: Page, survey: Survey
     page.get_by_role("button", name="Withdraw the cases").click()
     expect(page.locator("body")).to_contain_text("60 cases withdrawn from the sample.")
     assert Case.objects.filter(withdrawn_at__isnull=False).count() == 60
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 1280, "height": 900}, {"width": 320, "height": 640}],
+    ids=["desktop", "phone"],
+)
+def test_the_supervisors_cases_filter_by_mode(
+    new_page: Callable[..., Page], survey: Survey, viewport: dict[str, Any]
+) -> None:
+    supervisor = User.objects.create_user(username="sam", password=PASSWORD)
+    supervisor.groups.add(Group.objects.get_or_create(name=SUPERVISOR)[0])
+    granted_every_survey(supervisor)
+    page = new_page(viewport=viewport)
+    page.goto("/staff/login/")
+    page.get_by_label("Username").fill("sam")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login/" not in url)
+    page.goto("/supervise/lists/cases/")
+    page.get_by_label("Mode").select_option("online")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Case L002")).to_be_visible()
+    expect(page.get_by_role("link", name="Case L001")).to_have_count(0)
+    documents: dict[str, str] = {}
+    checked(page, documents, f"supervise-cases-by-mode-{viewport['width']}")
+    assert_valid_html(documents)
