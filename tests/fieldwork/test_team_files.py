@@ -12,6 +12,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
 from surveys.access import INTERVIEWER
 from surveys.models import Case, Survey
@@ -129,3 +130,33 @@ def test_a_sample_variable_named_like_a_column_gets_its_own_name(
         manager_client.get("/manage/invited/monitoring/case-outcomes.csv", {"variables": "yes"})
     )
     assert row["completed"] == "" and row["sample_completed"] == "done"
+
+
+def test_the_changed_pages_are_valid_html_in_every_state(
+    manager_client: Client, invitation_survey: Survey, ivy: User
+) -> None:
+    """The Nu HTML checker finds no error on the job page's download form, the
+    monitoring page's file choices, the sample list with an error, and a confirmation
+    that skips cases."""
+    from tests.browser.checkers import assert_valid_html
+
+    file = io.BytesIO(sample_csv([("A1", "Ann", "1 St", "north", "ivy")], header=HEADER))
+    file.name = "sample.csv"
+    job = manager_client.post("/manage/invited/sample/upload/", {"file": file})["Location"]
+    case = Case.objects.get(reference="A1")
+    Case.objects.filter(pk=case.pk).update(withdrawn_at=timezone.now())
+    documents = {
+        "codes job": manager_client.get(job).content.decode(),
+        "monitoring": manager_client.get("/manage/invited/monitoring/").content.decode(),
+        "list, filtered": manager_client.get(
+            "/manage/invited/sample/?variable=region&value=north&interviewer=none"
+        ).content.decode(),
+        "list with an error": manager_client.post(
+            "/manage/invited/sample/bulk/", {"action": "assign"}
+        ).content.decode(),
+        "confirm, all skipped": manager_client.post(
+            "/manage/invited/sample/bulk/", {"cases": [case.pk], "action": "withdraw"}
+        ).content.decode(),
+    }
+    assert "None of the selected cases can be changed" in documents["confirm, all skipped"]
+    assert_valid_html(documents)
