@@ -92,6 +92,33 @@ class TableSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return [note.number for note in table.notes]
 
 
+class CrossRowSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    label = serializers.CharField()
+    counts = serializers.ListField(child=CountField(), help_text="One per column, in order.")
+    total = CountField(help_text="Every response in the row (a figure of its own).")
+    is_total = serializers.BooleanField()
+
+
+class CrossTableSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    key = serializers.CharField()
+    title = serializers.CharField()
+    row_heading = serializers.CharField()
+    column_heading = serializers.CharField()
+    columns = serializers.ListField(
+        child=serializers.CharField(), source="column_labels", help_text="The columns' labels."
+    )
+    beyond_standard = serializers.BooleanField(
+        help_text="True: an addition beyond the harmonised standard's prescribed tables."
+    )
+    controlled = serializers.BooleanField(help_text="Whether disclosure control was applied.")
+    rows = CrossRowSerializer(many=True)
+    notes = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_notes(self, table: Any) -> list[int]:
+        return [note.number for note in table.notes]
+
+
 class PublicationSerializer(serializers.Serializer):  # type: ignore[type-arg]
     title = serializers.CharField()
     survey_name = serializers.CharField()
@@ -103,6 +130,11 @@ class PublicationSerializer(serializers.Serializer):  # type: ignore[type-arg]
     controlled = serializers.BooleanField()
     disclosure_statement = serializers.CharField()
     tables = TableSerializer(many=True)
+    cross_tables = CrossTableSerializer(
+        many=True,
+        help_text="Two-way tables beyond the standard's: for a survey that asks for the job "
+        "title, self-coded NS-SEC by full NS-SEC from the coded title; otherwise empty.",
+    )
     notes = NoteSerializer(many=True)
 
 

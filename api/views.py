@@ -38,6 +38,7 @@ from rest_framework.views import APIView
 from classification.comparisons import ONE_MODE, ComparisonAsk, ComparisonError, comparison_for
 from classification.microdata import microdata_csv_chunks
 from classification.models import ReferenceDistribution
+from classification.occupation_outputs import microdata_columns
 from classification.selectors import selected_responses, survey_summaries, tables_report
 from seb.comparisons import Dimension
 from seb.outputs import publish
@@ -362,8 +363,13 @@ class Microdata(APIView):
             token=request.auth,
         )
         responses = selected_responses(survey=survey, selection=params.selection())
+        # The token's owner may see unrounded figures and microdata (checked above), so
+        # the typed job title, which can identify a person, may be in them.
         response = StreamingHttpResponse(
-            microdata_csv_chunks(responses=responses), content_type="text/csv; charset=utf-8"
+            microdata_csv_chunks(
+                responses=responses, columns=microdata_columns(survey, typed_title=True)
+            ),
+            content_type="text/csv; charset=utf-8",
         )
         today = timezone.localdate().isoformat()
         name = f"{survey.slug}_microdata_{params.selection().slug()}_{today}.csv"

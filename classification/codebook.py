@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Final, TextIO
 
-from seb.codebook import Variable, codebook, missing_values_text
+from seb.codebook import Variable, missing_values_text
+from seb.occupation.variables import microdata_variables
 from seb.safe_text import CsvWriter
 from seb.standard import CURRENT_VERSION, load_standard
 
@@ -36,6 +37,8 @@ CODE_KINDS: Final = (
     Kind.TEXT,
 )
 CODEBOOK_TITLE: Final = "Socio-economic background microdata: codebook"
+SOURCE_STANDARD: Final = "The harmonised standard"
+SOURCE_BEYOND: Final = "An addition beyond the harmonised standard"
 
 
 def code_rows(
@@ -58,8 +61,13 @@ def code_rows(
     ]
 
 
+def every_variable(version: str = CURRENT_VERSION) -> tuple[Variable, ...]:
+    """The standard's variables, then the additions of a survey that asks the job title."""
+    return microdata_variables(version, occupation=True, typed_title=True)
+
+
 def codebook_sheets(version: str = CURRENT_VERSION) -> list[Sheet]:
-    variables = codebook(version)
+    variables = every_variable(version)
     standard = load_standard(version)
     cover = cover_sheet(
         CODEBOOK_TITLE,
@@ -78,15 +86,29 @@ def codebook_sheets(version: str = CURRENT_VERSION) -> list[Sheet]:
                 "question the routing did not ask.",
             ),
             ("Missing values", missing_values_text(version)),
+            (
+                "Additions beyond the standard",
+                "The variables after nssec3 are additions beyond the harmonised standard: "
+                "only the files of a survey that asks for the job title have them (the "
+                "typed title only for those allowed to see unrounded figures and microdata). "
+                "A SOC code's value in the SPSS and Stata files is the code itself.",
+            ),
         ],
     )
     contents = contents_sheet([("Variables", "The variables"), ("Codes", "Every code")])
-    described = Sheet("Variables", "The variables", widths=(26, 40, 70, 60, 60))
+    described = Sheet("Variables", "The variables", widths=(26, 40, 70, 60, 60, 30))
     described.add("This worksheet contains one table.")
     described.start_table(
         "variables",
-        ("Variable", "Label", "Question (online wording)", "Who was asked", "Description"),
-        (Kind.TEXT,) * 5,
+        (
+            "Variable",
+            "Label",
+            "Question (online wording)",
+            "Who was asked",
+            "Description",
+            "Source",
+        ),
+        (Kind.TEXT,) * 6,
     )
     for variable in variables:
         described.add(
@@ -95,6 +117,7 @@ def codebook_sheets(version: str = CURRENT_VERSION) -> list[Sheet]:
             Text(variable.question, wrap=True),
             Text(variable.asked, wrap=True),
             Text(variable.description, wrap=True),
+            SOURCE_BEYOND if variable.beyond_standard else SOURCE_STANDARD,
         )
     codes = Sheet("Codes", "Every code", widths=(26, 8, 30, 60, 24, 40, 14))
     codes.add("This worksheet contains one table.")
@@ -119,4 +142,4 @@ def codebook_sheets(version: str = CURRENT_VERSION) -> list[Sheet]:
 def write_code_list_csv(stream: TextIO, version: str = CURRENT_VERSION) -> None:
     writer = CsvWriter(stream)
     writer.writerow(CODE_COLUMNS)
-    writer.writerows(code_rows(codebook(version)))
+    writer.writerows(code_rows(every_variable(version)))

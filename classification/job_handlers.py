@@ -18,6 +18,7 @@ from surveys.models import Survey, TeamRole
 from .forms import SelectionForm
 from .imports import import_file, report_as_data
 from .microdata import MicrodataFormat, microdata_statfile, microdata_write
+from .occupation_outputs import microdata_columns
 from .selectors import selected_responses
 from .statfiles import StatFormat
 
@@ -93,6 +94,8 @@ def export_microdata_job(job: Job, progress: Progress) -> None:
         raise JobFailed("The selection is no longer valid, so no file was made.")
     chosen = MicrodataFormat(job.params["format"])
     responses = selected_responses(survey=survey, selection=form.selection)
+    # The owner may see unrounded figures and microdata (checked above): the typed title too.
+    columns = microdata_columns(survey, typed_title=True)
     total = responses.count()
     progress.report(0.05, f"Writing {total:,} responses", force=True)
     name = f"microdata.{chosen.value}"
@@ -101,11 +104,17 @@ def export_microdata_job(job: Job, progress: Progress) -> None:
         if chosen is MicrodataFormat.XLSX:
             with job_file(job, partial.name) as stream:
                 written = microdata_write(
-                    responses=responses, stream=stream, file_format=FileFormat.XLSX
+                    responses=responses,
+                    stream=stream,
+                    file_format=FileFormat.XLSX,
+                    columns=columns,
                 )
         else:
             made, written = microdata_statfile(
-                responses=responses, survey=survey, file_format=StatFormat(chosen.value)
+                responses=responses,
+                survey=survey,
+                file_format=StatFormat(chosen.value),
+                columns=columns,
             )
             with made, job_file(job, partial.name) as stream:
                 while chunk := made.read(1024 * 1024):

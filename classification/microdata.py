@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any, Final
@@ -24,13 +24,15 @@ from django.db import connections
 from django.db.models import CharField, QuerySet
 from django.db.models.functions import Cast, TruncDate
 
-from seb.interchange import COMPLETED, MICRODATA_COLUMNS, RESPONSE_ID, FileFormat
+from seb.interchange import COMPLETED, MICRODATA_COLUMNS, REFERENCE, RESPONSE_ID, FileFormat
 from seb.interchange.writing import TooManyRows, write_xlsx
+from seb.occupation.variables import JOB_TITLE
 from seb.safe_text import FORMULA_TRIGGERS
 from surveys.models import Response, Survey
 from surveys.replica import analysis_db
 from surveys.services import counted_responses
 
+from .occupation_outputs import field_of
 from .statfiles import StatFormat, write_statfile
 
 CHUNK_SIZE: Final = 5000
@@ -42,6 +44,8 @@ RECORD_FIELDS: Final = {
     RESPONSE_ID: Cast("id", output_field=CharField()),
     COMPLETED: Cast(TruncDate("completed_at"), output_field=CharField()),
 }
+# Columns of text someone typed: made formula-safe in the CSV's query itself.
+TYPED_COLUMNS: Final = frozenset({REFERENCE, JOB_TITLE})
 
 
 def survey_microdata(*, survey: Survey) -> QuerySet[Response]:
@@ -54,36 +58,45 @@ def _ordered(responses: QuerySet[Response]) -> QuerySet[Response]:
 
 
 def microdata_rows(
-    *, responses: QuerySet[Response], chunk_size: int = CHUNK_SIZE
+    *,
+    responses: QuerySet[Response],
+    chunk_size: int = CHUNK_SIZE,
+    columns: Sequence[str] = MICRODATA_COLUMNS,
 ) -> Iterator[tuple[str, ...]]:
-    """The rows of the microdata, oldest completion first.
+    """The rows of the microdata, oldest completion first, cells as text.
 
-    `responses` may be any selection; only its counted responses are rows.
+    `responses` may be any selection; only its counted responses are rows. `columns`
+    (`occupation_outputs.microdata_columns`) adds a job-title survey's columns, read
+    through a join in the same query.
     """
-    rows = _ordered(responses).values_list(*MICRODATA_FIELDS).iterator(chunk_size=chunk_size)
+    fields = [field_of(column) for column in columns]
+    rows = _ordered(responses).values_list(*fields).iterator(chunk_size=chunk_size)
     for row in rows:
-        yield tuple("" if value is None else value for value in row)
+        yield tuple("" if value is None else str(value) for value in row)
 
 
-def _copy_sql(responses: QuerySet[Response]) -> tuple[str, tuple[object, ...]]:
+def _copy_sql(
+    responses: QuerySet[Response], columns: Sequence[str] = MICRODATA_COLUMNS
+) -> tuple[str, tuple[object, ...]]:
     """The microdata query as `COPY (...) TO STDOUT` CSV with a header row."""
-    rows = _ordered(responses).values_list(*MICRODATA_FIELDS)
+    rows = _ordered(responses).values_list(*(field_of(column) for column in columns))
     sql, params = rows.query.get_compiler(using=rows.db).as_sql()
     quote = connections[rows.db].ops.quote_name
     triggers = ", ".join("'" + trigger.replace("'", "''") + "'" for trigger in FORMULA_TRIGGERS)
-    columns = []
-    for name in MICRODATA_COLUMNS:
-        if name == "reference":
+    selected = []
+    for name in columns:
+        if name in TYPED_COLUMNS:
             value = (
                 f"CASE WHEN left(q.{quote(name)}, 1) IN ({triggers}) "
                 f"THEN '''' || q.{quote(name)} ELSE q.{quote(name)} END"
             )
         else:
             value = f"q.{quote(name)}"
-        columns.append(f"{value} AS {quote(name)}")
-    # The inner query's columns are named after the fields it selects.
+        selected.append(f"{value} AS {quote(name)}")
+    # The inner query's columns are named by position, as the file names them.
+    aliases = ", ".join(quote(name) for name in columns)
     return (
-        f"COPY (SELECT {', '.join(columns)} FROM ({sql}) AS q) "  # noqa: S608
+        f"COPY (SELECT {', '.join(selected)} FROM ({sql}) AS q({aliases})) "  # noqa: S608
         "TO STDOUT WITH (FORMAT csv, HEADER true)",
         params,
     )
@@ -95,8 +108,10 @@ def _copy(cursor: Any, sql: str, params: tuple[object, ...]) -> Any:
     return cursor.cursor.copy(sql, params)
 
 
-def _copy_chunks(responses: QuerySet[Response]) -> Iterator[bytes]:
-    sql, params = _copy_sql(responses)
+def _copy_chunks(
+    responses: QuerySet[Response], columns: Sequence[str] = MICRODATA_COLUMNS
+) -> Iterator[bytes]:
+    sql, params = _copy_sql(responses, columns)
     with connections[responses.db].cursor() as cursor, _copy(cursor, sql, params) as copy:
         buffer = bytearray()
         for data in copy:
@@ -109,25 +124,36 @@ def _copy_chunks(responses: QuerySet[Response]) -> Iterator[bytes]:
 
 
 def microdata_write(
-    *, responses: QuerySet[Response], stream: IO[bytes], file_format: FileFormat
+    *,
+    responses: QuerySet[Response],
+    stream: IO[bytes],
+    file_format: FileFormat,
+    columns: Sequence[str] = MICRODATA_COLUMNS,
 ) -> int:
     """Write the microdata as CSV or XLSX into a binary stream; the number of rows.
 
     XLSX raises `seb.interchange.writing.TooManyRows` past the rows of one sheet.
     """
     if file_format is FileFormat.CSV:
-        sql, params = _copy_sql(responses)
+        sql, params = _copy_sql(responses, columns)
         with connections[responses.db].cursor() as cursor:
             with _copy(cursor, sql, params) as copy:
                 for data in copy:
                     stream.write(data)
             return int(cursor.rowcount)
-    return write_xlsx(microdata_rows(responses=responses), stream)
+    return write_xlsx(
+        microdata_rows(responses=responses, columns=columns),
+        stream,
+        columns=columns,
+        text_columns=TYPED_COLUMNS & set(columns),
+    )
 
 
-def microdata_csv_chunks(*, responses: QuerySet[Response]) -> Iterator[bytes | str]:
+def microdata_csv_chunks(
+    *, responses: QuerySet[Response], columns: Sequence[str] = MICRODATA_COLUMNS
+) -> Iterator[bytes | str]:
     """The microdata CSV a piece at a time, for a StreamingHttpResponse."""
-    return _copy_chunks(responses)
+    return _copy_chunks(responses, columns)
 
 
 class MicrodataFormat(StrEnum):
@@ -163,7 +189,11 @@ STATFILE_MAX_ROWS: Final = 1_000_000
 
 
 def microdata_statfile(
-    *, responses: QuerySet[Response], survey: Survey, file_format: StatFormat
+    *,
+    responses: QuerySet[Response],
+    survey: Survey,
+    file_format: StatFormat,
+    columns: Sequence[str] = MICRODATA_COLUMNS,
 ) -> tuple[IO[bytes], int]:
     """The microdata as an SPSS or Stata file, open for reading, and its number of rows.
 
@@ -182,11 +212,12 @@ def microdata_statfile(
     path = Path(name)
     try:
         count = write_statfile(
-            microdata_rows(responses=responses),
+            microdata_rows(responses=responses, columns=columns),
             path,
             file_format,
             title=microdata_title(survey),
             version=survey.standard_version,
+            columns=columns,
         )
         stream = path.open("rb")
     finally:

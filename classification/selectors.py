@@ -37,6 +37,8 @@ from surveys.models import COUNTING_COLUMN, Response, ResponseTally, Survey
 from surveys.replica import analysis_db
 from surveys.services import counted_responses
 
+from .occupation_outputs import occupation_tables
+
 
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
@@ -126,7 +128,16 @@ def tables_report(
     controlled: bool = True,
 ) -> TablesReport:
     """The prescribed tables for a selection of a survey's responses (one query per table):
-    the tables of `classes` ("5", "3" or "both" NS-SEC systems), or just `specs`."""
+    the tables of `classes` ("5", "3" or "both" NS-SEC systems), or just `specs`. The
+    whole set (no `specs`) of a survey that asks for the job title has its two-way
+    table too (`occupation_outputs`)."""
+    cross_tables = (
+        occupation_tables(
+            survey=survey, responses=selected_responses(survey=survey, selection=selection)
+        )
+        if specs is None
+        else ()
+    )
     specs = specs or table_specs(classes)
     return TablesReport(
         survey_name=survey.name,
@@ -140,6 +151,7 @@ def tables_report(
         organisation=survey.organisation,
         contact=", ".join(part for part in (survey.contact_email, survey.contact_phone) if part),
         standard_version=survey.standard_version,
+        cross_tables=cross_tables,
     )
 
 

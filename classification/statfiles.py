@@ -21,8 +21,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from seb.codebook import Variable, codebook
+from seb.codebook import Variable
 from seb.interchange import MICRODATA_COLUMNS
+from seb.occupation.variables import JOB_TITLE, OCCUPATION_COLUMNS, microdata_variables
 from seb.standard import CURRENT_VERSION
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ STATA_VERSION: Final = 14
 STATA_INTEGER_FORMAT: Final = "%8.0g"
 # An SPSS file's label is 64 bytes of text.
 SPSS_FILE_LABEL_BYTES: Final = 64
+# A score from 0 to 100 (the occupation coder's), in SPSS.
+SCORE_FORMAT: Final = "F3.0"
 
 
 class StatFormat(StrEnum):
@@ -53,38 +56,59 @@ class StatFormat(StrEnum):
         return SPSS_TYPE if self is StatFormat.SAV else STATA_TYPE
 
 
-def microdata_frame(
-    rows: Iterable[Sequence[str]], *, version: str = CURRENT_VERSION
-) -> tuple[pd.DataFrame, tuple[Variable, ...]]:
-    """The rows (in MICRODATA_COLUMNS order, codes as text) as a DataFrame of numbers.
+def file_variables(columns: Sequence[str], version: str = CURRENT_VERSION) -> tuple[Variable, ...]:
+    """The codebook's variables of a file's columns (the standard's, and a job-title
+    survey's occupation columns: `seb.occupation.variables`)."""
+    variables = microdata_variables(
+        version,
+        occupation=OCCUPATION_COLUMNS[0] in columns,
+        typed_title=JOB_TITLE in columns,
+    )
+    assert tuple(variable.name for variable in variables) == tuple(columns)
+    return variables
 
-    Coded columns are gathered as packed arrays of doubles (8 bytes a value, no Python
-    object each), which the DataFrame then uses as they are.
+
+def _as_number(cell: str) -> float:
+    return float(cell) if cell else NAN
+
+
+def microdata_frame(
+    rows: Iterable[Sequence[str]],
+    *,
+    version: str = CURRENT_VERSION,
+    columns: Sequence[str] = MICRODATA_COLUMNS,
+) -> tuple[pd.DataFrame, tuple[Variable, ...]]:
+    """The rows (in `columns` order, codes as text) as a DataFrame of numbers.
+
+    Coded and numeric columns are gathered as packed arrays of doubles (8 bytes a
+    value, no Python object each), which the DataFrame then uses as they are.
     """
     import numpy as np  # imported here: only these exports need them
     import pandas as pd
 
-    variables = codebook(version)
-    assert tuple(variable.name for variable in variables) == MICRODATA_COLUMNS
+    variables = file_variables(columns, version)
     lookups = [
         {code.code: float(code.value) for code in variable.codes} if variable.is_coded else None
         for variable in variables
     ]
-    columns: list[Any] = [array("d") if lookup else [] for lookup in lookups]
+    numbers = [variable.is_coded or variable.numeric for variable in variables]
+    gathered: list[Any] = [array("d") if number else [] for number in numbers]
     for row in rows:
         for position, (lookup, cell) in enumerate(zip(lookups, row, strict=True)):
-            if lookup is None:
-                columns[position].append(cell)
+            if lookup is not None:
+                gathered[position].append(lookup[cell] if cell else NAN)
+            elif numbers[position]:
+                gathered[position].append(_as_number(cell))
             else:
-                columns[position].append(lookup[cell] if cell else NAN)
+                gathered[position].append(cell)
     frame = pd.DataFrame(
         {
             variable.name: (
                 np.frombuffer(values, dtype="float64")
-                if variable.is_coded
+                if number
                 else pd.Series(values, dtype="object")
             )
-            for variable, values in zip(variables, columns, strict=True)
+            for variable, values, number in zip(variables, gathered, numbers, strict=True)
         }
     )
     return frame, variables
@@ -139,6 +163,63 @@ def _stata_column(values: Any, variable: Variable) -> Any:
     return pd.Series(lookup[positions], dtype=object)
 
 
+def _write_sav(frame: Any, path: Path, variables: Sequence[Variable], title: str) -> None:
+    import pyreadstat
+
+    coded = [variable for variable in variables if variable.is_coded]
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        file_label=cut_at_word(title, max_bytes=SPSS_FILE_LABEL_BYTES),
+        column_labels={variable.name: variable.label for variable in variables},
+        variable_value_labels={variable.name: variable.value_labels for variable in coded},
+        missing_ranges={
+            variable.name: spss_missing([code.value for code in variable.missing_codes])
+            for variable in coded
+            if variable.missing_codes
+        },
+        variable_measure={
+            variable.name: "scale" if variable.numeric else "nominal" for variable in variables
+        },
+        variable_format={
+            **{variable.name: f"F{variable.format_width}.0" for variable in coded},
+            **{variable.name: SCORE_FORMAT for variable in variables if variable.numeric},
+        },
+    )
+
+
+def _write_dta(frame: Any, path: Path, variables: Sequence[Variable], title: str) -> None:
+    import pyreadstat
+
+    coded = [variable for variable in variables if variable.is_coded]
+    for variable in coded:
+        frame[variable.name] = _stata_column(frame[variable.name].to_numpy(), variable)
+    pyreadstat.write_dta(
+        frame,
+        str(path),
+        file_label=cut_at_word(title, max_chars=STATA_LABEL_LENGTH),
+        column_labels={
+            variable.name: cut_at_word(variable.label, max_chars=STATA_LABEL_LENGTH)
+            for variable in variables
+        },
+        version=STATA_VERSION,
+        variable_value_labels={
+            variable.name: {code.missing or code.value: code.label for code in variable.codes}
+            for variable in coded
+        },
+        missing_user_values={
+            variable.name: [code.missing for code in variable.missing_codes]
+            for variable in coded
+            if variable.missing_codes
+        },
+        variable_format={
+            variable.name: STATA_INTEGER_FORMAT
+            for variable in variables
+            if variable.is_coded or variable.numeric
+        },
+    )
+
+
 def write_statfile(
     rows: Iterable[Sequence[str]],
     path: Path,
@@ -146,53 +227,14 @@ def write_statfile(
     *,
     title: str,
     version: str = CURRENT_VERSION,
+    columns: Sequence[str] = MICRODATA_COLUMNS,
 ) -> int:
     """Write the microdata to `path` as SPSS or Stata; the number of responses written.
 
     The standard's "Don't know" and "Prefer not to say" are declared missing: SPSS
     user-missing values, Stata extended missing values `.a`, `.b` (`seb.codebook`).
     """
-    import pyreadstat
-
-    frame, variables = microdata_frame(rows, version=version)
-    coded = [variable for variable in variables if variable.is_coded]
-    labels = {variable.name: variable.label for variable in variables}
-    if file_format is StatFormat.SAV:
-        pyreadstat.write_sav(
-            frame,
-            str(path),
-            file_label=cut_at_word(title, max_bytes=SPSS_FILE_LABEL_BYTES),
-            column_labels=labels,
-            variable_value_labels={variable.name: variable.value_labels for variable in coded},
-            missing_ranges={
-                variable.name: spss_missing([code.value for code in variable.missing_codes])
-                for variable in coded
-                if variable.missing_codes
-            },
-            variable_measure={variable.name: "nominal" for variable in variables},
-            variable_format={variable.name: f"F{variable.format_width}.0" for variable in coded},
-        )
-    else:
-        for variable in coded:
-            frame[variable.name] = _stata_column(frame[variable.name].to_numpy(), variable)
-        pyreadstat.write_dta(
-            frame,
-            str(path),
-            file_label=cut_at_word(title, max_chars=STATA_LABEL_LENGTH),
-            column_labels={
-                name: cut_at_word(label, max_chars=STATA_LABEL_LENGTH)
-                for name, label in labels.items()
-            },
-            version=STATA_VERSION,
-            variable_value_labels={
-                variable.name: {code.missing or code.value: code.label for code in variable.codes}
-                for variable in coded
-            },
-            missing_user_values={
-                variable.name: [code.missing for code in variable.missing_codes]
-                for variable in coded
-                if variable.missing_codes
-            },
-            variable_format={variable.name: STATA_INTEGER_FORMAT for variable in coded},
-        )
+    frame, variables = microdata_frame(rows, version=version, columns=columns)
+    writer = _write_sav if file_format is StatFormat.SAV else _write_dta
+    writer(frame, path, variables, title)
     return len(frame)

@@ -1,6 +1,13 @@
 from django.urls import URLPattern, path
 
-from . import views, views_compare, views_formats, views_import, views_references
+from . import (
+    views,
+    views_compare,
+    views_formats,
+    views_import,
+    views_occupation,
+    views_references,
+)
 
 app_name = "analysis"
 
@@ -66,6 +73,16 @@ urlpatterns: list[URLPattern] = [
         "<slug:slug>/download/<str:key>-chart.<str:extension>",
         views_compare.table_chart_download,
         name="table-chart",
+    ),
+    path(
+        "<slug:slug>/download/two-way/<str:key>.csv",
+        views_occupation.cross_table_csv,
+        name="cross-table-csv",
+    ),
+    path(
+        "<slug:slug>/download/two-way/<str:key>.csv-metadata.json",
+        views_occupation.cross_table_csv_metadata,
+        name="cross-table-csv-metadata",
     ),
     path("<slug:slug>/download/<str:key>.csv", views.table_csv_download, name="table-csv"),
     path("<slug:slug>/compare/", views_compare.compare_index, name="compare-index"),

@@ -48,6 +48,7 @@ from .microdata import (
     microdata_statfile,
     microdata_write,
 )
+from .occupation_outputs import microdata_columns
 from .selectors import selected_responses, survey_summaries, tables_report
 from .sheets import WorkbookFormat
 from .statfiles import StatFormat
@@ -264,10 +265,14 @@ def microdata_download(request: HttpRequest, slug: str, file_format: str) -> Htt
     survey, form = found
     audit(Event.MICRODATA_DOWNLOADED, actor=request.user, target=survey, selection=form.query())
     responses = selected_responses(survey=survey, selection=form.selection)
+    # Microdata need the unrounded permission (checked above), so the typed job title,
+    # which can identify a person, may be in them.
+    columns = microdata_columns(survey, typed_title=True)
     filename = _filename(survey, "microdata", form, extension=chosen.value)
     if chosen is MicrodataFormat.CSV:
         response: HttpResponseBase = StreamingHttpResponse(
-            microdata_csv_chunks(responses=responses), content_type=chosen.content_type
+            microdata_csv_chunks(responses=responses, columns=columns),
+            content_type=chosen.content_type,
         )
         response["Content-Disposition"] = content_disposition_header(True, filename)
     elif responses.count() > settings.MICRODATA_IN_REQUEST_ROWS:
@@ -288,14 +293,22 @@ def microdata_download(request: HttpRequest, slug: str, file_format: str) -> Htt
             if chosen is MicrodataFormat.XLSX:
                 stream: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
                 try:
-                    microdata_write(responses=responses, stream=stream, file_format=FileFormat.XLSX)
+                    microdata_write(
+                        responses=responses,
+                        stream=stream,
+                        file_format=FileFormat.XLSX,
+                        columns=columns,
+                    )
                 except TooManyRows:
                     stream.close()
                     raise
                 stream.seek(0)
             else:
                 stream, _ = microdata_statfile(
-                    responses=responses, survey=survey, file_format=StatFormat(chosen.value)
+                    responses=responses,
+                    survey=survey,
+                    file_format=StatFormat(chosen.value),
+                    columns=columns,
                 )
         except TooManyRows as error:
             return render(

@@ -21,8 +21,16 @@ from seb.csvw import (
 from seb.standard import CURRENT_VERSION, load_standard
 from seb.statistics import CONFIDENCE_LEVEL
 
-from .codebook import CODE_COLUMNS, CODEBOOK_TITLE, codebook_sheets, write_code_list_csv
+from .codebook import (
+    CODE_COLUMNS,
+    CODEBOOK_TITLE,
+    codebook_sheets,
+    every_variable,
+    write_code_list_csv,
+)
+from .occupation_outputs import microdata_columns
 from .sheets import WorkbookFormat, write_sheets
+from .statfiles import file_variables
 from .views import (
     _download,
     _download_selection,
@@ -51,6 +59,8 @@ def codebook_page(request: HttpRequest) -> HttpResponse:
         "analysis/codebook.html",
         {
             "variables": codebook(CURRENT_VERSION),
+            "additions": every_variable(CURRENT_VERSION)[len(codebook(CURRENT_VERSION)) :],
+            "described": every_variable(CURRENT_VERSION),
             "standard": standard,
             "missing_values": missing_values_text(CURRENT_VERSION),
         },
@@ -117,7 +127,9 @@ def code_list_metadata(request: HttpRequest) -> HttpResponse:
             (name, kind, description)
             for name, (kind, description) in zip(CODE_COLUMNS, CODE_LIST_COLUMNS, strict=True)
         ],
-        categories=[variable.name for variable in codebook(CURRENT_VERSION) if variable.is_coded],
+        categories=[
+            variable.name for variable in every_variable(CURRENT_VERSION) if variable.is_coded
+        ],
     )
     return _json(metadata, filename=metadata_name(CODE_LIST_NAME))
 
@@ -174,5 +186,8 @@ def microdata_csv_metadata(request: HttpRequest, slug: str) -> HttpResponse:
         standard_title=survey.standard_title,
         publisher=survey.organisation,
         version=survey.standard_version,
+        variables=file_variables(
+            microdata_columns(survey, typed_title=True), survey.standard_version
+        ),
     )
     return _json(metadata, filename=metadata_name(csv_name))

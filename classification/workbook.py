@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import BinaryIO, Final, TextIO
 
-from seb.outputs import Note, Publication, PublishedRow, PublishedTable
+from seb.outputs import Note, Publication, PublishedCrossTable, PublishedRow, PublishedTable
 from seb.safe_text import CsvWriter
 from seb.statistics import CONFIDENCE_LEVEL
 
@@ -36,6 +36,7 @@ from .sheets import (
 LOWER: Final = f"Lower {CONFIDENCE_LEVEL}% confidence limit"
 UPPER: Final = f"Upper {CONFIDENCE_LEVEL}% confidence limit"
 HEADER: Final = ("Category", "Count", "Percentage", LOWER, UPPER)
+TOTAL_COLUMN: Final = "Total"
 KINDS: Final = (Kind.TEXT, Kind.COUNT, Kind.PERCENTAGE, Kind.PERCENTAGE, Kind.PERCENTAGE)
 
 
@@ -64,8 +65,18 @@ def cover_lines(publication: Publication) -> list[tuple[str, str]]:
             "(5-class, and 3-class grouped from it); see the Notes sheet.",
         ),
         ("Disclosure control", publication.disclosure_statement),
-        ("Contents", "The Contents sheet links to each table."),
     ]
+    if publication.cross_tables:
+        lines.append(
+            (
+                "Beyond the standard",
+                "After the prescribed tables, this workbook holds tables the standard does "
+                "not prescribe, from the job title the survey also asked for: "
+                + "; ".join(table.title for table in publication.cross_tables)
+                + ".",
+            )
+        )
+    lines.append(("Contents", "The Contents sheet links to each table."))
     return lines
 
 
@@ -115,13 +126,39 @@ def table_sheet(table: PublishedTable) -> Sheet:
     return sheet
 
 
+def cross_header(table: PublishedCrossTable) -> tuple[str, ...]:
+    return (table.row_heading, *table.column_labels, TOTAL_COLUMN)
+
+
+def cross_sheet(table: PublishedCrossTable) -> Sheet:
+    """A two-way table: a row per row category, a column per column category, totals."""
+    header = cross_header(table)
+    sheet = Sheet(table.sheet, table.title, widths=(50, *(16,) * (len(header) - 1)))
+    sheet.add(
+        f"This worksheet contains one table. {table.column_heading} across, an addition "
+        f"beyond the harmonised standard. Notes for this table: {table.note_references} "
+        "(see the Notes worksheet)."
+    )
+    sheet.start_table(table.key, header, (Kind.TEXT, *(Kind.COUNT,) * (len(header) - 1)))
+    for row in table.rows:
+        sheet.add(row.label, *row.counts, row.total)
+    return sheet
+
+
 def publication_sheets(publication: Publication) -> list[Sheet]:
-    """Cover, Contents, Notes, then a sheet per table."""
+    """Cover, Contents, Notes, then a sheet per table, the two-way tables last."""
     return [
         cover_sheet(publication.title, cover_lines(publication)),
-        contents_sheet([(table.sheet, table.title) for table in publication.tables]),
+        contents_sheet(
+            [(table.sheet, table.title) for table in publication.tables]
+            + [
+                (table.sheet, f"{table.title} (beyond the harmonised standard)")
+                for table in publication.cross_tables
+            ]
+        ),
         notes_sheet(publication.notes),
         *(table_sheet(table) for table in publication.tables),
+        *(cross_sheet(table) for table in publication.cross_tables),
     ]
 
 
@@ -149,3 +186,13 @@ def write_table_csv(table: PublishedTable, stream: TextIO) -> None:
     writer.writerow(HEADER)
     for row in table.rows:
         writer.writerow([row.label, row.count, row.percentage_text, row.lower_text, row.upper_text])
+
+
+def write_cross_csv(table: PublishedCrossTable, stream: TextIO) -> None:
+    """A two-way table as CSV: a header row (the row heading, each column's label,
+    Total), a row per row category, the Total row last; symbols as they are."""
+    header = cross_header(table)
+    writer = CsvWriter(stream, figure_columns=range(1, len(header)))
+    writer.writerow(header)
+    for row in table.rows:
+        writer.writerow([row.label, *row.counts, row.total])

@@ -19,6 +19,7 @@ urlpatterns = [
     path("interview/", include("surveys.urls_interview")),
     path("supervise/", include("surveys.urls_supervise")),
     path("analysis/", include("classification.urls")),
+    path("coding/", include("surveys.urls_coding")),
     path("jobs/", include("jobs.urls")),
     path("api/", include("api.urls")),
     path("staff/", staff.staff_home, name="staff-home"),

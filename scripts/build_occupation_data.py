@@ -98,6 +98,19 @@ def unit_groups(source: Path) -> str:
     return _csv(("soc2020", "title"), out)
 
 
+def unit_group_descriptions(source: Path) -> str:
+    """Volume 1's description of each unit group: the coding queue's search reads it."""
+    book = openpyxl.load_workbook(source / VOLUME1, read_only=True)
+    rows = book["SOC2020 descriptions"].iter_rows(values_only=True)
+    next(rows)
+    out = []
+    for row in rows:
+        code = _code(row[3])
+        if code.isdigit() and len(code) == 4:
+            out.append((code, " ".join(_code(row[6] or "").split())))
+    return _csv(("soc2020", "description"), out)
+
+
 def related_titles(source: Path) -> str:
     """Volume 1's "related job titles" of each unit group: the benchmark's titles from a
     source other than the index."""
@@ -131,6 +144,7 @@ def build(source: Path) -> dict[Path, str]:
     return {
         DATA / "coding_index.csv": coding_index(source),
         DATA / "unit_groups.csv": unit_groups(source),
+        DATA / "unit_group_descriptions.csv": unit_group_descriptions(source),
         **{DATA / name: text for name, text in nssec_tables(source).items()},
         BENCH / "related_job_titles.csv": related_titles(source),
     }

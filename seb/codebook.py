@@ -77,6 +77,9 @@ class Variable:
     question: str = ""  # the online wording, for a question
     required: bool = False  # never empty in a complete response
     max_length: int = 0  # for free text
+    numeric: bool = False  # a number (a score), not a code or text
+    # Not one of the standard's variables: an addition the service makes (job titles).
+    beyond_standard: bool = False
 
     @property
     def is_coded(self) -> bool:

@@ -62,7 +62,10 @@ def microdata_column(variable: Variable) -> dict[str, Any]:
         "dc:description": description,
         "required": variable.required,
     }
-    if variable.is_coded:
+    if variable.numeric:
+        column["datatype"] = {"base": "integer", "minimum": 0, "maximum": 100}
+        column["null"] = ""
+    elif variable.is_coded:
         column["datatype"] = {
             "base": "string",
             "format": _codes_pattern([code.code for code in variable.codes]),
@@ -114,8 +117,10 @@ def microdata_metadata(
     standard_title: str,
     publisher: str = "",
     version: str = CURRENT_VERSION,
+    variables: Sequence[Variable] | None = None,
 ) -> dict[str, Any]:
-    """The metadata of a microdata CSV: one row per complete response."""
+    """The metadata of a microdata CSV: one row per complete response. `variables` are
+    its columns when not the standard's alone (a survey that asks the job title)."""
     return _table_group(
         csv_name=csv_name,
         title=f"Socio-economic background microdata: {survey_name}",
@@ -127,7 +132,10 @@ def microdata_metadata(
         ),
         produced_at=produced_at,
         publisher=publisher,
-        columns=[microdata_column(variable) for variable in codebook(version)],
+        columns=[
+            microdata_column(variable)
+            for variable in (codebook(version) if variables is None else variables)
+        ],
         extra={"dc:source": standard_title},
     )
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
+from .crosstab import CrossTable
 from .derivation import RULES
 from .disclosure import (
     Count,
@@ -144,6 +145,8 @@ class Publication:
     contact: str
     tables: tuple[PublishedTable, ...]
     notes: tuple[Note, ...]
+    # Two-way tables beyond the standard's (seb.crosstab), after the standard's.
+    cross_tables: tuple[PublishedCrossTable, ...] = ()
 
     @property
     def disclosure_statement(self) -> str:
@@ -203,10 +206,13 @@ def not_asked_note(standard_version: str, table: Table, *, controlled: bool, whe
 
 
 def report_notes(report: TablesReport) -> tuple[Note, ...]:
-    """The numbered notes: selection and bases, every derivation rule, the disclosure rule."""
+    """The numbered notes: selection and bases, every derivation rule, the disclosure rule;
+    a two-way table's own description."""
     keys = {table.key for table in report.tables}
+    one_way = frozenset(keys)
+    cross = frozenset(table.key for table in report.cross_tables)
     asked = [table for table in report.tables if table.spec.base == "asked"]
-    all_based = frozenset(table.key for table in report.tables if table.spec.base == "all")
+    all_based = frozenset(table.key for table in report.tables if table.spec.base == "all") | cross
     texts: list[tuple[str, frozenset[str]]] = [
         (
             "The tables count complete responses only (selection: "
@@ -221,13 +227,14 @@ def report_notes(report: TablesReport) -> tuple[Note, ...]:
     ]
     for table in asked:
         texts.append((_not_asked_note(report, table), frozenset({table.key})))
-    if keys & NSSEC:
-        texts.extend((rule.explanation, NSSEC) for rule in RULES)
+    if keys & NSSEC or cross:
+        texts.extend((rule.explanation, NSSEC | cross) for rule in RULES)
+    texts.extend((table.spec.description, frozenset({table.key})) for table in report.cross_tables)
     texts.append(
         (rule_description() if report.controlled else unrounded_warning(), ALL),
     )
-    texts.append((percentage_description(controlled=report.controlled), ALL))
-    texts.append((interval_description(controlled=report.controlled), ALL))
+    texts.append((percentage_description(controlled=report.controlled), one_way))
+    texts.append((interval_description(controlled=report.controlled), one_way))
     return tuple(
         Note(number=number, text=text, tables=tables)
         for number, (text, tables) in enumerate(
@@ -293,4 +300,92 @@ def publish(report: TablesReport) -> Publication:
         contact=report.contact,
         tables=tuple(publish_table(report, table, notes) for table in report.tables),
         notes=notes,
+        cross_tables=tuple(publish_cross(report, table, notes) for table in report.cross_tables),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedCrossRow:
+    """One row of a two-way table as published: a figure per column, then its total."""
+
+    label: str
+    counts: tuple[Count, ...]
+    total: Count
+    is_total: bool = False
+
+    @property
+    def count_texts(self) -> tuple[str, ...]:
+        return tuple(count_text(count) for count in self.counts)
+
+    @property
+    def total_text(self) -> str:
+        return count_text(self.total)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedCrossTable:
+    """A two-way table as published: every cell and total perturbed on its own (or
+    unrounded), the Total row last. Counts only: no percentages."""
+
+    key: str
+    title: str
+    sheet: str
+    row_heading: str
+    column_heading: str
+    column_labels: tuple[str, ...]
+    rows: tuple[PublishedCrossRow, ...]
+    notes: tuple[Note, ...]
+    controlled: bool
+    # Each column's short name (its class number), "" where its label is short already.
+    column_codes: tuple[str, ...] = ()
+    beyond_standard: bool = True
+
+    @property
+    def note_references(self) -> str:
+        return " ".join(note.reference for note in self.notes)
+
+    @property
+    def columns(self) -> tuple[tuple[str, str], ...]:
+        """(short name, label) of each column, for a page that names columns briefly."""
+        return tuple(zip(self.column_codes, self.column_labels, strict=True))
+
+
+def publish_cross(
+    report: TablesReport, table: CrossTable, notes: tuple[Note, ...]
+) -> PublishedCrossTable:
+    controlled = report.controlled
+
+    def shown(cell: KeyedCount) -> Count:
+        return shown_count(cell, controlled=controlled)
+
+    spec = table.spec
+    columns = [code for code, _ in spec.columns]
+    rows = [
+        PublishedCrossRow(
+            label,
+            tuple(shown(table.cell(code, column)) for column in columns),
+            shown(table.row_total(code)),
+        )
+        for code, label in spec.rows
+    ]
+    rows.append(
+        PublishedCrossRow(
+            TOTAL_LABEL,
+            tuple(shown(table.column_total(column)) for column in columns),
+            shown(table.total),
+            is_total=True,
+        )
+    )
+    title = f"{spec.title}: {report.survey_name}"
+    return PublishedCrossTable(
+        key=spec.key,
+        title=title if controlled else f"{title} {UNROUNDED_MARK}",
+        sheet=spec.sheet,
+        row_heading=spec.row_heading,
+        column_heading=spec.column_heading,
+        column_labels=spec.column_labels,
+        rows=tuple(rows),
+        notes=tuple(note for note in notes if note.applies_to(spec.key)),
+        controlled=controlled,
+        column_codes=tuple(code or "" for code in columns),
     )

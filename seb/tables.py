@@ -15,6 +15,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Final, Literal
 
+from .crosstab import CrossTable
 from .derivation import DERIVED_LABELS
 from .disclosure import ShownCounts, shown
 from .perturbation import KeyedCount, keyed_total
@@ -260,6 +261,8 @@ class TablesReport:
     organisation: str = ""
     contact: str = ""
     standard_version: str = CURRENT_VERSION
+    # Two-way tables beyond the standard's (a survey that asks for the job title).
+    cross_tables: tuple[CrossTable, ...] = ()
 
     def table(self, key: str) -> Table:
         for table in self.tables:

@@ -9,7 +9,7 @@ from typing import Final
 from django.http import HttpRequest
 from django.urls import reverse
 
-from .access import ANALYST, INTERVIEWER, SUPERVISOR, SURVEY_MANAGER, User, roles_of
+from .access import ANALYST, CODER, INTERVIEWER, SUPERVISOR, SURVEY_MANAGER, User, roles_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,9 @@ class Area:
     # Whether the area is a place of work to land in after signing in (the jobs
     # list only follows work started elsewhere).
     landing: bool = True
+    # The roles it is a place to land in for, when not all of `roles` (an analyst
+    # lands in the analysis area, not in the coding queue).
+    lands_for: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -64,6 +67,15 @@ AREAS: Final = (
         ("analysis", "api"),
     ),
     Area(
+        "coding",
+        "Coding",
+        "coding:surveys",
+        (CODER, ANALYST),
+        "Code the job titles the automatic coder left open, in your surveys’ coding queues.",
+        ("coding",),
+        lands_for=(CODER,),
+    ),
+    Area(
         "jobs",
         "Jobs",
         "jobs:list",
@@ -79,6 +91,16 @@ def areas_of(user: User) -> tuple[Area, ...]:
     """The areas the user's roles open (every area for a superuser), in the order above."""
     held = roles_of(user)
     return tuple(area for area in AREAS if held & set(area.roles))
+
+
+def landings_of(user: User) -> tuple[Area, ...]:
+    """The areas the user may land in after signing in."""
+    held = roles_of(user)
+    return tuple(
+        area
+        for area in areas_of(user)
+        if area.landing and (not area.lands_for or held & set(area.lands_for))
+    )
 
 
 def current_area(request: HttpRequest) -> str:

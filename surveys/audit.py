@@ -1,6 +1,7 @@
 """The audit trail: who created, exported, regenerated or deleted cases, codes and
 contact details, who viewed contact details, who joined or left a survey's team,
-and who downloaded microdata (django-auditlog).
+who coded job titles in the coding queue (and undid it), and who downloaded microdata
+(django-auditlog).
 
 Each event is one `auditlog` log entry on the survey or case it concerns, with
 the person who did it (none for a scheduled job or a management command; some
@@ -43,6 +44,10 @@ class Event(Enum):
     UNASSIGNED_WORK_CHANGED = (LogEntry.Action.UPDATE, "interviewers' unassigned cases setting")
     CASE_TAKEN = (LogEntry.Action.UPDATE, "unassigned case taken by an interviewer")
     CASES_ASSIGNED = (LogEntry.Action.UPDATE, "cases assigned to an interviewer")
+    CODING_DECIDED = (LogEntry.Action.UPDATE, "job titles coded in the coding queue")
+    CODING_REVERSED = (LogEntry.Action.UPDATE, "coding queue decision undone")
+    CODING_SECOND = (LogEntry.Action.UPDATE, "job title coded a second time (double coding)")
+    DOUBLE_CODING_CHANGED = (LogEntry.Action.UPDATE, "double-coding sample setting")
 
     @property
     def action(self) -> int:

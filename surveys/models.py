@@ -20,6 +20,7 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast, Floor, Random
@@ -134,6 +135,13 @@ class Survey(models.Model):
         help_text="An addition beyond the harmonised standard: where the standard asks the "
         "occupation question, the next page asks for that person's job title, which is "
         "coded to SOC 2020 and full NS-SEC (docs/spec/occupation.md).",
+    )
+    double_coding_percent = models.PositiveSmallIntegerField(
+        "double-coding sample",
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text="The per cent of the coding queue's decisions sent to a second coder, who "
+        "codes them blind, for the agreement rate (docs/spec/coding-queue.md). 0 is off.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"

@@ -30,7 +30,15 @@ from seb.standard import Mode
 from surveys.access import GROUP_OF
 from surveys.cases import NewCase, case_create
 from surveys.job_handlers import CODES_FILE, REGENERATE_CODES
-from surveys.models import Case, Response, Survey, SurveyMember, TeamRole
+from surveys.models import (
+    Case,
+    CodingDecision,
+    JobTitle,
+    Response,
+    Survey,
+    SurveyMember,
+    TeamRole,
+)
 from surveys.services import response_start
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +47,7 @@ ALLOWED, HIDDEN, REFUSED = "allowed", "404", "403"
 SCOPING_PARAMETERS = ("<slug:slug>", "<str:slug>", "<int:case_id>", "<uuid:response_id>")
 PUBLIC_NAMESPACES = ("online",)
 M, S, IV, A = TeamRole.MANAGER, TeamRole.SUPERVISOR, TeamRole.INTERVIEWER, TeamRole.ANALYST
+C = TeamRole.CODER
 
 
 def _walk(patterns: list[Any], route: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
@@ -85,6 +94,7 @@ WORK = Rule((S, IV))  # a case or an interview: a supervisor, or its interviewer
 PUBLISHED = Rule((), open_to=(A,))  # disclosure-controlled tables: every analyst
 UNROUNDED = Rule((A,), others=REFUSED)  # microdata: the survey's analysts
 ANALYSE = Rule((A,))  # writing into a survey: its analysts
+CODE = Rule((A, C))  # the coding queue (typed job titles): the survey's coders and analysts
 
 SLUG: Callable[[World], dict[str, Any]] = lambda w: {"slug": w.survey.slug}  # noqa: E731
 
@@ -97,6 +107,7 @@ class World:
     interview: Response
     people: dict[tuple[TeamRole, bool], User]
     codes_job: Job
+    decision: CodingDecision | None = None
 
 
 def _k(**extra: Any) -> Callable[[World], dict[str, Any]]:
@@ -188,6 +199,12 @@ MATRIX: dict[str, tuple[Rule, Callable[[World], dict[str, Any]], tuple[str, ...]
     "analysis:microdata": (UNROUNDED, _k(file_format="csv"), GET),
     "analysis:microdata-metadata": (UNROUNDED, SLUG, GET),
     "analysis:import": (ANALYSE, SLUG, BOTH),
+    "coding:queue": (CODE, SLUG, GET),
+    "coding:title": (CODE, lambda w: {"slug": w.survey.slug, "response_id": w.interview.pk}, BOTH),
+    "coding:second": (CODE, lambda w: {"slug": w.survey.slug, "response_id": w.interview.pk}, BOTH),
+    "coding:decisions": (CODE, SLUG, GET),
+    "coding:undo": (CODE, lambda w: {"slug": w.survey.slug, "decision_id": w.decision.pk}, POST),
+    "coding:double-coding": (ANALYSE, SLUG, POST),
     "api:survey": (PUBLISHED, SLUG, GET),
     "api:tables": (PUBLISHED, SLUG, GET),
     "api:table": (PUBLISHED, _k(key="school_type"), GET),
@@ -239,7 +256,16 @@ def world(make_survey: Callable[..., Survey]) -> World:
     interview = response_start(
         survey=survey, mode=Mode.TELEPHONE, case=case, interviewer=people[IV, True]
     )
-    return World(survey, other, case, interview, people, codes_job(survey, people[M, True]))
+    # A job title of A's (the coding queue's pages name one) and a decision on another.
+    JobTitle.objects.create(
+        response=interview, text="Engineer", normalised="engineer", status="follow-up"
+    )
+    decision = CodingDecision.objects.create(
+        survey=survey, normalised="zzz", uncodable=True, decided_by=people[A, True]
+    )
+    world = World(survey, other, case, interview, people, codes_job(survey, people[M, True]))
+    world.decision = decision
+    return world
 
 
 def codes_job(survey: Survey, owner: User) -> Job:

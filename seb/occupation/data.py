@@ -42,3 +42,9 @@ def coding_index() -> tuple[IndexEntry, ...]:
 def unit_group_titles() -> dict[str, str]:
     """SOC 2020 unit group code to its title (Volume 1)."""
     return {row["soc2020"]: row["title"] for row in read_csv("unit_groups.csv")}
+
+
+@cache
+def unit_group_descriptions() -> dict[str, str]:
+    """SOC 2020 unit group code to its description (Volume 1)."""
+    return {row["soc2020"]: row["description"] for row in read_csv("unit_group_descriptions.csv")}

@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from ..access import ROLES
-from ..areas import areas_of
+from ..areas import areas_of, landings_of
 
 
 def staff_roles_sentence() -> str:
@@ -24,7 +24,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("staff-login")
     areas = areas_of(request.user)
-    landings = [area for area in areas if area.landing]
+    landings = landings_of(request.user)
     if len(landings) == 1:
         return redirect(landings[0].url_name)
     if areas:

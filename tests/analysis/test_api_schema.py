@@ -36,6 +36,7 @@ from seb.tables import table_definitions
 from surveys.models import Case, Survey
 
 from .conftest import SLUG, plausible_responses
+from .occupation import add_job_titles
 
 RAW = SchemaGenerator().get_schema(request=None, public=True)
 schema = schemathesis.openapi.from_dict(json.loads(json.dumps(RAW, default=str)))
@@ -58,6 +59,10 @@ def filled(survey: Survey, make_survey: Any, db: None) -> Survey:
     ]
     plausible_responses(survey, 90, seed=31, case_ids=[case.pk for case in cases])
     plausible_responses(survey, 60, seed=32)
+    # It asks for the job title: its tables answer has the occupation table too.
+    survey.asks_job_title = True
+    survey.save(update_fields=["asks_job_title"])
+    add_job_titles(survey)
     other = make_survey("other-wave", name="Other wave")
     plausible_responses(other, 60, seed=33)
     spec = table_definitions()["nssec3"]
@@ -77,8 +82,16 @@ def filled(survey: Survey, make_survey: Any, db: None) -> Survey:
 
 def counts(data: Any) -> list[Any]:
     if isinstance(data, dict):
-        found = [value for key, value in data.items() if key in ("count", "complete_responses")]
-        return found + [c for key, value in data.items() if key != "count" for c in counts(value)]
+        found = [
+            value for key, value in data.items() if key in ("count", "complete_responses", "total")
+        ]
+        found += [value for value in data.get("counts", [])]  # a two-way table's row
+        return found + [
+            c
+            for key, value in data.items()
+            if key not in ("count", "counts")
+            for c in counts(value)
+        ]
     if isinstance(data, list):
         return [c for item in data for c in counts(item)]
     return []

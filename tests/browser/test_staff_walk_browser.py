@@ -152,7 +152,7 @@ def test_every_area_is_in_the_navigation_and_its_pages_pass_the_three_checkers(
     page.goto("/staff/login/")
     check(page, "sign-in", documents)
     expect(
-        page.get_by_text("analysts, interviewers, supervisors and survey managers")
+        page.get_by_text("analysts, interviewers, supervisors, survey managers and coders")
     ).to_be_visible()
     everyone(page)
     check(page, "staff-home", documents)
@@ -175,6 +175,8 @@ def test_every_area_is_in_the_navigation_and_its_pages_pass_the_three_checkers(
         ("Analysis", f"/analysis/{survey.slug}/compare/mode/", "analysis-compare-mode"),
         ("Analysis", f"/analysis/{survey.slug}/compare/variable/", "analysis-compare-variable"),
         ("Analysis", f"/analysis/{survey.slug}/compare/reference/", "analysis-compare-reference"),
+        ("Coding", "/coding/", "coding-surveys"),
+        ("Coding", f"/coding/{survey.slug}/", "coding-queue"),
         ("Jobs", "/jobs/", "jobs"),
     ]
     for label, address, name in walk:

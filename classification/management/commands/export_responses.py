@@ -1,4 +1,5 @@
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ from classification.microdata import (
     microdata_write,
     survey_microdata,
 )
-from classification.statfiles import StatFormat
+from classification.occupation_outputs import microdata_columns
+from classification.statfiles import StatFormat, file_variables
 from seb.csvw import metadata_bytes, metadata_name, microdata_metadata
 from seb.interchange import FileFormat
 from seb.interchange.writing import TooManyRows
@@ -33,6 +35,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", required=True, type=Path, help="FILE.csv, FILE.xlsx, FILE.sav or FILE.dta"
         )
+        parser.add_argument(
+            "--typed-job-titles",
+            action="store_true",
+            help="For a survey that asks for the job title: add the titles as typed (they "
+            "can identify people; the coded occupation columns are always there).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         output: Path = options["output"]
@@ -44,6 +52,7 @@ class Command(BaseCommand):
         if survey is None:
             raise CommandError(f"There is no survey “{options['survey']}”")
         responses = survey_microdata(survey=survey)
+        columns = microdata_columns(survey, typed_title=options["typed_job_titles"])
         # Written beside the output and moved into place at the end, so the
         # output is never a half-written file.
         partial = output.with_name(f".{output.name}.partial")
@@ -56,6 +65,7 @@ class Command(BaseCommand):
                         responses=responses,
                         survey=survey,
                         file_format=StatFormat(file_format.value),
+                        columns=columns,
                     )
                     with made:
                         while chunk := made.read(1024 * 1024):
@@ -65,9 +75,12 @@ class Command(BaseCommand):
                         responses=responses,
                         stream=stream,
                         file_format=FileFormat(file_format.value),
+                        columns=columns,
                     )
             if file_format is MicrodataFormat.CSV:
-                described_partial.write_bytes(metadata_bytes(_metadata(survey, output.name)))
+                described_partial.write_bytes(
+                    metadata_bytes(_metadata(survey, output.name, columns))
+                )
                 os.replace(described_partial, described)
             os.replace(partial, output)
         except TooManyRows as error:
@@ -92,7 +105,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Its CSV on the Web metadata: {described}.")
 
 
-def _metadata(survey: Survey, csv_name: str) -> dict[str, Any]:
+def _metadata(survey: Survey, csv_name: str, columns: Sequence[str]) -> dict[str, Any]:
     """The microdata CSV's metadata, as the download's (every complete response)."""
     return microdata_metadata(
         csv_name=csv_name,
@@ -102,4 +115,5 @@ def _metadata(survey: Survey, csv_name: str) -> dict[str, Any]:
         standard_title=survey.standard_title,
         publisher=survey.organisation,
         version=survey.standard_version,
+        variables=file_variables(columns, survey.standard_version),
     )
