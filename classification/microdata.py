@@ -1,7 +1,8 @@
 """The microdata: counted responses in the interchange format, with their NS-SEC classes.
 
 A row per complete (non-test) response: `mode`, the eight answers (empty where
-the question was not on the routing path), `reference`, `nssec5`, `nssec3`
+the question was not on the routing path), `reference`, `nssec5`, `nssec3`, then the
+response's `response_id` and the day it was `completed`
 (`seb.interchange.MICRODATA_COLUMNS`), oldest completion first. The CSV is
 PostgreSQL's own `COPY ... TO STDOUT`, streamed as it comes, with text a user typed
 made formula-safe in the query itself; for the other formats, rows are read in chunks
@@ -20,9 +21,10 @@ from pathlib import Path
 from typing import IO, Any, Final
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast, TruncDate
 
-from seb.interchange import MICRODATA_COLUMNS, REFERENCE, FileFormat
+from seb.interchange import COMPLETED, MICRODATA_COLUMNS, REFERENCE, RESPONSE_ID, FileFormat
 from seb.interchange.writing import TooManyRows, write_xlsx
 from seb.occupation.variables import JOB_TITLE
 from seb.safe_text import FORMULA_TRIGGERS
@@ -35,8 +37,13 @@ from .statfiles import StatFormat, write_statfile
 
 CHUNK_SIZE: Final = 5000
 COPY_CHUNK_BYTES: Final = 256 * 1024
-# The model fields behind MICRODATA_COLUMNS, in order.
+# The model fields behind MICRODATA_COLUMNS, in order; the response's record columns
+# are annotations of these names, as text.
 MICRODATA_FIELDS: Final = MICRODATA_COLUMNS
+RECORD_FIELDS: Final = {
+    RESPONSE_ID: Cast("id", output_field=CharField()),
+    COMPLETED: Cast(TruncDate("completed_at"), output_field=CharField()),
+}
 # Columns of text someone typed: made formula-safe in the CSV's query itself.
 TYPED_COLUMNS: Final = frozenset({REFERENCE, JOB_TITLE})
 
@@ -47,7 +54,7 @@ def survey_microdata(*, survey: Survey) -> QuerySet[Response]:
 
 
 def _ordered(responses: QuerySet[Response]) -> QuerySet[Response]:
-    return counted_responses(responses).order_by("completed_at", "id")
+    return counted_responses(responses).annotate(**RECORD_FIELDS).order_by("completed_at", "id")
 
 
 def microdata_rows(

@@ -15,7 +15,7 @@ from functools import cache
 from typing import Final
 
 from .derivation import DERIVED_LABELS, DONT_KNOW_PREFER_NOT_TO_SAY, RULES
-from .interchange import MICRODATA_COLUMNS, REFERENCE, REFERENCE_MAX_LENGTH
+from .interchange import COMPLETED, MICRODATA_COLUMNS, REFERENCE, REFERENCE_MAX_LENGTH, RESPONSE_ID
 from .standard import CURRENT_VERSION, END, Mode, Question, Standard, load_standard
 
 # Interviewer wording first: its labels are in the third person ("Don’t know"), which
@@ -202,6 +202,29 @@ def _derived(name: str, standard: Standard) -> Variable:
     )
 
 
+RECORD_VARIABLES: Final = {
+    RESPONSE_ID: Variable(
+        name=RESPONSE_ID,
+        label="Response id",
+        description=(
+            "The service's own identifier of the response (a UUID): the same response "
+            "has the same id in every file, so rows can be linked across downloads."
+        ),
+        asked="Not a question: every response",
+        required=True,
+        max_length=36,
+    ),
+    COMPLETED: Variable(
+        name=COMPLETED,
+        label="Date completed",
+        description="The day the response was completed (YYYY-MM-DD, UK time).",
+        asked="Not a question: every response",
+        required=True,
+        max_length=10,
+    ),
+}
+
+
 @cache
 def codebook(version: str = CURRENT_VERSION) -> tuple[Variable, ...]:
     """The microdata's variables, in the order of its columns."""
@@ -245,6 +268,7 @@ def codebook(version: str = CURRENT_VERSION) -> tuple[Variable, ...]:
         )
     for name in DERIVED_LABELS:
         variables[name] = _derived(name, standard)
+    variables.update(RECORD_VARIABLES)
     return tuple(variables[column] for column in MICRODATA_COLUMNS)
 
 

@@ -43,6 +43,7 @@ class Event(Enum):
     TEAM_MEMBER_REMOVED = (LogEntry.Action.UPDATE, "removed from the survey's team")
     UNASSIGNED_WORK_CHANGED = (LogEntry.Action.UPDATE, "interviewers' unassigned cases setting")
     CASE_TAKEN = (LogEntry.Action.UPDATE, "unassigned case taken by an interviewer")
+    CASES_ASSIGNED = (LogEntry.Action.UPDATE, "cases assigned to an interviewer")
     CODING_DECIDED = (LogEntry.Action.UPDATE, "job titles coded in the coding queue")
     CODING_REVERSED = (LogEntry.Action.UPDATE, "coding queue decision undone")
     CODING_SECOND = (LogEntry.Action.UPDATE, "job title coded a second time (double coding)")

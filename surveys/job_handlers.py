@@ -28,6 +28,7 @@ from seb.interchange import FileFormat
 
 from .access import acts_as
 from .audit import Event, audit
+from .bulk import bulk_reissue
 from .cases import contact_details_delete, credentials_regenerate_all
 from .codes_file import CodesOut, codes_write
 from .contacts import (
@@ -49,8 +50,9 @@ LOAD_SAMPLE: Final = "load_sample"
 REGENERATE_CODES: Final = "regenerate_codes"
 SEND_ROUND: Final = "send_round"
 REFRESH_CASES: Final = "refresh_cases"
+REISSUE_CODES: Final = "reissue_codes"
 CODES_FILE: Final = "codes.csv"
-CODES_KINDS: Final = (LOAD_SAMPLE, REGENERATE_CODES)
+CODES_KINDS: Final = (LOAD_SAMPLE, REGENERATE_CODES, REISSUE_CODES)
 
 
 def _job_survey(job: Job) -> Survey | None:
@@ -66,7 +68,7 @@ def _still_a_manager(job: Job, user: Any) -> bool:
     return survey is None or acts_as(user, survey, TeamRole.MANAGER)
 
 
-for _kind in (LOAD_SAMPLE, REGENERATE_CODES, SEND_ROUND, REFRESH_CASES):
+for _kind in (LOAD_SAMPLE, REGENERATE_CODES, SEND_ROUND, REFRESH_CASES, REISSUE_CODES):
     job_viewer(_kind)(_still_a_manager)
 
 
@@ -161,6 +163,25 @@ def regenerate_codes_job(job: Job, progress: Progress) -> None:
     }
 
 
+@job_handler(REISSUE_CODES)
+def reissue_codes_job(job: Job, progress: Progress) -> None:
+    """New codes and links for the cases a manager chose in the sample list (the old
+    ones stop working), and their file (`surveys.bulk.bulk_reissue`)."""
+    survey = _survey(job, needs_links=True)
+    progress.report(0, "Making new codes and links", force=True)
+    outcome, ids = bulk_reissue(survey=survey, case_ids=job.params["case_ids"], actor=job.owner)
+    rows = _write_codes(job, survey, Case.objects.filter(survey=survey, pk__in=ids), progress)
+    skipped = f"; {outcome.skipped_total:,} skipped" if outcome.skipped_total else ""
+    job.result = {
+        "ok": True,
+        "summary": f"New codes and links for {outcome.applies:,} cases{skipped}: "
+        "the old ones no longer work",
+        "survey": survey.slug,
+        "codes_file": CODES_FILE,
+        "codes_rows": rows,
+    }
+
+
 @job_handler(SEND_ROUND)
 def send_round_job(job: Job, progress: Progress) -> None:
     """Queue the round's messages (once), then send them, paced."""
@@ -222,6 +243,7 @@ def refresh_cases_job(job: Job, progress: Progress) -> None:
 
 RESULT_TEMPLATES[LOAD_SAMPLE] = "manage/_codes_result.html"
 RESULT_TEMPLATES[REGENERATE_CODES] = "manage/_codes_result.html"
+RESULT_TEMPLATES[REISSUE_CODES] = "manage/_codes_result.html"
 RESULT_TEMPLATES[SEND_ROUND] = "manage/_round_result.html"
 
 

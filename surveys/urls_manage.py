@@ -1,6 +1,13 @@
 from django.urls import path
 
-from .views import manage, manage_contacts, manage_monitoring, manage_sample, manage_team
+from .views import (
+    manage,
+    manage_contacts,
+    manage_monitoring,
+    manage_sample,
+    manage_sample_list,
+    manage_team,
+)
 
 app_name = "manage"
 
@@ -18,6 +25,7 @@ urlpatterns = [
     path("<slug:slug>/test-run/clear/", manage.test_clear, name="test-clear"),
     path("<slug:slug>/preview/<str:mode>/", manage.preview_start, name="preview"),
     path("<slug:slug>/sample/", manage_sample.sample_page, name="sample"),
+    path("<slug:slug>/sample/bulk/", manage_sample_list.bulk_action, name="sample-bulk"),
     path("<slug:slug>/sample/upload/", manage_sample.sample_upload, name="sample-upload"),
     path("<slug:slug>/sample/template.csv", manage_sample.sample_template, name="sample-template"),
     path(

@@ -144,6 +144,7 @@ MATRIX: dict[str, tuple[Rule, Callable[[World], dict[str, Any]], tuple[str, ...]
     "preview:job-title-suggestions": (MANAGE, _k(mode="online"), GET),
     "manage:sample": (MANAGE, SLUG, GET),
     "manage:sample-upload": (MANAGE, SLUG, POST),
+    "manage:sample-bulk": (MANAGE, SLUG, POST),
     "manage:sample-template": (MANAGE, SLUG, GET),
     "manage:regenerate-all": (MANAGE, SLUG, POST),
     "manage:codes-download": (

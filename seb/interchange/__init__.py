@@ -28,7 +28,12 @@ REFERENCE: Final = "reference"
 DERIVED_COLUMNS: Final = tuple(DERIVED_LABELS)
 REQUIRED_COLUMNS: Final = ("mode", *QUESTION_KEYS)
 COLUMNS: Final = (*REQUIRED_COLUMNS, REFERENCE)
-MICRODATA_COLUMNS: Final = (*COLUMNS, *DERIVED_COLUMNS)
+# The response's own record in the microdata: its id and the day it was completed.
+# Written for analysts (who may link a row to the service's record), ignored on import.
+RESPONSE_ID: Final = "response_id"
+COMPLETED: Final = "completed"
+RECORD_COLUMNS: Final = (RESPONSE_ID, COMPLETED)
+MICRODATA_COLUMNS: Final = (*COLUMNS, *DERIVED_COLUMNS, *RECORD_COLUMNS)
 # An import may carry the derived columns (a microdata file read back in); they
 # are checked against the derivation, never trusted.
 KNOWN_COLUMNS: Final = frozenset(MICRODATA_COLUMNS)

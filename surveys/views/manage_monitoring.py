@@ -45,7 +45,7 @@ from seb.standard import Mode
 from ..audit import Event, audit
 from ..charts import vega_svg
 from ..models import Survey
-from ..outcomes import OUTCOMES_COLUMNS, outcome_rows
+from ..outcomes import outcome_rows, outcomes_columns
 from ..selectors import (
     BY_INTERVIEWER,
     BY_MODE,
@@ -170,11 +170,16 @@ def monitoring(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @manager_required
 def outcomes_download(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    """One row per case: reference, outcome and its dates (no contact details)."""
+    """One row per case: reference, outcome and its dates (no contact details); with
+    `interviewer=yes`, its interviewer, and with `variables=yes`, its sample variables."""
     survey = managed_survey(request, slug)
-    audit(Event.OUTCOMES_EXPORTED, actor=request.user, target=survey)
+    extra = {
+        "interviewer": request.GET.get("interviewer") == "yes",
+        "variables": request.GET.get("variables") == "yes",
+    }
+    audit(Event.OUTCOMES_EXPORTED, actor=request.user, target=survey, **extra)
     response = StreamingHttpResponse(
-        _bom(csv_chunks(outcome_rows(survey), columns=OUTCOMES_COLUMNS)),
+        _bom(csv_chunks(outcome_rows(survey, **extra), columns=outcomes_columns(survey, **extra))),
         content_type=FileFormat.CSV.content_type,
     )
     filename = f"{survey.slug}_case-outcomes_{timezone.localdate().isoformat()}.csv"

@@ -11,17 +11,25 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
 from jobs.models import Job
@@ -42,16 +50,15 @@ from ..cases import (
     case_withdraw,
     credentials_regenerate,
 )
+from ..codes_merge import codes_with_contacts
 from ..contacts import personal_link_path, public_url
 from ..forms_manage import CaseForm, SampleUploadForm
 from ..job_handlers import CODES_FILE, CODES_KINDS, LOAD_SAMPLE, REGENERATE_CODES
 from ..models import Case, Survey
-from ..samples import searched_cases
 from ..selectors import case_history
 from ..teams import interviewers_join
 from .manage import managed_survey, manager_required
-
-CASES_PER_PAGE = 50
+from .manage_sample_list import sample_list_context
 
 
 def survey_case(survey: Survey, case_id: int) -> Case:
@@ -62,23 +69,7 @@ def survey_case(survey: Survey, case_id: int) -> Case:
 @manager_required
 def sample_page(request: HttpRequest, slug: str) -> HttpResponse:
     survey = managed_survey(request, slug)
-    query = request.GET.get("q", "").strip()[:200]
-    cases = searched_cases(survey, query).only(
-        "pk", "reference", "outcome", "mode", "in_progress", "withdrawn_at", "last_activity_at"
-    )
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "manage/sample.html",
-        {
-            "survey": survey,
-            "page": page,
-            "query": query,
-            "form": SampleUploadForm(max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES),
-            "columns": TEMPLATE_COLUMNS,
-            "total": Case.objects.filter(survey=survey).count(),
-        },
-    )
+    return render(request, "manage/sample.html", sample_list_context(request, survey))
 
 
 @require_POST
@@ -87,21 +78,8 @@ def sample_upload(request: HttpRequest, slug: str) -> HttpResponse:
     survey = managed_survey(request, slug)
     form = SampleUploadForm(request.POST, request.FILES, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES)
     if not form.is_valid():
-        query = ""
-        page = Paginator(searched_cases(survey, query), CASES_PER_PAGE).get_page(1)
-        return render(
-            request,
-            "manage/sample.html",
-            {
-                "survey": survey,
-                "page": page,
-                "query": query,
-                "form": form,
-                "columns": TEMPLATE_COLUMNS,
-                "total": Case.objects.filter(survey=survey).count(),
-            },
-            status=400,
-        )
+        context = sample_list_context(request, survey, form=form, query=QueryDict())
+        return render(request, "manage/sample.html", context, status=400)
     upload = form.cleaned_data["file"]
     job = job_start(
         kind=LOAD_SAMPLE,
@@ -322,17 +300,38 @@ def codes_download(request: HttpRequest, slug: str, job_id: uuid.UUID) -> HttpRe
         raise Http404("This file has already been downloaded, or has expired.") from None
     job.result = {**job.result, "codes_file": "", "codes_downloaded_at": timezone.now().isoformat()}
     job.save(update_fields=["result"])
+    contacts = request.POST.get("contacts") == "yes"
     audit(
-        Event.CODES_EXPORTED, actor=request.user, target=survey, count=job.result.get("codes_rows")
+        Event.CODES_EXPORTED,
+        actor=request.user,
+        target=survey,
+        count=job.result.get("codes_rows"),
+        **({"with_names_and_addresses": True} if contacts else {}),
     )
     stream = Path(taken).open("rb")  # noqa: SIM115  (FileResponse closes it)
     os.unlink(taken)  # the open file is read to its end; nothing stays on disk
+    filename = f"{survey.slug}_codes_and_links_{timezone.localdate().isoformat()}.csv"
+    if contacts:
+        return _contacts_file(stream, survey, filename)
     response = FileResponse(
         stream,
         as_attachment=True,
-        filename=f"{survey.slug}_codes_and_links_{timezone.localdate().isoformat()}.csv",
+        filename=filename,
         content_type=FileFormat.CSV.content_type,
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _contacts_file(stream: Any, survey: Survey, filename: str) -> StreamingHttpResponse:
+    """The codes file with each case's name and address, streamed (`surveys.codes_merge`)."""
+
+    def chunks() -> Iterator[bytes]:
+        with stream:
+            yield from codes_with_contacts(stream, survey=survey)
+
+    response = StreamingHttpResponse(chunks(), content_type=FileFormat.CSV.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "no-store"
     return response
 

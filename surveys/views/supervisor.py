@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -221,7 +222,11 @@ class CasesView(SupervisorRequiredMixin, View):
         who, chosen, heading = self.interviewer_filter(request)
         show = chosen_list(request, None)
         search = searched(request)
+        mode = request.GET.get("mode", "")
+        mode = mode if mode in {offered.value for offered in survey.modes} else ""
         cases = counted_cases(survey).filter(who).select_related("survey", "interviewer")
+        if mode:  # the mode a case was answered in, or, before that, the one it is meant for
+            cases = cases.filter(Q(mode=mode) | Q(mode="", preferred_mode=mode))
         listed = caseload(cases, show=show, search=search, now=now)
         page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = case_rows(page.object_list, now)
@@ -235,6 +240,11 @@ class CasesView(SupervisorRequiredMixin, View):
                 "survey": survey,
                 "heading": heading,
                 "interviewer": chosen,
+                "mode": mode,
+                "modes": [(offered.value, offered.label) for offered in survey.modes],
+                "kept": urlencode(
+                    {k: v for k, v in (("interviewer", chosen), ("mode", mode)) if v}
+                ),
                 "lists": list(CaseList),
                 "show": None if search else show,
                 "search": search,

@@ -69,7 +69,7 @@ def test_columns_are_mode_the_question_keys_in_order_then_reference(standard: St
     """codes.md: mode, the eight question keys in the standard's order, then reference."""
     assert standard.keys == QUESTION_KEYS
     assert ("mode", *standard.keys, "reference") == COLUMNS
-    assert (*COLUMNS, "nssec5", "nssec3") == MICRODATA_COLUMNS
+    assert (*COLUMNS, "nssec5", "nssec3", "response_id", "completed") == MICRODATA_COLUMNS
 
 
 def test_file_format_follows_the_extension() -> None:
