@@ -1,6 +1,6 @@
 """The job title pages in headless Chromium (an addition beyond the standard): online with
-the autocomplete and without JavaScript, and a telephone interview by keyboard alone;
-axe-clean, at 320 px and on a desktop.
+the autocomplete and without JavaScript, and a telephone and a face-to-face interview by
+keyboard alone; axe-clean, at 320 px and on a desktop.
 
 With SEB_SHOTS set to a folder, each page is also saved as a screenshot there.
 """
@@ -157,13 +157,26 @@ def interviewer_with_password(make_staff: Callable[..., User]) -> User:
     return make_staff("field-interviewer", INTERVIEWER)
 
 
-@pytest.mark.parametrize("width", [320, 1280])
-def test_a_telephone_interview_takes_the_job_title_by_keyboard_and_reads_out_the_follow_up(
-    new_page: Callable[..., Page], asking: Survey, interviewer_with_password: User, width: int
+@pytest.mark.parametrize(
+    ("mode", "width"),
+    [
+        (Mode.TELEPHONE, 320),
+        (Mode.TELEPHONE, 1280),
+        (Mode.FACE_TO_FACE, 320),
+        (Mode.FACE_TO_FACE, 1280),
+    ],
+)
+def test_an_interview_takes_the_job_title_by_keyboard_and_reads_out_the_follow_up(
+    new_page: Callable[..., Page],
+    asking: Survey,
+    interviewer_with_password: User,
+    mode: Mode,
+    width: int,
 ) -> None:
+    """Both interviewer modes, with JavaScript: type, Enter, the follow-up's number, Enter."""
     page = new_page(viewport={"width": width, "height": 900})
     sign_in(page, interviewer_with_password)
-    start_interview(page, asking, Mode.TELEPHONE, f"JT-{width}")
+    start_interview(page, asking, mode, f"JT-{mode.value[:1]}{width}")
     while (match := re.search(r"/questions/(\w+)/", page.url)) is not None:
         answer(page, EMPLOYEE[match[1]])
     expect(page).to_have_url(re.compile(r"/job-title/$"))
@@ -171,7 +184,7 @@ def test_a_telephone_interview_takes_the_job_title_by_keyboard_and_reads_out_the
     box = page.locator("#id_text")
     expect(box).to_be_focused()
     expect(page.get_by_text("An addition beyond the harmonised standard")).to_be_visible()
-    shot(page, "job-title-interview")
+    shot(page, f"job-title-interview-{mode.value}")
     page.keyboard.type("teacher")
     expect(page.get_by_role("option").first).to_be_visible()
     # Enter with the list open and nothing chosen in it continues with what was typed.
@@ -179,7 +192,7 @@ def test_a_telephone_interview_takes_the_job_title_by_keyboard_and_reads_out_the
     expect(page).to_have_url(re.compile(r"/job-title/follow-up/$"))
     expect(page.get_by_text("Read out")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("data-keyboard", "ready")
-    shot(page, "job-title-interview-follow-up")
+    shot(page, f"job-title-interview-follow-up-{mode.value}")
     options = page.locator('input[name="answer"]')
     codes = [options.nth(i).get_attribute("value") for i in range(options.count())]
     number = codes.index("2314") + 1
