@@ -133,6 +133,10 @@ def start_interview(page: Page, survey: Survey, mode: Mode, reference: str) -> N
     expect(page.get_by_label("Case reference")).to_be_focused()
     page.keyboard.type(reference)
     page.keyboard.press("Enter")
+    # A reference the sample does not have makes a new case once confirmed.
+    expect(page.locator("h1")).to_have_text(f"Create a new case {reference}?")
+    tab_to(page, page.get_by_role("button", name=f"Create case {reference} and start"))
+    page.keyboard.press("Enter")
     expect(page).to_have_url(QUESTION_PATH)
 
 
