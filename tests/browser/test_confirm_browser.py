@@ -14,9 +14,14 @@ from playwright.sync_api import Page, expect
 
 from surveys.cases import NewCase, case_create
 from surveys.models import Survey, SurveyMember, TeamRole
-from tests.browser.test_fieldwork_browser import shot, sign_in, sized_page  # noqa: F401  (fixtures)
+from tests.browser import test_fieldwork_browser as fieldwork
+from tests.browser.test_fieldwork_browser import shot
 
 pytestmark = pytest.mark.browser
+
+# The fieldwork pages' fixtures: a signed-in manager, at desktop and phone widths.
+sign_in = fieldwork.sign_in
+sized_page = fieldwork.sized_page
 
 
 def test_a_manager_confirms_each_action_that_stops_something_and_takes_it_back(
