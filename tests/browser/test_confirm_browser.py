@@ -35,6 +35,10 @@ def test_a_manager_confirms_each_action_that_stops_something_and_takes_it_back(
         access=Survey.Access.INVITATION,
         offers_online=True,
         is_draft=False,
+        organisation="Office for Examples",
+        contact_email="surveys@example.org",
+        privacy_notice_text="We keep your answers safe.",
+        next_steps_text="We will publish the results in the spring.",
     )
     page = sized_page
     sign_in(page)
