@@ -331,6 +331,16 @@ def case_reopen(*, case: Case) -> Case:
     """A supervisor puts a closed or not-eligible case back to be worked."""
     if case.outcome == Outcome.COMPLETE.value:
         raise CaseRefused("A complete case cannot be reopened.")
+    if case.opted_out_at is not None:
+        raise CaseRefused(
+            f"Case {case.reference} opted out: the respondent asked for no more contact, "
+            "so it cannot be reopened."
+        )
+    if case.withdrawn_at is not None:
+        raise CaseRefused(
+            f"Case {case.reference} has been withdrawn from the sample: its survey's manager "
+            "can put it back."
+        )
     return _case_mark(case, closed_at=None, not_eligible_at=None)
 
 

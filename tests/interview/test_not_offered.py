@@ -177,3 +177,14 @@ def test_an_interviewer_cannot_start_another_interviewers_case(
     )
     assert refused.status_code == 400
     assert not Response.objects.exists()
+
+
+def test_a_supervisor_cannot_reopen_an_opted_out_case(
+    supervisor_client: Client, survey: Survey, sample_case: Callable[..., Case]
+) -> None:
+    case = sample_case(survey, "OPTED")
+    case_opt_out(case=case)
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now())
+    page = supervisor_client.post(f"/supervise/cases/{case.pk}/reopen/")
+    assert page.status_code == 409 and "cannot be reopened" in page.content.decode()
+    assert Case.objects.get(pk=case.pk).closed_at is not None
