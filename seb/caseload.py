@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from enum import Enum, StrEnum
 from typing import Final
 
+from .case_actions import FINAL_OUTCOMES
 from .disclosure import CONFIDENTIAL, NOT_AVAILABLE, Count, ten_five_control
 from .fieldwork import COUNT_NAMES, COUNT_OUTCOMES, RATE_NAMES, AttemptOutcome, Outcome, rates
 from .statuses import ResponseStatus
@@ -59,6 +60,9 @@ class CaseStatus(Enum):
     INTERVIEW_STOPPED = "Interview stopped"
     COMPLETE = "Complete"
     CLOSED = "Closed"
+    REFUSED = "Refused"
+    OPTED_OUT = "Opted out"
+    NOT_ELIGIBLE = "Not eligible"
     WITHDRAWN = "Withdrawn"
     SURVEY_CLOSED = "Survey closed"
 
@@ -76,16 +80,24 @@ class CaseFacts:
     closed: bool = False
     withdrawn: bool = False
     survey_closed: bool = False
+    opted_out: bool = False
+    not_eligible: bool = False
     attempt_count: int = 0
     next_appointment_at: datetime | None = None
     unfinished_interview: bool = False
 
 
 def is_done(facts: CaseFacts) -> bool:
-    """A case is done when it is complete, closed, withdrawn, or its survey has closed:
-    nobody calls or visits it any more (a supervisor can reopen a closed case)."""
+    """A case is done when it must not be worked (`seb.case_actions.why_not_worked`):
+    complete, refused, opted out, not eligible, closed, withdrawn, or its survey has
+    closed. Nobody calls or visits it any more (a supervisor can reopen a closed case)."""
     return (
-        facts.outcome is Outcome.COMPLETE or facts.closed or facts.withdrawn or facts.survey_closed
+        facts.outcome in FINAL_OUTCOMES
+        or facts.closed
+        or facts.withdrawn
+        or facts.survey_closed
+        or facts.opted_out
+        or facts.not_eligible
     )
 
 
@@ -100,6 +112,12 @@ def case_status(facts: CaseFacts, now: datetime) -> CaseStatus:
         return CaseStatus.COMPLETE
     if facts.withdrawn:
         return CaseStatus.WITHDRAWN
+    if facts.opted_out:
+        return CaseStatus.OPTED_OUT
+    if facts.not_eligible or (facts.closed and facts.outcome is Outcome.NOT_ELIGIBLE):
+        return CaseStatus.NOT_ELIGIBLE
+    if facts.closed and facts.outcome is Outcome.REFUSAL:
+        return CaseStatus.REFUSED
     if facts.closed:
         return CaseStatus.CLOSED
     if facts.survey_closed:

@@ -29,6 +29,7 @@ class Event(Enum):
     CASES_CREATED = (LogEntry.Action.CREATE, "cases created")
     CASE_CHANGED = (LogEntry.Action.UPDATE, "case's details changed")
     CASE_WITHDRAWN = (LogEntry.Action.UPDATE, "case withdrawn from the sample")
+    CASE_REINSTATED = (LogEntry.Action.UPDATE, "withdrawn case put back in the sample")
     CASE_NOT_ELIGIBLE = (LogEntry.Action.UPDATE, "case marked not eligible")
     CASE_OPTED_OUT = (LogEntry.Action.UPDATE, "opt-out recorded")
     CODES_REGENERATED = (LogEntry.Action.UPDATE, "access codes and links regenerated")

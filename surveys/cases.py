@@ -20,8 +20,11 @@ from typing import Any, Final
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Value
+from django.db.models.functions import Replace, Upper
 from django.utils import timezone
 
+from seb.case_actions import normalise_reference
 from seb.caseload import CLOSING_ATTEMPTS
 from seb.fieldwork import (
     AttemptOutcome,
@@ -37,9 +40,9 @@ from seb.fieldwork import (
 from seb.standard import Mode
 
 from .audit import Event, audit
+from .case_rules import case_work_refusal, not_worked
 from .derived import case_refresh
 from .models import Attempt, Case, Message, Response, SampleLoad, Survey
-from .teams import interviewers_join
 
 BATCH_SIZE: Final = 5_000
 CONTACT_FIELDS: Final = ("name", "email", "phone", "address")
@@ -328,21 +331,44 @@ def case_reopen(*, case: Case) -> Case:
     """A supervisor puts a closed or not-eligible case back to be worked."""
     if case.outcome == Outcome.COMPLETE.value:
         raise CaseRefused("A complete case cannot be reopened.")
+    if case.opted_out_at is not None:
+        raise CaseRefused(
+            f"Case {case.reference} opted out: the respondent asked for no more contact, "
+            "so it cannot be reopened."
+        )
+    if case.withdrawn_at is not None:
+        raise CaseRefused(
+            f"Case {case.reference} has been withdrawn from the sample: its survey's manager "
+            "can put it back."
+        )
     return _case_mark(case, closed_at=None, not_eligible_at=None)
 
 
 def case_assign(
     *, cases: Iterable[Case], interviewer: AbstractBaseUser | None, actor: Any = None
 ) -> int:
-    """Give cases to an interviewer (or take them away); the number changed. The
-    interviewer joins the team of each survey whose cases they are given (audited)."""
+    """Give cases to an interviewer (or take them away); the number changed.
+
+    Only cases that may be worked (`seb.case_actions.may_be_assigned`) are given to
+    an interviewer; the others are left as they are (`cases_not_assignable` says
+    which and why). Taking cases away is always allowed. Nobody joins a survey's
+    team by being given its cases: the caller offers only the team's interviewers."""
     ids = [case.pk for case in cases]
     with transaction.atomic():
-        changed = Case.objects.filter(pk__in=ids).update(interviewer=interviewer)
+        chosen = Case.objects.select_for_update().filter(pk__in=ids)
         if interviewer is not None:
-            for survey in Survey.objects.filter(cases__pk__in=ids).distinct():
-                interviewers_join(survey=survey, user_ids=[interviewer.pk], actor=actor)
+            chosen = chosen.exclude(not_worked(timezone.now()))
+        changed = Case.objects.filter(pk__in=list(chosen.values_list("pk", flat=True))).update(
+            interviewer=interviewer
+        )
     return changed
+
+
+def cases_not_assignable(cases: Iterable[Case]) -> list[tuple[Case, str]]:
+    """The cases a supervisor may not give to an interviewer, each with the reason."""
+    found = Case.objects.select_related("survey").filter(pk__in=[case.pk for case in cases])
+    refusals = ((case, case_work_refusal(case)) for case in found.order_by("reference"))
+    return [(case, reason) for case, reason in refusals if reason]
 
 
 def attempt_record(
@@ -407,17 +433,9 @@ def call_or_visit_record(
 
 
 def case_interview_refusal(case: Case) -> str:
-    """Why no interview can be started on the case now, in words; empty when one can."""
-    if case.outcome == Outcome.COMPLETE.value:
-        return f"Case {case.reference} is complete: it cannot be interviewed again."
-    if case.withdrawn_at is not None:
-        return f"Case {case.reference} has been withdrawn from the sample."
-    if case.closed_at is not None:
-        return (
-            f"Case {case.reference} is closed. Ask your supervisor to reopen it if it "
-            "needs another call or visit."
-        )
-    return ""
+    """Why no interview can be started on the case now, in words; empty when one can
+    (`seb.case_actions.why_not_worked`)."""
+    return case_work_refusal(case)
 
 
 NOT_YOURS: Final = (
@@ -426,30 +444,69 @@ NOT_YOURS: Final = (
 )
 
 
+NOT_IN_SAMPLE: Final = (
+    "No case {reference} is in this survey’s sample. Check the reference: this survey "
+    "is by invitation only, so interviews are only with the cases in its sample"
+)
+
+
+class NewCaseNeeded(CaseRefused):
+    """The reference is in no case of an open survey: making one waits for the
+    interviewer to confirm it (`case_for_interview(..., create=True)`)."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(f"No case {reference} is in this survey’s sample yet.")
+        self.reference = reference
+
+
+def case_by_reference(survey: Survey, typed: str) -> Case | None:
+    """The survey's case with this reference as an interviewer typed it: exactly, or
+    else in any letter case and spacing (`seb.case_actions.normalise_reference`)."""
+    cases = Case.objects.select_for_update().filter(survey=survey)
+    exact = cases.filter(reference=typed.strip()).first()
+    if exact is not None:
+        return exact
+    wanted = normalise_reference(typed)
+    loose = Upper(Replace("reference", Value(" "), Value("")))
+    return cases.annotate(loose=loose).filter(loose=wanted).order_by("pk").first()
+
+
 def case_for_interview(
-    *, survey: Survey, reference: str, interviewer: AbstractBaseUser, mode: Mode | str
+    *,
+    survey: Survey,
+    reference: str,
+    interviewer: AbstractBaseUser,
+    mode: Mode | str,
+    create: bool = False,
 ) -> Case:
     """The case an interview started with a typed reference is for.
 
-    An interviewer works only the cases assigned to them. Where a supervisor lets the
+    The reference matches whatever its letter case and spacing ("s 026" is S026). An
+    interviewer works only the cases assigned to them. Where a supervisor lets the
     survey's interviewers take unassigned cases (`Survey.interviewers_take_unassigned`),
-    an unassigned case becomes theirs, and a reference the sample does not have makes
-    a new case assigned to them (an ad hoc case); both are audited. Anything else (no
-    such case, or someone else's) gets one message, NOT_YOURS, so trying references
-    tells nobody which exist. A case of theirs that cannot be interviewed (complete,
-    withdrawn, closed) is refused with the reason.
+    an unassigned case becomes theirs; in a survey open to anyone (not by invitation
+    only) a reference the sample does not have makes a new case assigned to them (an
+    ad hoc case, its reference as `normalise_reference` spells it), once they confirm
+    it (`create`; until then `NewCaseNeeded`); both are audited. In a survey by
+    invitation only an unknown reference is refused with NOT_IN_SAMPLE. Anything else
+    (someone else's case, or one not assigned) gets one message, NOT_YOURS, so trying
+    references tells nobody whose cases exist. A case of theirs that must not be
+    worked (`seb.case_actions.why_not_worked`) is refused with the reason.
     """
     open_to_all = survey.interviewers_take_unassigned
     with transaction.atomic():
-        found = Case.objects.select_for_update().filter(survey=survey, reference=reference)
-        case = found.first()
+        case = case_by_reference(survey, reference)
+        if case is None and survey.access == Survey.Access.INVITATION:
+            raise CaseRefused(NOT_IN_SAMPLE.format(reference=normalise_reference(reference)))
         if case is None and open_to_all:
+            if not create:
+                raise NewCaseNeeded(normalise_reference(reference))
             try:
                 with transaction.atomic():
                     case, _ = case_create(
                         survey=survey,
                         new=NewCase(
-                            reference=reference,
+                            reference=normalise_reference(reference),
                             interviewer_id=interviewer.pk,
                             preferred_mode=Mode(mode).value,
                         ),
@@ -457,7 +514,7 @@ def case_for_interview(
                 audit(Event.CASES_CREATED, actor=interviewer, target=case, count=1, ad_hoc=True)
                 return case
             except IntegrityError:  # made by someone else at the same moment
-                case = found.first()
+                case = case_by_reference(survey, reference)
         if case is None or case.interviewer_id not in (None, interviewer.pk):
             raise CaseRefused(NOT_YOURS.format(reference=reference))
         if case.interviewer_id is None and not open_to_all:

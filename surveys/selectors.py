@@ -24,6 +24,7 @@ from seb.standard import Mode
 from seb.statuses import UNFINISHED
 
 from .access import INTERVIEWER, SUPERVISOR, person, surveys_for
+from .case_rules import not_worked
 from .models import (
     COUNTING_COLUMN,
     Attempt,
@@ -168,13 +169,10 @@ def case_for(user: Any, case_id: Any, roles: Sequence[str] = WORKERS) -> Case:
 
 
 def done_cases(now: datetime) -> Q:
-    """`seb.caseload.is_done` as a filter: complete, closed, withdrawn, or its survey closed."""
-    return (
-        Q(outcome=Outcome.COMPLETE.value)
-        | Q(closed_at__isnull=False)
-        | Q(withdrawn_at__isnull=False)
-        | Q(survey__closes_at__lte=now)
-    )
+    """The cases that are on no to-do list: those that must not be worked
+    (`seb.case_actions.why_not_worked`: complete, refused, opted out, not eligible,
+    closed, withdrawn, or its survey closed)."""
+    return not_worked(now)
 
 
 def today_bounds(now: datetime) -> tuple[datetime, datetime]:
@@ -233,6 +231,8 @@ def case_facts(case: Case, now: datetime) -> CaseFacts:
         closed=case.closed_at is not None,
         withdrawn=case.withdrawn_at is not None,
         survey_closed=case.survey.has_closed(now),
+        opted_out=case.opted_out_at is not None,
+        not_eligible=case.not_eligible_at is not None,
         attempt_count=case.attempt_count,
         next_appointment_at=case.next_appointment_at,
         unfinished_interview=has_unfinished,

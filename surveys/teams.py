@@ -13,10 +13,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 
-from .access import GROUP_OF
+from .access import ALL_SURVEYS_PERMISSION, GROUP_OF
 from .audit import Event, audit
 from .models import Survey, SurveyMember, TeamRole
+from .selectors import interviewers
 
 
 class TeamRefused(Exception):
@@ -113,3 +115,20 @@ def interviewers_join(*, survey: Survey, user_ids: Iterable[int], actor: Any, **
 def team_of(survey: Survey) -> list[SurveyMember]:
     """The survey's team, by role, then username."""
     return list(SurveyMember.objects.filter(survey=survey).select_related("user"))
+
+
+def team_interviewers(survey: Survey) -> Any:
+    """The interviewers who may be given the survey's cases: the active interviewers
+    (`selectors.interviewers`) who act on it as one (`access.acts_as`): members of its
+    team in the interviewer role, or staff who see every survey. A supervisor assigns
+    only to them; the team itself changes on the survey's Team page."""
+    app, codename = ALL_SURVEYS_PERMISSION.split(".")
+    every = (
+        Q(is_superuser=True)
+        | Q(user_permissions__content_type__app_label=app, user_permissions__codename=codename)
+        | Q(
+            groups__permissions__content_type__app_label=app, groups__permissions__codename=codename
+        )
+    )
+    team = SurveyMember.objects.filter(survey=survey, role=TeamRole.INTERVIEWER).values("user_id")
+    return interviewers().filter(every | Q(pk__in=team)).distinct()

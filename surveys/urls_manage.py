@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     manage,
+    manage_confirm,
     manage_contacts,
     manage_monitoring,
     manage_sample,
@@ -18,7 +19,7 @@ urlpatterns = [
     path("<slug:slug>/settings/", manage.survey_edit, name="edit"),
     path("<slug:slug>/content/", manage.survey_content, name="content"),
     path("<slug:slug>/open/", manage.survey_open, name="open"),
-    path("<slug:slug>/close/", manage.survey_close, name="close"),
+    path("<slug:slug>/close/", manage_confirm.survey_close, name="close"),
     path("<slug:slug>/team/", manage_team.team_page, name="team"),
     path("<slug:slug>/team/remove/", manage_team.team_remove_view, name="team-remove"),
     path("<slug:slug>/test-run/", manage.test_run, name="test-run"),
@@ -37,8 +38,13 @@ urlpatterns = [
     path("<slug:slug>/cases/<int:case_id>/edit/", manage_sample.case_edit, name="case-edit"),
     path(
         "<slug:slug>/cases/<int:case_id>/withdraw/",
-        manage_sample.case_withdraw_view,
+        manage_confirm.case_withdraw,
         name="case-withdraw",
+    ),
+    path(
+        "<slug:slug>/cases/<int:case_id>/reinstate/",
+        manage_confirm.case_reinstate_view,
+        name="case-reinstate",
     ),
     path(
         "<slug:slug>/cases/<int:case_id>/not-eligible/",
@@ -47,7 +53,7 @@ urlpatterns = [
     ),
     path(
         "<slug:slug>/cases/<int:case_id>/new-code/",
-        manage_sample.case_regenerate,
+        manage_confirm.case_new_code,
         name="case-regenerate",
     ),
     path("<slug:slug>/contacts/", manage_contacts.contacts_page, name="contacts"),

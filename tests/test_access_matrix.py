@@ -131,7 +131,7 @@ MATRIX: dict[str, tuple[Rule, Callable[[World], dict[str, Any]], tuple[str, ...]
     "manage:team": (MANAGE, SLUG, BOTH),
     "manage:team-remove": (MANAGE, SLUG, POST),
     "manage:open": (MANAGE, SLUG, POST),
-    "manage:close": (MANAGE, SLUG, POST),
+    "manage:close": (MANAGE, SLUG, BOTH),
     "manage:test-run": (MANAGE, SLUG, POST),
     "manage:test-clear": (MANAGE, SLUG, POST),
     "manage:preview": (MANAGE, _k(mode="online"), GET),
@@ -158,6 +158,11 @@ MATRIX: dict[str, tuple[Rule, Callable[[World], dict[str, Any]], tuple[str, ...]
     "manage:case-withdraw": (
         MANAGE,
         lambda w: {"slug": w.survey.slug, "case_id": w.case.pk},
+        BOTH,
+    ),
+    "manage:case-reinstate": (
+        MANAGE,
+        lambda w: {"slug": w.survey.slug, "case_id": w.case.pk},
         POST,
     ),
     "manage:case-not-eligible": (
@@ -168,7 +173,7 @@ MATRIX: dict[str, tuple[Rule, Callable[[World], dict[str, Any]], tuple[str, ...]
     "manage:case-regenerate": (
         MANAGE,
         lambda w: {"slug": w.survey.slug, "case_id": w.case.pk},
-        POST,
+        BOTH,
     ),
     "manage:contacts": (MANAGE, SLUG, BOTH),
     "manage:outbox": (MANAGE, SLUG, GET),

@@ -28,6 +28,7 @@ from seb.standard import load_standard
 
 from ..access import acts_as, check_role, surveys_for
 from ..audit import Event, audit
+from ..case_rules import case_work_refusal
 from ..cases import CaseRefused, call_or_visit_record, case_close
 from ..forms_interview import (
     NOTE_MAX_LENGTH,
@@ -41,12 +42,12 @@ from ..selectors import (
     case_for,
     case_history,
     caseload,
-    interviewers,
     pending_answers,
     surveys_open_for_interviews,
     unfinished_interview,
 )
 from ..services import Refused, interview_resume, interview_start, response_route, response_standard
+from ..teams import team_interviewers
 from .interviewer import InterviewerRequiredMixin, InterviewWorkMixin
 
 # GOV.UK tag colours for each status.
@@ -59,6 +60,9 @@ STATUS_TAGS = {
     CaseStatus.INTERVIEW_STOPPED: "govuk-tag--orange",
     CaseStatus.COMPLETE: "govuk-tag--green",
     CaseStatus.CLOSED: "govuk-tag--grey",
+    CaseStatus.REFUSED: "govuk-tag--grey",
+    CaseStatus.OPTED_OUT: "govuk-tag--grey",
+    CaseStatus.NOT_ELIGIBLE: "govuk-tag--grey",
     CaseStatus.WITHDRAWN: "govuk-tag--grey",
     CaseStatus.SURVEY_CLOSED: "govuk-tag--grey",
 }
@@ -80,7 +84,15 @@ CASELOAD_SHORTCUTS = (
     Shortcut("n", "start an interview with a new case reference"),
 )
 # A case that cannot be worked any more has no interview to resume from its row.
-FINISHED = (CaseStatus.COMPLETE, CaseStatus.CLOSED, CaseStatus.WITHDRAWN, CaseStatus.SURVEY_CLOSED)
+FINISHED = (
+    CaseStatus.COMPLETE,
+    CaseStatus.CLOSED,
+    CaseStatus.REFUSED,
+    CaseStatus.OPTED_OUT,
+    CaseStatus.NOT_ELIGIBLE,
+    CaseStatus.WITHDRAWN,
+    CaseStatus.SURVEY_CLOSED,
+)
 INTERVIEW_SHORTCUT = Shortcut("s", "start or resume the interview")
 CALL_SHORTCUT = Shortcut("r", "record a call or visit")
 BACK_SHORTCUT = Shortcut("h", "back to your cases")
@@ -233,11 +245,8 @@ class CaseMixin(InterviewWorkMixin):
                 ),
             }
         survey_open = case.survey.is_open(now)
-        can_work = survey_open and state not in (
-            CaseStatus.COMPLETE,
-            CaseStatus.CLOSED,
-            CaseStatus.WITHDRAWN,
-        )
+        refusal = case_work_refusal(case)
+        can_work = survey_open and not refusal
         supervising = acts_as(request.user, case.survey, TeamRole.SUPERVISOR)
         default_mode = case.mode or case.preferred_mode
         if start_form is None:
@@ -252,6 +261,7 @@ class CaseMixin(InterviewWorkMixin):
             "history": case_history(case),
             "unfinished": progress,
             "can_work": can_work,
+            "why_not_worked": refusal,
             "can_start": can_work and unfinished is None,
             "survey_open": survey_open,
             "start_form": start_form,
@@ -262,7 +272,7 @@ class CaseMixin(InterviewWorkMixin):
             "can_reopen": supervising
             and case.outcome != Outcome.COMPLETE.value
             and (case.closed_at is not None or case.not_eligible_at is not None),
-            "interviewers": list(interviewers()) if supervising else [],
+            "interviewers": list(team_interviewers(case.survey)) if supervising else [],
             "shortcuts": [
                 shortcut
                 for shortcut, shown in (

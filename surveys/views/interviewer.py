@@ -25,7 +25,7 @@ from seb.interviewing import SPONTANEOUS_GROUP, question_guidance, showcard, sho
 from seb.standard import Mode, load_standard
 
 from ..access import INTERVIEWER, SUPERVISOR, SURVEY_MANAGER, RoleRequiredMixin, member_survey
-from ..cases import CaseRefused, case_for_interview
+from ..cases import CaseRefused, NewCaseNeeded, case_for_interview
 from ..forms import AnswerForm
 from ..forms_interview import InterviewStartForm, InterviewStopForm
 from ..models import Response, Survey, TeamRole
@@ -94,7 +94,11 @@ class StartView(InterviewerRequiredMixin, View):
             # One transaction: a refused start leaves no new case behind.
             with transaction.atomic():
                 case = case_for_interview(
-                    survey=survey, reference=reference, interviewer=request.user, mode=mode
+                    survey=survey,
+                    reference=reference,
+                    interviewer=request.user,
+                    mode=mode,
+                    create=request.POST.get("create") == "yes",
                 )
                 if unfinished_interview(case) is not None:
                     raise CaseRefused(
@@ -102,6 +106,12 @@ class StartView(InterviewerRequiredMixin, View):
                         "Resume it from the case’s page"
                     )
                 response = interview_start(case=case, mode=mode, interviewer=request.user)
+        except NewCaseNeeded as needed:
+            return render(
+                request,
+                "interview/start_new_case.html",
+                {"survey": survey, "reference": needed.reference, "mode": mode},
+            )
         except CaseRefused as refusal:
             form.add_error("reference", refusal.message)
             return self.show(survey, form, status=400)

@@ -40,6 +40,7 @@ from ..forms_manage import OwnerContentForm, SurveyForm, open_problems
 from ..models import Response, Survey, TeamRole
 from ..selectors import case_counts
 from ..services import REFUSALS, Refused, response_route, response_start, test_responses_clear
+from ..stopping import survey_reopen_refusal
 from ..teams import team_add
 from .interviewer import question_screen
 from .journey import CheckAnswersView, ConfirmationView, Journey, QuestionView
@@ -155,6 +156,7 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "survey": survey,
             "address": request.build_absolute_uri(reverse("online:start", args=[survey.slug])),
             "problems": open_problems(survey) if survey.state == "draft" else [],
+            "reopen_refusal": survey_reopen_refusal(survey),
             "figures": figures,
             "test_responses": Response.objects.filter(survey=survey, is_test=True).count(),
             "preview_modes": survey.modes,
@@ -167,6 +169,9 @@ def survey_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def survey_open(request: HttpRequest, slug: str) -> HttpResponse:
     survey = managed_survey(request, slug)
     problems = open_problems(survey)
+    refusal = survey_reopen_refusal(survey)
+    if refusal:
+        problems = [*problems, (refusal, "")]
     if problems:
         for problem, _ in problems:
             messages.error(request, problem)
@@ -177,25 +182,6 @@ def survey_open(request: HttpRequest, slug: str) -> HttpResponse:
     survey.save(update_fields=["is_draft", "closes_at"])
     audit(Event.SURVEY_OPENED, actor=request.user, target=survey)
     messages.success(request, f"{survey.name} is {survey.state}.")
-    return redirect("manage:survey", slug=survey.slug)
-
-
-@require_POST
-@manager_required
-def survey_close(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = managed_survey(request, slug)
-    now = timezone.now()
-    if survey.opens_at and survey.opens_at >= now:
-        survey.opens_at = None
-    survey.closes_at = now
-    survey.save(update_fields=["opens_at", "closes_at"])
-    audit(Event.SURVEY_CLOSED, actor=request.user, target=survey)
-    messages.success(
-        request,
-        f"{survey.name} is closed. Its unfinished responses count as abandoned from the next "
-        "scheduled check, and its contact details are deleted after "
-        f"{survey.contact_retention_days} days.",
-    )
     return redirect("manage:survey", slug=survey.slug)
 
 

@@ -47,7 +47,6 @@ from ..cases import (
     case_create,
     case_mark_not_eligible,
     case_update,
-    case_withdraw,
     credentials_regenerate,
 )
 from ..codes_merge import codes_with_contacts
@@ -221,21 +220,6 @@ def case_edit(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
         {"survey": survey, "form": form, "case": case},
         status=status,
     )
-
-
-@require_POST
-@manager_required
-def case_withdraw_view(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
-    survey = managed_survey(request, slug)
-    case = survey_case(survey, case_id)
-    case_withdraw(case=case)
-    audit(Event.CASE_WITHDRAWN, actor=request.user, target=case)
-    messages.success(
-        request,
-        f"Case {case.reference} was withdrawn: it gets no more messages and counts in no rate. "
-        "Its code and link no longer work.",
-    )
-    return redirect("manage:case", slug=survey.slug, case_id=case.pk)
 
 
 @require_POST

@@ -51,7 +51,8 @@ from ..access import (
     surveys_for,
 )
 from ..audit import Event, audit
-from ..cases import CaseRefused, case_assign, case_reopen
+from ..case_rules import case_work_refusal
+from ..cases import CaseRefused, case_assign, case_reopen, cases_not_assignable
 from ..forms_interview import AssignForm
 from ..models import Case, Survey, TeamRole
 from ..selectors import (
@@ -60,11 +61,11 @@ from ..selectors import (
     Workload,
     caseload,
     counted_cases,
-    interviewers,
     missed_appointments,
     outcome_counts,
     workloads,
 )
+from ..teams import team_interviewers
 from .caseload import CaseMixin, case_rows, chosen_list, page_query, searched
 
 UNASSIGNED = "unassigned"
@@ -88,10 +89,28 @@ class SupervisorCaseMixin(CaseMixin):
     roles = (SUPERVISOR,)
 
 
-def chosen_interviewer(form: AssignForm) -> Any:
-    """The interviewer the form names (one of `interviewers()`), or None for nobody."""
+def chosen_interviewer(form: AssignForm, survey: Survey) -> Any:
+    """The interviewer the form names (one of the survey's team), or None for nobody."""
     chosen = form.cleaned_data["interviewer"]
-    return None if chosen is None else interviewers().get(pk=chosen)
+    return None if chosen is None else team_interviewers(survey).get(pk=chosen)
+
+
+def team_people(survey: Survey) -> list[tuple[int, str]]:
+    """The survey's interviewers, to choose from when assigning its cases."""
+    return [(user.pk, person(user)) for user in team_interviewers(survey)]
+
+
+def not_assigned_message(cases: list[Case]) -> str:
+    """Why some chosen cases were not assigned, for the supervisor."""
+    refused = cases_not_assignable(cases)
+    if not refused:
+        return ""
+    reasons = " ".join(reason for _, reason in refused[:5])
+    more = f" And {len(refused) - 5} more." if len(refused) > 5 else ""
+    return (
+        f"{len(refused)} {'case was' if len(refused) == 1 else 'cases were'} not assigned: "
+        f"they must not be worked. {reasons}{more} Reopen a closed case from its page first."
+    )
 
 
 def interview_surveys(user: Any) -> Any:
@@ -230,7 +249,7 @@ class CasesView(SupervisorRequiredMixin, View):
         listed = caseload(cases, show=show, search=search, now=now)
         page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = case_rows(page.object_list, now)
-        people = [(user.pk, person(user)) for user in interviewers()]
+        people = team_people(survey)
         if form is None:
             form = AssignForm(case_ids=[row.case.pk for row in rows], people=people)
         return render(
@@ -263,17 +282,19 @@ class CasesView(SupervisorRequiredMixin, View):
     def post(self, request: HttpRequest, slug: str) -> HttpResponse:
         survey = interview_survey(request, slug)
         ids = list(counted_cases(survey).values_list("pk", flat=True))
-        people = [(user.pk, person(user)) for user in interviewers()]
-        form = AssignForm(request.POST, case_ids=ids, people=people)
+        form = AssignForm(request.POST, case_ids=ids, people=team_people(survey))
         if not form.is_valid():
             return self.show(request, survey, form, status=400)
-        cases = Case.objects.filter(survey=survey, pk__in=form.cleaned_data["cases"])
-        user = chosen_interviewer(form)
+        cases = list(Case.objects.filter(survey=survey, pk__in=form.cleaned_data["cases"]))
+        user = chosen_interviewer(form, survey)
+        refused = not_assigned_message(cases) if user is not None else ""
         changed = case_assign(cases=cases, interviewer=user, actor=request.user)
         who = person(user) if user is not None else "nobody"
         messages.success(
             request, f"{changed} {'case' if changed == 1 else 'cases'} assigned to {who}."
         )
+        if refused:
+            messages.warning(request, refused)
         return HttpResponseRedirect(request.get_full_path())
 
 
@@ -285,11 +306,16 @@ class CaseAssignView(SupervisorCaseMixin, View):
         form = AssignForm(
             {"cases": [case.pk], "interviewer": request.POST.get("interviewer", "")},
             case_ids=[case.pk],
-            people=[(user.pk, person(user)) for user in interviewers()],
+            people=team_people(case.survey),
         )
         if not form.is_valid():
             return self.show_case(error=form.errors["interviewer"][0], status=400)
-        user = chosen_interviewer(form)
+        user = chosen_interviewer(form, case.survey)
+        refusal = case_work_refusal(case) if user is not None else ""
+        if refusal:
+            return self.show_case(
+                error=f"{refusal} It cannot be assigned to be worked.", status=409
+            )
         case_assign(cases=[case], interviewer=user, actor=request.user)
         who = person(user) if user is not None else "nobody"
         messages.success(request, f"Case {case.reference} assigned to {who}.")

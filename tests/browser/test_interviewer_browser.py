@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 
@@ -132,6 +133,17 @@ def start_interview(page: Page, survey: Survey, mode: Mode, reference: str) -> N
     page.keyboard.press("Tab")
     expect(page.get_by_label("Case reference")).to_be_focused()
     page.keyboard.type(reference)
+    page.keyboard.press("Enter")
+    # A reference the sample does not have makes a new case once confirmed.
+    expect(page.locator("h1")).to_have_text(f"Create a new case {reference}?")
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= max(
+        320, page.viewport_size["width"] if page.viewport_size else 0
+    )
+    if shots := os.environ.get("SEB_SHOTS", ""):
+        width = page.viewport_size["width"] if page.viewport_size else 0
+        page.screenshot(path=f"{shots}/confirm-new-case-{width}.png", full_page=True)
+    tab_to(page, page.get_by_role("button", name=f"Create case {reference} and start"))
     page.keyboard.press("Enter")
     expect(page).to_have_url(QUESTION_PATH)
 

@@ -169,21 +169,37 @@ def test_create_survey_names_its_first_managers_or_creates_nothing() -> None:
     assert not Survey.objects.filter(slug__in=["cs2", "cs3"]).exists()
 
 
-def test_assigning_cases_makes_the_interviewer_a_member_audited(
+def test_a_supervisor_assigns_only_to_the_surveys_interviewers_and_the_team_stays_as_it_is(
     make_survey: Callable[..., Survey],
 ) -> None:
+    """Assigning no longer adds anyone to a team: an interviewer of the organisation
+    outside the survey's team is not offered and is refused; one in the team is
+    given the case, and the team is unchanged."""
     survey = make_survey("fw", offers_face_to_face=True)
     boss = staff("boss", SUPERVISOR)
     SurveyMember.objects.create(survey=survey, user=boss, role=TeamRole.SUPERVISOR)
     ivy = staff("ivy", INTERVIEWER)
+    outsider = staff("otto", INTERVIEWER)
+    SurveyMember.objects.create(survey=survey, user=ivy, role=TeamRole.INTERVIEWER)
     case, _ = case_create(survey=survey, new=NewCase(reference="C-1"))
     client = signed_in(boss)
+    page = client.get(f"/interview/caseload/{case.pk}/").content.decode()
+    assert f'value="{ivy.pk}"' in page and f'value="{outsider.pk}"' not in page
+    listing = client.get(f"/supervise/{survey.slug}/cases/").content.decode()
+    assert f'value="{ivy.pk}"' in listing and f'value="{outsider.pk}"' not in listing
+    refused = client.post(f"/supervise/cases/{case.pk}/assign/", {"interviewer": outsider.pk})
+    assert refused.status_code == 400
+    bulk = client.post(
+        f"/supervise/{survey.slug}/cases/", {"cases": [case.pk], "interviewer": outsider.pk}
+    )
+    assert bulk.status_code == 400
+    assert Case.objects.get(pk=case.pk).interviewer is None
+    assert ("otto", "interviewer") not in team(survey)
     response = client.post(f"/supervise/cases/{case.pk}/assign/", {"interviewer": ivy.pk})
     assert response.status_code == 302
-    assert ("ivy", "interviewer") in team(survey)
-    (entry,) = events("team_member_added")
-    assert entry.actor == boss
-    # Now a member, the interviewer sees the case in their caseload.
+    assert Case.objects.get(pk=case.pk).interviewer == ivy
+    assert team(survey) == {("boss", "supervisor"), ("ivy", "interviewer")}
+    assert not events("team_member_added")
     assert "C-1" in signed_in(ivy).get("/interview/?show=to_do").content.decode()
 
 

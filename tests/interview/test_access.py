@@ -45,7 +45,11 @@ def own_page_requests(survey: Survey) -> list[Request]:
     return [
         ("get", "/interview/", {}),
         ("get", f"/interview/start/{survey.slug}/", {}),
-        ("post", f"/interview/start/{survey.slug}/", {"mode": "telephone", "reference": "NEW-1"}),
+        (
+            "post",
+            f"/interview/start/{survey.slug}/",
+            {"mode": "telephone", "reference": "NEW-1", "create": "yes"},
+        ),
         ("get", "/interview/showcards/", {}),
         ("get", "/interview/showcards/school_type/", {}),
     ]
@@ -113,7 +117,8 @@ def test_a_superuser_holds_the_interviewer_role(
     client = signed_in(make_staff("admin", is_staff=True, is_superuser=True))
     assert client.get("/interview/").status_code == 200
     response = client.post(
-        f"/interview/start/{survey.slug}/", {"mode": "telephone", "reference": "SU-1"}
+        f"/interview/start/{survey.slug}/",
+        {"mode": "telephone", "reference": "SU-1", "create": "yes"},
     )
     assert response.status_code == 302
     assert Response.objects.filter(reference="SU-1").exists()

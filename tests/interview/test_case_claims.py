@@ -46,7 +46,8 @@ def boss(closed_survey: Survey) -> User:
 
 def start(client: Client, survey: Survey, reference: str) -> tuple[int, str]:
     response = client.post(
-        f"/interview/start/{survey.slug}/", {"mode": "telephone", "reference": reference}
+        f"/interview/start/{survey.slug}/",
+        {"mode": "telephone", "reference": reference, "create": "yes"},
     )
     return response.status_code, response.content.decode()
 

@@ -501,7 +501,8 @@ def test_a_complete_case_cannot_be_interviewed_again(
     assert "Case DONE-1 is complete: it cannot be interviewed again." in refused.content.decode()
     assert interviewer_client.post(case_url(case, "resume/")).status_code == 409
     ad_hoc = interviewer_client.post(
-        f"/interview/start/{survey.slug}/", {"mode": "telephone", "reference": "DONE-1"}
+        f"/interview/start/{survey.slug}/",
+        {"mode": "telephone", "reference": "DONE-1", "create": "yes"},
     )
     assert ad_hoc.status_code == 400
     assert "Case DONE-1 is complete: it cannot be interviewed again." in ad_hoc.content.decode()
@@ -518,7 +519,8 @@ def test_a_new_reference_makes_a_case_assigned_to_the_interviewer(
     interviewer_client: Client, interviewer: User, survey: Survey
 ) -> None:
     interviewer_client.post(
-        f"/interview/start/{survey.slug}/", {"mode": "face_to_face", "reference": "NEW-7"}
+        f"/interview/start/{survey.slug}/",
+        {"mode": "face_to_face", "reference": "NEW-7", "create": "yes"},
     )
     case = Case.objects.get(reference="NEW-7")
     assert (case.interviewer, case.preferred_mode, case.survey) == (
@@ -536,7 +538,8 @@ def test_a_reference_of_an_unassigned_sample_case_gives_it_to_the_interviewer(
 ) -> None:
     case = sample_case(survey, "SAMPLED-1", interviewer_id=None)
     interviewer_client.post(
-        f"/interview/start/{survey.slug}/", {"mode": "telephone", "reference": "SAMPLED-1"}
+        f"/interview/start/{survey.slug}/",
+        {"mode": "telephone", "reference": "SAMPLED-1", "create": "yes"},
     )
     assert refresh(case).interviewer == interviewer
     assert Response.objects.get().case == case
@@ -551,7 +554,8 @@ def test_a_reference_of_another_interviewers_case_is_refused_and_changes_nothing
 ) -> None:
     case = sample_case(survey, "THEIRS-1", interviewer_id=other_interviewer.pk)
     response = interviewer_client.post(
-        f"/interview/start/{survey.slug}/", {"mode": "telephone", "reference": "THEIRS-1"}
+        f"/interview/start/{survey.slug}/",
+        {"mode": "telephone", "reference": "THEIRS-1", "create": "yes"},
     )
     assert response.status_code == 400
     assert "No case THEIRS-1 of this survey is assigned to you" in response.content.decode()

@@ -31,7 +31,8 @@ STOPPED_ANSWERS = {"school_type": "state", "free_school_meals": "no"}
 
 def start(client: Client, survey: Survey, mode: Mode | str, reference: str = "CASE-9") -> str:
     response = client.post(
-        f"/interview/start/{survey.slug}/", {"mode": str(mode), "reference": reference}
+        f"/interview/start/{survey.slug}/",
+        {"mode": str(mode), "reference": reference, "create": "yes"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     return response["Location"]
@@ -135,7 +136,7 @@ def test_the_start_form_offers_only_the_surveys_interview_modes(
     assert values == ["telephone"]
     for mode in ("face_to_face", "online"):
         response = interviewer_client.post(
-            f"/interview/start/{survey.slug}/", {"mode": mode, "reference": "X1"}
+            f"/interview/start/{survey.slug}/", {"mode": mode, "reference": "X1", "create": "yes"}
         )
         assert response.status_code == 400
         assert "Select how the interview is being done" in response.content.decode()
@@ -161,7 +162,8 @@ def test_a_bad_case_reference_is_refused_with_a_message_and_starts_nothing(
     interviewer_client: Client, survey: Survey, reference: str, message: str
 ) -> None:
     response = interviewer_client.post(
-        f"/interview/start/{survey.slug}/", {"mode": "telephone", "reference": reference}
+        f"/interview/start/{survey.slug}/",
+        {"mode": "telephone", "reference": reference, "create": "yes"},
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -182,7 +184,8 @@ def test_a_second_unfinished_interview_for_the_same_case_is_refused(
 ) -> None:
     start(interviewer_client, survey, Mode.TELEPHONE, reference="DUP-1")
     response = interviewer_client.post(
-        f"/interview/start/{survey.slug}/", {"mode": "telephone", "reference": "DUP-1"}
+        f"/interview/start/{survey.slug}/",
+        {"mode": "telephone", "reference": "DUP-1", "create": "yes"},
     )
     assert response.status_code == 400
     assert "already have an unfinished interview for case DUP-1" in response.content.decode()
@@ -194,7 +197,8 @@ def test_a_closed_survey_starts_no_interview(
 ) -> None:
     survey = make_survey("ended", closes_at=timezone.now() - timedelta(minutes=1))
     response = interviewer_client.post(
-        f"/interview/start/{survey.slug}/", {"mode": "telephone", "reference": "LATE-1"}
+        f"/interview/start/{survey.slug}/",
+        {"mode": "telephone", "reference": "LATE-1", "create": "yes"},
     )
     assert response.status_code == 403
     assert not Response.objects.exists()
