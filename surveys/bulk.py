@@ -54,12 +54,15 @@ WITHDRAWN: Final = Q(withdrawn_at__isnull=False)
 COMPLETE: Final = Q(outcome=Outcome.COMPLETE.value)
 OPTED_OUT: Final = Q(opted_out_at__isnull=False) | Q(outcome=Outcome.REFUSAL.value)
 NOT_ELIGIBLE: Final = Q(not_eligible_at__isnull=False) | Q(outcome=Outcome.NOT_ELIGIBLE.value)
+# Closed cases are reopened on their own page first (seb.case_actions.may_be_assigned).
+CLOSED: Final = Q(closed_at__isnull=False)
 SKIPS: Final[dict[BulkAction, tuple[tuple[str, Q], ...]]] = {
     BulkAction.ASSIGN: (
         ("withdrawn", WITHDRAWN),
         ("complete", COMPLETE),
         ("refused or opted out", OPTED_OUT),
         ("not eligible", NOT_ELIGIBLE),
+        ("closed (reopen it on its page first)", CLOSED),
     ),
     BulkAction.WITHDRAW: (
         ("already withdrawn", WITHDRAWN),

@@ -193,8 +193,10 @@ def test_a_bulk_assign_skips_cases_that_must_not_be_worked(
         opted_out_at=timezone.now(), outcome=Outcome.REFUSAL.value
     )
     Case.objects.filter(reference="R002").update(withdrawn_at=timezone.now())
+    # A closed case is reopened on its own page first, as a supervisor's assignment asks.
+    Case.objects.filter(reference="R004").update(closed_at=timezone.now())
     chosen = {
-        "cases": ids("R001", "R002", "R003"),
+        "cases": ids("R001", "R002", "R003", "R004"),
         "action": "assign",
         "interviewer": team_interviewer.pk,
         "confirm": "yes",
