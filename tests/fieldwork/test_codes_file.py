@@ -99,7 +99,7 @@ def test_load_sample_commands_codes_file_opens_each_case(
 def _fail_after_the_first_statement(monkeypatch: pytest.MonkeyPatch) -> None:
     """One line a statement, and the third fails: the second has written a case,
     and the file has every row, when the load fails."""
-    monkeypatch.setattr("surveys.samples.LINES_PER_INSERT", 1)
+    monkeypatch.setattr("surveys.samples.STAGE_BATCH", 1)
     made = {"count": 0}
     real = samples.cases_insert
 
@@ -218,7 +218,7 @@ def test_every_line_becomes_a_case_across_slices_and_gaps(
 ) -> None:
     """Cases are inserted a slice of line numbers at a time: blank lines (numbers with
     no case) and slice edges lose no case, and the file lists each case once."""
-    monkeypatch.setattr("surveys.samples.LINES_PER_INSERT", 2)
+    monkeypatch.setattr("surveys.samples.STAGE_BATCH", 2)
     content = b"reference,email\nK1,\n\n\nK2,\nK3,\n\nK4,\nK5,\n"
     codes = CodesOut(path=tmp_path / "codes.csv", open=lambda path: path.open("xb"))
     report = load(invitation_survey, content, codes=codes)

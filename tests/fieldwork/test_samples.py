@@ -35,9 +35,9 @@ from surveys.samples import (
     _create_staging,
     _database_problems,
     _stage,
-    _staged_values,
     load_cases,
 )
+from surveys.sample_lines import staged_values
 from tests.fieldwork.conftest import load, sample_csv
 
 pytestmark = pytest.mark.django_db
@@ -261,7 +261,7 @@ def test_the_staging_table_is_analysed_and_repeats_are_found_in_one_pass(
     file with 100,000 repeats: bench/bench_sample_duplicates.py)."""
     key = credentials_keys()[0]
     rows = [
-        _staged_values(
+        staged_values(
             SampleRow(line=n + 2, reference=f"R{n % 900}"),
             credentials_new(reference=f"R{n % 900}", key=key),
         )
@@ -270,7 +270,8 @@ def test_the_staging_table_is_analysed_and_repeats_are_found_in_one_pass(
     with transaction.atomic(), connection.cursor() as cursor:
         _create_staging(cursor)
         _stage(cursor, rows)
-        problems, total = _database_problems(cursor, invitation_survey, 5)
+        load = SampleLoad.objects.create(survey=invitation_survey)
+        problems, total = _database_problems(cursor, invitation_survey, load, 5)
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [STAGING])
         assert cursor.fetchone()[0] == 1000
         cursor.execute(f"EXPLAIN {DUPLICATES_SQL}")
