@@ -124,7 +124,6 @@ def _create_staging(cursor: Any) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
     text_columns = ", ".join(f"{name} TEXT NOT NULL" for name in STAGED_COLUMNS[1:])
     cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} (line INTEGER PRIMARY KEY, {text_columns})")
-    cursor.execute(f"CREATE INDEX {STAGING}_reference ON {STAGING} (reference)")
 
 
 def _stage(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
@@ -158,6 +157,8 @@ def _database_problems(
     it holds a few rows and may plan a join that loops over every pair of lines.
     """
     if references:
+        # Indexed only now: most loads never need it.
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {STAGING}_reference ON {STAGING} (reference)")
         cursor.execute(f"ANALYZE {STAGING}")
     quote = connection.ops.quote_name
     case_table = quote(Case._meta.db_table)
