@@ -190,7 +190,6 @@ def cases_insert(
     source_sql: str,
     params: Sequence[Any],
     now: datetime,
-    skip_existing: bool = False,
 ) -> int:
     """Create a case of `survey` for each row `source_sql` selects (a column named as
     the case table's for each of INSERTED_FIELDS, the credentials made by
@@ -200,9 +199,7 @@ def cases_insert(
     Run inside the caller's transaction, after checking what the constraints check
     (a reference the survey has already fails the statement). Foreign keys are checked
     when the statement ends, so a caller inserting in slices keeps that work bounded;
-    the case tallies' statement trigger runs once a statement. With `skip_existing`, a
-    row whose reference the survey already has is left out instead (the number says
-    how many were not).
+    the case tallies' statement trigger runs once a statement.
     """
     named = {*INSERTED_FIELDS, *GIVEN_FIELDS}
     fixed = [
@@ -220,10 +217,6 @@ def cases_insert(
         f"SELECT %s, %s, %s, %s, src.{quote(Case._meta.get_field('preferred_mode').column)}, "
         f"{selected}{constants} FROM ({source_sql}) src"
     )
-    if skip_existing:
-        reference = [Case._meta.get_field(name).column for name in ("survey", "reference")]
-        sql += f" ON CONFLICT ({', '.join(map(quote, reference))}) DO NOTHING"
-
     given = [survey.pk, sample_load.pk if sample_load is not None else None, now, now]
     values = [*given, *(value for _, value in fixed), *params]
     with connection.cursor() as cursor:

@@ -36,7 +36,8 @@ from seb.interchange.reading import read_lines
 from seb.sample import check_sample_header
 
 from .audit import Event, audit
-from .cases import cases_insert, credentials_keys
+from .case_copy import CaseCopier
+from .cases import credentials_keys
 from .codes_file import CodesOut, CodesRows
 from .models import Case, SampleLoad, Survey
 from .sample_lines import Ahead, checked_batches
@@ -59,16 +60,6 @@ STAGED_COLUMNS: Final = (
     "nonce",
     "code_hash",
     "link_hash",
-)
-# The staged rows as the columns `cases_insert` reads, a slice of lines at a time.
-STAGED_CASES_SQL: Final = (
-    "SELECT s.reference, s.name, s.email, s.phone, s.address, "  # noqa: S608
-    "s.mode AS preferred_mode, (SELECT u.id FROM {users} u WHERE s.interviewer <> '' "
-    "AND u.username = s.interviewer) AS interviewer_id, s.variables::jsonb AS variables, "
-    "s.nonce AS credentials_nonce, s.code_hash AS access_code_hash, "
-    f"s.link_hash AS link_token_hash FROM {STAGING} s "
-    # In line order (the staging table's key), so the cases' ids follow the file's lines.
-    "WHERE s.line > %s AND s.line <= %s ORDER BY s.line"
 )
 
 
@@ -370,9 +361,9 @@ def _stage_file(
     have (their row written to `codes`); the sample variables' names, and whether
     every staged line is already a case.
 
-    While no problem has been found, each batch of staged lines is made into cases
-    at once (`cases_insert`, leaving out a reference the survey already has), in the
-    transaction the load rolls back if any problem turns up later; the lines are
+    While no problem has been found, each batch of lines is also made into cases at
+    once (`case_copy`; a batch with a reference the survey already has is not), in
+    the transaction the load rolls back if any problem turns up later; the lines are
     checked on a thread of their own meanwhile (`sample_lines`).
     """
     lines = read_lines(stream, file_format)
@@ -396,7 +387,7 @@ def _stage_file(
         size=STAGE_BATCH,
     )
     all_cases = True
-    inserter = _Inserter(survey=survey, load=load, now=now)
+    copier = CaseCopier(survey=survey, load=load, now=now)
     with Ahead(batches) as ahead:
         for batch in ahead:
             before = report.lines_read
@@ -404,45 +395,13 @@ def _stage_file(
             if batch.problems:
                 report.add(batch.problems, limit=limit)
             _stage(cursor, batch.rows)
-            if all_cases and report.ok:
-                all_cases = inserter.insert(up_to=batch.last_line, staged=len(batch.rows))
-            else:
-                all_cases = False
+            all_cases = all_cases and report.ok and copier.copy(cursor, batch.rows)
             if on_progress is not None and (
                 report.lines_read // PROGRESS_EVERY > before // PROGRESS_EVERY
             ):
                 on_progress(report.lines_read, f"Checked {report.lines_read:,} lines")
-    report.created = inserter.created
+    report.created = copier.created
     return [name for name, _ in header.variables], all_cases
-
-
-@dataclass(kw_only=True)
-class _Inserter:
-    """Makes cases of the staged lines up to a line, once they are staged."""
-
-    survey: Survey
-    load: SampleLoad
-    now: datetime
-    done: int = 0  # the last line made into a case
-    created: int = 0
-
-    def insert(self, *, up_to: int, staged: int) -> bool:
-        """The staged lines after `done` up to `up_to` as cases; whether each of the
-        `staged` ones became one (False: a reference repeats or the survey has it)."""
-        sql = STAGED_CASES_SQL.replace(
-            "{users}", connection.ops.quote_name(get_user_model()._meta.db_table)
-        )
-        made = cases_insert(
-            survey=self.survey,
-            sample_load=self.load,
-            source_sql=sql,
-            params=[self.done, up_to],
-            now=self.now,
-            skip_existing=True,
-        )
-        self.done = up_to
-        self.created += made
-        return made == staged
 
 
 def load_cases(load: SampleLoad) -> QuerySet[Case]:

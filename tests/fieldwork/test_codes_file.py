@@ -15,7 +15,7 @@ from django.test import Client
 
 from jobs.models import Job
 from jobs.runner import Progress, job_dir, job_path
-from surveys import samples
+from surveys.case_copy import CaseCopier
 from surveys.cases import NewCase, cases_create
 from surveys.codes_file import CodesOut, codes_write
 from surveys.job_handlers import CODES_FILE, load_sample_job
@@ -101,15 +101,15 @@ def _fail_after_the_first_statement(monkeypatch: pytest.MonkeyPatch) -> None:
     and the file has every row, when the load fails."""
     monkeypatch.setattr("surveys.samples.STAGE_BATCH", 1)
     made = {"count": 0}
-    real = samples.cases_insert
+    real = CaseCopier.copy
 
-    def failing(**kwargs: object) -> int:
+    def failing(self: CaseCopier, cursor: object, rows: object) -> bool:
         made["count"] += 1
         if made["count"] % 3 == 0:  # the third statement of each load
             raise RuntimeError("the machine fell over")
-        return real(**kwargs)  # type: ignore[arg-type]
+        return real(self, cursor, rows)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(samples, "cases_insert", failing)
+    monkeypatch.setattr(CaseCopier, "copy", failing)
 
 
 def _fail_after_every_case(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -29,6 +29,7 @@ from surveys.cases import (
 )
 from surveys.codes_file import codes_write
 from surveys.models import Case, SampleLoad, Survey
+from surveys.sample_lines import staged_values
 from surveys.samples import (
     DUPLICATES_SQL,
     STAGING,
@@ -37,7 +38,6 @@ from surveys.samples import (
     _stage,
     load_cases,
 )
-from surveys.sample_lines import staged_values
 from tests.fieldwork.conftest import load, sample_csv
 
 pytestmark = pytest.mark.django_db
