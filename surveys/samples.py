@@ -2,17 +2,20 @@
 
 A file is read once, a line at a time (`seb.interchange.reading`: CSV or XLSX,
 in bounded memory, with its limits). Each line is checked on its own
-(`seb.sample`) and staged in a temporary table (COPY), with the credentials its
-case will have: a new nonce and the hashes of the code and link it derives (one
-HMAC), the code and link themselves going only to the mail-merge file, if one was
-asked for (`CodesOut`). Then the checks that need the whole file run in the
-database: a reference repeated in the file, a reference already in the survey's
-sample, an interviewer who is not one. With no problem anywhere, the staged rows
-become cases in the same transaction (`surveys.cases.cases_insert`: INSERT ...
-SELECT, a slice of lines a statement), and the mail-merge file is kept; with any,
-the transaction is rolled back, the file deleted, and the report lists every
-problem with its line, column and reason, as a response import's does. Memory
-stays bounded whatever the file's size: the file, the staged rows and the new
+(`seb.sample`) and given the credentials its case will have (a new nonce and the
+hashes of the code and link it derives, one HMAC), the code and link themselves
+going only to the mail-merge file, if one was asked for (`CodesOut`); that work runs
+on a thread of its own, a batch ahead (`surveys.sample_lines`). Each batch is
+staged in a temporary table (COPY) and, while no problem has been found, made into
+cases at once (`surveys.case_copy`: a COPY in a savepoint, which a reference the
+survey already has rolls back). Then the checks that need the whole file run in the
+database: a reference repeated in the file or already in the survey's sample (only
+when a batch was refused, or a line had a problem: otherwise the cases' unique
+reference has checked them), an interviewer who is not one. With no problem
+anywhere, the cases stand and the mail-merge file is kept; with any, the transaction
+is rolled back (the cases made so far with it), the file deleted, and the report
+lists every problem with its line, column and reason, as a response import's does.
+Memory stays bounded whatever the file's size: the file, the staged rows and the new
 cases are each handled in batches.
 
 The mail-merge file is `surveys.codes_file`'s.
