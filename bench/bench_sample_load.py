@@ -14,7 +14,11 @@ of DATABASE_URL, dropped at the end unless --keep. In one run it times:
 - the limit's measure: the same N case rows, as the load left them in the cases
   table, copied out to a file (not timed), then a bare `COPY ... FROM STDIN` of that
   file into an empty copy of the cases table with all its indexes and constraints
-  (`LIKE ... INCLUDING ALL`; no triggers, no foreign keys).
+  (`LIKE ... INCLUDING ALL`; no triggers, no foreign keys);
+- beside it, the same rows (under a second survey and load, their hashes rehashed so
+  they stay unique) copied into the cases table itself, its foreign keys checked and
+  its tallies' trigger run as for any insert, in autocommit (the deferred checks at
+  the statement's end, timed).
 
 The limit: the load, codes file included, within twice the bare COPY.
 """
@@ -103,6 +107,12 @@ def run(args: argparse.Namespace, name: str, workdir: Path) -> None:
         cursor.execute("SELECT COUNT(*) FROM pg_indexes WHERE tablename = %s", [BARE_TABLE])
         indexes = cursor.fetchone()[0]
     line(f"COPY of {args.cases:,} case rows ({indexes} indexes)", f"{copy_seconds:.1f} s")
+    into_cases = copy_into_cases(survey, workdir / "cases-again.copy")
+    line(
+        "the same rows into the cases table itself",
+        f"{into_cases:.1f} s",
+        f"(foreign keys, tallies' trigger; the load is {load_seconds / into_cases:.2f} x)",
+    )
     limit = TIMES_COPY * copy_seconds
     line(
         "the load, codes file included",
@@ -110,6 +120,51 @@ def run(args: argparse.Namespace, name: str, workdir: Path) -> None:
         f"limit {limit:.1f} s ({TIMES_COPY:.0f} x the COPY; {load_seconds / copy_seconds:.2f} x)",
         load_seconds <= limit,
     )
+
+
+def copy_into_cases(survey: object, rows_file: Path) -> float:
+    """Seconds to COPY the survey's case rows into the cases table again, as the cases
+    of a second survey and load (the rows copied out first, not timed)."""
+    from django.db import connection
+
+    from surveys.models import Case, SampleLoad, Survey
+
+    other = Survey.objects.create(
+        slug="bench-copy", name="Bench copy", access=Survey.Access.INVITATION
+    )
+    other_load = SampleLoad.objects.create(survey=other)
+    quote = connection.ops.quote_name
+    fields = [f for f in Case._meta.concrete_fields if not f.primary_key]
+    rehashed = ("access_code_hash", "link_token_hash")
+    given = {"survey": str(int(other.pk)), "sample_load": str(int(other_load.pk))}
+    selected = ", ".join(
+        given.get(f.name)
+        or (
+            f"encode(sha256(convert_to({quote(f.column)}, 'UTF8')), 'hex')"
+            if f.name in rehashed
+            else quote(f.column)
+        )
+        for f in fields
+    )
+    columns = ", ".join(quote(f.column) for f in fields)
+    table = quote(Case._meta.db_table)
+    source = int(survey.pk)  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        query = f"SELECT {selected} FROM {table} WHERE survey_id = {source} ORDER BY id"
+        with rows_file.open("wb") as out, cursor.copy(f"COPY ({query}) TO STDOUT") as copy:
+            for block in copy:
+                out.write(block)
+        cursor.execute("CHECKPOINT")
+        started = time.perf_counter()
+        with (
+            rows_file.open("rb") as source_file,
+            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            while block := source_file.read(READ_BLOCK):
+                copy.write(block)
+        seconds = time.perf_counter() - started
+    assert Case.objects.filter(survey=other).count() == Case.objects.filter(survey=survey).count()
+    return seconds
 
 
 if __name__ == "__main__":

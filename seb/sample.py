@@ -48,6 +48,7 @@ VARIABLE_VALUE_MAX: Final = 200
 EMAIL_ADDRESS: Final = re.compile(r"^[^@\s,;<>()\[\]\\\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 PHONE_NUMBER: Final = re.compile(r"^\+?[0-9 ()-]+$")
 MODES_IN_WORDS: Final = ", ".join(mode.value for mode in Mode)
+MODES_BY_VALUE: Final = {mode.value: mode for mode in Mode}
 
 
 def variable_name(header_cell: str) -> str:
@@ -212,6 +213,8 @@ def too_many_cells(header: SampleHeader, line: Line) -> Problem | None:
 def control_character_problems(header: SampleHeader, line: Line) -> list[Problem]:
     """No cell holds a control character (a NUL byte, an escape...): a database, a
     spreadsheet or a letter cannot hold one."""
+    if not has_illegal_characters("".join(line.cells)):  # most lines: one search
+        return []
     named = [*header.positions.items(), *((name, at) for name, at in header.variables)]
     return [
         Problem("This holds a control character", line=line.number, column=column)
@@ -270,8 +273,7 @@ def mode_problems(values: Values, modes: Collection[Mode]) -> list[Problem]:
     given = values[MODE]
     if not given:
         return []
-    known = {m.value: m for m in Mode}
-    mode = known.get(given.lower())
+    mode = MODES_BY_VALUE.get(given.lower())
     if mode is None:
         return [
             Problem(

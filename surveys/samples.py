@@ -2,17 +2,20 @@
 
 A file is read once, a line at a time (`seb.interchange.reading`: CSV or XLSX,
 in bounded memory, with its limits). Each line is checked on its own
-(`seb.sample`) and staged in a temporary table (COPY), with the credentials its
-case will have: a new nonce and the hashes of the code and link it derives (one
-HMAC), the code and link themselves going only to the mail-merge file, if one was
-asked for (`CodesOut`). Then the checks that need the whole file run in the
-database: a reference repeated in the file, a reference already in the survey's
-sample, an interviewer who is not one. With no problem anywhere, the staged rows
-become cases in the same transaction (`surveys.cases.cases_insert`: INSERT ...
-SELECT, a slice of lines a statement), and the mail-merge file is kept; with any,
-the transaction is rolled back, the file deleted, and the report lists every
-problem with its line, column and reason, as a response import's does. Memory
-stays bounded whatever the file's size: the file, the staged rows and the new
+(`seb.sample`) and given the credentials its case will have (a new nonce and the
+hashes of the code and link it derives, one HMAC), the code and link themselves
+going only to the mail-merge file, if one was asked for (`CodesOut`); that work runs
+on a thread of its own, a batch ahead (`surveys.sample_lines`). Each batch is
+staged in a temporary table (COPY) and, while no problem has been found, made into
+cases at once (`surveys.case_copy`: a COPY in a savepoint, which a reference the
+survey already has rolls back). Then the checks that need the whole file run in the
+database: a reference repeated in the file or already in the survey's sample (only
+when a batch was refused, or a line had a problem: otherwise the cases' unique
+reference has checked them), an interviewer who is not one. With no problem
+anywhere, the cases stand and the mail-merge file is kept; with any, the transaction
+is rolled back (the cases made so far with it), the file deleted, and the report
+lists every problem with its line, column and reason, as a response import's does.
+Memory stays bounded whatever the file's size: the file, the staged rows and the new
 cases are each handled in batches.
 
 The mail-merge file is `surveys.codes_file`'s.
@@ -20,7 +23,6 @@ The mail-merge file is `surveys.codes_file`'s.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,12 +36,14 @@ from django.utils import timezone
 
 from seb.interchange import LIMITS, FileFormat, FileProblem, Problem, ProblemLog
 from seb.interchange.reading import read_lines
-from seb.sample import SampleRow, check_sample_header, check_sample_line
+from seb.sample import check_sample_header
 
 from .audit import Event, audit
-from .cases import Issued, cases_insert, credentials_keys, credentials_new
+from .case_copy import CaseCopier
+from .cases import credentials_keys
 from .codes_file import CodesOut, CodesRows
 from .models import Case, SampleLoad, Survey
+from .sample_lines import Ahead, checked_batches
 from .selectors import interviewers
 from .teams import interviewers_join
 
@@ -60,17 +64,6 @@ STAGED_COLUMNS: Final = (
     "code_hash",
     "link_hash",
 )
-# The staged rows as the columns `cases_insert` reads, a slice of lines at a time.
-STAGED_CASES_SQL: Final = (
-    "SELECT s.reference, s.name, s.email, s.phone, s.address, "  # noqa: S608
-    "s.mode AS preferred_mode, (SELECT u.id FROM {users} u WHERE s.interviewer <> '' "
-    "AND u.username = s.interviewer) AS interviewer_id, s.variables::jsonb AS variables, "
-    "s.nonce AS credentials_nonce, s.code_hash AS access_code_hash, "
-    f"s.link_hash AS link_token_hash FROM {STAGING} s "
-    # In line order (the staging table's key), so the cases' ids follow the file's lines.
-    "WHERE s.line > %s AND s.line <= %s ORDER BY s.line"
-)
-LINES_PER_INSERT: Final = 50_000
 
 
 @dataclass(kw_only=True)
@@ -125,28 +118,10 @@ def _create_staging(cursor: Any) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
     text_columns = ", ".join(f"{name} TEXT NOT NULL" for name in STAGED_COLUMNS[1:])
     cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} (line INTEGER PRIMARY KEY, {text_columns})")
-    cursor.execute(f"CREATE INDEX {STAGING}_reference ON {STAGING} (reference)")
-
-
-def _staged_values(row: SampleRow, issued: Issued) -> tuple[Any, ...]:
-    return (
-        row.line,
-        row.reference,
-        row.email,
-        row.phone,
-        row.name,
-        row.address,
-        row.mode,
-        row.interviewer,
-        json.dumps(dict(row.variables), ensure_ascii=False),
-        issued.nonce,
-        issued.access_code_hash,
-        issued.link_token_hash,
-    )
 
 
 def _stage(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
-    """Write staged rows (`_staged_values`)."""
+    """Write staged rows (`sample_lines.staged_values`)."""
     if not rows:
         return
     columns = ", ".join(STAGED_COLUMNS)
@@ -164,14 +139,21 @@ DUPLICATES_SQL: Final = (
 )
 
 
-def _database_problems(cursor: Any, survey: Survey, limit: int) -> tuple[list[Problem], int]:
+def _database_problems(
+    cursor: Any, survey: Survey, load: SampleLoad, limit: int, *, references: bool = True
+) -> tuple[list[Problem], int]:
     """Problems that need the whole file or the database, in line order (the first
-    `limit`), and how many there are.
+    `limit`), and how many there are. Without `references`, the references are not
+    checked: every staged line is a case of `load` already, so the cases' unique
+    reference has checked them.
 
     The staging table is analysed first: without its statistics PostgreSQL guesses
     it holds a few rows and may plan a join that loops over every pair of lines.
     """
-    cursor.execute(f"ANALYZE {STAGING}")
+    if references:
+        # Indexed only now: most loads never need it.
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {STAGING}_reference ON {STAGING} (reference)")
+        cursor.execute(f"ANALYZE {STAGING}")
     quote = connection.ops.quote_name
     case_table = quote(Case._meta.db_table)
     # The one selector of who is an interviewer, as SQL.
@@ -190,8 +172,10 @@ def _database_problems(cursor: Any, survey: Survey, limit: int) -> tuple[list[Pr
         ),
         (
             f"SELECT s.line, s.reference, '' FROM {STAGING} s JOIN {case_table} c "  # noqa: S608
-            "ON c.survey_id = %s AND c.reference = s.reference",
-            [survey.pk],
+            "ON c.survey_id = %s AND c.reference = s.reference "
+            # Not the cases this load has made of the file's lines so far.
+            "AND c.sample_load_id IS DISTINCT FROM %s",
+            [survey.pk, load.pk],
             lambda line, ref, _: Problem(
                 f"The reference {ref} is already in the survey's sample: a file adds new "
                 "cases, and never changes existing ones (edit a case on its own page)",
@@ -212,7 +196,7 @@ def _database_problems(cursor: Any, survey: Survey, limit: int) -> tuple[list[Pr
     ]
     found: list[Problem] = []
     total = 0
-    for sql, params, problem in checks:
+    for sql, params, problem in checks if references else checks[2:]:
         cursor.execute(f"SELECT COUNT(*) FROM ({sql}) q", params)  # noqa: S608
         total += int(cursor.fetchone()[0])
         cursor.execute(f"{sql} ORDER BY 1 LIMIT {int(limit)}", params)
@@ -222,34 +206,6 @@ def _database_problems(cursor: Any, survey: Survey, limit: int) -> tuple[list[Pr
 
 
 # Loading ----------------------------------------------------------------------------
-
-
-def _create_cases(
-    cursor: Any,
-    *,
-    survey: Survey,
-    load: SampleLoad,
-    now: datetime,
-    on_progress: Callable[[int, str], None] | None,
-) -> int:
-    """The staged rows as cases, with the credentials staged with them, a slice of
-    lines a statement (`cases_insert`); the number of cases."""
-    user_model = get_user_model()
-    sql = STAGED_CASES_SQL.replace("{users}", connection.ops.quote_name(user_model._meta.db_table))
-    cursor.execute(f"SELECT COALESCE(MAX(line), 0) FROM {STAGING}")  # noqa: S608
-    last = int(cursor.fetchone()[0])
-    created = 0
-    for first in range(0, last, LINES_PER_INSERT):
-        created += cases_insert(
-            survey=survey,
-            sample_load=load,
-            source_sql=sql,
-            params=[first, first + LINES_PER_INSERT],
-            now=now,
-        )
-        if on_progress is not None:
-            on_progress(created, f"Added {created:,} cases")
-    return created
 
 
 def sample_load(
@@ -322,43 +278,50 @@ def _load(
     now: datetime,
 ) -> None:
     _create_staging(cursor)
+    # Made first, for the cases made as the file is read; rolled back with them.
+    load = SampleLoad.objects.create(
+        survey=survey,
+        job_id=job_id,
+        file_name=file_name[:300],
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_at=now,
+    )
     try:
-        variables = _stage_file(
-            cursor, survey=survey, stream=stream, file_format=file_format,
-            report=report, limit=max_listed, on_progress=on_progress, codes=codes,
+        variables, all_cases = _stage_file(
+            cursor, survey=survey, load=load, stream=stream, file_format=file_format,
+            report=report, limit=max_listed, on_progress=on_progress, codes=codes, now=now,
         )  # fmt: skip
     except FileProblem as error:
         report.add([error.problem], limit=max_listed)
-        variables = []
+        variables, all_cases = [], False
     if report.ok and report.lines_read == 0 and not report.bad_header:
         report.empty = True
         report.add([Problem("The file has a header row but no cases under it", line=1)])
     if not report.bad_header and report.lines_read:
         if on_progress is not None:
             on_progress(report.lines_read, "Checking references and interviewers")
-        problems, total = _database_problems(cursor, survey, max_listed)
+        problems, total = _database_problems(
+            cursor, survey, load, max_listed, references=not all_cases
+        )
         if total:
             _merge(report, problems, total, limit=max_listed)
     if report.ok:
-        load = SampleLoad.objects.create(
-            survey=survey,
-            job_id=job_id,
-            file_name=file_name[:300],
-            created_by=user if getattr(user, "is_authenticated", False) else None,
-            created_at=now,
-        )
-        created = _create_cases(cursor, survey=survey, load=load, now=now, on_progress=on_progress)
-        load.cases = created
+        if not all_cases:  # a reference left out, with no problem found to say why
+            raise RuntimeError("a sample line was not made into a case")
+        if on_progress is not None:
+            on_progress(report.created, f"Added {report.created:,} cases")
+        load.cases = report.created
         load.save(update_fields=["cases"])
         known = list(survey.sample_variables or [])
         added = [name for name in variables if name not in known]
         if added:
             Survey.objects.filter(pk=survey.pk).update(sample_variables=known + added)
             survey.sample_variables = known + added
-        audit(Event.CASES_CREATED, actor=user, target=survey, count=created, file=file_name)
+        audit(Event.CASES_CREATED, actor=user, target=survey, count=report.created, file=file_name)
         _interviewers_join(cursor, survey=survey, user=user, file_name=file_name)
-        report.created = created
         report.load = load
+    else:
+        report.created = 0
     cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
     if not report.ok:
         transaction.set_rollback(True)
@@ -388,49 +351,60 @@ def _stage_file(
     cursor: Any,
     *,
     survey: Survey,
+    load: SampleLoad,
     stream: IO[bytes],
     file_format: FileFormat,
     report: SampleReport,
     limit: int,
     on_progress: Callable[[int, str], None] | None,
     codes: CodesRows | None,
-) -> list[str]:
+    now: datetime,
+) -> tuple[list[str], bool]:
     """Check each line on its own and stage it, with the credentials its case will
-    have (their row written to `codes`); the sample variables' names."""
+    have (their row written to `codes`); the sample variables' names, and whether
+    every staged line is already a case.
+
+    While no problem has been found, each batch of lines is also made into cases at
+    once (`case_copy`; a batch with a reference the survey already has is not), in
+    the transaction the load rolls back if any problem turns up later; the lines are
+    checked on a thread of their own meanwhile (`sample_lines`).
+    """
     lines = read_lines(stream, file_format)
     header_line = next(lines, None)
     if header_line is None:
         report.empty = True
         report.add([Problem("The file is empty: it has no header row and no cases")], limit=1)
-        return []
+        return [], False
     header, problems = check_sample_header(header_line)
     if problems:
         report.bad_header = True
         report.add(problems, limit=limit)
-        return []
-    key = credentials_keys()[0]
-    batch: list[tuple[Any, ...]] = []
-    for line in lines:
-        report.lines_read += 1
-        checked, problems = check_sample_line(
-            header, line, modes=survey.modes, csv_quoting=file_format is FileFormat.CSV
-        )
-        if problems:
-            report.add(problems, limit=limit)
-        if checked is not None and checked.reference:
-            # Staged whatever its own problems, so the whole-file checks (a repeated
-            # reference, an unknown interviewer) report on every line.
-            issued = credentials_new(reference=checked.reference, key=key)
-            batch.append(_staged_values(checked, issued))
-            if codes is not None:
-                codes.add(issued.credentials)
-            if len(batch) >= STAGE_BATCH:
-                _stage(cursor, batch)
-                batch.clear()
-        if on_progress is not None and report.lines_read % PROGRESS_EVERY == 0:
-            on_progress(report.lines_read, f"Checked {report.lines_read:,} lines")
-    _stage(cursor, batch)
-    return [name for name, _ in header.variables]
+        return [], False
+    batches = checked_batches(
+        lines,
+        header=header,
+        modes=frozenset(survey.modes),
+        csv_quoting=file_format is FileFormat.CSV,
+        key=credentials_keys()[0],
+        codes=codes,
+        size=STAGE_BATCH,
+    )
+    all_cases = True
+    copier = CaseCopier(survey=survey, load=load, now=now)
+    with Ahead(batches) as ahead:
+        for batch in ahead:
+            before = report.lines_read
+            report.lines_read += batch.lines
+            if batch.problems:
+                report.add(batch.problems, limit=limit)
+            _stage(cursor, batch.rows)
+            all_cases = all_cases and report.ok and copier.copy(cursor, batch.rows)
+            if on_progress is not None and (
+                report.lines_read // PROGRESS_EVERY > before // PROGRESS_EVERY
+            ):
+                on_progress(report.lines_read, f"Checked {report.lines_read:,} lines")
+    report.created = copier.created
+    return [name for name, _ in header.variables], all_cases
 
 
 def load_cases(load: SampleLoad) -> QuerySet[Case]:

@@ -15,7 +15,7 @@ from django.test import Client
 
 from jobs.models import Job
 from jobs.runner import Progress, job_dir, job_path
-from surveys import samples
+from surveys.case_copy import CaseCopier
 from surveys.cases import NewCase, cases_create
 from surveys.codes_file import CodesOut, codes_write
 from surveys.job_handlers import CODES_FILE, load_sample_job
@@ -99,17 +99,17 @@ def test_load_sample_commands_codes_file_opens_each_case(
 def _fail_after_the_first_statement(monkeypatch: pytest.MonkeyPatch) -> None:
     """One line a statement, and the third fails: the second has written a case,
     and the file has every row, when the load fails."""
-    monkeypatch.setattr("surveys.samples.LINES_PER_INSERT", 1)
+    monkeypatch.setattr("surveys.samples.STAGE_BATCH", 1)
     made = {"count": 0}
-    real = samples.cases_insert
+    real = CaseCopier.copy
 
-    def failing(**kwargs: object) -> int:
+    def failing(self: CaseCopier, cursor: object, rows: object) -> bool:
         made["count"] += 1
         if made["count"] % 3 == 0:  # the third statement of each load
             raise RuntimeError("the machine fell over")
-        return real(**kwargs)  # type: ignore[arg-type]
+        return real(self, cursor, rows)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(samples, "cases_insert", failing)
+    monkeypatch.setattr(CaseCopier, "copy", failing)
 
 
 def _fail_after_every_case(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -218,7 +218,7 @@ def test_every_line_becomes_a_case_across_slices_and_gaps(
 ) -> None:
     """Cases are inserted a slice of line numbers at a time: blank lines (numbers with
     no case) and slice edges lose no case, and the file lists each case once."""
-    monkeypatch.setattr("surveys.samples.LINES_PER_INSERT", 2)
+    monkeypatch.setattr("surveys.samples.STAGE_BATCH", 2)
     content = b"reference,email\nK1,\n\n\nK2,\nK3,\n\nK4,\nK5,\n"
     codes = CodesOut(path=tmp_path / "codes.csv", open=lambda path: path.open("xb"))
     report = load(invitation_survey, content, codes=codes)

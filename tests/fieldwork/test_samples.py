@@ -8,6 +8,7 @@ import io
 import json
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -27,15 +28,15 @@ from surveys.cases import (
     credentials_keys,
     credentials_new,
 )
-from surveys.codes_file import codes_write
+from surveys.codes_file import CodesOut, codes_write
 from surveys.models import Case, SampleLoad, Survey
+from surveys.sample_lines import staged_values
 from surveys.samples import (
     DUPLICATES_SQL,
     STAGING,
     _create_staging,
     _database_problems,
     _stage,
-    _staged_values,
     load_cases,
 )
 from tests.fieldwork.conftest import load, sample_csv
@@ -261,7 +262,7 @@ def test_the_staging_table_is_analysed_and_repeats_are_found_in_one_pass(
     file with 100,000 repeats: bench/bench_sample_duplicates.py)."""
     key = credentials_keys()[0]
     rows = [
-        _staged_values(
+        staged_values(
             SampleRow(line=n + 2, reference=f"R{n % 900}"),
             credentials_new(reference=f"R{n % 900}", key=key),
         )
@@ -270,7 +271,8 @@ def test_the_staging_table_is_analysed_and_repeats_are_found_in_one_pass(
     with transaction.atomic(), connection.cursor() as cursor:
         _create_staging(cursor)
         _stage(cursor, rows)
-        problems, total = _database_problems(cursor, invitation_survey, 5)
+        load = SampleLoad.objects.create(survey=invitation_survey)
+        problems, total = _database_problems(cursor, invitation_survey, load, 5)
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [STAGING])
         assert cursor.fetchone()[0] == 1000
         cursor.execute(f"EXPLAIN {DUPLICATES_SQL}")
@@ -281,3 +283,40 @@ def test_the_staging_table_is_analysed_and_repeats_are_found_in_one_pass(
         (902, "The reference R0 is also on line 2: each case has its own reference")
     ]
     assert "Nested Loop" not in plan and "Join" not in plan
+
+
+def test_a_reference_the_survey_has_after_cases_were_made_refuses_the_whole_load(
+    invitation_survey: Survey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of two lines: the first two become cases as they are read, the third
+    batch names a reference the survey already has; the load is refused, every
+    problem listed (the repeat in the file too), and no case of the file remains."""
+    monkeypatch.setattr("surveys.samples.STAGE_BATCH", 2)
+    assert load(invitation_survey, sample_csv([("OLD", "")])).ok
+    content = sample_csv(
+        [("A1", ""), ("A2", ""), ("A3", ""), ("A4", ""), ("A5", ""), ("OLD", ""), ("A1", "")]
+    )
+    report = load(invitation_survey, content)
+    assert not report.ok and report.created == 0
+    assert [(p.line, p.column) for p in report.problems] == [(7, "reference"), (8, "reference")]
+    assert "already in the survey's sample" in report.problems[0].reason
+    assert report.problems[1].reason.endswith("is also on line 2: each case has its own reference")
+    references = Case.objects.filter(survey=invitation_survey).values_list("reference", flat=True)
+    assert list(references) == ["OLD"]
+    assert SampleLoad.objects.filter(survey=invitation_survey).count() == 1
+
+
+def test_a_line_problem_after_cases_were_made_refuses_the_whole_load(
+    invitation_survey: Survey, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The first batches become cases, a later line has its own problem: no case
+    remains, and the mail-merge file begun for them is deleted."""
+    monkeypatch.setattr("surveys.samples.STAGE_BATCH", 2)
+    content = sample_csv([("B1", ""), ("B2", ""), ("B3", ""), ("B4", "not-an-address")])
+    codes = CodesOut(path=tmp_path / "codes.csv", open=lambda path: path.open("xb"))
+    report = load(invitation_survey, content, codes=codes)
+    assert not report.ok and report.created == 0
+    assert [(p.line, p.column) for p in report.problems] == [(5, "email")]
+    assert not Case.objects.filter(survey=invitation_survey).exists()
+    assert not SampleLoad.objects.filter(survey=invitation_survey).exists()
+    assert list(tmp_path.iterdir()) == []
