@@ -34,6 +34,7 @@ from seb.fieldwork import (
     normalise_access_code,
     secret_hash,
 )
+from seb.phones import phone_classify
 from seb.standard import Mode
 
 from .audit import Event, audit
@@ -125,6 +126,7 @@ def cases_create(
                 name=new.name,
                 email=new.email,
                 phone=new.phone,
+                phone_mobile=bool(new.phone) and phone_classify(new.phone).mobile,
                 address=new.address,
                 preferred_mode=new.preferred_mode,
                 mode=new.preferred_mode,

@@ -40,6 +40,7 @@ from .audit import Event, audit
 from .cases import Issued, cases_insert, credentials_keys, credentials_new
 from .codes_file import CodesOut, CodesRows
 from .models import Case, SampleLoad, Survey
+from .phones import PhoneCheck, load_phones_classify
 from .selectors import interviewers
 from .teams import interviewers_join
 
@@ -83,6 +84,7 @@ class SampleReport(ProblemLog):
     bad_header: bool = False
     empty: bool = False
     load: SampleLoad | None = None
+    phones: PhoneCheck | None = None
 
     def add(self, problems: list[Problem], *, limit: int = LIMITS.problems_listed) -> None:
         super().add(problems, limit=limit)
@@ -111,6 +113,7 @@ class SampleReport(ProblemLog):
             "created": self.created,
             "lines_read": self.lines_read,
             "problem_count": self.problem_count,
+            "phones": self.phones.as_data() if self.phones is not None else None,
             "unlisted": self.unlisted,
             "problems": [
                 {"line": p.line, "column": p.column, "reason": p.reason} for p in self.problems
@@ -359,6 +362,7 @@ def _load(
         _interviewers_join(cursor, survey=survey, user=user, file_name=file_name)
         report.created = created
         report.load = load
+        report.phones = load_phones_classify(load)
     cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
     if not report.ok:
         transaction.set_rollback(True)
