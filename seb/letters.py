@@ -121,10 +121,12 @@ class _Document:
                 pdf.cell(WINDOW_WIDTH, 5.5, self.text(line), new_x="LMARGIN", new_y="NEXT")
         pdf.set_xy(25, 105)
         pdf.set_font(self.font, "B", 14)
-        pdf.multi_cell(160, 7, self.text(letter.survey_name), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            160, 7, self.text(letter.survey_name), align="L", new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.ln(3)
         pdf.set_font(self.font, "", 11)
-        pdf.multi_cell(160, 5.5, self.text(letter.body), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(160, 5.5, self.text(letter.body), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
         pdf.set_font(self.font, "B", 16)
         pdf.cell(
@@ -133,7 +135,7 @@ class _Document:
         if letter.contact:
             pdf.set_xy(25, 262)
             pdf.set_font(self.font, "", 9)
-            pdf.multi_cell(160, 4.5, self.text(letter.contact))
+            pdf.multi_cell(160, 4.5, self.text(letter.contact), align="L")
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())

@@ -286,6 +286,9 @@ def case_update(*, case: Case, **fields: Any) -> Case:
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"cannot change {sorted(unknown)}")
+    if "phone" in fields:  # only a mobile gets text messages (surveys.phones)
+        phone = fields["phone"]
+        fields = {**fields, "phone_mobile": bool(phone) and phone_classify(phone).mobile}
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.contact_deleted_at and set(fields) & set(CONTACT_FIELDS):

@@ -374,3 +374,16 @@ def test_addresses_split_into_lines_and_a_postcode() -> None:
     )
     assert address_split("1 Road, Town SW1A1AA") == (["1 Road", "Town"], "SW1A 1AA")
     assert address_split("No postcode here") == (["No postcode here"], "")
+
+
+def test_a_phone_changed_on_the_case_page_is_classified_again(
+    manager_client: Client, invitation_survey: Survey
+) -> None:
+    load(invitation_survey, sample_csv([("E1", "0161 496 0000")], header=("reference", "phone")))
+    case = Case.objects.get(reference="E1")
+    assert not case.phone_mobile
+    url = f"/manage/{invitation_survey.slug}/cases/{case.pk}/edit/"
+    bad = manager_client.post(url, {"reference": "E1", "phone": "0161 496 00"})
+    assert bad.status_code == 400 and "Enter a phone number" in bad.content.decode()
+    manager_client.post(url, {"reference": "E1", "phone": "07911 123456"})
+    assert Case.objects.get(pk=case.pk).phone_mobile
