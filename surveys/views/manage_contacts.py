@@ -43,8 +43,7 @@ def _round_from(form: RoundForm, survey: Survey) -> ContactRound:
 
 
 def _send(request: HttpRequest, form: RoundForm, survey: Survey) -> HttpResponse | None:
-    """Make the confirmed round and start its job; None when it is refused (the
-    reason added to the form)."""
+    """Make the confirmed round and start its job; None when it is refused."""
     planned = _round_from(form, survey)
     try:
         round_ = round_create(
@@ -55,9 +54,8 @@ def _send(request: HttpRequest, form: RoundForm, survey: Survey) -> HttpResponse
             letters=planned.letters,
             user=request.user,
         )
-    except RoundRefused as refused:
-        form.add_error(None, refused.message)
-        return None
+    except RoundRefused:
+        return None  # the page says why (round_refusal), with no form to send with
     what = "letter" if round_.letters else round_.get_kind_display().lower()
     job = job_start(
         kind=SEND_ROUND,
@@ -75,10 +73,9 @@ def contacts_page(request: HttpRequest, slug: str) -> HttpResponse:
     survey = managed_survey(request, slug)
     if request.method == "POST":
         form = RoundForm(request.POST)
-        if form.is_valid():
-            if (refusal := round_refusal(survey)) is not None:
-                form.add_error(None, refusal)
-            elif request.POST.get("confirmed") == "yes":
+        # Refused (a draft or closed survey): the page says why, and shows no form.
+        if form.is_valid() and round_refusal(survey) is None:
+            if request.POST.get("confirmed") == "yes":
                 if (response := _send(request, form, survey)) is not None:
                     return response
             else:

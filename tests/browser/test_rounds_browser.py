@@ -110,3 +110,17 @@ def test_a_manager_previews_messages_and_letters_then_downloads_the_letters(
     rows = io.StringIO(download.value.path().read_text(encoding="utf-8-sig")).read().splitlines()
     assert rows[0].startswith("reference,name,address_line_1") and len(rows) == 4
     assert_valid_html(documents)
+
+
+def test_a_draft_surveys_contacts_page_says_why_no_round_can_be_sent(
+    sized_page: Page, ready: Survey
+) -> None:
+    Survey.objects.filter(pk=ready.pk).update(is_draft=True)
+    page = sized_page
+    signed_in(page)
+    page.goto(f"/manage/{ready.slug}/contacts/")
+    expect(page.get_by_text("is a draft: publish it before inviting anyone")).to_be_visible()
+    expect(page.get_by_role("button", name="Continue")).to_have_count(0)
+    shot(page, "manage-contacts-draft")
+    assert_no_htmlcs_errors(page)
+    assert_valid_html({"contacts-draft": page.content()})

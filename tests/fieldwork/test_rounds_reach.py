@@ -115,6 +115,7 @@ def test_the_contacts_page_refuses_a_round_with_a_clear_message(
     )
     assert response.status_code == 400
     assert ("is a draft" if state == "draft" else "has closed") in response.content.decode()
+    assert 'href="#id_' not in response.content.decode()  # no link to a form not shown
     assert not ContactRound.objects.exists()
 
 
