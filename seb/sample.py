@@ -22,6 +22,7 @@ from typing import Final
 
 from .interchange import Line, Problem, quoted
 from .interchange.checking import check_reference, unquote_csv_reference
+from .phones import PhoneKind, phone_classify
 from .safe_text import has_illegal_characters
 from .standard import Mode
 
@@ -256,9 +257,14 @@ def email_problems(values: Values, modes: Collection[Mode]) -> list[Problem]:
 
 def phone_problems(values: Values, modes: Collection[Mode]) -> list[Problem]:
     """A phone number, when given, has 7 to 15 digits and nothing but digits, spaces,
-    brackets, hyphens and a leading plus."""
+    brackets, hyphens and a leading plus, and is a valid number (`seb.phones`: UK
+    numbers unless it starts with +)."""
     phone = values[PHONE]
-    if phone and (not PHONE_NUMBER.match(phone) or not 7 <= phone_digits(phone) <= 15):
+    if phone and (
+        not PHONE_NUMBER.match(phone)
+        or not 7 <= phone_digits(phone) <= 15
+        or phone_classify(phone).kind is PhoneKind.INVALID
+    ):
         return [
             Problem(
                 f"{quoted(phone)} is not a phone number, like 07700 900123 or +44 7700 900123",

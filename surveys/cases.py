@@ -37,6 +37,7 @@ from seb.fieldwork import (
     normalise_access_code,
     secret_hash,
 )
+from seb.phones import phone_classify
 from seb.standard import Mode
 
 from .audit import Event, audit
@@ -128,6 +129,7 @@ def cases_create(
                 name=new.name,
                 email=new.email,
                 phone=new.phone,
+                phone_mobile=bool(new.phone) and phone_classify(new.phone).mobile,
                 address=new.address,
                 preferred_mode=new.preferred_mode,
                 mode=new.preferred_mode,
@@ -287,6 +289,9 @@ def case_update(*, case: Case, **fields: Any) -> Case:
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"cannot change {sorted(unknown)}")
+    if "phone" in fields:  # only a mobile gets text messages (surveys.phones)
+        phone = fields["phone"]
+        fields = {**fields, "phone_mobile": bool(phone) and phone_classify(phone).mobile}
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.contact_deleted_at and set(fields) & set(CONTACT_FIELDS):

@@ -17,8 +17,11 @@ opted out, whose contact details are kept, and whose outcome is not complete,
 refusal or not eligible. An invitation goes to each such case not invited
 before; a reminder to each such case that was invited. Each case gets one
 message a round: by email when it has an address and the round an email
-template, otherwise by text message. An address whose earlier message failed
-permanently is not used again.
+template, otherwise by text message to a mobile number (`phone_mobile`, set at
+load: a landline is never texted). An address whose earlier message failed
+permanently is not used again. No round is made or sent while the survey is a
+draft or has closed (`round_refusal`), and a message whose case has since opted
+out, been withdrawn or reached a final outcome is dropped, not sent (`_send_one`).
 
 Statuses: the local backend knows at once whether a message was delivered;
 Notify reports later, and `message_statuses_update` (a periodic job) asks. A
@@ -60,6 +63,27 @@ NOT_CONTACTED: Final = (Outcome.COMPLETE.value, Outcome.REFUSAL.value, Outcome.N
 OPT_OUT_SALT: Final = "surveys.opt-out"
 # How long after sending Notify is asked for a message's status (it keeps 7 days).
 STATUS_DAYS: Final = 7
+
+
+class RoundRefused(Exception):
+    """A round cannot be made now; `message` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def round_refusal(survey: Survey, *, now: datetime | None = None) -> str | None:
+    """Why no message may go to the survey's cases now, or None: a draft's and a
+    closed survey's links lead nowhere a person can answer."""
+    if survey.is_draft:
+        return (
+            f"{survey.name} is a draft: publish it before inviting anyone, so that "
+            "their links and codes open it."
+        )
+    if survey.has_closed(now):
+        return f"{survey.name} has closed: people contacted now could not take part."
+    return None
 
 
 class RoundStopped(Exception):
@@ -135,7 +159,9 @@ def _table(model: Any) -> str:
 
 def _recipients_sql(kind: str) -> str:
     """The SELECT of (case id, channel, address) for a round of `kind`, with the
-    parameters survey_id, has_email, has_sms, round_id (named).
+    parameters survey_id, has_email, has_sms, letters, round_id (named). A letter
+    round goes to each case with a postal address; an email and text round to each
+    with an email address or a mobile number.
 
     The addresses that failed before and the cases invited before are each read
     once (materialised), then joined: a correlated check per case would scan the
@@ -156,9 +182,10 @@ def _recipients_sql(kind: str) -> str:
         f"SELECT DISTINCT m.case_id FROM {message} m JOIN {rounds} r ON r.id = m.round_id "
         "WHERE r.survey_id = %(survey_id)s AND r.kind = %(invitation)s AND r.id <> %(round_id)s), "
         "candidates AS ("
-        "SELECT c.id, c.email, c.phone, "
+        "SELECT c.id, c.email, c.phone, c.address, "
         "(%(has_email)s AND c.email <> '' AND fe.case_id IS NULL) AS email_ok, "
-        "(%(has_sms)s AND c.phone <> '' AND fs.case_id IS NULL) AS sms_ok "
+        "(%(has_sms)s AND c.phone <> '' AND c.phone_mobile AND fs.case_id IS NULL) AS sms_ok, "
+        "(%(letters)s AND c.address <> '') AS letter_ok "
         f"FROM {case} c "
         f"LEFT JOIN failed fe ON fe.case_id = c.id AND fe.channel = 'email' AND fe.{to} = c.email "
         f"LEFT JOIN failed fs ON fs.case_id = c.id AND fs.channel = 'sms' AND fs.{to} = c.phone "
@@ -166,27 +193,35 @@ def _recipients_sql(kind: str) -> str:
         "WHERE c.survey_id = %(survey_id)s AND c.withdrawn_at IS NULL "
         "AND c.opted_out_at IS NULL AND c.contact_deleted_at IS NULL "
         f"AND c.outcome NOT IN ({not_contacted}) AND {history}) "
-        "SELECT id, CASE WHEN email_ok THEN 'email' ELSE 'sms' END, "
-        "CASE WHEN email_ok THEN email ELSE phone END "
-        "FROM candidates WHERE email_ok OR sms_ok"
+        "SELECT id, CASE WHEN letter_ok THEN 'letter' WHEN email_ok THEN 'email' "
+        "ELSE 'sms' END AS channel, "
+        "CASE WHEN letter_ok THEN LEFT(address, 254) WHEN email_ok THEN email ELSE phone END "
+        "FROM candidates WHERE letter_ok OR email_ok OR sms_ok"
     )
 
 
 def _parameters(round_: ContactRound) -> dict[str, Any]:
     return {
         "survey_id": round_.survey_id,
-        "has_email": bool(round_.email_template_id),
-        "has_sms": bool(round_.sms_template_id),
+        "has_email": not round_.letters and bool(round_.email_template_id),
+        "has_sms": not round_.letters and bool(round_.sms_template_id),
+        "letters": round_.letters,
         "round_id": round_.pk or 0,
         "failed": MessageStatus.PERMANENT_FAILURE.value,
         "invitation": RoundKind.INVITATION.value,
     }
 
 
-def round_recipients_count(*, survey: Survey, kind: str, email: bool, sms: bool) -> int:
+def round_recipients_count(
+    *, survey: Survey, kind: str, email: bool, sms: bool, letters: bool = False
+) -> int:
     """How many cases a round of `kind` would go to now."""
     probe = ContactRound(
-        survey=survey, kind=kind, email_template_id="x" if email else "", sms_template_id=""
+        survey=survey,
+        kind=kind,
+        email_template_id="x" if email else "",
+        sms_template_id="",
+        letters=letters,
     )
     if sms:
         probe.sms_template_id = "x"
@@ -200,13 +235,23 @@ def round_recipients_count(*, survey: Survey, kind: str, email: bool, sms: bool)
 
 
 def round_create(
-    *, survey: Survey, kind: str, email_template_id: str, sms_template_id: str, user: Any
+    *,
+    survey: Survey,
+    kind: str,
+    email_template_id: str,
+    sms_template_id: str,
+    user: Any,
+    letters: bool = False,
 ) -> ContactRound:
+    """A new round (not sent yet); RoundRefused while the survey is a draft or closed."""
+    if (refusal := round_refusal(survey)) is not None:
+        raise RoundRefused(refusal)
     return ContactRound.objects.create(
         survey=survey,
         kind=kind,
         email_template_id=email_template_id.strip(),
         sms_template_id=sms_template_id.strip(),
+        letters=letters,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
 
@@ -256,6 +301,7 @@ class SendReport:
     sent: int = 0
     undeliverable: int = 0
     failed: int = 0
+    dropped: int = 0
 
 
 def _record(message: Message, *, status: str, provider_id: str = "") -> None:
@@ -283,6 +329,10 @@ def _send_one(
             return found.status
     case = message.case
     survey = message.round.survey
+    if not _still_reachable(case):
+        # Queued before the case opted out, was withdrawn or reached a final outcome.
+        Message.objects.filter(pk=message.pk, attempted_at__isnull=True).delete()
+        return DROPPED
     credentials = case_credentials(case)
     if credentials is None:
         # The key the case's credentials were made with is no longer in use.
@@ -323,6 +373,18 @@ def _send_one(
     raise AssertionError("unreachable")
 
 
+DROPPED: Final = "dropped"
+
+
+def _still_reachable(case: Case) -> bool:
+    return (
+        case.withdrawn_at is None
+        and case.opted_out_at is None
+        and case.contact_deleted_at is None
+        and case.outcome not in NOT_CONTACTED
+    )
+
+
 def round_send(
     round_: ContactRound,
     *,
@@ -334,6 +396,8 @@ def round_send(
     """Send every queued message of the round, paced; what happened to them."""
     import time
 
+    if (refusal := round_refusal(round_.survey)) is not None:
+        raise RoundStopped(f"Nothing was sent: {refusal}")
     report = SendReport()
     total = Message.objects.filter(round=round_, status=Message.Status.QUEUED).count()
     queued = (
@@ -348,7 +412,9 @@ def round_send(
             last = message.pk
             status = _send_one(message, backend=backend, pacer=pacer, sleep=sleep or time.sleep)
             done += 1
-            if status == Message.Status.PERMANENT_FAILURE:
+            if status == DROPPED:
+                report.dropped += 1
+            elif status == Message.Status.PERMANENT_FAILURE:
                 report.undeliverable += 1
             elif status == Message.Status.TECHNICAL_FAILURE:
                 report.failed += 1

@@ -14,6 +14,7 @@ from django import forms
 from django.utils import timezone
 
 from seb.interchange import FileFormat, FileProblem
+from seb.phones import PhoneKind, phone_classify
 from seb.sample import EMAIL_ADDRESS, PHONE_NUMBER, phone_digits
 from seb.standard import Mode
 
@@ -420,7 +421,11 @@ class CaseForm(forms.Form):
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data.get("phone", "").strip()
-        if phone and (not PHONE_NUMBER.match(phone) or not 7 <= phone_digits(phone) <= 15):
+        if phone and (
+            not PHONE_NUMBER.match(phone)
+            or not 7 <= phone_digits(phone) <= 15
+            or phone_classify(phone).kind is PhoneKind.INVALID
+        ):
             raise forms.ValidationError("Enter a phone number, like 07700 900123")
         return phone
 

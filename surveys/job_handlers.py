@@ -39,6 +39,7 @@ from .contacts import (
     round_queue,
     round_send,
 )
+from .letters import letters_job
 from .models import Case, ContactRound, LocalNotification, Message, SampleLoad, Survey, TeamRole
 from .notify import BackendMisconfigured, backend, pacer
 from .ratelimit import guess_windows_clear
@@ -189,6 +190,9 @@ def send_round_job(job: Job, progress: Progress) -> None:
     if round_ is None:
         raise JobFailed("The contact round has been deleted, so nothing was sent.")
     _still_manages(job, round_.survey)
+    if round_.letters:
+        job.result = letters_job(job, round_, progress)
+        return
     progress.report(0, "Choosing who to contact", force=True)
     queued = round_queue(round_)
     try:

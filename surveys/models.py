@@ -284,6 +284,8 @@ class Case(models.Model):
     name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # Whether `phone` is a mobile (surveys.phones, at load): only mobiles get texts.
+    phone_mobile = models.BooleanField(default=False)
     address = models.TextField(blank=True)
     contact_deleted_at = models.DateTimeField(null=True, blank=True)
     preferred_mode = models.CharField(max_length=20, choices=MODE_CHOICES, blank=True)
@@ -602,6 +604,8 @@ class ContactRound(models.Model):
     kind = models.CharField(max_length=20, choices=Kind)
     email_template_id = models.CharField(max_length=100, blank=True)
     sms_template_id = models.CharField(max_length=100, blank=True)
+    # A round of printed letters (surveys.letters): made into files, not sent.
+    letters = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -621,6 +625,7 @@ class Message(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
         SMS = "sms", "Text message"
+        LETTER = "letter", "Letter"
 
     Status = choices_of("Status", MessageStatus)
 

@@ -34,6 +34,7 @@ from typing import Any, Final, Protocol
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
+from .message_text import Rendered, local_rendered
 from .models import LocalNotification, Message
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,10 @@ class Backend(Protocol):
 
     def statuses(self, waiting: Mapping[str, datetime]) -> dict[str, str]: ...
 
+    def preview(self, outgoing: Outgoing, *, kind: str) -> Rendered:
+        """The message as its reader would see it, sending nothing."""
+        ...
+
 
 # The local backend ------------------------------------------------------------------
 
@@ -183,6 +188,9 @@ class LocalBackend:
         return dict(
             LocalNotification.objects.filter(pk__in=list(waiting)).values_list("pk", "status")
         )
+
+    def preview(self, outgoing: Outgoing, *, kind: str) -> Rendered:
+        return local_rendered(outgoing.channel, kind, outgoing.personalisation)
 
 
 # GOV.UK Notify -------------------------------------------------------------------
@@ -257,6 +265,15 @@ class NotifyBackend:
                 reference=outgoing.reference,
             )
         return Sent(provider_id=str(answer["id"]), status=Message.Status.SENT)
+
+    def preview(self, outgoing: Outgoing, *, kind: str) -> Rendered:
+        """Notify's own rendering of the template (its template preview endpoint)."""
+        answer = self._call(
+            self.client.post_template_preview,
+            outgoing.template_id,
+            dict(outgoing.personalisation),
+        )
+        return Rendered(subject=str(answer.get("subject") or ""), body=str(answer.get("body", "")))
 
     def find(self, reference: str) -> Sent | None:
         answer = self._call(self.client.get_all_notifications, reference=reference)

@@ -43,6 +43,7 @@ from .case_copy import CaseCopier
 from .cases import credentials_keys
 from .codes_file import CodesOut, CodesRows
 from .models import Case, SampleLoad, Survey
+from .phones import PhoneCheck, load_phones_classify
 from .sample_lines import Ahead, checked_batches
 from .selectors import interviewers
 from .teams import interviewers_join
@@ -76,6 +77,7 @@ class SampleReport(ProblemLog):
     bad_header: bool = False
     empty: bool = False
     load: SampleLoad | None = None
+    phones: PhoneCheck | None = None
 
     def add(self, problems: list[Problem], *, limit: int = LIMITS.problems_listed) -> None:
         super().add(problems, limit=limit)
@@ -104,6 +106,7 @@ class SampleReport(ProblemLog):
             "created": self.created,
             "lines_read": self.lines_read,
             "problem_count": self.problem_count,
+            "phones": self.phones.as_data() if self.phones is not None else None,
             "unlisted": self.unlisted,
             "problems": [
                 {"line": p.line, "column": p.column, "reason": p.reason} for p in self.problems
@@ -320,6 +323,7 @@ def _load(
         audit(Event.CASES_CREATED, actor=user, target=survey, count=report.created, file=file_name)
         _interviewers_join(cursor, survey=survey, user=user, file_name=file_name)
         report.load = load
+        report.phones = load_phones_classify(load)
     else:
         report.created = 0
     cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")

@@ -4,6 +4,7 @@ from .views import (
     manage,
     manage_confirm,
     manage_contacts,
+    manage_letters,
     manage_monitoring,
     manage_sample,
     manage_sample_list,
@@ -58,6 +59,12 @@ urlpatterns = [
     ),
     path("<slug:slug>/contacts/", manage_contacts.contacts_page, name="contacts"),
     path("<slug:slug>/outbox/", manage_contacts.outbox, name="outbox"),
+    path("<slug:slug>/rounds/<int:round_id>/", manage_letters.round_page, name="round"),
+    path(
+        "<slug:slug>/rounds/<int:round_id>/files/<str:name>",
+        manage_letters.letters_download,
+        name="letters-download",
+    ),
     path("<slug:slug>/monitoring/", manage_monitoring.monitoring, name="monitoring"),
     path(
         "<slug:slug>/monitoring/case-outcomes.csv",

@@ -1,5 +1,6 @@
-"""Invitations and reminders in the managers' area: send a round, and see each round's
-messages by status. With the local backend, its outbox shows what was "sent"."""
+"""Invitations and reminders in the managers' area: plan a round, see its messages
+previewed with a real case's details, send it, and see each round's messages by
+status. With the local backend, its outbox shows what was "sent"."""
 
 from __future__ import annotations
 
@@ -13,40 +14,89 @@ from django.views.decorators.http import require_safe
 
 from jobs.runner import job_start
 
-from ..contacts import round_counts, round_create, round_recipients_count
-from ..forms_manage import ContactRoundForm
+from ..contacts import (
+    RoundRefused,
+    round_counts,
+    round_create,
+    round_recipients_count,
+    round_refusal,
+)
+from ..forms_rounds import LETTERS, MESSAGES, RoundForm
 from ..job_handlers import SEND_ROUND
-from ..models import ContactRound, LocalNotification, Message
-from ..notify import PERSONALISATION
+from ..models import ContactRound, LocalNotification, Message, Survey
+from ..notify import PERSONALISATION, backend
+from ..round_preview import round_preview
 from .manage import managed_survey, manager_required
+
+
+def _round_from(form: RoundForm, survey: Survey) -> ContactRound:
+    """The round the valid form describes, not saved."""
+    data = form.cleaned_data
+    letters = data["channel"] == LETTERS
+    return ContactRound(
+        survey=survey,
+        kind=data["kind"],
+        email_template_id="" if letters else data["email_template_id"].strip(),
+        sms_template_id="" if letters else data["sms_template_id"].strip(),
+        letters=letters,
+    )
+
+
+def _send(request: HttpRequest, form: RoundForm, survey: Survey) -> HttpResponse | None:
+    """Make the confirmed round and start its job; None when it is refused."""
+    planned = _round_from(form, survey)
+    try:
+        round_ = round_create(
+            survey=survey,
+            kind=planned.kind,
+            email_template_id=planned.email_template_id,
+            sms_template_id=planned.sms_template_id,
+            letters=planned.letters,
+            user=request.user,
+        )
+    except RoundRefused:
+        return None  # the page says why (round_refusal), with no form to send with
+    what = "letter" if round_.letters else round_.get_kind_display().lower()
+    job = job_start(
+        kind=SEND_ROUND,
+        title=f"{'Make' if round_.letters else 'Send'} {what}s for {survey.name}",
+        owner=request.user,
+        params={"round_id": round_.pk},
+    )
+    return redirect("jobs:detail", job_id=job.pk)
 
 
 @manager_required
 def contacts_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The rounds sent, and a new one: checked, previewed with a real case's
+    message on a confirmation page, then sent."""
     survey = managed_survey(request, slug)
     if request.method == "POST":
-        form = ContactRoundForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            round_ = round_create(
-                survey=survey,
-                kind=data["kind"],
-                email_template_id=data["email_template_id"],
-                sms_template_id=data["sms_template_id"],
-                user=request.user,
-            )
-            job = job_start(
-                kind=SEND_ROUND,
-                title=f"Send {round_.get_kind_display().lower()}s for {survey.name}",
-                owner=request.user,
-                params={"round_id": round_.pk},
-            )
-            return redirect("jobs:detail", job_id=job.pk)
+        form = RoundForm(request.POST)
+        # Refused (a draft or closed survey): the page says why, and shows no form.
+        if form.is_valid() and round_refusal(survey) is None:
+            if request.POST.get("confirmed") == "yes":
+                if (response := _send(request, form, survey)) is not None:
+                    return response
+            else:
+                planned = _round_from(form, survey)
+                return render(
+                    request,
+                    "manage/contacts_confirm.html",
+                    {
+                        "survey": survey,
+                        "form": form,
+                        "planned": planned,
+                        "previews": round_preview(planned, backend=backend()),
+                        "backend": settings.NOTIFY_BACKEND,
+                    },
+                )
         status = 400
     else:
         last = ContactRound.objects.filter(survey=survey).first()
-        form = ContactRoundForm(
+        form = RoundForm(
             initial={
+                "channel": LETTERS if last and last.letters else MESSAGES,
                 "kind": ContactRound.Kind.REMINDER if last else ContactRound.Kind.INVITATION,
                 "email_template_id": last.email_template_id if last else "",
                 "sms_template_id": last.sms_template_id if last else "",
@@ -67,6 +117,7 @@ def contacts_page(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "survey": survey,
             "form": form,
+            "refusal": round_refusal(survey),
             "rounds": rounds,
             "statuses": Message.Status.choices,
             "waiting": waiting,

@@ -101,7 +101,8 @@ def test_a_survey_from_creation_to_its_rates(
 
     # Invitations: each case one message, with a working link and code.
     job = client.post(
-        "/manage/staff-2027/contacts/", {"kind": "invitation", "email_template_id": TEMPLATE}
+        "/manage/staff-2027/contacts/",
+        {"kind": "invitation", "email_template_id": TEMPLATE, "confirmed": "yes"},
     )["Location"]
     assert "1,000 messages for this round" in client.get(job).content.decode()
     invitation = ContactRound.objects.get(kind="invitation")
@@ -173,7 +174,10 @@ def test_a_survey_from_creation_to_its_rates(
     assert "The access code is not right" in wrong.content.decode()
 
     # A reminder: only to the unfinished and untouched.
-    client.post("/manage/staff-2027/contacts/", {"kind": "reminder", "email_template_id": TEMPLATE})
+    client.post(
+        "/manage/staff-2027/contacts/",
+        {"kind": "reminder", "email_template_id": TEMPLATE, "confirmed": "yes"},
+    )
     reminded = set(
         Message.objects.filter(round__kind="reminder").values_list("case__reference", flat=True)
     )

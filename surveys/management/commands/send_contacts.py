@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from surveys.audit import Event, audit
-from surveys.contacts import RoundStopped, round_create, round_queue, round_send
+from surveys.contacts import RoundRefused, RoundStopped, round_create, round_queue, round_send
 from surveys.models import ContactRound, Survey
 from surveys.notify import BackendMisconfigured, backend, pacer
 
@@ -33,13 +33,16 @@ class Command(BaseCommand):
                 email, sms = previous.email_template_id, previous.sms_template_id
             else:
                 email = "local-email-template"
-        round_ = round_create(
-            survey=survey,
-            kind=options["round"],
-            email_template_id=email,
-            sms_template_id=sms,
-            user=None,
-        )
+        try:
+            round_ = round_create(
+                survey=survey,
+                kind=options["round"],
+                email_template_id=email,
+                sms_template_id=sms,
+                user=None,
+            )
+        except RoundRefused as refused:
+            raise CommandError(refused.message) from None
         queued = round_queue(round_)
         try:
             report = round_send(round_, backend=backend(), pacer=pacer())
