@@ -29,10 +29,12 @@ from jobs.runner import job_path
 from seb.standard import Mode
 from surveys.access import GROUP_OF
 from surveys.cases import NewCase, case_create
-from surveys.job_handlers import CODES_FILE, REGENERATE_CODES
+from surveys.job_handlers import CODES_FILE, REGENERATE_CODES, SEND_ROUND
+from surveys.letters import CSV_FILE
 from surveys.models import (
     Case,
     CodingDecision,
+    ContactRound,
     JobTitle,
     Response,
     Survey,
@@ -108,6 +110,7 @@ class World:
     people: dict[tuple[TeamRole, bool], User]
     codes_job: Job
     decision: CodingDecision | None = None
+    letters: ContactRound | None = None
 
 
 def _k(**extra: Any) -> Callable[[World], dict[str, Any]]:
@@ -177,6 +180,12 @@ MATRIX: dict[str, tuple[Rule, Callable[[World], dict[str, Any]], tuple[str, ...]
     ),
     "manage:contacts": (MANAGE, SLUG, BOTH),
     "manage:outbox": (MANAGE, SLUG, GET),
+    "manage:round": (MANAGE, lambda w: {"slug": w.survey.slug, "round_id": w.letters.pk}, GET),
+    "manage:letters-download": (
+        MANAGE,
+        lambda w: {"slug": w.survey.slug, "round_id": w.letters.pk, "name": CSV_FILE},
+        GET,
+    ),
     "manage:monitoring": (MANAGE, SLUG, GET),
     "manage:outcomes": (MANAGE, SLUG, GET),
     "manage:rates": (MANAGE, SLUG, GET),
@@ -285,7 +294,27 @@ def world(make_survey: Callable[..., Survey]) -> World:
     )
     world = World(survey, other, case, interview, people, codes_job(survey, people[M, True]))
     world.decision = decision
+    world.letters = letters_round(survey, people[M, True])
     return world
+
+
+def letters_round(survey: Survey, owner: User) -> ContactRound:
+    """A letter round of the survey whose print-supplier file is ready to download."""
+    round_ = ContactRound.objects.create(
+        survey=survey, kind=ContactRound.Kind.INVITATION, letters=True, created_by=owner
+    )
+    job = Job.objects.create(
+        kind=SEND_ROUND,
+        title="letters",
+        owner=owner,
+        status=Job.Status.SUCCEEDED,
+        params={"round_id": round_.pk},
+        result={"survey": survey.slug, "letters_csv": CSV_FILE, "letters": 0},
+    )
+    path = job_path(job, CSV_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"reference,name\r\n")
+    return round_
 
 
 def codes_job(survey: Survey, owner: User) -> Job:
