@@ -83,9 +83,9 @@ def load_sample_with_codes(sample: Path, codes: Path) -> int:
     """Load the bench sample file into the survey `bench`, its codes file written by the
     load itself; the number of cases made."""
     from seb.interchange import FileFormat
-    from surveys.codes_file import CodesOut
+    from surveys.fieldwork.codes_file import CodesOut
+    from surveys.fieldwork.samples import sample_load
     from surveys.models import Survey
-    from surveys.samples import sample_load
 
     with sample.open("rb") as stream:
         report = sample_load(
@@ -113,10 +113,10 @@ def run(args: argparse.Namespace, name: str, workdir: Path) -> None:
     from django.test import Client
 
     from seb.standard import Mode
-    from surveys.contacts import round_create, round_queue, round_send
+    from surveys.fieldwork.contacts import round_create, round_queue, round_send
+    from surveys.fieldwork.notify import LocalBackend, Pacer
     from surveys.models import Case, ContactRound, Message, Response, Survey
-    from surveys.notify import LocalBackend, Pacer
-    from surveys.services import NewResponse, complete, responses_create
+    from surveys.responses.bulk import NewResponse, complete, responses_create
 
     settings.ALLOWED_HOSTS = ["*"]
     survey = Survey.objects.create(

@@ -99,8 +99,8 @@ def copy_text(survey: Any, csv_path: Path, folder: Path) -> Path:
     from seb.interchange import FileFormat
     from seb.interchange.checking import LineChecker, check_header
     from seb.interchange.reading import read_lines
-    from surveys import services
     from surveys.models import Response
+    from surveys.responses import bulk
 
     now = timezone.now()
     keys = Random(1)
@@ -112,14 +112,14 @@ def copy_text(survey: Any, csv_path: Path, folder: Path) -> Path:
         for checked_line in lines:
             checked = checker.check(checked_line)
             assert not isinstance(checked, list)
-            new = services.NewResponse(
+            new = bulk.NewResponse(
                 complete=checked.response,
                 reference=checked.reference,
                 completed_at=now,
                 started_at=now,
                 source=Response.Source.IMPORTED,
             )
-            fields = services._row_fields(survey, new, now)
+            fields = bulk._row_fields(survey, new, now)
             fields["survey"] = fields.pop("survey_id")
             per_row = [
                 fields.pop("case_id"),
@@ -127,21 +127,21 @@ def copy_text(survey: Any, csv_path: Path, folder: Path) -> Path:
                 fields.pop("interviewer_id"),
                 keys.randrange(256),  # the record key, as the import draws it
             ]
-            text = "\t".join(services._copy_text(fields[name]) for name in services.PATTERN_FIELDS)
-            out.write("\t".join(map(services._copy_text, per_row)) + f"\t{text}\n")
+            text = "\t".join(bulk._copy_text(fields[name]) for name in bulk.PATTERN_FIELDS)
+            out.write("\t".join(map(bulk._copy_text, per_row)) + f"\t{text}\n")
     return target
 
 
 def copy_into(table: str, text: Path) -> int:
     from django.db import connection
 
-    from surveys import services
     from surveys.models import Response
+    from surveys.responses import bulk
 
     quote = connection.ops.quote_name
     columns = ", ".join(
         quote(Response._meta.get_field(name).column)
-        for name in (*services.PER_ROW_FIELDS, *services.PATTERN_FIELDS)
+        for name in (*bulk.PER_ROW_FIELDS, *bulk.PATTERN_FIELDS)
     )
     sql = f"COPY {quote(table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.copy(sql) as copy, text.open("rb") as handle:

@@ -54,8 +54,8 @@ def main() -> None:
 
 def run(args: argparse.Namespace, name: str, folder: Path) -> None:
     from seb.interchange import FileFormat
+    from surveys.fieldwork.samples import sample_load
     from surveys.models import Case, Survey
-    from surveys.samples import sample_load
 
     survey = Survey.objects.create(slug="bench", name="Bench", access=Survey.Access.INVITATION)
     sample = folder / "sample.csv"

@@ -51,8 +51,8 @@ def fill(survey_id: int, rows: int, seed: int) -> None:
     """N complete responses in one COPY per million, completed over the past year."""
     from django.db import connection
 
-    from surveys import services
     from surveys.models import Response, Survey
+    from surveys.responses import bulk
 
     survey = Survey.objects.get(pk=survey_id)
     pool = answer_pool(5000, seed)
@@ -60,15 +60,15 @@ def fill(survey_id: int, rows: int, seed: int) -> None:
     stamps = [now - timedelta(days=365) + timedelta(minutes=m) for m in range(0, 365 * 1440, 7)]
     texts = []
     for mode, answers in pool:
-        new = services.NewResponse(complete=services.complete(survey, mode, answers))
-        fields = services._row_fields(survey, new, now)
+        new = bulk.NewResponse(complete=bulk.complete(survey, mode, answers))
+        fields = bulk._row_fields(survey, new, now)
         fields["survey"] = fields.pop("survey_id")
-        texts.append([services._copy_text(fields[name]) for name in services.PATTERN_FIELDS])
-    position = {name: i for i, name in enumerate(services.PATTERN_FIELDS)}
+        texts.append([bulk._copy_text(fields[name]) for name in bulk.PATTERN_FIELDS])
+    position = {name: i for i, name in enumerate(bulk.PATTERN_FIELDS)}
     quote = connection.ops.quote_name
     columns = ", ".join(
         quote(Response._meta.get_field(name).column)
-        for name in (*services.PER_ROW_FIELDS, *services.PATTERN_FIELDS)
+        for name in (*bulk.PER_ROW_FIELDS, *bulk.PATTERN_FIELDS)
     )
     sql = f"COPY {quote(Response._meta.db_table)} ({columns}) FROM STDIN"
     generator = Random(seed)
@@ -105,7 +105,7 @@ def main() -> None:
     from seb.standard import Mode
     from seb.tables import Selection, table_specs
     from surveys.models import Survey
-    from surveys.services import tallies_rebuild
+    from surveys.responses.tallies import tallies_rebuild
 
     print(f"Output tables at {args.rows:,} responses (database {name})")
     survey = Survey.objects.create(

@@ -2,7 +2,7 @@
 
 All or nothing, in one pass: the file is read once, a line at a time; each line
 is checked, and while no line has failed the checked lines are written (through
-`surveys.services.responses_create`, with COPY on PostgreSQL) inside one
+`surveys.responses.bulk.responses_create`, with COPY on PostgreSQL) inside one
 transaction. At the first bad line writing stops, checking goes on to the end
 so the report lists every problem, and the transaction is rolled back. A file
 without problems is committed whole. Memory stays bounded whatever the file
@@ -30,7 +30,7 @@ from seb.interchange.checking import CheckedLine, LineChecker, check_header
 from seb.interchange.reading import read_lines
 from seb.standard import load_standard
 from surveys.models import Response, Survey
-from surveys.services import NewResponse, responses_create
+from surveys.responses.bulk import NewResponse, responses_create
 
 from .models import ImportRecord
 

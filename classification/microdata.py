@@ -30,7 +30,7 @@ from seb.occupation.variables import JOB_TITLE
 from seb.safe_text import FORMULA_TRIGGERS
 from surveys.models import Response, Survey
 from surveys.replica import analysis_db
-from surveys.services import counted_responses
+from surveys.responses.tallies import counted_responses
 
 from .occupation_outputs import field_of
 from .statfiles import StatFormat, write_statfile

@@ -35,7 +35,7 @@ from seb.tables import (
 )
 from surveys.models import COUNTING_COLUMN, Response, ResponseTally, Survey
 from surveys.replica import analysis_db
-from surveys.services import counted_responses
+from surveys.responses.tallies import counted_responses
 
 from .occupation_outputs import occupation_tables
 

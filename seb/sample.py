@@ -7,7 +7,7 @@ owner's own identifier), then any of `email`, `phone`, `name`, `address`, `mode`
 is a **sample variable**, kept as text for the rates' breakdowns (e.g. region).
 
 The checks here are those one row can answer on its own; the loader
-(`surveys.samples`) adds those that need the whole file or the database (a
+(`surveys.fieldwork.samples`) adds those that need the whole file or the database (a
 reference repeated in the file or already in the sample, an interviewer who
 is not one). Problems use the interchange format's `Problem` (line, column,
 reason), so a sample's report reads like a response import's.

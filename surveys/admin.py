@@ -1,7 +1,7 @@
 """The Django admin: for administrators only, and read-only where data is at stake.
 
 Surveys are set up in the survey managers' area; the admin lists them. Responses
-and cases are shown read-only: answers change only through `surveys.services`.
+and cases are shown read-only: answers change only through `surveys.responses`.
 """
 
 from typing import Any

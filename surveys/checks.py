@@ -10,7 +10,7 @@ from django.core.checks import Tags, Warning, register
 @register(Tags.compatibility, deploy=True)
 def public_address_check(app_configs: Any, **kwargs: Any) -> list[Warning]:
     """Personal links, invitations and files of codes need the service's own address."""
-    from .contacts import NO_PUBLIC_ADDRESS, links_configured
+    from .fieldwork.contacts import NO_PUBLIC_ADDRESS, links_configured
 
     if links_configured():
         return []

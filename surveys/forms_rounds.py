@@ -9,7 +9,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size
 from django import forms
 
-from .forms_manage import ContactRoundForm
+from .forms_fieldwork import ContactRoundForm
 
 MESSAGES: Final = "messages"
 LETTERS: Final = "letters"

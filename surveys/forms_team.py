@@ -1,4 +1,4 @@
-"""The form that adds someone to a survey's team (`surveys.teams`)."""
+"""The form that adds someone to a survey's team (`surveys.fieldwork.teams`)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ Each handler is safe to run again (`jobs.runner`): a sample load is one
 transaction and remembers its job, so a second run finds it and only writes the
 mail-merge file again, from the cases' nonces; codes regenerated twice are simply
 the newer codes (the file carries them); a contact round queues each message once
-and never sends one twice (`surveys.contacts`).
+and never sends one twice (`surveys.fieldwork.contacts`).
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from seb.interchange import FileFormat
 
 from .access import acts_as
 from .audit import Event, audit
-from .bulk import bulk_reissue
-from .cases import contact_details_delete, credentials_regenerate_all
-from .codes_file import CodesOut, codes_write
-from .contacts import (
+from .fieldwork.bulk import bulk_reissue
+from .fieldwork.cases import contact_details_delete
+from .fieldwork.codes_file import CodesOut, codes_write
+from .fieldwork.contacts import (
     NO_PUBLIC_ADDRESS,
     RoundStopped,
     links_configured,
@@ -39,13 +39,14 @@ from .contacts import (
     round_queue,
     round_send,
 )
-from .letters import letters_job
+from .fieldwork.issuing import credentials_regenerate_all
+from .fieldwork.letters import letters_job
+from .fieldwork.notify import BackendMisconfigured, backend, pacer
+from .fieldwork.ratelimit import guess_windows_clear
+from .fieldwork.samples import load_cases, sample_cases, sample_load
 from .models import Case, ContactRound, LocalNotification, Message, SampleLoad, Survey, TeamRole
-from .notify import BackendMisconfigured, backend, pacer
-from .ratelimit import guess_windows_clear
-from .refresh import survey_refresh
-from .samples import load_cases, sample_cases, sample_load
-from .services import responses_abandon
+from .responses.lifecycle import responses_abandon
+from .responses.refresh import survey_refresh
 
 LOAD_SAMPLE: Final = "load_sample"
 REGENERATE_CODES: Final = "regenerate_codes"
@@ -101,7 +102,7 @@ def _write_codes(job: Job, survey: Survey, cases: object, progress: Progress) ->
 @job_handler(LOAD_SAMPLE)
 def load_sample_job(job: Job, progress: Progress) -> None:
     """Load an uploaded sample, all or nothing, writing its mail-merge file as the cases
-    are made (`surveys.codes_file.CodesOut`)."""
+    are made (`surveys.fieldwork.codes_file.CodesOut`)."""
     survey = _survey(job, needs_links=True)
     load = SampleLoad.objects.filter(job_id=job.pk).first()
     if load is None:
@@ -167,7 +168,7 @@ def regenerate_codes_job(job: Job, progress: Progress) -> None:
 @job_handler(REISSUE_CODES)
 def reissue_codes_job(job: Job, progress: Progress) -> None:
     """New codes and links for the cases a manager chose in the sample list (the old
-    ones stop working), and their file (`surveys.bulk.bulk_reissue`)."""
+    ones stop working), and their file (`surveys.fieldwork.bulk.bulk_reissue`)."""
     survey = _survey(job, needs_links=True)
     progress.report(0, "Making new codes and links", force=True)
     outcome, ids = bulk_reissue(survey=survey, case_ids=job.params["case_ids"], actor=job.owner)

@@ -13,9 +13,9 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
+from .interviewing.selectors import own_case
+from .interviewing.services import pending_answer_keep
 from .models import CODE_LENGTH
-from .selectors import own_case
-from .services import pending_answer_keep
 
 LAST_SEEN_KEY: Final = "staff_last_seen"
 # Set in the fresh session of a staff user the timeout signed out, so an answer

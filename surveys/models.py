@@ -7,8 +7,9 @@ data file (`seb.standard`), so "every stored answer is a real option of a known
 version" holds whatever writes the row, at the price of a comparison, not a
 foreign-key lookup per answer.
 
-Only the services write responses and cases: `surveys.services` responses,
-`surveys.cases` cases (and `surveys.samples`, `surveys.contacts` through them).
+Only the services write responses and cases: `surveys.responses` and
+`surveys.interviewing` responses, `surveys.fieldwork` cases (its samples and contact
+rounds through `surveys.fieldwork.cases` and `surveys.fieldwork.issuing`).
 """
 
 from __future__ import annotations
@@ -274,7 +275,7 @@ class Case(models.Model):
     contact details, and the outcome derived from what happened to it.
 
     The fields under "Derived" are derived from its responses, attempts and messages
-    (`surveys.derived`) in the transaction of every change to them, so outcomes and
+    (`surveys.fieldwork.derived`) in the transaction of every change to them, so outcomes and
     rates are one GROUP BY at any size; `manage.py cases_refresh` derives them again.
     """
 
@@ -284,7 +285,7 @@ class Case(models.Model):
     name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    # Whether `phone` is a mobile (surveys.phones, at load): only mobiles get texts.
+    # Whether `phone` is a mobile (surveys.fieldwork.phones, at load): only mobiles get texts.
     phone_mobile = models.BooleanField(default=False)
     address = models.TextField(blank=True)
     contact_deleted_at = models.DateTimeField(null=True, blank=True)
@@ -534,7 +535,7 @@ class ResponseTally(models.Model):
     one code in one tabulated column: the output tables, comparisons and charts sum
     these rows.
 
-    Kept by `surveys.services` in the same transaction as every change to a complete
+    Kept by `surveys.responses` in the same transaction as every change to a complete
     response, so a table over any selection of days and modes reads a few thousand
     rows (at most a day x mode x code each) whatever the number of responses. `code`
     is empty for responses the routing did not ask (free school meals).
@@ -604,7 +605,7 @@ class ContactRound(models.Model):
     kind = models.CharField(max_length=20, choices=Kind)
     email_template_id = models.CharField(max_length=100, blank=True)
     sms_template_id = models.CharField(max_length=100, blank=True)
-    # A round of printed letters (surveys.letters): made into files, not sent.
+    # A round of printed letters (surveys.fieldwork.letters): made into files, not sent.
     letters = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"

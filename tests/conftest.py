@@ -14,14 +14,12 @@ from django.utils import timezone
 from seb.standard import Mode, Standard, load_standard
 from surveys.access import ANALYST, INTERVIEWER
 from surveys.models import Response, Survey
-from surveys.services import (
-    NewResponse,
+from surveys.responses.bulk import NewResponse, complete, responses_create
+from surveys.responses.lifecycle import (
     answer_record,
-    complete,
     response_start,
     response_stop,
     response_submit,
-    responses_create,
 )
 
 STAFF_PASSWORD = "correct-horse-battery-staple-42"
@@ -234,7 +232,7 @@ def assert_tallies_match(survey: Survey) -> None:
     from django.db.models.functions import TruncDate
 
     from surveys.models import TALLY_COLUMNS, ResponseTally
-    from surveys.services import counted_responses
+    from surveys.responses.tallies import counted_responses
 
     responses = counted_responses(Response.objects.filter(survey=survey)).annotate(
         day=TruncDate("completed_at", tzinfo=timezone.get_current_timezone())

@@ -28,9 +28,10 @@ from jobs.models import Job
 from jobs.runner import job_path
 from seb.standard import Mode
 from surveys.access import GROUP_OF
-from surveys.cases import NewCase, case_create
+from surveys.fieldwork.cases import case_create
+from surveys.fieldwork.issuing import NewCase
+from surveys.fieldwork.letters import CSV_FILE
 from surveys.job_handlers import CODES_FILE, REGENERATE_CODES, SEND_ROUND
-from surveys.letters import CSV_FILE
 from surveys.models import (
     Case,
     CodingDecision,
@@ -41,7 +42,7 @@ from surveys.models import (
     SurveyMember,
     TeamRole,
 )
-from surveys.services import response_start
+from surveys.responses.lifecycle import response_start
 
 pytestmark = pytest.mark.django_db
 

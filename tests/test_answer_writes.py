@@ -8,7 +8,7 @@ import pytest
 from seb.routing import Route
 from seb.standard import Mode
 from surveys.models import Response
-from surveys.services import Refused, answer_record, response_start, response_submit
+from surveys.responses.lifecycle import Refused, answer_record, response_start, response_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -9,22 +9,25 @@ import pytest
 from django.utils import timezone
 
 from seb.fieldwork import AttemptOutcome, Outcome, access_code_hash, link_token_hash
-from surveys.cases import (
+from surveys.fieldwork.attempts import attempt_record
+from surveys.fieldwork.cases import (
     CaseRefused,
-    NewCase,
-    attempt_record,
     case_by_access_code,
     case_by_link_token,
     case_create,
     case_opt_out,
     case_withdraw,
-    cases_create,
     contact_details_delete,
-    credentials_regenerate,
 )
+from surveys.fieldwork.issuing import NewCase, cases_create, credentials_regenerate
+from surveys.fieldwork.monitoring import outcome_counts, survey_rates
 from surveys.models import Case, Survey
-from surveys.selectors import outcome_counts, survey_rates
-from surveys.services import answer_record, response_start, response_stop, response_submit
+from surveys.responses.lifecycle import (
+    answer_record,
+    response_start,
+    response_stop,
+    response_submit,
+)
 from tests.conftest import STATE_EMPLOYEE_CLERICAL
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +180,7 @@ def test_the_interviewers_are_the_active_members_of_the_role_and_superusers(make
     """One selector says who may be given cases, as `surveys.access` counts roles: a
     superuser holds every role."""
     from surveys.access import ANALYST, INTERVIEWER
-    from surveys.selectors import interviewers
+    from surveys.fieldwork.staff import interviewers
 
     make_staff("ivy", INTERVIEWER)
     make_staff("root", is_superuser=True)

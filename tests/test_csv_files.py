@@ -16,9 +16,9 @@ from django.test import Client
 
 from seb.safe_text import FORMULA_TRIGGERS, PLAIN_NUMBER, CsvWriter, csv_cell
 from surveys.access import SURVEY_MANAGER
-from surveys.codes_file import codes_write
+from surveys.fieldwork.codes_file import codes_write
+from surveys.fieldwork.samples import sample_cases
 from surveys.models import Survey
-from surveys.samples import sample_cases
 from tests.conftest import INDEPENDENT_LARGE_EMPLOYER, STATE_EMPLOYEE_CLERICAL, BulkResponses
 from tests.fieldwork.conftest import load
 

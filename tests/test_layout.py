@@ -19,6 +19,15 @@ OUTSIDE_MARKERS = (f"../{SHARED}", f"{SHARED}/spec/", f"{SHARED}/reference/")
 # jobs (the queue and the worker) imports no other package of the project; the apps
 # declare their jobs in it, and config's health check asks it about the workers.
 LAYERS = {"seb": 0, "jobs": 1, "surveys": 2, "classification": 3, "api": 4, "config": 5}
+# Inside surveys, lowest first: the models and the guard; the fieldwork domain; the
+# response services; interviewing; and on top the views, forms, URLs, middleware, jobs'
+# handlers and commands (every module not named here).
+SURVEYS_LAYERS = (
+    ("surveys.models", "surveys.audit", "surveys.logging", "surveys.replica", "surveys.access"),
+    ("surveys.fieldwork",),
+    ("surveys.responses",),
+    ("surveys.interviewing", "surveys.coding"),
+)
 
 
 def project_modules() -> Iterator[tuple[str, Path]]:
@@ -111,6 +120,36 @@ def test_imports_run_down_the_layers_only() -> None:
         if LAYERS[imported.split(".")[0]] > LAYERS[module.split(".")[0]]
     ]
     assert upward == []
+
+
+def surveys_layer(module: str) -> int:
+    for number, prefixes in enumerate(SURVEYS_LAYERS):
+        if any(module == prefix or module.startswith(f"{prefix}.") for prefix in prefixes):
+            return number
+    return len(SURVEYS_LAYERS)
+
+
+def test_inside_surveys_imports_run_down_its_layers_only() -> None:
+    """models and access ← fieldwork ← responses ← interviewing and coding ← views: the fieldwork
+    domain knows nothing of responses' services, these nothing of interviewing, and no
+    service imports a view, a form or a URL."""
+    upward = [
+        (module, imported)
+        for module, imports in graph().items()
+        if module.startswith("surveys.")
+        for imported in imports
+        if imported.startswith("surveys.") and surveys_layer(imported) > surveys_layer(module)
+    ]
+    assert upward == []
+
+
+def test_the_surveys_layers_are_where_the_test_says() -> None:
+    """The packages the layers name exist, so the check above cannot pass by naming
+    nothing."""
+    modules = dict(project_modules())
+    for prefixes in SURVEYS_LAYERS:
+        for prefix in prefixes:
+            assert any(name == prefix or name.startswith(f"{prefix}.") for name in modules), prefix
 
 
 def test_no_circle_of_imports_anywhere() -> None:

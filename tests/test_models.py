@@ -14,7 +14,7 @@ from django.utils import timezone
 from seb.derivation import DERIVED_LABELS
 from seb.standard import QUESTION_KEYS, load_standard
 from surveys.models import Case, Response, Survey
-from surveys.services import Refused, response_start
+from surveys.responses.lifecycle import Refused, response_start
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from seb.standard import Mode
 from surveys.models import Response, Survey
-from surveys.selectors import online_response
+from surveys.responses.selectors import online_response
 
 pytestmark = pytest.mark.django_db
 

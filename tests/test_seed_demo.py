@@ -84,9 +84,9 @@ def test_seed_demo_sends_its_demo_messages_without_a_log_line_each(
 
     from surveys.models import LocalNotification
 
-    before = logging.getLogger("surveys.notify").level
+    before = logging.getLogger("surveys.fieldwork.notify").level
     with caplog.at_level(logging.INFO):
         seed()
     assert LocalNotification.objects.count() > 100
-    assert [record for record in caplog.records if record.name == "surveys.notify"] == []
-    assert logging.getLogger("surveys.notify").level == before
+    assert [record for record in caplog.records if record.name == "surveys.fieldwork.notify"] == []
+    assert logging.getLogger("surveys.fieldwork.notify").level == before

@@ -202,7 +202,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Reverse proxies in front of the service: the client is the entry of X-Forwarded-For
 # that many places from the right (seb.addresses), for sign-in, code guesses and the API.
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "surveys.ratelimit.sign_in_client"
+AXES_CLIENT_IP_CALLABLE = "surveys.fieldwork.ratelimit.sign_in_client"
 
 # Respondents keep their place for 30 days, across browser restarts.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30

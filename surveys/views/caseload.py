@@ -28,26 +28,28 @@ from seb.standard import load_standard
 
 from ..access import acts_as, check_role, surveys_for
 from ..audit import Event, audit
-from ..case_rules import case_work_refusal
-from ..cases import CaseRefused, call_or_visit_record, case_close
+from ..fieldwork.attempts import call_or_visit_record
+from ..fieldwork.case_rules import case_work_refusal
+from ..fieldwork.cases import CaseRefused, case_close
+from ..fieldwork.teams import team_interviewers
 from ..forms_interview import (
     NOTE_MAX_LENGTH,
     REFERENCE_MAX_LENGTH,
     AttemptForm,
     CaseInterviewForm,
 )
-from ..models import Case, Response, TeamRole
-from ..selectors import (
+from ..interviewing.history import case_history
+from ..interviewing.selectors import (
     case_facts,
     case_for,
-    case_history,
     caseload,
     pending_answers,
     surveys_open_for_interviews,
     unfinished_interview,
 )
-from ..services import Refused, interview_resume, interview_start, response_route, response_standard
-from ..teams import team_interviewers
+from ..interviewing.services import interview_resume, interview_start
+from ..models import Case, Response, TeamRole
+from ..responses.lifecycle import Refused, response_route, response_standard
 from .interviewer import InterviewerRequiredMixin, InterviewWorkMixin
 
 # GOV.UK tag colours for each status.

@@ -1,6 +1,6 @@
 """The coding queue's pages (docs/spec/coding-queue.md): for a survey's coders and
 analysts only, since a typed job title can identify a person. Thin: the reads are in
-`surveys.coding_selectors`, the writes in `surveys.coding_queue`."""
+`surveys.coding.selectors`, the writes in `surveys.coding.services`."""
 
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from seb.occupation.search import MAX_QUERY, search
 
 from ..access import ANALYST, CODER, acts_as, member_survey, role_required, surveys_for
-from ..coding_queue import CodingRefused, decide, double_coding_set, second_code, undo
-from ..coding_selectors import (
+from ..coding.selectors import (
     agreement,
     decisions_of,
     group_of,
@@ -27,6 +26,7 @@ from ..coding_selectors import (
     queue_size,
     second_coding_waiting,
 )
+from ..coding.services import CodingRefused, decide, double_coding_set, second_code, undo
 from ..forms_coding import UNCODABLE, DecisionForm, DoubleCodingForm
 from ..models import JobTitle, Survey, TeamRole
 

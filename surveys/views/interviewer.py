@@ -25,20 +25,19 @@ from seb.interviewing import SPONTANEOUS_GROUP, question_guidance, showcard, sho
 from seb.standard import Mode, load_standard
 
 from ..access import INTERVIEWER, SUPERVISOR, SURVEY_MANAGER, RoleRequiredMixin, member_survey
-from ..cases import CaseRefused, NewCaseNeeded, case_for_interview
+from ..fieldwork.attempts import NewCaseNeeded, case_for_interview
+from ..fieldwork.cases import CaseRefused
 from ..forms import AnswerForm
 from ..forms_interview import InterviewStartForm, InterviewStopForm
-from ..models import Response, Survey, TeamRole
-from ..selectors import INTERVIEW_MODES, own_case, unfinished_interview
-from ..services import (
-    Refused,
+from ..interviewing.selectors import INTERVIEW_MODES, own_case, unfinished_interview
+from ..interviewing.services import (
     interview_start,
     interview_stop,
     pending_answer_discard,
     pending_answer_for,
-    response_route,
-    response_standard,
 )
+from ..models import Response, Survey, TeamRole
+from ..responses.lifecycle import Refused, response_route, response_standard
 from .journey import CheckAnswersView, ConfirmationView, Journey, QuestionView
 
 

@@ -8,7 +8,7 @@ without the script, "Which of these is closest?" for a title not coded. Leaving 
 is "I don't know". Every page ends at the standard's next question (or, from the check
 page, back there): the job title never blocks completion. Each journey (online,
 interview, preview) finds the response as it does for the standard's questions; the
-pure steps are `seb.occupation.asking`, the storing `surveys.job_titles`.
+pure steps are `seb.occupation.asking`, the storing `surveys.responses.job_titles`.
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ from seb.occupation.asking import (
 from seb.occupation.suggest import MAX_QUERY, MIN_QUERY, suggest
 from seb.routing import Route
 
+from ..fieldwork.ratelimit import suggestions_try
 from ..forms_job_title import ChooseForm, JobTitleForm
-from ..job_titles import JobTitleRefused, job_title_record
 from ..models import Response
-from ..ratelimit import suggestions_try
-from ..services import Refused, response_route
+from ..responses.job_titles import JobTitleRefused, job_title_record
+from ..responses.lifecycle import Refused, response_route
 from .interviewer import InterviewJourney
 from .journey import Journey
 from .manage import PreviewJourney
@@ -256,7 +256,7 @@ class ClosestView(ChoosePage):
 class SuggestionsView(Journey):
     """Suggestions for the autocomplete: JSON, only for a response in progress whose
     route asks the job title, to the browser or interviewer working on it; limited per
-    response and per address (surveys.ratelimit); each answer cached by its query.
+    response and per address (surveys.fieldwork.ratelimit); each answer cached by its query.
     Staff get what the journey's guard gives (sign in, 403 for the wrong kind of staff,
     404 for someone else's interview); a response not at the job title, 409."""
 

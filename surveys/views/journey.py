@@ -20,9 +20,15 @@ from seb.routing import Route
 from seb.standard import Mode
 
 from ..forms import AnswerForm, SubmitForm
-from ..job_titles import as_answer, job_title_of
 from ..models import Response
-from ..services import Refused, answer_record, response_route, response_standard, response_submit
+from ..responses.job_titles import as_answer, job_title_of
+from ..responses.lifecycle import (
+    Refused,
+    answer_record,
+    response_route,
+    response_standard,
+    response_submit,
+)
 
 
 class Journey(View):

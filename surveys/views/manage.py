@@ -36,12 +36,18 @@ from ..access import (
     surveys_for,
 )
 from ..audit import Event, audit
+from ..fieldwork.monitoring import case_counts
+from ..fieldwork.stopping import survey_reopen_refusal
+from ..fieldwork.teams import team_add
 from ..forms_manage import OwnerContentForm, SurveyForm, open_problems
 from ..models import Response, Survey, TeamRole
-from ..selectors import case_counts
-from ..services import REFUSALS, Refused, response_route, response_start, test_responses_clear
-from ..stopping import survey_reopen_refusal
-from ..teams import team_add
+from ..responses.lifecycle import (
+    REFUSALS,
+    Refused,
+    response_route,
+    response_start,
+    test_responses_clear,
+)
 from .interviewer import question_screen
 from .journey import CheckAnswersView, ConfirmationView, Journey, QuestionView
 from .respondent import remember

@@ -2,7 +2,7 @@
 stop something, and the ways back.
 
 A GET shows what the action does, with a warning and a red button, and changes
-nothing; the POST does it (`surveys.stopping`, one transaction with its audit) and
+nothing; the POST does it (`surveys.fieldwork.stopping`, one transaction with its audit) and
 returns to the page it came from with a notification banner. A second POST of the
 same form changes nothing. Each survey's pages are its own managers' only
 (`managed_survey`: anyone else finds no such survey).
@@ -18,13 +18,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..cases import CaseRefused
+from ..fieldwork.cases import CaseRefused
+from ..fieldwork.stopping import case_reinstate, case_withdraw_confirmed, survey_close_now
 from ..models import Case, Survey
-from ..stopping import (
-    case_reinstate,
-    case_withdraw_confirmed,
-    survey_close_now,
-)
 from .manage import managed_survey, manager_required
 from .manage_sample import case_regenerate, survey_case
 

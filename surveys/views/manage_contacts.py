@@ -14,18 +14,18 @@ from django.views.decorators.http import require_safe
 
 from jobs.runner import job_start
 
-from ..contacts import (
+from ..fieldwork.contacts import (
     RoundRefused,
     round_counts,
     round_create,
     round_recipients_count,
     round_refusal,
 )
+from ..fieldwork.notify import PERSONALISATION, backend
+from ..fieldwork.round_preview import round_preview
 from ..forms_rounds import LETTERS, MESSAGES, RoundForm
 from ..job_handlers import SEND_ROUND
 from ..models import ContactRound, LocalNotification, Message, Survey
-from ..notify import PERSONALISATION, backend
-from ..round_preview import round_preview
 from .manage import managed_survey, manager_required
 
 

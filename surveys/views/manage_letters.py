@@ -16,9 +16,9 @@ from jobs.models import Job
 from jobs.runner import job_path
 
 from ..audit import Event, audit
-from ..contacts import round_counts
+from ..fieldwork.contacts import round_counts
+from ..fieldwork.letters import CSV_FILE, PDF_FILE, ZIP_FILE
 from ..job_handlers import SEND_ROUND
-from ..letters import CSV_FILE, PDF_FILE, ZIP_FILE
 from ..models import ContactRound, Message, Survey
 from .manage import managed_survey, manager_required
 

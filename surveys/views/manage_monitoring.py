@@ -44,18 +44,16 @@ from seb.standard import Mode
 
 from ..audit import Event, audit
 from ..charts import vega_svg
-from ..models import Survey
-from ..outcomes import outcome_rows, outcomes_columns
-from ..selectors import (
+from ..fieldwork.monitoring import (
     BY_INTERVIEWER,
     BY_MODE,
     OVERALL,
-    completes_by_day,
-    median_completion_seconds,
-    stop_points,
     survey_outcomes_and_rates,
     survey_rates_fast,
 )
+from ..fieldwork.outcomes import outcome_rows, outcomes_columns
+from ..models import Survey
+from ..responses.selectors import completes_by_day, median_completion_seconds, stop_points
 from .manage import managed_survey, manager_required
 
 BREAKDOWN_NAMES = {OVERALL: "All cases", BY_MODE: "By mode", BY_INTERVIEWER: "By interviewer"}

@@ -40,22 +40,15 @@ from seb.interchange.writing import csv_chunks
 from seb.sample import TEMPLATE_COLUMNS
 
 from ..audit import Event, audit
-from ..cases import (
-    CaseRefused,
-    Credentials,
-    NewCase,
-    case_create,
-    case_mark_not_eligible,
-    case_update,
-    credentials_regenerate,
-)
-from ..codes_merge import codes_with_contacts
-from ..contacts import personal_link_path, public_url
-from ..forms_manage import CaseForm, SampleUploadForm
+from ..fieldwork.cases import CaseRefused, case_create, case_mark_not_eligible, case_update
+from ..fieldwork.codes_merge import codes_with_contacts
+from ..fieldwork.contacts import personal_link_path, public_url
+from ..fieldwork.issuing import Credentials, NewCase, credentials_regenerate
+from ..fieldwork.teams import interviewers_join
+from ..forms_fieldwork import CaseForm, SampleUploadForm
+from ..interviewing.history import case_history
 from ..job_handlers import CODES_FILE, CODES_KINDS, LOAD_SAMPLE, REGENERATE_CODES
 from ..models import Case, Survey
-from ..selectors import case_history
-from ..teams import interviewers_join
 from .manage import managed_survey, manager_required
 from .manage_sample_list import sample_list_context
 
@@ -308,7 +301,7 @@ def codes_download(request: HttpRequest, slug: str, job_id: uuid.UUID) -> HttpRe
 
 
 def _contacts_file(stream: Any, survey: Survey, filename: str) -> StreamingHttpResponse:
-    """The codes file with each case's name and address, streamed (`surveys.codes_merge`)."""
+    """The codes file with each case's name and address, streamed (`fieldwork.codes_merge`)."""
 
     def chunks() -> Iterator[bytes]:
         with stream:

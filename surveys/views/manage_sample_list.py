@@ -1,12 +1,12 @@
 """The sample list a team can work: filters, select-all and bulk actions.
 
-The list is filtered from its address (`surveys.sample_list.SampleFilter`), so the
+The list is filtered from its address (`surveys.fieldwork.sample_list.SampleFilter`), so the
 filter survives paging. Cases are chosen with a checkbox each, every case on the page
 (one checkbox: the page's ids go with the form, so it works without JavaScript, which
 only ticks the boxes as well) or every case the filter matches. An action is asked
 for, then confirmed on a page saying how many cases it changes and how many it skips
 and why (the GOV.UK confirmation pattern); only the confirming POST changes anything
-(`surveys.bulk`).
+(`surveys.fieldwork.bulk`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from seb.sample import TEMPLATE_COLUMNS
 from seb.standard import Mode
 
 from ..access import person
-from ..bulk import (
+from ..fieldwork.bulk import (
     BulkAction,
     BulkOutcome,
     bulk_assign,
@@ -35,11 +35,11 @@ from ..bulk import (
     bulk_withdraw,
     selected_cases,
 )
-from ..contacts import NO_PUBLIC_ADDRESS, links_configured
-from ..forms_manage import SampleUploadForm
+from ..fieldwork.contacts import NO_PUBLIC_ADDRESS, links_configured
+from ..fieldwork.sample_list import UNASSIGNED, SampleFilter, team_interviewers
+from ..forms_fieldwork import SampleUploadForm
 from ..job_handlers import REISSUE_CODES
 from ..models import Case, Survey
-from ..sample_list import UNASSIGNED, SampleFilter, team_interviewers
 from .manage import managed_survey, manager_required
 
 # A page's cases, each a checkbox, stay within the fields a request may carry

@@ -1,5 +1,5 @@
 """A survey's team, on its page in the managers' area: who manages, supervises,
-interviews for and analyses it (`surveys.teams`). Only its managers see or change it."""
+interviews for and analyses it (`surveys.fieldwork.teams`). Only its managers see or change it."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ..access import person
+from ..fieldwork.teams import TeamRefused, team_add, team_of, team_remove
 from ..forms_team import TeamMemberForm
 from ..models import Survey, SurveyMember, TeamRole
-from ..teams import TeamRefused, team_add, team_of, team_remove
 from .manage import managed_survey, manager_required
 
 

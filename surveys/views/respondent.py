@@ -12,7 +12,7 @@ page, or a personal link (`/s/<slug>/k/<token>/`). Either binds the browser to
 the case's response (made, or carried on from any device) and redirects to the
 survey's own address, so the secret does not stay in the address bar; wrong
 codes are counted by the code and address, the address, and the survey, and too
-many make that code, address or survey wait (`surveys.ratelimit`); links never
+many make that code, address or survey wait (`surveys.fieldwork.ratelimit`); links never
 do. A case that is complete is told so, and answers once.
 """
 
@@ -31,13 +31,13 @@ from django.views import View
 from seb.standard import Mode
 
 from ..audit import Event, audit
-from ..cases import case_by_access_code, case_by_link_token, case_opt_out
-from ..contacts import case_from_opt_out_token
+from ..fieldwork.cases import case_by_access_code, case_by_link_token, case_opt_out
+from ..fieldwork.contacts import case_from_opt_out_token
+from ..fieldwork.ratelimit import CODE, Limit, guess_right, guess_try, limits
 from ..forms import AccessCodeForm
 from ..models import Case, Response, Survey
-from ..ratelimit import CODE, Limit, guess_right, guess_try, limits
-from ..selectors import online_response
-from ..services import Refused, response_for_case, response_route, response_start
+from ..responses.lifecycle import Refused, response_for_case, response_route, response_start
+from ..responses.selectors import online_response
 from .journey import CheckAnswersView, ConfirmationView, Journey, QuestionView
 
 COOKIE_PREFIX: Final = "seb-response-"
@@ -248,7 +248,7 @@ class PersonalLinkView(View):
 
     def get(self, request: HttpRequest, slug: str, token: str) -> HttpResponse:
         survey = online_survey(slug)
-        # Never limited: a 256-bit token is not found by guessing (surveys.ratelimit).
+        # Never limited: a 256-bit token is not found by guessing (surveys.fieldwork.ratelimit).
         case = case_by_link_token(survey=survey, token=token)
         if case is None:
             return render(

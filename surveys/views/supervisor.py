@@ -3,7 +3,7 @@
 A supervisor (the "supervisor" group) sees, for each survey that offers
 interviews, each interviewer's workload (to do, appointments today and missed,
 interviews in progress, done), their outcomes and response rates (AAPOR's, from
-`surveys.selectors.outcome_counts`, as in the rates file), and the appointments
+`surveys.fieldwork.monitoring.outcome_counts`, as in the rates file), and the appointments
 missed; lists anyone's cases, assigns and reassigns them, and reopens a case.
 
 Figures on the progress page are operational, not statistics of the responses:
@@ -51,21 +51,20 @@ from ..access import (
     surveys_for,
 )
 from ..audit import Event, audit
-from ..case_rules import case_work_refusal
-from ..cases import CaseRefused, case_assign, case_reopen, cases_not_assignable
-from ..forms_interview import AssignForm
-from ..models import Case, Survey, TeamRole
-from ..selectors import (
+from ..fieldwork.case_rules import case_work_refusal
+from ..fieldwork.cases import CaseRefused, case_assign, case_reopen, cases_not_assignable
+from ..fieldwork.monitoring import (
     BY_INTERVIEWER,
-    INTERVIEW_MODES,
     Workload,
-    caseload,
     counted_cases,
     missed_appointments,
     outcome_counts,
     workloads,
 )
-from ..teams import team_interviewers
+from ..fieldwork.teams import team_interviewers
+from ..forms_interview import AssignForm
+from ..interviewing.selectors import INTERVIEW_MODES, caseload
+from ..models import Case, Survey, TeamRole
 from .caseload import CaseMixin, case_rows, chosen_list, page_query, searched
 
 UNASSIGNED = "unassigned"

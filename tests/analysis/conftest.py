@@ -15,7 +15,7 @@ from seb.demo import plausible_answers
 from seb.standard import Mode, load_standard
 from surveys.access import ANALYST
 from surveys.models import Survey
-from surveys.services import NewResponse, complete, responses_create
+from surveys.responses.bulk import NewResponse, complete, responses_create
 from tests.classification.conftest import (  # noqa: F401  (fixtures used here)
     analyst_client,
     make_staff,

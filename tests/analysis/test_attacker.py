@@ -26,7 +26,7 @@ from seb.perturbation import KeyedCount, ptable
 from seb.standard import Mode, load_standard
 from seb.tables import table_specs
 from surveys.models import Response, Survey
-from surveys.services import NewResponse, complete, responses_create
+from surveys.responses.bulk import NewResponse, complete, responses_create
 
 from .attacker import System, attack, preimages
 from .conftest import SLUG

@@ -23,7 +23,7 @@ from seb.occupation.tables import SELF_BY_FULL
 from seb.perturbation import ptable
 from seb.standard import Mode, load_standard
 from surveys.models import Response, Survey
-from surveys.services import NewResponse, complete, responses_create
+from surveys.responses.bulk import NewResponse, complete, responses_create
 
 from .attacker import System, attack, preimages
 from .conftest import SLUG

@@ -21,7 +21,8 @@ from openpyxl import load_workbook
 from api.tokens import token_create
 from seb.standard import Mode
 from surveys.models import TALLY_COLUMNS, Response, ResponseTally, Survey
-from surveys.services import response_start, tallies_rebuild
+from surveys.responses.lifecycle import response_start
+from surveys.responses.tallies import tallies_rebuild
 
 from .conftest import SLUG, plausible_responses
 

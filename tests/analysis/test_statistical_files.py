@@ -17,7 +17,7 @@ from seb.codebook import codebook
 from seb.interchange import MICRODATA_COLUMNS
 from seb.standard import Mode, load_standard
 from surveys.models import Survey
-from surveys.services import NewResponse, complete, responses_create
+from surveys.responses.bulk import NewResponse, complete, responses_create
 from tests.pspp import quoted, run_pspp
 
 from .conftest import SLUG, plausible_responses

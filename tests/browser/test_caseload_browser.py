@@ -16,9 +16,11 @@ from playwright.sync_api import Page, expect
 
 from seb.standard import Mode, load_standard
 from surveys.access import INTERVIEWER, SUPERVISOR
-from surveys.cases import NewCase, case_create
+from surveys.fieldwork.cases import case_create
+from surveys.fieldwork.issuing import NewCase
+from surveys.interviewing.services import interview_start
 from surveys.models import Case, Response, Survey
-from surveys.services import answer_record, interview_start
+from surveys.responses.lifecycle import answer_record
 from tests.conftest import STAFF_PASSWORD
 from tests.interview.conftest import answers_reaching
 

@@ -12,7 +12,8 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from surveys.cases import NewCase, case_create
+from surveys.fieldwork.cases import case_create
+from surveys.fieldwork.issuing import NewCase
 from surveys.models import Survey, SurveyMember, TeamRole
 from tests.browser import test_fieldwork_browser as fieldwork
 from tests.browser.test_fieldwork_browser import shot

@@ -18,7 +18,8 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import Page, expect
 
 from surveys.access import INTERVIEWER, SURVEY_MANAGER
-from surveys.cases import NewCase, case_create
+from surveys.fieldwork.cases import case_create
+from surveys.fieldwork.issuing import NewCase
 from surveys.models import Case, Survey, SurveyMember, TeamRole
 from tests.browser.conftest import assert_no_axe_violations
 from tests.browser.test_online_journey_browser import no_horizontal_scroll
@@ -188,7 +189,7 @@ def test_a_completed_case_and_an_opt_out_are_clear(
 ) -> None:
     page = sized_page
     case, credentials = case_create(survey=invitation_survey, new=NewCase(reference="C1"))
-    from surveys.services import answer_record, response_for_case, response_submit
+    from surveys.responses.lifecycle import answer_record, response_for_case, response_submit
 
     response = response_for_case(survey=invitation_survey, case=case)
     for key, code in STATE_EMPLOYEE_CLERICAL.items():
@@ -200,7 +201,7 @@ def test_a_completed_case_and_an_opt_out_are_clear(
         page.get_by_role("heading", name="You have already completed this survey")
     ).to_be_visible()
     shot(page, "respondent-already-completed")
-    from surveys.contacts import opt_out_token
+    from surveys.fieldwork.contacts import opt_out_token
 
     page.goto(f"/s/invited/opt-out/{opt_out_token(Case.objects.get(pk=case.pk))}/")
     shot(page, "respondent-opt-out")
@@ -228,8 +229,8 @@ def test_the_monitoring_page_shows_rates_and_the_daily_chart(
             header=("reference", "region"),
         ),
     )
-    from surveys.cases import case_refresh
-    from surveys.services import NewResponse, complete, responses_create
+    from surveys.fieldwork.derived import case_refresh
+    from surveys.responses.bulk import NewResponse, complete, responses_create
 
     cases = list(invitation_survey.cases.all()[:18])
     responses_create(

@@ -19,7 +19,8 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from surveys.areas import AREAS
-from surveys.cases import NewCase, case_create
+from surveys.fieldwork.cases import case_create
+from surveys.fieldwork.issuing import NewCase
 from surveys.models import Case, Survey
 from tests.analysis.conftest import plausible_responses
 from tests.browser.checkers import assert_no_htmlcs_errors, assert_valid_html

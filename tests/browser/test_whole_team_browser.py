@@ -38,8 +38,8 @@ from playwright.sync_api import Locator, Page, ViewportSize, expect
 from seb.perturbation import parameters
 from seb.standard import Mode
 from surveys.access import ANALYST, INTERVIEWER, SUPERVISOR, SURVEY_MANAGER
+from surveys.fieldwork.notify import LocalBackend, Outgoing, Sent
 from surveys.models import Case
-from surveys.notify import LocalBackend, Outgoing, Sent
 from tests.browser.checkers import assert_no_htmlcs_errors, assert_valid_html
 from tests.browser.conftest import assert_no_axe_violations
 from tests.browser.test_interviewer_browser import (

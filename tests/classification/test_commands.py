@@ -176,7 +176,9 @@ def test_rederive_recomputes_every_complete_response_in_batches(
 
 def test_rederive_applies_a_corrected_derivation(responses: Survey) -> None:
     """After a change to the derivation, rederive stores the new classes."""
-    with mock.patch("surveys.services.derive", return_value=NSSEC(nssec5="4", nssec3="3")):
+    with mock.patch(
+        "surveys.responses.rederive.derive", return_value=NSSEC(nssec5="4", nssec3="3")
+    ):
         out = StringIO()
         call_command("rederive", "--survey", SLUG, stdout=out)
     assert "39 changed" in out.getvalue()

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, User
 
 from seb.occupation.coder import code
 from surveys.access import ANALYST, CODER, INTERVIEWER
-from surveys.coding_queue import decide
+from surveys.coding.services import decide
 from surveys.models import CodingDecision, JobTitle, Survey, SurveyMember, TeamRole
 from surveys.views.coding import GROUPS_PER_PAGE
 from tests.coding.conftest import MakeTitle, member, signed_in

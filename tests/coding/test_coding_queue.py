@@ -9,21 +9,21 @@ from django.contrib.auth.models import User
 
 from seb.occupation.coder import code
 from seb.occupation.nssec import derive_full
-from surveys.coding_queue import (
-    CodingRefused,
-    apply_standing_decision,
-    decide,
-    in_double_coding_sample,
-    second_code,
-    undo,
-)
-from surveys.coding_selectors import (
+from surveys.coding.selectors import (
     agreement,
     group_of,
     next_group_key,
     queue_groups,
     queue_size,
     second_coding_waiting,
+)
+from surveys.coding.services import (
+    CodingRefused,
+    apply_standing_decision,
+    decide,
+    in_double_coding_sample,
+    second_code,
+    undo,
 )
 from surveys.models import CodingDecision, JobTitle, Survey
 from tests.coding.conftest import MakeTitle, events

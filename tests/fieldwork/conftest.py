@@ -11,8 +11,8 @@ from django.contrib.auth.models import User
 
 from seb.interchange import FileFormat
 from surveys.access import SURVEY_MANAGER
+from surveys.fieldwork.samples import SampleReport, sample_load
 from surveys.models import Survey
-from surveys.samples import SampleReport, sample_load
 
 
 @pytest.fixture

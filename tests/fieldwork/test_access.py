@@ -13,10 +13,11 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from seb.standard import Mode
-from surveys.cases import NewCase, case_create, case_withdraw, credentials_regenerate
+from surveys.fieldwork.cases import case_create, case_withdraw
+from surveys.fieldwork.issuing import NewCase, credentials_regenerate
 from surveys.logging import RedactIdentifiers, redact
 from surveys.models import Case, GuessWindow, Response, Survey
-from surveys.services import Refused, response_for_case, response_start, response_submit
+from surveys.responses.lifecycle import Refused, response_for_case, response_start, response_submit
 from tests.conftest import STATE_EMPLOYEE_CLERICAL
 
 pytestmark = pytest.mark.django_db
@@ -225,7 +226,7 @@ def test_a_second_response_of_a_case_cannot_be_completed(
     phone = response_start(survey=invitation_survey, mode=Mode.TELEPHONE, case=case)
     for response in (online, phone):
         for key, code in STATE_EMPLOYEE_CLERICAL.items():
-            from surveys.services import answer_record
+            from surveys.responses.lifecycle import answer_record
 
             answer_record(response_id=response.pk, question_key=key, code=code)
     online.refresh_from_db()

@@ -15,12 +15,12 @@ from django.test import Client
 
 from jobs.models import Job
 from jobs.runner import Progress, job_dir, job_path
-from surveys.case_copy import CaseCopier
-from surveys.cases import NewCase, cases_create
-from surveys.codes_file import CodesOut, codes_write
+from surveys.fieldwork.case_copy import CaseCopier
+from surveys.fieldwork.codes_file import CodesOut, codes_write
+from surveys.fieldwork.issuing import NewCase, cases_create
+from surveys.fieldwork.samples import load_cases
 from surveys.job_handlers import CODES_FILE, load_sample_job
 from surveys.models import Case, CaseTally, Response, SampleLoad, Survey
-from surveys.samples import load_cases
 from tests.fieldwork.conftest import load, sample_csv
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +99,7 @@ def test_load_sample_commands_codes_file_opens_each_case(
 def _fail_after_the_first_statement(monkeypatch: pytest.MonkeyPatch) -> None:
     """One line a statement, and the third fails: the second has written a case,
     and the file has every row, when the load fails."""
-    monkeypatch.setattr("surveys.samples.STAGE_BATCH", 1)
+    monkeypatch.setattr("surveys.fieldwork.samples.STAGE_BATCH", 1)
     made = {"count": 0}
     real = CaseCopier.copy
 
@@ -118,7 +118,7 @@ def _fail_after_every_case(monkeypatch: pytest.MonkeyPatch) -> None:
     def failing(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the audit log is full")
 
-    monkeypatch.setattr("surveys.samples.audit", failing)
+    monkeypatch.setattr("surveys.fieldwork.samples.audit", failing)
 
 
 @pytest.mark.parametrize("failure", [_fail_after_the_first_statement, _fail_after_every_case])
@@ -218,7 +218,7 @@ def test_every_line_becomes_a_case_across_slices_and_gaps(
 ) -> None:
     """Cases are inserted a slice of line numbers at a time: blank lines (numbers with
     no case) and slice edges lose no case, and the file lists each case once."""
-    monkeypatch.setattr("surveys.samples.STAGE_BATCH", 2)
+    monkeypatch.setattr("surveys.fieldwork.samples.STAGE_BATCH", 2)
     content = b"reference,email\nK1,\n\n\nK2,\nK3,\n\nK4,\nK5,\n"
     codes = CodesOut(path=tmp_path / "codes.csv", open=lambda path: path.open("xb"))
     report = load(invitation_survey, content, codes=codes)

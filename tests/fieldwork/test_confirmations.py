@@ -14,9 +14,10 @@ from django.test import Client
 from django.utils import timezone
 
 from surveys.access import SURVEY_MANAGER
-from surveys.cases import NewCase, case_by_access_code, case_create
+from surveys.fieldwork.cases import case_by_access_code, case_create
+from surveys.fieldwork.issuing import NewCase
+from surveys.fieldwork.monitoring import counted_cases
 from surveys.models import Case, Survey
-from surveys.selectors import counted_cases
 
 pytestmark = pytest.mark.django_db
 

@@ -20,16 +20,15 @@ from django.test import Client
 from django.utils import timezone
 
 from seb.fieldwork import Outcome
-from surveys.cases import case_by_access_code, case_by_link_token, case_opt_out
-from surveys.codes_file import codes_write
-from surveys.contacts import (
+from surveys.fieldwork.cases import case_by_access_code, case_by_link_token, case_opt_out
+from surveys.fieldwork.codes_file import codes_write
+from surveys.fieldwork.contacts import (
     message_statuses_update,
     round_create,
     round_queue,
     round_send,
 )
-from surveys.models import Case, ContactRound, LocalNotification, Message, Survey
-from surveys.notify import (
+from surveys.fieldwork.notify import (
     REDACTED,
     AddressRefused,
     BackendBusy,
@@ -41,8 +40,9 @@ from surveys.notify import (
     Sent,
     backend,
 )
-from surveys.samples import sample_cases
-from surveys.services import answer_record, response_for_case
+from surveys.fieldwork.samples import sample_cases
+from surveys.models import Case, ContactRound, LocalNotification, Message, Survey
+from surveys.responses.lifecycle import answer_record, response_for_case
 
 pytestmark = pytest.mark.django_db
 
@@ -159,11 +159,11 @@ def test_reminders_go_only_to_the_unfinished_and_untouched(
     for key, code in STATE_EMPLOYEE_CLERICAL.items():
         answer_record(response_id=done.pk, question_key=key, code=code)
     done.refresh_from_db()
-    from surveys.services import response_submit
+    from surveys.responses.lifecycle import response_submit
 
     response_submit(response_id=done.pk, revision=done.revision)
     case_opt_out(case=cases["R0003"])
-    from surveys.cases import case_withdraw
+    from surveys.fieldwork.cases import case_withdraw
 
     case_withdraw(case=cases["R0004"])
     reminder = send(invitation_survey, "reminder")

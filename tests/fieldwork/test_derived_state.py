@@ -21,10 +21,12 @@ from django.utils import timezone
 
 from seb.fieldwork import AttemptOutcome
 from seb.standard import Mode
-from surveys import cases, contacts, services
-from surveys.derived import DERIVED_FIELDS, derived_state, facts_of
+from surveys.fieldwork import attempts, cases, contacts, derived, issuing
+from surveys.fieldwork.derived import DERIVED_FIELDS, derived_state, facts_of
+from surveys.interviewing import services as interviewing
 from surveys.models import Case, CaseTally, ContactRound, Message, Response, ResponseTally, Survey
-from surveys.refresh import CASE_TALLY_COLUMNS, survey_refresh
+from surveys.responses import bulk, lifecycle, rederive, tallies
+from surveys.responses.refresh import CASE_TALLY_COLUMNS, survey_refresh
 from tests.conftest import STATE_EMPLOYEE_CLERICAL, assert_tallies_match
 
 pytestmark = pytest.mark.django_db
@@ -92,26 +94,26 @@ class World:
 
 
 def _started_online(world: World) -> Response:
-    return services.response_start(survey=world.survey, mode=Mode.ONLINE, case=world.case)
+    return lifecycle.response_start(survey=world.survey, mode=Mode.ONLINE, case=world.case)
 
 
 def _answered(world: World, answers: Mapping[str, str] = STATE_EMPLOYEE_CLERICAL) -> Response:
     response = _started_online(world)
     for key, code in answers.items():
-        services.answer_record(response_id=response.pk, question_key=key, code=code)
+        lifecycle.answer_record(response_id=response.pk, question_key=key, code=code)
     response.refresh_from_db()
     return response
 
 
 def _interview(world: World) -> Response:
-    return services.interview_start(
+    return interviewing.interview_start(
         case=world.case, mode=Mode.TELEPHONE, interviewer=world.interviewer
     )
 
 
 def _stopped_interview(world: World) -> Response:
     response = _interview(world)
-    return services.interview_stop(response_id=response.pk, reason="broke_off")
+    return interviewing.interview_stop(response_id=response.pk, reason="broke_off")
 
 
 def _message(world: World, status: str) -> Message:
@@ -140,54 +142,54 @@ def response_start(world: World) -> Act:
 
 def answer_record(world: World) -> Act:
     response = _started_online(world)
-    return lambda: services.answer_record(
+    return lambda: lifecycle.answer_record(
         response_id=response.pk, question_key="school_type", code="state"
     )
 
 
 def answer_record_over_a_read(world: World) -> Act:
     read = _started_online(world)
-    return lambda: services.answer_record(
+    return lambda: lifecycle.answer_record(
         response_id=read.pk, question_key="school_type", code="state", seen=read
     )
 
 
 def response_submit(world: World) -> Act:
     answered = _answered(world)
-    return lambda: services.response_submit(response_id=answered.pk, revision=answered.revision)
+    return lambda: lifecycle.response_submit(response_id=answered.pk, revision=answered.revision)
 
 
 def response_stop(world: World) -> Act:
     started = _answered(world, {"school_type": "state"})
-    return lambda: services.response_stop(response_id=started.pk, reason="refused")
+    return lambda: lifecycle.response_stop(response_id=started.pk, reason="refused")
 
 
 def response_resume(world: World) -> Act:
     stopped = _stopped_interview(world)
-    return lambda: services.response_resume(response_id=stopped.pk)
+    return lambda: lifecycle.response_resume(response_id=stopped.pk)
 
 
 def responses_abandon(world: World) -> Act:
     _answered(world, {"school_type": "state"})
-    return lambda: services.responses_abandon(now=timezone.now() + timedelta(days=30))
+    return lambda: lifecycle.responses_abandon(now=timezone.now() + timedelta(days=30))
 
 
 def responses_create(world: World) -> Act:
-    done = services.complete(world.survey, Mode.ONLINE, STATE_EMPLOYEE_CLERICAL)
+    done = bulk.complete(world.survey, Mode.ONLINE, STATE_EMPLOYEE_CLERICAL)
     rows = [
-        services.NewResponse(complete=done, case_id=world.case.pk),
-        services.NewResponse(complete=done, case_id=world.other.pk),
+        bulk.NewResponse(complete=done, case_id=world.case.pk),
+        bulk.NewResponse(complete=done, case_id=world.other.pk),
     ]
-    return lambda: services.responses_create(survey=world.survey, responses=rows)
+    return lambda: bulk.responses_create(survey=world.survey, responses=rows)
 
 
 def responses_rederive(world: World) -> Act:
     response = _answered(world)
-    services.response_submit(response_id=response.pk, revision=response.revision)
+    lifecycle.response_submit(response_id=response.pk, revision=response.revision)
     # A class as an older rule would have stored it, with tallies that count it.
     Response.objects.filter(pk=response.pk).update(nssec5="5", nssec3="3")
-    services.tallies_rebuild(survey=world.survey)
-    return lambda: services.responses_rederive(survey=world.survey)
+    tallies.tallies_rebuild(survey=world.survey)
+    return lambda: rederive.responses_rederive(survey=world.survey)
 
 
 def interview_start(world: World) -> Act:
@@ -196,16 +198,18 @@ def interview_start(world: World) -> Act:
 
 def interview_stop(world: World) -> Act:
     started = _interview(world)
-    return lambda: services.interview_stop(response_id=started.pk, reason="broke_off")
+    return lambda: interviewing.interview_stop(response_id=started.pk, reason="broke_off")
 
 
 def interview_resume(world: World) -> Act:
     stopped = _stopped_interview(world)
-    return lambda: services.interview_resume(response_id=stopped.pk, interviewer=world.interviewer)
+    return lambda: interviewing.interview_resume(
+        response_id=stopped.pk, interviewer=world.interviewer
+    )
 
 
 def call_or_visit_record(world: World) -> Act:
-    return lambda: cases.call_or_visit_record(
+    return lambda: attempts.call_or_visit_record(
         case=world.case,
         interviewer=world.interviewer,
         mode=Mode.FACE_TO_FACE,
@@ -214,7 +218,7 @@ def call_or_visit_record(world: World) -> Act:
 
 
 def attempt_record(world: World) -> Act:
-    return lambda: cases.attempt_record(
+    return lambda: attempts.attempt_record(
         case=world.case,
         interviewer=world.interviewer,
         mode=Mode.TELEPHONE,
@@ -296,7 +300,7 @@ def world(make_survey, interviewer) -> World:
     made = [
         cases.case_create(
             survey=survey,
-            new=cases.NewCase(
+            new=issuing.NewCase(
                 reference=reference,
                 email="someone@example.org",
                 interviewer_id=interviewer.pk,
@@ -352,7 +356,7 @@ def test_a_change_whose_derived_state_is_written_in_a_transaction_of_its_own_is_
     def opt_out_in_two_transactions(world: World) -> Act:
         def act() -> None:
             Case.objects.filter(pk=world.case.pk).update(opted_out_at=timezone.now())
-            cases.case_refresh(case_id=world.case.pk)
+            derived.case_refresh(case_id=world.case.pk)
 
         return act
 

@@ -14,9 +14,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from seb.fieldwork import link_token_hash
+from surveys.fieldwork.notify import LocalBackend, Outgoing
 from surveys.job_handlers import abandon_idle_responses
 from surveys.models import Case, ContactRound, LocalNotification, Message, Response, Survey
-from surveys.notify import LocalBackend, Outgoing
 from tests.classification.conftest import unrounded_permission
 from tests.conftest import STATE_EMPLOYEE_CLERICAL
 from tests.fieldwork.test_manage import CONTENT_FORM, SURVEY_FORM

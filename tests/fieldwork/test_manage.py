@@ -17,9 +17,9 @@ from django.test import Client
 from django.utils import timezone
 
 from surveys.access import ANALYST, INTERVIEWER, SURVEY_MANAGER
-from surveys.cases import case_by_access_code
+from surveys.fieldwork.cases import case_by_access_code
+from surveys.fieldwork.monitoring import outcome_counts
 from surveys.models import Case, Response, Survey
-from surveys.selectors import outcome_counts
 from tests.conftest import STATE_EMPLOYEE_CLERICAL
 from tests.fieldwork.conftest import sample_csv
 
@@ -245,8 +245,9 @@ def test_adding_a_case_shows_its_code_once_and_audits_it(
 def test_a_cases_page_shows_its_history_but_never_its_answers(
     manager_client: Client, invitation_survey: Survey
 ) -> None:
-    from surveys.cases import NewCase, case_create
-    from surveys.services import answer_record, response_for_case
+    from surveys.fieldwork.cases import case_create
+    from surveys.fieldwork.issuing import NewCase
+    from surveys.responses.lifecycle import answer_record, response_for_case
 
     case, _ = case_create(
         survey=invitation_survey, new=NewCase(reference="H1", email="h@example.org")
@@ -263,7 +264,8 @@ def test_a_cases_page_shows_its_history_but_never_its_answers(
 def test_regenerating_a_cases_code_voids_the_old_one(
     manager_client: Client, invitation_survey: Survey
 ) -> None:
-    from surveys.cases import NewCase, case_create
+    from surveys.fieldwork.cases import case_create
+    from surveys.fieldwork.issuing import NewCase
 
     case, old = case_create(survey=invitation_survey, new=NewCase(reference="G1"))
     page = manager_client.post(f"/manage/invited/cases/{case.pk}/new-code/").content.decode()
@@ -276,7 +278,8 @@ def test_regenerating_a_cases_code_voids_the_old_one(
 def test_withdrawing_a_case_takes_it_out_of_every_rate(
     manager_client: Client, invitation_survey: Survey
 ) -> None:
-    from surveys.cases import NewCase, case_create
+    from surveys.fieldwork.cases import case_create
+    from surveys.fieldwork.issuing import NewCase
 
     case, _ = case_create(survey=invitation_survey, new=NewCase(reference="W1"))
     manager_client.post(f"/manage/invited/cases/{case.pk}/withdraw/")

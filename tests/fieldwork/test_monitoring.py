@@ -17,27 +17,23 @@ from django.utils import timezone
 from seb.disclosure import operational_statement
 from seb.fieldwork import AttemptOutcome, Outcome
 from seb.standard import Mode
-from surveys.cases import NewCase, attempt_record, case_create, case_opt_out
-from surveys.models import Survey
-from surveys.selectors import (
+from surveys.fieldwork.attempts import attempt_record
+from surveys.fieldwork.cases import case_create, case_opt_out
+from surveys.fieldwork.issuing import NewCase
+from surveys.fieldwork.monitoring import (
     BY_INTERVIEWER,
     BY_MODE,
     OVERALL,
-    median_completion_seconds,
     outcome_counts,
     outcome_counts_by_breakdown,
-    stop_points,
     survey_outcomes_and_rates,
     survey_rates,
     survey_rates_fast,
 )
-from surveys.services import (
-    NewResponse,
-    answer_record,
-    complete,
-    response_for_case,
-    responses_create,
-)
+from surveys.models import Survey
+from surveys.responses.bulk import NewResponse, complete, responses_create
+from surveys.responses.lifecycle import answer_record, response_for_case
+from surveys.responses.selectors import median_completion_seconds, stop_points
 from tests.classification.conftest import unrounded_permission
 from tests.conftest import STATE_EMPLOYEE_CLERICAL
 from tests.fieldwork.conftest import load, sample_csv
@@ -64,7 +60,7 @@ def fieldwork(invitation_survey: Survey) -> Survey:
             )
         )
     responses_create(survey=invitation_survey, responses=made)
-    from surveys.cases import case_refresh
+    from surveys.fieldwork.derived import case_refresh
 
     for row in made:
         case_refresh(case_id=row.case_id)
@@ -242,14 +238,14 @@ def test_the_case_tally_follows_every_change_to_cases(
 ) -> None:
     """The triggers keep the tally equal to the cases, whatever writes them."""
     from surveys.access import INTERVIEWER
-    from surveys.cases import (
+    from surveys.fieldwork.cases import (
         case_assign,
         case_mark_not_eligible,
         case_update,
         case_withdraw,
         contact_details_delete,
-        credentials_regenerate_all,
     )
+    from surveys.fieldwork.issuing import credentials_regenerate_all
     from surveys.models import Case
 
     assert _kept_tally(fieldwork) == _live_tally(fieldwork)
@@ -271,7 +267,8 @@ def test_completes_per_day_and_the_survey_list_count_each_response_once(
     make_survey: Callable[..., Survey], make_response: Callable[..., object]
 ) -> None:
     """The tallies hold a row per tabulated column: counting responses reads one column."""
-    from surveys.selectors import case_counts, completes_by_day
+    from surveys.fieldwork.monitoring import case_counts
+    from surveys.responses.selectors import completes_by_day
 
     survey = make_survey("counted")
     for _ in range(3):

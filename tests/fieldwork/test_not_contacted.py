@@ -10,14 +10,10 @@ from django.contrib.auth.models import User
 
 from seb.fieldwork import AttemptOutcome
 from seb.standard import Mode
-from surveys.cases import (
-    call_or_visit_record,
-    case_mark_not_eligible,
-    case_opt_out,
-    case_withdraw,
-)
+from surveys.fieldwork.attempts import call_or_visit_record
+from surveys.fieldwork.cases import case_mark_not_eligible, case_opt_out, case_withdraw
+from surveys.fieldwork.samples import SampleReport
 from surveys.models import Case, Survey
-from surveys.samples import SampleReport
 from tests.fieldwork.test_contacts import messages_to, send
 
 pytestmark = pytest.mark.django_db

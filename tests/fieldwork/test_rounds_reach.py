@@ -20,16 +20,16 @@ from django.utils import timezone
 from seb.letters import address_split
 from seb.phones import PhoneKind, phone_classify
 from surveys.access import SURVEY_MANAGER
-from surveys.cases import case_by_access_code, case_opt_out, case_withdraw
-from surveys.contacts import (
+from surveys.fieldwork.cases import case_by_access_code, case_opt_out, case_withdraw
+from surveys.fieldwork.contacts import (
     RoundRefused,
     RoundStopped,
     round_create,
     round_queue,
     round_send,
 )
+from surveys.fieldwork.notify import LocalBackend, Outgoing, Pacer
 from surveys.models import Case, ContactRound, Message, Survey, SurveyMember, TeamRole
-from surveys.notify import LocalBackend, Outgoing, Pacer
 from tests.fieldwork.conftest import load, sample_csv
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from seb.fieldwork import Outcome
 from surveys.access import ANALYST, INTERVIEWER, SUPERVISOR
-from surveys.cases import case_by_access_code
+from surveys.fieldwork.cases import case_by_access_code
 from surveys.models import Case, Survey, SurveyMember, TeamRole
 from tests.fieldwork.conftest import load, sample_csv
 

@@ -22,16 +22,11 @@ from jobs.runner import job_dir
 from seb.interchange import FileFormat
 from seb.sample import SampleRow
 from surveys.access import INTERVIEWER
-from surveys.cases import (
-    case_by_access_code,
-    case_by_link_token,
-    credentials_keys,
-    credentials_new,
-)
-from surveys.codes_file import CodesOut, codes_write
-from surveys.models import Case, SampleLoad, Survey
-from surveys.sample_lines import staged_values
-from surveys.samples import (
+from surveys.fieldwork.cases import case_by_access_code, case_by_link_token
+from surveys.fieldwork.codes_file import CodesOut, codes_write
+from surveys.fieldwork.issuing import credentials_keys, credentials_new
+from surveys.fieldwork.sample_lines import staged_values
+from surveys.fieldwork.samples import (
     DUPLICATES_SQL,
     STAGING,
     _create_staging,
@@ -39,6 +34,7 @@ from surveys.samples import (
     _stage,
     load_cases,
 )
+from surveys.models import Case, SampleLoad, Survey
 from tests.fieldwork.conftest import load, sample_csv
 
 pytestmark = pytest.mark.django_db
@@ -291,7 +287,7 @@ def test_a_reference_the_survey_has_after_cases_were_made_refuses_the_whole_load
     """Batches of two lines: the first two become cases as they are read, the third
     batch names a reference the survey already has; the load is refused, every
     problem listed (the repeat in the file too), and no case of the file remains."""
-    monkeypatch.setattr("surveys.samples.STAGE_BATCH", 2)
+    monkeypatch.setattr("surveys.fieldwork.samples.STAGE_BATCH", 2)
     assert load(invitation_survey, sample_csv([("OLD", "")])).ok
     content = sample_csv(
         [("A1", ""), ("A2", ""), ("A3", ""), ("A4", ""), ("A5", ""), ("OLD", ""), ("A1", "")]
@@ -311,7 +307,7 @@ def test_a_line_problem_after_cases_were_made_refuses_the_whole_load(
 ) -> None:
     """The first batches become cases, a later line has its own problem: no case
     remains, and the mail-merge file begun for them is deleted."""
-    monkeypatch.setattr("surveys.samples.STAGE_BATCH", 2)
+    monkeypatch.setattr("surveys.fieldwork.samples.STAGE_BATCH", 2)
     content = sample_csv([("B1", ""), ("B2", ""), ("B3", ""), ("B4", "not-an-address")])
     codes = CodesOut(path=tmp_path / "codes.csv", open=lambda path: path.open("xb"))
     report = load(invitation_survey, content, codes=codes)

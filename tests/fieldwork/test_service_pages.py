@@ -10,8 +10,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from surveys.access import ANALYST, INTERVIEWER, SURVEY_MANAGER
-from surveys.cases import NewCase, case_create
 from surveys.cookies import service_cookies
+from surveys.fieldwork.cases import case_create
+from surveys.fieldwork.issuing import NewCase
 from surveys.models import Response, Survey
 from tests.conftest import STAFF_PASSWORD, STATE_EMPLOYEE_CLERICAL
 

@@ -16,10 +16,11 @@ from django.test import Client
 from jobs.models import Job
 from jobs.runner import run_job
 from surveys.access import ANALYST, GROUP_OF, INTERVIEWER, SUPERVISOR, SURVEY_MANAGER
-from surveys.cases import NewCase, case_create
+from surveys.fieldwork.cases import case_create
+from surveys.fieldwork.issuing import NewCase
+from surveys.fieldwork.teams import team_add
 from surveys.job_handlers import REGENERATE_CODES
 from surveys.models import Case, Survey, SurveyMember, TeamRole
-from surveys.teams import team_add
 from tests.fieldwork.conftest import load, sample_csv
 
 pytestmark = pytest.mark.django_db

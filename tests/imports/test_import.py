@@ -320,10 +320,10 @@ def small_statements(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
     it held and how many pieces it was sent in."""
     from django.db.backends.utils import CursorWrapper
 
-    from surveys import services
+    from surveys.responses import bulk
 
-    monkeypatch.setattr(services, "ROWS_PER_PIECE", 2)
-    monkeypatch.setattr(services, "ROWS_PER_COPY", 5)
+    monkeypatch.setattr(bulk, "ROWS_PER_PIECE", 2)
+    monkeypatch.setattr(bulk, "ROWS_PER_COPY", 5)
     held: list[tuple[int, int]] = []
 
     @contextmanager
@@ -382,18 +382,18 @@ def test_a_failure_while_rows_are_being_made_stores_nothing_and_says_what_failed
 ) -> None:
     """An error raised while the rows are made, after statements and pieces were sent,
     reaches the caller as itself; nothing is stored and the connection still works."""
-    from surveys import services
+    from surveys.responses import bulk
 
     answers = {k: v for k, v in EMPLOYEE.items() if k not in ("mode", "reference")}
-    made = services.complete(survey, "online", answers)
+    made = bulk.complete(survey, "online", answers)
 
-    def responses() -> Iterator[services.NewResponse]:
+    def responses() -> Iterator[bulk.NewResponse]:
         for number in range(17):
-            yield services.NewResponse(complete=made, reference=f"R{number}")
+            yield bulk.NewResponse(complete=made, reference=f"R{number}")
         raise OSError("the disk went away")
 
     with pytest.raises(OSError, match="the disk went away"):
-        services.responses_create(survey=survey, responses=responses())
+        bulk.responses_create(survey=survey, responses=responses())
     assert sum(held for held, _ in small_statements) >= 12
     assert list(Response.objects.filter(survey=survey)) == [existing]
 

@@ -12,7 +12,8 @@ from django.test import Client
 from seb.routing import route
 from seb.standard import Mode, Standard, load_standard
 from surveys.access import INTERVIEWER, SUPERVISOR
-from surveys.cases import NewCase, case_create
+from surveys.fieldwork.cases import case_create
+from surveys.fieldwork.issuing import NewCase
 from surveys.models import Case, Response, Survey
 from tests.conftest import granted_every_survey
 

@@ -13,7 +13,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from surveys.access import INTERVIEWER, SUPERVISOR
-from surveys.cases import NewCase, case_create
+from surveys.fieldwork.cases import case_create
+from surveys.fieldwork.issuing import NewCase
 from surveys.models import Case, Response, Survey, SurveyMember, TeamRole
 from tests.interview.conftest import passwordless_staff, signed_in
 

@@ -16,10 +16,12 @@ from django.utils import timezone
 from seb.caseload import CaseList, is_done
 from seb.fieldwork import AttemptOutcome, Outcome
 from seb.standard import Mode
-from surveys.cases import attempt_record, case_close
+from surveys.fieldwork.attempts import attempt_record
+from surveys.fieldwork.cases import case_close
+from surveys.interviewing.selectors import case_facts, caseload
+from surveys.interviewing.services import interview_start, interview_stop
 from surveys.models import Attempt, Case, Response, Survey
-from surveys.selectors import case_facts, caseload
-from surveys.services import answer_record, interview_start, interview_stop, response_submit
+from surveys.responses.lifecycle import answer_record, response_submit
 from tests.conftest import STAFF_PASSWORD
 
 from .conftest import signed_in

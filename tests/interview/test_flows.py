@@ -16,7 +16,7 @@ from seb.standard import Mode, load_standard
 from seb.tables import Selection
 from surveys.forms_interview import REFERENCE_MAX_LENGTH
 from surveys.models import Response, Survey
-from surveys.services import response_stop, response_submit
+from surveys.responses.lifecycle import response_stop, response_submit
 from tests.standard_text import covering_paths, expected_questions
 
 from .conftest import INTERVIEW_MODES, signed_in

@@ -17,9 +17,10 @@ from seb.case_actions import CaseState, may_be_worked, normalise_reference, why_
 from seb.caseload import CaseList
 from seb.fieldwork import AttemptOutcome, Outcome
 from seb.standard import Mode
-from surveys.cases import attempt_record, case_assign, case_opt_out, case_withdraw
+from surveys.fieldwork.attempts import attempt_record
+from surveys.fieldwork.cases import case_assign, case_opt_out, case_withdraw
+from surveys.interviewing.selectors import caseload
 from surveys.models import Case, Response, Survey
-from surveys.selectors import caseload
 from tests.interview.test_caseload import listed
 
 pytestmark = pytest.mark.django_db

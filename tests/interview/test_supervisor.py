@@ -16,7 +16,9 @@ from seb.disclosure import operational_statement
 from seb.fieldwork import AttemptOutcome
 from seb.standard import Mode
 from surveys.access import INTERVIEWER, SUPERVISOR
-from surveys.cases import NewCase, attempt_record, case_close, cases_create
+from surveys.fieldwork.attempts import attempt_record
+from surveys.fieldwork.cases import case_close
+from surveys.fieldwork.issuing import NewCase, cases_create
 from surveys.models import Case, Survey
 from tests.conftest import STAFF_PASSWORD
 

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from surveys.cases import NewCase, cases_create
+from surveys.fieldwork.issuing import NewCase, cases_create
 from surveys.models import Case, Survey
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ from django.contrib.auth.models import User
 
 from seb.occupation.asking import answer_text
 from seb.occupation.nssec import derive_full
-from surveys.job_titles import JobTitleRefused, job_title_record
 from surveys.models import CodingDecision, JobTitle, Response, Survey
-from surveys.services import answer_record, response_submit
+from surveys.responses.job_titles import JobTitleRefused, job_title_record
+from surveys.responses.lifecycle import answer_record, response_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from surveys.models import Survey
-from surveys.services import BATCH_SIZE as DEFAULT_BATCH_SIZE
-from surveys.services import responses_rederive as rederive_responses
+from surveys.responses.bulk import BATCH_SIZE as DEFAULT_BATCH_SIZE
+from surveys.responses.rederive import responses_rederive as rederive_responses
 
 
 class Command(BaseCommand):

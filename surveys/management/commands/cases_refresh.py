@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from jobs.runner import job_start
 from surveys.job_handlers import REFRESH_CASES
 from surveys.models import Case, Survey
-from surveys.refresh import survey_refresh
+from surveys.responses.refresh import survey_refresh
 
 # A survey with more cases than this is refreshed by the background worker.
 BACKGROUND_FROM: Final = 50_000

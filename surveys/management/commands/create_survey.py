@@ -11,8 +11,8 @@ from django.db import transaction
 
 from seb.standard import Mode
 from surveys.audit import Event, audit
+from surveys.fieldwork.teams import TeamRefused, team_add
 from surveys.models import Survey, TeamRole
-from surveys.teams import TeamRefused, team_add
 
 
 class Command(BaseCommand):

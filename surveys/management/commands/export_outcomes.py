@@ -9,9 +9,9 @@ from seb.fieldwork import RATES_FILE_COLUMNS, rates_file_row
 from seb.interchange.writing import write_csv
 from seb.safe_text import CsvWriter
 from surveys.audit import Event, audit
+from surveys.fieldwork.monitoring import survey_rates_fast
+from surveys.fieldwork.outcomes import OUTCOMES_COLUMNS, outcome_rows
 from surveys.models import Survey
-from surveys.outcomes import OUTCOMES_COLUMNS, outcome_rows
-from surveys.selectors import survey_rates_fast
 
 
 class Command(BaseCommand):

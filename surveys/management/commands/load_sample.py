@@ -8,10 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from seb.interchange import FileFormat, FileProblem
 from surveys.audit import Event, audit
-from surveys.codes_file import CodesOut
-from surveys.contacts import NO_PUBLIC_ADDRESS, links_configured
+from surveys.fieldwork.codes_file import CodesOut
+from surveys.fieldwork.contacts import NO_PUBLIC_ADDRESS, links_configured
+from surveys.fieldwork.samples import sample_load
 from surveys.models import Survey
-from surveys.samples import sample_load
 
 LISTED = 10_000
 

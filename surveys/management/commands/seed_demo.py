@@ -16,18 +16,14 @@ from seb.demo import plausible_answers
 from seb.fieldwork import Outcome
 from seb.standard import Mode, load_standard
 from surveys.access import ROLES
-from surveys.cases import NewCase, case_opt_out, cases_create
-from surveys.contacts import round_create, round_queue, round_send
+from surveys.fieldwork.cases import case_opt_out
+from surveys.fieldwork.contacts import round_create, round_queue, round_send
+from surveys.fieldwork.issuing import NewCase, cases_create
+from surveys.fieldwork.notify import LocalBackend, Pacer
+from surveys.fieldwork.teams import team_add
 from surveys.models import Case, ContactRound, Survey, TeamRole
-from surveys.notify import LocalBackend, Pacer
-from surveys.services import (
-    NewResponse,
-    answer_record,
-    complete,
-    response_start,
-    responses_create,
-)
-from surveys.teams import team_add
+from surveys.responses.bulk import NewResponse, complete, responses_create
+from surveys.responses.lifecycle import answer_record, response_start
 
 DEMO_USERNAME: Final = "demo-admin"
 DEMO_RESPONSES: Final = 400
@@ -259,7 +255,7 @@ class Command(BaseCommand):
 def _unlogged_sends() -> Iterator[None]:
     """The demo's invitations and reminders (some 500 messages) are sent without a log
     line each, which would bury `make run`'s login under them; they are in the outbox."""
-    logger = logging.getLogger("surveys.notify")
+    logger = logging.getLogger("surveys.fieldwork.notify")
     level = logger.level
     logger.setLevel(logging.WARNING)
     try:

@@ -5,9 +5,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from surveys.audit import Event, audit
-from surveys.contacts import RoundRefused, RoundStopped, round_create, round_queue, round_send
+from surveys.fieldwork.contacts import (
+    RoundRefused,
+    RoundStopped,
+    round_create,
+    round_queue,
+    round_send,
+)
+from surveys.fieldwork.notify import BackendMisconfigured, backend, pacer
 from surveys.models import ContactRound, Survey
-from surveys.notify import BackendMisconfigured, backend, pacer
 
 
 class Command(BaseCommand):

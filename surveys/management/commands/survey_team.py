@@ -5,8 +5,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from surveys.fieldwork.teams import TeamRefused, team_add, team_of, team_remove
 from surveys.models import Survey, TeamRole
-from surveys.teams import TeamRefused, team_add, team_of, team_remove
 
 COMMAND = "survey_team"
 
