@@ -264,7 +264,8 @@ def case_outcome(history: CaseHistory) -> CaseOutcome:
         return CaseOutcome(Outcome.NEVER_AVAILABLE)
     if AttemptOutcome.NO_ANSWER in kinds:
         return CaseOutcome(Outcome.NON_CONTACT)
-    statuses = list(history.message_statuses)
+    # A message cancelled before it went was never an attempt to reach the case.
+    statuses = [s for s in history.message_statuses if s != MessageStatus.CANCELLED]
     if statuses and all(status == MessageStatus.PERMANENT_FAILURE for status in statuses):
         return CaseOutcome(Outcome.UNDELIVERABLE)
     return CaseOutcome(Outcome.NO_RETURN)

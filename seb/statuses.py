@@ -64,6 +64,8 @@ class MessageStatus(StrEnum):
     TEMPORARY_FAILURE = "temporary_failure"
     PERMANENT_FAILURE = "permanent_failure"
     TECHNICAL_FAILURE = "technical_failure"
+    # Queued, then its round was cancelled before it went: never sent, counts for nothing.
+    CANCELLED = "cancelled"
 
     @property
     def label(self) -> str:
@@ -77,6 +79,7 @@ MESSAGE_STATUS_LABELS: Final = {
     MessageStatus.TEMPORARY_FAILURE: "Temporary failure",
     MessageStatus.PERMANENT_FAILURE: "Undeliverable",
     MessageStatus.TECHNICAL_FAILURE: "Technical failure",
+    MessageStatus.CANCELLED: "Cancelled before it was sent",
 }
 
 

@@ -37,6 +37,7 @@ class Event(Enum):
     CONTACT_DETAILS_VIEWED = (LogEntry.Action.ACCESS, "contact details viewed")
     CONTACT_DETAILS_DELETED = (LogEntry.Action.DELETE, "contact details deleted")
     CONTACTS_SENT = (LogEntry.Action.ACCESS, "invitations or reminders sent")
+    ROUND_CANCELLED = (LogEntry.Action.UPDATE, "contact round cancelled before it was all sent")
     OUTCOMES_EXPORTED = (LogEntry.Action.ACCESS, "case outcomes downloaded")
     MICRODATA_DOWNLOADED = (LogEntry.Action.ACCESS, "microdata downloaded")
     TEST_RESPONSES_CLEARED = (LogEntry.Action.DELETE, "test responses cleared")

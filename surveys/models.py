@@ -612,6 +612,11 @@ class ContactRound(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     queued = models.PositiveIntegerField(default=0)
+    # Cancelled: its messages not yet sent were cancelled and nothing more goes out.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

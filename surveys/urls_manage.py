@@ -61,6 +61,11 @@ urlpatterns = [
     path("<slug:slug>/outbox/", manage_contacts.outbox, name="outbox"),
     path("<slug:slug>/rounds/<int:round_id>/", manage_letters.round_page, name="round"),
     path(
+        "<slug:slug>/rounds/<int:round_id>/cancel/",
+        manage_confirm.round_cancel_view,
+        name="round-cancel",
+    ),
+    path(
         "<slug:slug>/rounds/<int:round_id>/files/<str:name>",
         manage_letters.letters_download,
         name="letters-download",

@@ -182,6 +182,11 @@ MATRIX: dict[str, tuple[Rule, Callable[[World], dict[str, Any]], tuple[str, ...]
     "manage:contacts": (MANAGE, SLUG, BOTH),
     "manage:outbox": (MANAGE, SLUG, GET),
     "manage:round": (MANAGE, lambda w: {"slug": w.survey.slug, "round_id": w.letters.pk}, GET),
+    "manage:round-cancel": (
+        MANAGE,
+        lambda w: {"slug": w.survey.slug, "round_id": w.letters.pk},
+        BOTH,
+    ),
     "manage:letters-download": (
         MANAGE,
         lambda w: {"slug": w.survey.slug, "round_id": w.letters.pk, "name": CSV_FILE},

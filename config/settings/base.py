@@ -91,7 +91,7 @@ JOB_RETENTION_DAYS = env.int("JOB_RETENTION_DAYS", default=30)
 WORKER_SEEN_SECONDS = env.int("WORKER_SEEN_SECONDS", default=60)
 WORKER_BEAT_SECONDS = env.float("WORKER_BEAT_SECONDS", default=15.0)
 
-# Invitations and reminders (surveys/notify.py). "local" records each message in the
+# Invitations and reminders (surveys/fieldwork/notify.py). "local" records each message in the
 # database and logs it, codes and links redacted (nothing leaves the machine);
 # "notify" sends through GOV.UK Notify with NOTIFY_API_KEY. Sending is paced under
 # Notify's limit of 3,000 a minute.
@@ -102,14 +102,15 @@ NOTIFY_MESSAGES_PER_MINUTE = env.int("NOTIFY_MESSAGES_PER_MINUTE", default=2400)
 # The service's address as respondents reach it, for the links in messages and the
 # mail-merge file (e.g. https://seb.example.org).
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
-# Wrong access codes typed in ACCESS_CODE_WINDOW_MINUTES before a wait (surveys/ratelimit.py):
-# the same code from one address, any codes from one address, any codes for one survey.
+# Wrong access codes typed in ACCESS_CODE_WINDOW_MINUTES before a wait
+# (surveys/fieldwork/ratelimit.py): the same code from one address, any codes from one
+# address, any codes for one survey.
 # Personal links are never limited. The guessing odds are in docs/spec/fieldwork.md.
 ACCESS_CODE_TRIES_PER_CODE = env.int("ACCESS_CODE_TRIES_PER_CODE", default=5)
 ACCESS_CODE_TRIES_PER_ADDRESS = env.int("ACCESS_CODE_TRIES_PER_ADDRESS", default=100)
 ACCESS_CODE_TRIES_PER_SURVEY = env.int("ACCESS_CODE_TRIES_PER_SURVEY", default=100_000)
 ACCESS_CODE_WINDOW_MINUTES = env.int("ACCESS_CODE_WINDOW_MINUTES", default=15)
-# Job title suggestions (surveys/ratelimit.py), in the same windows: per response, and
+# Job title suggestions (surveys/fieldwork/ratelimit.py), in the same windows: per response, and
 # per client address.
 JOB_TITLE_SUGGESTIONS_PER_RESPONSE = env.int("JOB_TITLE_SUGGESTIONS_PER_RESPONSE", default=600)
 JOB_TITLE_SUGGESTIONS_PER_ADDRESS = env.int("JOB_TITLE_SUGGESTIONS_PER_ADDRESS", default=20_000)

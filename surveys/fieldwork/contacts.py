@@ -173,7 +173,9 @@ def _recipients_sql(kind: str) -> str:
         "WHERE fr.survey_id = %(survey_id)s AND f.status = %(failed)s), "
         "invited AS MATERIALIZED ("
         f"SELECT DISTINCT m.case_id FROM {message} m JOIN {rounds} r ON r.id = m.round_id "
-        "WHERE r.survey_id = %(survey_id)s AND r.kind = %(invitation)s AND r.id <> %(round_id)s), "
+        "WHERE r.survey_id = %(survey_id)s AND r.kind = %(invitation)s AND r.id <> %(round_id)s "
+        # An invitation cancelled before it went invited nobody.
+        "AND m.status <> %(cancelled)s), "
         "candidates AS ("
         "SELECT c.id, c.email, c.phone, c.address, "
         "(%(has_email)s AND c.email <> '' AND fe.case_id IS NULL) AS email_ok, "
@@ -202,6 +204,7 @@ def _parameters(round_: ContactRound) -> dict[str, Any]:
         "round_id": round_.pk or 0,
         "failed": MessageStatus.PERMANENT_FAILURE.value,
         "invitation": RoundKind.INVITATION.value,
+        "cancelled": MessageStatus.CANCELLED.value,
     }
 
 
@@ -295,6 +298,8 @@ class SendReport:
     undeliverable: int = 0
     failed: int = 0
     dropped: int = 0
+    # Cancelled with their round while it was being sent (`round_cancel`).
+    cancelled: int = 0
 
 
 def _record(message: Message, *, status: str, provider_id: str = "") -> None:
@@ -345,7 +350,12 @@ def _send_one(
             case, survey=survey, code=credentials.access_code, token=credentials.link_token
         ),
     )
-    Message.objects.filter(pk=message.pk).update(attempted_at=timezone.now())
+    # Claimed only while still queued: a round cancelled meanwhile sends nothing more.
+    claimed = Message.objects.filter(pk=message.pk, status=Message.Status.QUEUED).update(
+        attempted_at=timezone.now()
+    )
+    if not claimed:
+        return CANCELLED
     for attempt in range(RETRIES):
         pacer.wait()
         try:
@@ -367,6 +377,7 @@ def _send_one(
 
 
 DROPPED: Final = "dropped"
+CANCELLED: Final = Message.Status.CANCELLED.value
 
 
 def _still_reachable(case: Case) -> bool:
@@ -391,6 +402,8 @@ def round_send(
 
     if (refusal := round_refusal(round_.survey)) is not None:
         raise RoundStopped(f"Nothing was sent: {refusal}")
+    if ContactRound.objects.filter(pk=round_.pk, cancelled_at__isnull=False).exists():
+        raise RoundStopped("Nothing was sent: the round was cancelled.")
     report = SendReport()
     total = Message.objects.filter(round=round_, status=Message.Status.QUEUED).count()
     queued = (
@@ -407,6 +420,8 @@ def round_send(
             done += 1
             if status == DROPPED:
                 report.dropped += 1
+            elif status == CANCELLED:
+                report.cancelled += 1
             elif status == Message.Status.PERMANENT_FAILURE:
                 report.undeliverable += 1
             elif status == Message.Status.TECHNICAL_FAILURE:

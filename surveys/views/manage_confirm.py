@@ -14,13 +14,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..fieldwork.cases import CaseRefused
+from ..fieldwork.round_cancel import round_cancel, unsent_count
 from ..fieldwork.stopping import case_reinstate, case_withdraw_confirmed, survey_close_now
-from ..models import Case, Survey
+from ..models import Case, ContactRound, Survey
 from .manage import managed_survey, manager_required
 from .manage_sample import case_regenerate, survey_case
 
@@ -137,4 +138,43 @@ def survey_close(request: HttpRequest, slug: str) -> HttpResponse:
         warning="Closing stops new answers at once.",
         button="Close the survey",
         cancel=survey_url,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@manager_required
+def round_cancel_view(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
+    """Cancels a round's messages not yet sent, once confirmed; those sent stay sent."""
+    survey = managed_survey(request, slug)
+    round_ = get_object_or_404(ContactRound, pk=round_id, survey=survey)
+    round_url = reverse("manage:round", args=[survey.slug, round_.pk])
+    if request.method == "POST":
+        cancelled = round_cancel(round_=round_, actor=request.user)
+        if round_.cancelled_at is not None and cancelled:
+            messages.success(
+                request,
+                f"The round is cancelled: {cancelled:,} "
+                f"{'message' if cancelled == 1 else 'messages'} not yet sent will not be sent. "
+                "To contact those cases, start a new round.",
+            )
+        return redirect(round_url)
+    if round_.cancelled_at is not None:
+        return redirect(round_url)
+    unsent = unsent_count(round_)
+    what = "letter" if round_.letters else "message"
+    return confirm_page(
+        request,
+        survey,
+        heading="Cancel this round?",
+        paragraphs=[
+            f"{unsent:,} {what}{'' if unsent == 1 else 's'} of this round "
+            f"{'has' if unsent == 1 else 'have'} not been sent yet. Cancelling the round "
+            "stops them: none of them will be sent, now or later.",
+            f"{what.capitalize()}s already sent stay sent; their cases are not affected.",
+            "To contact the cases later, start a new round: it goes to every case it can "
+            "still reach.",
+        ],
+        warning="A cancelled round cannot be started again.",
+        button="Cancel the round",
+        cancel=round_url,
     )

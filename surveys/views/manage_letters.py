@@ -18,6 +18,7 @@ from jobs.runner import job_path
 from ..audit import Event, audit
 from ..fieldwork.contacts import round_counts
 from ..fieldwork.letters import CSV_FILE, PDF_FILE, ZIP_FILE
+from ..fieldwork.round_cancel import unsent_count
 from ..job_handlers import SEND_ROUND
 from ..models import ContactRound, Message, Survey
 from .manage import managed_survey, manager_required
@@ -63,6 +64,7 @@ def round_page(request: HttpRequest, slug: str, round_id: int) -> HttpResponse:
             "statuses": dict(Message.Status.choices),
             "job": job,
             "files": files,
+            "unsent": unsent_count(round_),
         },
     )
 

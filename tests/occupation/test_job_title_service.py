@@ -1,6 +1,6 @@
-"""The job title service (surveys/job_titles.py): a title stored with its coding and the
-full NS-SEC derived from its SOC 2010 unit group and the response's employment answers, in
-one transaction, and kept in line with those answers."""
+"""The job title service (surveys/responses/job_titles.py): a title stored with its
+coding and the full NS-SEC derived from its SOC 2010 unit group and the response's
+employment answers, in one transaction, and kept in line with those answers."""
 
 from __future__ import annotations
 
