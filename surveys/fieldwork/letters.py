@@ -73,7 +73,10 @@ def case_letter(message: Message, survey: Survey, *, kind: str) -> Letter | None
 
 def _letters(round_: ContactRound) -> Iterator[tuple[Message, Letter | None]]:
     messages = (
-        Message.objects.filter(round=round_, channel=Message.Channel.LETTER)
+        # Queued only: letters cancelled with their round (or already made) are not made.
+        Message.objects.filter(
+            round=round_, channel=Message.Channel.LETTER, status=Message.Status.QUEUED
+        )
         .select_related("case")
         .order_by("pk")
     )
@@ -100,7 +103,9 @@ def letters_write(
     """Write the round's letters (PDF or ZIP of PDFs) and the supplier's CSV with
     `open_file(name)`; record each letter written as sent."""
     made = LettersMade()
-    total = Message.objects.filter(round=round_, channel=Message.Channel.LETTER).count()
+    total = Message.objects.filter(
+        round=round_, channel=Message.Channel.LETTER, status=Message.Status.QUEUED
+    ).count()
     if total > PAGES_PER_PDF:
         made.pdf_file = ZIP_FILE
     with open_file(CSV_FILE) as raw, open_file(made.pdf_file) as pdf_out:
@@ -121,7 +126,7 @@ def letters_write(
                 archive.writestr(f"letters-{made.letters // PAGES_PER_PDF + 1:03d}.pdf", content)
             made.letters += len(part)
             now = timezone.now()
-            Message.objects.filter(pk__in=done).update(
+            Message.objects.filter(pk__in=done, status=Message.Status.QUEUED).update(
                 status=Message.Status.SENT, sent_at=now, status_at=now
             )
             part.clear()
@@ -153,6 +158,8 @@ def letters_job(job: Job, round_: ContactRound, progress: Progress) -> dict[str,
     """The letter round's job: queue its letters (once), write its files; the job's result."""
     if (refusal := round_refusal(round_.survey)) is not None:
         raise JobFailed(f"No letters were made: {refusal}")
+    if ContactRound.objects.filter(pk=round_.pk, cancelled_at__isnull=False).exists():
+        raise JobFailed("No letters were made: the round was cancelled.")
     progress.report(0, "Choosing who to write to", force=True)
     queued = round_queue(round_)
     try:

@@ -7,6 +7,9 @@ invitation round reaches those cases again; another survey's manager finds no ro
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -16,6 +19,7 @@ from django.test import Client
 
 from surveys.access import SURVEY_MANAGER
 from surveys.fieldwork.contacts import RoundStopped, round_create, round_queue, round_send
+from surveys.fieldwork.letters import CSV_FILE, letters_write
 from surveys.fieldwork.notify import AddressRefused, LocalBackend, Outgoing, Pacer
 from surveys.fieldwork.round_cancel import round_cancel, unsent_count
 from surveys.models import Case, ContactRound, Message, Survey
@@ -204,3 +208,36 @@ def test_another_surveys_manager_finds_no_such_round(
     assert client.get(url(queued)).status_code == 404
     assert client.post(url(queued)).status_code == 404
     assert set(statuses(queued).values()) == {"queued"}
+
+
+class Kept(io.BytesIO):
+    def close(self) -> None:  # the CSV's text wrapper closes it; keep what it holds
+        pass
+
+
+def test_a_cancelled_letter_round_makes_no_letters(
+    invitation_survey: Survey, manager: User
+) -> None:
+    rows = [("A", "a@example.org", '"1 High Street, Town, AB1 2CD"')]
+    assert load(invitation_survey, sample_csv(rows, header=("reference", "email", "address"))).ok
+    round_ = round_create(
+        survey=invitation_survey,
+        kind="invitation",
+        email_template_id="",
+        sms_template_id="",
+        letters=True,
+        user=None,
+    )
+    assert round_queue(round_) == 1
+    assert round_cancel(round_=round_, actor=manager) == 1
+    files: dict[str, Kept] = {}
+
+    @contextmanager
+    def open_file(name: str) -> Iterator[Kept]:
+        files[name] = Kept()
+        yield files[name]
+
+    made = letters_write(round_, open_file=open_file)
+    assert made.letters == 0
+    assert "1 High Street" not in files[CSV_FILE].getvalue().decode("utf-8-sig")
+    assert statuses(round_) == {"A": "cancelled"}
