@@ -329,7 +329,9 @@ def test_suggestions_are_limited_per_address(asking, settings):
 @pytest.mark.parametrize("mode", ["face_to_face", "telephone"])
 def test_an_interview_asks_the_job_title_after_the_occupation_in_the_modes_screen(asking, mode):
     client = signed_in(passwordless_staff("interviewer", INTERVIEWER))
-    started = client.post(f"/interview/start/{asking.slug}/", {"mode": mode, "reference": "C-1"})
+    started = client.post(
+        f"/interview/start/{asking.slug}/", {"mode": mode, "reference": "C-1", "create": "yes"}
+    )
     url = answer_until(client, started["Location"], EMPLOYEE, stop="parental_qualification")
     assert re.fullmatch(r"/interview/cases/[0-9a-f-]+/job-title/", url)
     page = client.get(url).content.decode()
@@ -354,7 +356,8 @@ def test_an_interview_asks_the_job_title_after_the_occupation_in_the_modes_scree
 def test_another_interviewer_cannot_reach_an_interviews_job_title(asking):
     client = signed_in(passwordless_staff("interviewer", INTERVIEWER))
     started = client.post(
-        f"/interview/start/{asking.slug}/", {"mode": "telephone", "reference": "C-1"}
+        f"/interview/start/{asking.slug}/",
+        {"mode": "telephone", "reference": "C-1", "create": "yes"},
     )
     url = answer_until(client, started["Location"], EMPLOYEE, stop="parental_qualification")
     other = signed_in(passwordless_staff("other", INTERVIEWER))
