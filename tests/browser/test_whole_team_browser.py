@@ -96,7 +96,7 @@ OUTCOMES = {
 
 ROUND_SENT = re.compile(r"Invitation round: \d+ messages? for this round")
 CONFIRMATION = re.compile(r"^(Check|Are you sure)")
-SEND_BUTTON = re.compile(r"^(Send|Preview)")
+SEND_BUTTON = re.compile(r"^(Send|Preview|Continue)")
 CONFIRM_BUTTON = re.compile(r"^(Send|Confirm|Yes)")
 
 
@@ -515,7 +515,7 @@ def outcomes_are_seen(new_page: Callable[..., Page], walk: Walk) -> None:
     survey_nav(mia, "Responses and rates")
     walk.check(mia, "manage-monitoring")
     with mia.expect_download() as download:
-        mia.get_by_role("link", name=re.compile("Download case outcomes")).click()
+        mia.get_by_role("button", name="Download case outcomes").click()
     rows = csv_rows(Path(download.value.path()).read_text(encoding="utf-8-sig"))
     assert {row["reference"]: row["outcome"] for row in rows} == OUTCOMES
     labels = {row["reference"]: row["outcome_label"] for row in rows}
