@@ -31,7 +31,7 @@ from typing import IO, Any, Final
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from seb.interchange import LIMITS, FileFormat, FileProblem, Problem, ProblemLog
@@ -418,10 +418,3 @@ def load_cases(load: SampleLoad) -> QuerySet[Case]:
 def sample_cases(survey: Survey) -> QuerySet[Case]:
     """The survey's cases still in its sample (for a file after regenerating all)."""
     return Case.objects.filter(survey=survey, withdrawn_at__isnull=True)
-
-
-def searched_cases(survey: Survey, query: str) -> QuerySet[Case]:
-    cases = Case.objects.filter(survey=survey).order_by("reference")
-    if query:
-        cases = cases.filter(Q(reference__icontains=query))
-    return cases
