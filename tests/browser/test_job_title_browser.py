@@ -176,7 +176,7 @@ def test_an_interview_takes_the_job_title_by_keyboard_and_reads_out_the_follow_u
     """Both interviewer modes, with JavaScript: type, Enter, the follow-up's number, Enter."""
     page = new_page(viewport={"width": width, "height": 900})
     sign_in(page, interviewer_with_password)
-    start_interview(page, asking, mode, f"JT-{mode.value[:1]}{width}")
+    start_interview(page, asking, mode, f"JT-{mode.value[:1].upper()}{width}")
     while (match := re.search(r"/questions/(\w+)/", page.url)) is not None:
         answer(page, EMPLOYEE[match[1]])
     expect(page).to_have_url(re.compile(r"/job-title/$"))
