@@ -1,6 +1,6 @@
 """The job title pages in headless Chromium (an addition beyond the standard): online with
 the autocomplete and without JavaScript, and a telephone and a face-to-face interview by
-keyboard alone; axe-clean, at 320 px and on a desktop.
+keyboard alone and without JavaScript; axe-clean, at 320 px and on a desktop.
 
 With SEB_SHOTS set to a folder, each page is also saved as a screenshot there.
 """
@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect
 from seb.standard import Mode
 from surveys.access import INTERVIEWER
 from surveys.models import JobTitle, Survey
+from tests.conftest import STAFF_PASSWORD
 
 from .checkers import assert_no_htmlcs_errors, assert_valid_html
 from .conftest import assert_no_axe_violations
@@ -202,6 +203,40 @@ def test_an_interview_takes_the_job_title_by_keyboard_and_reads_out_the_follow_u
     expect(page).to_have_url(re.compile(r"/questions/parental_qualification/$"))
     stored = JobTitle.objects.get()
     assert (stored.text, stored.method, stored.soc2020) == ("teacher", "follow-up", "2314")
+
+
+@pytest.mark.parametrize("mode", [Mode.TELEPHONE, Mode.FACE_TO_FACE])
+def test_an_interview_without_javascript_takes_the_job_title_and_its_follow_up(
+    new_page: Callable[..., Page], asking: Survey, interviewer_with_password: User, mode: Mode
+) -> None:
+    """Both interviewer modes with JavaScript off: the plain text box, then the
+    follow-up question as radios, each a full page."""
+    page = new_page(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page.goto("/staff/login/")
+    page.locator("#id_username").fill(interviewer_with_password.username)
+    page.locator("#id_password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/interview/$"))
+    page.goto(f"/interview/start/{asking.slug}/")
+    page.get_by_label(mode.label, exact=True).check()
+    reference = f"NJ-{mode.value[:1].upper()}"
+    page.get_by_label("Case reference").fill(reference)
+    page.get_by_role("button", name="Start interview").click()
+    page.get_by_role("button", name=f"Create case {reference} and start").click()
+    while (match := re.search(r"/questions/(\w+)/", page.url)) is not None:
+        answer(page, EMPLOYEE[match[1]])
+    expect(page).to_have_url(re.compile(r"/job-title/$"))
+    expect(page.locator("html")).not_to_have_attribute("data-job-title", "ready")
+    page.locator("#id_text").fill("teacher")
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(re.compile(r"/job-title/follow-up/$"))
+    expect(page.get_by_text("Read out")).to_be_visible()
+    page.locator('input[name="answer"][value="2314"]').check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(re.compile(r"/questions/parental_qualification/$"))
+    stored = JobTitle.objects.get()
+    assert (stored.text, stored.method, stored.soc2020) == ("teacher", "follow-up", "2314")
+    assert stored.response.mode == mode
 
 
 @pytest.mark.parametrize("width", [320, 1280])
