@@ -16,7 +16,15 @@ from django.views.decorators.http import require_POST, require_safe
 
 from seb.occupation.search import MAX_QUERY, search
 
-from ..access import ANALYST, CODER, acts_as, member_survey, role_required, surveys_for
+from ..access import (
+    ANALYST,
+    CODER,
+    UNROUNDED_PERMISSION,
+    acts_as,
+    member_survey,
+    role_required,
+    surveys_for,
+)
 from ..coding.selectors import (
     agreement,
     decisions_of,
@@ -37,7 +45,15 @@ coder_required = role_required(CODER, ANALYST)
 
 
 def _survey(request: HttpRequest, slug: str) -> Survey:
-    return member_survey(request.user, slug, *WORKERS)
+    """The survey whose typed job titles this person may see: as one of its coders, or
+    as one of its analysts allowed unrounded figures (the typed title can identify a
+    person, as microdata can); anyone else finds no such survey."""
+    survey = member_survey(request.user, slug, *WORKERS)
+    if not acts_as(request.user, survey, TeamRole.CODER) and not request.user.has_perm(
+        UNROUNDED_PERMISSION
+    ):
+        raise Http404("No such survey.")
+    return survey
 
 
 @require_safe

@@ -68,7 +68,12 @@ def coder_2(survey_a: Survey) -> User:
 
 @pytest.fixture
 def analyst_a(survey_a: Survey) -> User:
-    return member(survey_a, "analyst-a", TeamRole.ANALYST)
+    """An analyst of survey A allowed unrounded figures, as the queue's titles need."""
+    from django.contrib.auth.models import Permission
+
+    analyst = member(survey_a, "analyst-a", TeamRole.ANALYST)
+    analyst.user_permissions.add(Permission.objects.get(codename="view_unrounded"))
+    return analyst
 
 
 def store_title(response: Response, text: str, **fields: Any) -> JobTitle:

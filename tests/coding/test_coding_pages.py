@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 
 from seb.occupation.coder import code
 from surveys.access import ANALYST, CODER, INTERVIEWER
@@ -231,7 +231,10 @@ def test_titles_reach_only_the_surveys_coders_and_analysts(
     ivy.groups.add(Group.objects.get_or_create(name=INTERVIEWER)[0])
     assert signed_in(ivy).get(url).status_code == 403
     analyst = member(survey_a, "analyst-a", TeamRole.ANALYST)
-    assert signed_in(analyst).get(url).status_code == 200
+    assert signed_in(analyst).get(url).status_code == 404  # not allowed unrounded figures
+    analyst.user_permissions.add(Permission.objects.get(codename="view_unrounded"))
+    allowed = User.objects.get(pk=analyst.pk)
+    assert signed_in(allowed).get(url).status_code == 200
     assert ANALYST  # the analyst kind of staff codes too
 
 
@@ -279,3 +282,16 @@ def test_the_coding_area_lists_the_surveys_that_ask_for_the_job_title(
         "None of your surveys asks for the job title"
         in signed_in(coder_a).get("/coding/").content.decode()
     )
+
+
+def test_an_analyst_without_the_unrounded_permission_sees_no_typed_titles(
+    survey_a: Survey, analyst_a: User, make_title: MakeTitle
+) -> None:
+    """Typed titles can identify a person: as for microdata, an analyst needs the
+    unrounded permission to see them in the queue; with it, the queue opens."""
+    make_title(survey_a, "engineer")
+    analyst_a.user_permissions.remove(*Permission.objects.filter(codename="view_unrounded"))
+    assert signed_in(analyst_a).get("/coding/survey-a/").status_code == 404
+    analyst_a.user_permissions.add(Permission.objects.get(codename="view_unrounded"))
+    allowed = User.objects.get(pk=analyst_a.pk)
+    assert "engineer" in signed_in(allowed).get("/coding/survey-a/").content.decode()
