@@ -16,9 +16,8 @@ of DATABASE_URL, dropped at the end unless --keep. In one run it times:
   file into an empty copy of the cases table with all its indexes and constraints
   (`LIKE ... INCLUDING ALL`; no triggers, no foreign keys);
 - beside it, the same rows (under a second survey and load, their hashes rehashed so
-  they stay unique) copied into the cases table itself, its foreign keys checked and
-  its tallies' trigger run as for any insert, in autocommit (the deferred checks at
-  the statement's end, timed).
+  they stay unique) copied into the cases table itself, its references' and tallies'
+  statement triggers run as for any insert, in autocommit.
 
 The limit: the load, codes file included, within twice the bare COPY.
 """
@@ -111,7 +110,7 @@ def run(args: argparse.Namespace, name: str, workdir: Path) -> None:
     line(
         "the same rows into the cases table itself",
         f"{into_cases:.1f} s",
-        f"(foreign keys, tallies' trigger; the load is {load_seconds / into_cases:.2f} x)",
+        f"(its triggers; the load is {load_seconds / into_cases:.2f} x)",
     )
     limit = TIMES_COPY * copy_seconds
     line(

@@ -5,7 +5,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
-from seb.fieldwork import CODE_LENGTH, normalise_access_code
+from seb.credentials import CODE_LENGTH, normalise_access_code
 from seb.standard import Question, Wording
 
 SPONTANEOUS_DIVIDER = "Spontaneous answers: do not read out"

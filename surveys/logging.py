@@ -10,7 +10,7 @@ can be tied to a response or used to answer as someone else.
 import logging
 import re
 
-from seb.fieldwork import CODE_ALPHABET
+from seb.credentials import CODE_ALPHABET
 
 UUID = re.compile(
     r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"

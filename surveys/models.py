@@ -279,7 +279,11 @@ class Case(models.Model):
     rates are one GROUP BY at any size; `manage.py cases_refresh` derives them again.
     """
 
-    survey = models.ForeignKey(Survey, models.PROTECT, related_name="cases")
+    # The survey, sample load and interviewer a case names are held by one statement-level
+    # trigger (migration 0022), not foreign keys: a load's COPY checks each once.
+    survey = models.ForeignKey(
+        Survey, models.PROTECT, related_name="cases", db_constraint=False, db_index=False
+    )
     reference = models.CharField(max_length=200)
     # Contact details: never exported with answers; deleted after the survey closes.
     name = models.CharField(max_length=200, blank=True)
@@ -296,16 +300,24 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="assigned_cases",
+        db_constraint=False,
+        db_index=False,
     )
     variables = models.JSONField(default=dict, blank=True, help_text="Sample variables")
-    # Secrets are stored only as SHA-256 hashes (seb.fieldwork.secret_hash). The code
+    # Secrets are stored only as SHA-256 hashes (seb.credentials.secret_hash). The code
     # and link are derived from the nonce with the service's secret key, so the
     # messages that carry them can be sent without either ever being stored.
     access_code_hash = models.CharField(max_length=64, blank=True)
     link_token_hash = models.CharField(max_length=64, blank=True)
     credentials_nonce = models.CharField(max_length=32, blank=True)
     sample_load = models.ForeignKey(
-        "SampleLoad", models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+        "SampleLoad",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     credentials_issued_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)

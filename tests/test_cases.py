@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from seb.fieldwork import AttemptOutcome, Outcome, access_code_hash, link_token_hash
+from seb.credentials import access_code_hash, link_token_hash
+from seb.fieldwork import AttemptOutcome, Outcome
 from surveys.fieldwork.attempts import attempt_record
 from surveys.fieldwork.cases import (
     CaseRefused,

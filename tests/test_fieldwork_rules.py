@@ -6,21 +6,23 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from seb.fieldwork import (
+from seb.credentials import (
     CODE_ALPHABET,
+    access_code_hash,
+    derived_credentials,
+    format_access_code,
+    link_token_hash,
+    new_nonce,
+    normalise_access_code,
+)
+from seb.fieldwork import (
     AttemptEvent,
     AttemptOutcome,
     CaseHistory,
     Outcome,
     RatesRow,
     ResponseEvent,
-    access_code_hash,
     case_outcome,
-    derived_credentials,
-    format_access_code,
-    link_token_hash,
-    new_nonce,
-    normalise_access_code,
     rates,
     rates_file_row,
 )

@@ -332,3 +332,89 @@ def test_the_survey_and_case_tally_triggers_go_back_and_forward_with_their_migra
         {**held, "case tally trigger": False},
         {**held, "case tally trigger": True, **counted},
     ]
+
+
+def case_insert(*, survey_id: int | None = None) -> str:
+    """Run in the child: write a case in SQL (of the survey there is, unless `survey_id`
+    names another); "stored", or the database's first line of refusal."""
+    from django.db import IntegrityError, connection, transaction
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO surveys_case (survey_id, reference, name, email, phone, "
+                "phone_mobile, address, preferred_mode, variables, access_code_hash, "
+                "link_token_hash, credentials_nonce, outcome, in_progress, mode, "
+                "attempt_count, created_at) "
+                "SELECT COALESCE(%s, id), 'R' || gen_random_uuid(), '', '', '', false, '', '', "
+                "'{}', '', '', '', '3.10', false, '', 0, now() FROM surveys_survey",
+                [survey_id],
+            )
+    except IntegrityError as error:
+        return str(error).splitlines()[0]
+    return "stored"
+
+
+# The walk through the cases' reference trigger (0022): back one step, then forward.
+CASE_REFERENCE_STEPS = ("0021_round_cancel",)
+
+
+def walk_case_reference_triggers() -> list[dict[str, object]]:
+    """Run in the child: migrate to the end, back through CASE_REFERENCE_STEPS and to the
+    end again; at each step, write a case naming a survey that does not exist, one that
+    names nothing missing, try to delete the survey in SQL, and report what the database
+    said, how many indexes the cases have and whether the tally counts every case."""
+    import django
+
+    django.setup()
+    from django.db import IntegrityError, connection, transaction
+
+    migrate_to()
+    from surveys.models import Survey
+
+    survey = Survey.objects.create(slug="walk", name="Walk")
+    states = []
+    for target in (*CASE_REFERENCE_STEPS, None):
+        migrate_to([("surveys", target)] if target else None)
+        state: dict[str, object] = {
+            "at": target or "the end",
+            "missing survey": case_insert(survey_id=999_999),
+            "no survey missing": case_insert(),
+        }
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("DELETE FROM surveys_survey WHERE id = %s", [survey.pk])
+            state["survey deleted"] = "deleted"
+        except IntegrityError as error:
+            state["survey deleted"] = str(error).splitlines()[0]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'surveys_case'")
+            state["indexes"] = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT (SELECT SUM(count) FROM surveys_casetally), "
+                "(SELECT COUNT(*) FROM surveys_case)"
+            )
+            tallied, cases = cursor.fetchone()
+        state["tally counts every case"] = tallied == cases
+        states.append(state)
+    return states
+
+
+@pytest.mark.django_db
+def test_the_case_reference_trigger_goes_back_and_forward_with_its_migration() -> None:
+    """Back from 0022 to 0021, a case's survey is held by a foreign key again, with its
+    own index; forward, by the trigger, and the survey of a case still cannot go."""
+    states = in_own_database("walk_case_reference_triggers")
+    assert [state.pop("at") for state in states] == [*CASE_REFERENCE_STEPS, "the end"]
+    back = states[0]
+    for key in ("missing survey", "survey deleted"):
+        refusal = back.pop(key)
+        assert "violates foreign key constraint" in refusal, refusal
+    assert back == {"no survey missing": "stored", "indexes": 9, "tally counts every case": True}
+    assert states[1] == {
+        "missing survey": "a case names a survey that does not exist",
+        "no survey missing": "stored",
+        "survey deleted": "the survey has cases, so it cannot be deleted",
+        "indexes": 7,
+        "tally counts every case": True,
+    }

@@ -14,12 +14,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from seb.fieldwork import (
-    Outcome,
-    link_token_hash,
-    normalise_access_code,
-    secret_hash,
-)
+from seb.credentials import link_token_hash, normalise_access_code, secret_hash
+from seb.fieldwork import Outcome
 from seb.phones import phone_classify
 
 from ..models import Case, Message, SampleLoad, Survey

@@ -1,4 +1,4 @@
-"""Invitations and reminders: who a round goes to, sending it, and what became of it.
+"""Invitations and reminders: making a round, queueing it, sending it, and what became of it.
 
 A contact round is sent in two steps, both safe to run again:
 
@@ -12,16 +12,9 @@ A contact round is sent in two steps, both safe to run again:
    reference before anything is sent again. So each case gets a round's message
    once, however often the job is restarted.
 
-Who a round goes to (docs/spec/fieldwork.md): cases still in the sample, not
-opted out, whose contact details are kept, and whose outcome is not complete,
-refusal or not eligible. An invitation goes to each such case not invited
-before; a reminder to each such case that was invited. Each case gets one
-message a round: by email when it has an address and the round an email
-template, otherwise by text message to a mobile number (`phone_mobile`, set at
-load: a landline is never texted). An address whose earlier message failed
-permanently is not used again. No round is made or sent while the survey is a
-draft or has closed (`round_refusal`), and a message whose case has since opted
-out, been withdrawn or reached a final outcome is dropped, not sent (`_send_one`).
+Who a round goes to is `recipients`. No round is made or sent while the survey is a
+draft or has closed (`round_refusal`), and a message whose case has since opted out,
+been withdrawn or reached a final outcome is dropped, not sent (`_send_one`).
 
 Statuses: the local backend knows at once whether a message was delivered;
 Notify reports later, and `message_statuses_update` (a periodic job) asks. A
@@ -43,16 +36,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from seb.fieldwork import Outcome
-from seb.statuses import MessageStatus, RoundKind
+from seb.statuses import MessageStatus
 
 from ..models import Case, ContactRound, Message, Survey
 from .derived import case_refresh, cases_derive
 from .issuing import case_credentials
 from .notify import FINAL_STATUSES, AddressRefused, Backend, BackendBusy, Outgoing, Pacer
+from .recipients import recipients_sql, round_parameters, still_reachable, table_name
 
 BATCH: Final = 500
 RETRIES: Final = 5
-NOT_CONTACTED: Final = (Outcome.COMPLETE.value, Outcome.REFUSAL.value, Outcome.NOT_ELIGIBLE.value)
 OPT_OUT_SALT: Final = "surveys.opt-out"
 # How long after sending Notify is asked for a message's status (it keeps 7 days).
 STATUS_DAYS: Final = 7
@@ -143,93 +136,6 @@ def personalisation(case: Case, *, survey: Survey, code: str, token: str) -> dic
     }
 
 
-# Who a round goes to ------------------------------------------------------------------
-
-
-def _table(model: Any) -> str:
-    return str(connection.ops.quote_name(model._meta.db_table))
-
-
-def _recipients_sql(kind: str) -> str:
-    """The SELECT of (case id, channel, address) for a round of `kind`, with the
-    parameters survey_id, has_email, has_sms, letters, round_id (named). A letter
-    round goes to each case with a postal address; an email and text round to each
-    with an email address or a mobile number.
-
-    The addresses that failed before and the cases invited before are each read
-    once (materialised), then joined: a correlated check per case would scan the
-    message table again for every case.
-    """
-    case, message, rounds = _table(Case), _table(Message), _table(ContactRound)
-    to = connection.ops.quote_name("to")
-    not_contacted = ", ".join(f"'{code}'" for code in NOT_CONTACTED)
-    history = (
-        "i.case_id IS NULL" if kind == ContactRound.Kind.INVITATION else "i.case_id IS NOT NULL"
-    )
-    return (
-        "WITH failed AS MATERIALIZED ("  # noqa: S608
-        f"SELECT DISTINCT f.case_id, f.channel, f.{to} FROM {message} f "
-        f"JOIN {rounds} fr ON fr.id = f.round_id "
-        "WHERE fr.survey_id = %(survey_id)s AND f.status = %(failed)s), "
-        "invited AS MATERIALIZED ("
-        f"SELECT DISTINCT m.case_id FROM {message} m JOIN {rounds} r ON r.id = m.round_id "
-        "WHERE r.survey_id = %(survey_id)s AND r.kind = %(invitation)s AND r.id <> %(round_id)s "
-        # An invitation cancelled before it went invited nobody.
-        "AND m.status <> %(cancelled)s), "
-        "candidates AS ("
-        "SELECT c.id, c.email, c.phone, c.address, "
-        "(%(has_email)s AND c.email <> '' AND fe.case_id IS NULL) AS email_ok, "
-        "(%(has_sms)s AND c.phone <> '' AND c.phone_mobile AND fs.case_id IS NULL) AS sms_ok, "
-        "(%(letters)s AND c.address <> '') AS letter_ok "
-        f"FROM {case} c "
-        f"LEFT JOIN failed fe ON fe.case_id = c.id AND fe.channel = 'email' AND fe.{to} = c.email "
-        f"LEFT JOIN failed fs ON fs.case_id = c.id AND fs.channel = 'sms' AND fs.{to} = c.phone "
-        "LEFT JOIN invited i ON i.case_id = c.id "
-        "WHERE c.survey_id = %(survey_id)s AND c.withdrawn_at IS NULL "
-        "AND c.opted_out_at IS NULL AND c.contact_deleted_at IS NULL "
-        f"AND c.outcome NOT IN ({not_contacted}) AND {history}) "
-        "SELECT id, CASE WHEN letter_ok THEN 'letter' WHEN email_ok THEN 'email' "
-        "ELSE 'sms' END AS channel, "
-        "CASE WHEN letter_ok THEN LEFT(address, 254) WHEN email_ok THEN email ELSE phone END "
-        "FROM candidates WHERE letter_ok OR email_ok OR sms_ok"
-    )
-
-
-def _parameters(round_: ContactRound) -> dict[str, Any]:
-    return {
-        "survey_id": round_.survey_id,
-        "has_email": not round_.letters and bool(round_.email_template_id),
-        "has_sms": not round_.letters and bool(round_.sms_template_id),
-        "letters": round_.letters,
-        "round_id": round_.pk or 0,
-        "failed": MessageStatus.PERMANENT_FAILURE.value,
-        "invitation": RoundKind.INVITATION.value,
-        "cancelled": MessageStatus.CANCELLED.value,
-    }
-
-
-def round_recipients_count(
-    *, survey: Survey, kind: str, email: bool, sms: bool, letters: bool = False
-) -> int:
-    """How many cases a round of `kind` would go to now."""
-    probe = ContactRound(
-        survey=survey,
-        kind=kind,
-        email_template_id="x" if email else "",
-        sms_template_id="",
-        letters=letters,
-    )
-    if sms:
-        probe.sms_template_id = "x"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*) FROM ({_recipients_sql(kind)}) recipients",  # noqa: S608
-            _parameters(probe),
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
-
-
 def round_create(
     *,
     survey: Survey,
@@ -256,12 +162,12 @@ def round_queue(round_: ContactRound, *, now: datetime | None = None) -> int:
     """Queue a message for each case the round goes to (once: a second call adds
     none); the number of messages the round holds."""
     now = now or timezone.now()
-    message = _table(Message)
+    message = table_name(Message)
     columns = ", ".join(
         connection.ops.quote_name(name)
         for name in ("round_id", "case_id", "channel", "to", "status", "provider_id", "created_at")
     )
-    select = _recipients_sql(round_.kind)
+    select = recipients_sql(round_.kind)
     sql = (
         f"INSERT INTO {message} ({columns}) "  # noqa: S608
         f"SELECT %(round_id)s, recipients.* , %(queued)s, '', %(now)s FROM ({select}) recipients "
@@ -272,7 +178,7 @@ def round_queue(round_: ContactRound, *, now: datetime | None = None) -> int:
         # would spend longer compiling the query (JIT) than running it.
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(
-            sql, {**_parameters(round_), "now": now, "queued": MessageStatus.QUEUED.value}
+            sql, {**round_parameters(round_), "now": now, "queued": MessageStatus.QUEUED.value}
         )
         queued = Message.objects.filter(round=round_).count()
         ContactRound.objects.filter(pk=round_.pk).update(queued=queued)
@@ -327,7 +233,7 @@ def _send_one(
             return found.status
     case = message.case
     survey = message.round.survey
-    if not _still_reachable(case):
+    if not still_reachable(case):
         # Queued before the case opted out, was withdrawn or reached a final outcome.
         Message.objects.filter(pk=message.pk, attempted_at__isnull=True).delete()
         return DROPPED
@@ -378,15 +284,6 @@ def _send_one(
 
 DROPPED: Final = "dropped"
 CANCELLED: Final = Message.Status.CANCELLED.value
-
-
-def _still_reachable(case: Case) -> bool:
-    return (
-        case.withdrawn_at is None
-        and case.opted_out_at is None
-        and case.contact_deleted_at is None
-        and case.outcome not in NOT_CONTACTED
-    )
 
 
 def round_send(

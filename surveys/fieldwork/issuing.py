@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from seb.fieldwork import (
+from seb.credentials import (
     access_code_hash,
     code_hash_unchecked,
     derived_credentials,
@@ -173,9 +173,8 @@ def cases_insert(
     column that cannot be NULL takes its model default.
 
     Run inside the caller's transaction, after checking what the constraints check
-    (a reference the survey has already fails the statement). Foreign keys are checked
-    when the statement ends, so a caller inserting in slices keeps that work bounded;
-    the case tallies' statement trigger runs once a statement.
+    (a reference the survey has already fails the statement). The rows the cases name
+    are checked, and the case tallies counted, once a statement (migrations 0022, 0011).
     """
     named = {*INSERTED_FIELDS, *GIVEN_FIELDS}
     fixed = [
@@ -196,11 +195,8 @@ def cases_insert(
     given = [survey.pk, sample_load.pk if sample_load is not None else None, now, now]
     values = [*given, *(value for _, value in fixed), *params]
     with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(sql, values)
-        inserted = int(cursor.rowcount)
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    return inserted
+        return int(cursor.rowcount)
 
 
 CREDENTIAL_FIELDS: Final = (

@@ -28,9 +28,10 @@ from seb.safe_text import CsvWriter
 
 from ..audit import Event, audit
 from ..models import ContactRound, Message, Survey
-from .contacts import RoundStopped, _still_reachable, personalisation, round_queue, round_refusal
+from .contacts import RoundStopped, personalisation, round_queue, round_refusal
 from .issuing import case_credentials
 from .message_text import LETTER, fill
+from .recipients import still_reachable
 
 BATCH: Final = 500
 PDF_FILE: Final = "letters.pdf"
@@ -84,7 +85,7 @@ def _letters(round_: ContactRound) -> Iterator[tuple[Message, Letter | None]]:
     while batch := list(messages.filter(pk__gt=last)[:BATCH]):
         for message in batch:
             last = message.pk
-            if not _still_reachable(message.case):
+            if not still_reachable(message.case):
                 Message.objects.filter(pk=message.pk, status=Message.Status.QUEUED).delete()
                 continue
             yield message, case_letter(message, round_.survey, kind=round_.kind)

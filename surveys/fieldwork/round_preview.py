@@ -14,11 +14,12 @@ from typing import Final
 from django.db import connection
 
 from ..models import Case, ContactRound, Message
-from .contacts import RoundStopped, _parameters, _recipients_sql, personalisation
+from .contacts import RoundStopped, personalisation
 from .issuing import case_credentials
 from .letters import case_letter
 from .message_text import Rendered, local_rendered
 from .notify import Backend, BackendBusy, BackendMisconfigured, Outgoing
+from .recipients import recipients_sql, round_parameters
 
 LABELS: Final = {
     Message.Channel.EMAIL: "Email",
@@ -42,10 +43,10 @@ def _reached(round_: ContactRound) -> dict[str, tuple[int, int]]:
     """Per channel: how many cases the round would reach, and the first one's id."""
     sql = (
         "SELECT channel, COUNT(*), MIN(id) FROM ("  # noqa: S608
-        f"{_recipients_sql(round_.kind)}) recipients GROUP BY channel"
+        f"{recipients_sql(round_.kind)}) recipients GROUP BY channel"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, _parameters(round_))
+        cursor.execute(sql, round_parameters(round_))
         return {channel: (int(count), int(first)) for channel, count, first in cursor.fetchall()}
 
 

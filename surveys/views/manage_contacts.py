@@ -18,10 +18,10 @@ from ..fieldwork.contacts import (
     RoundRefused,
     round_counts,
     round_create,
-    round_recipients_count,
     round_refusal,
 )
 from ..fieldwork.notify import PERSONALISATION, backend
+from ..fieldwork.recipients import round_recipients_count
 from ..fieldwork.round_preview import round_preview
 from ..forms_rounds import LETTERS, MESSAGES, RoundForm
 from ..job_handlers import SEND_ROUND

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from seb.fieldwork import link_token_hash
+from seb.credentials import link_token_hash
 from surveys.fieldwork.notify import LocalBackend, Outgoing
 from surveys.job_handlers import abandon_idle_responses
 from surveys.models import Case, ContactRound, LocalNotification, Message, Response, Survey

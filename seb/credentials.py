@@ -1,0 +1,91 @@
+"""A case's credentials (docs/spec/fieldwork.md): its access code and personal link
+token, derived from a random nonce with the service's key, and the hashes that are
+all the database keeps of them."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from typing import Final
+
+# No 0, O, 1, I, L or U: nothing that reads as something else.
+CODE_ALPHABET: Final = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH: Final = 16
+CODE_GROUP: Final = 4
+
+
+def format_access_code(code: str) -> str:
+    return " ".join(code[i : i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
+
+
+def normalise_access_code(typed: str) -> str | None:
+    """The code someone typed, read case-insensitively with spaces and hyphens
+    ignored; None when it cannot be an access code at all."""
+    code = "".join(typed.split()).replace("-", "").upper()
+    if len(code) != CODE_LENGTH or any(char not in CODE_ALPHABET for char in code):
+        return None
+    return code
+
+
+NONCE_BYTES: Final = 16
+
+
+def new_nonce() -> str:
+    """A case's credentials nonce: 128 random bits, as 32 hex digits."""
+    return secrets.token_hex(NONCE_BYTES)
+
+
+# The code's characters two at a time: PAIRS[n] is the characters of n < 30^2, least
+# significant first (the order `derived_credentials` writes them in).
+_PAIRS: Final = tuple(
+    CODE_ALPHABET[n % len(CODE_ALPHABET)] + CODE_ALPHABET[n // len(CODE_ALPHABET)]
+    for n in range(len(CODE_ALPHABET) ** 2)
+)
+
+
+def derived_credentials(key: bytes, nonce: str) -> tuple[str, str]:
+    """A case's access code (as shown) and link token, derived from its nonce.
+
+    HMAC-SHA-512 of the nonce under the service's key: the first 16 bytes give the
+    code (their integer modulo 30^16, so every code is equally likely to within
+    2^-49; its base-30 digits least significant first), the next 32 bytes the token
+    (256 bits). Only the nonce and the hashes of code and token are stored: without
+    the key, neither can be rebuilt, and a new nonce voids both.
+    """
+    digest = hmac.digest(key, f"seb-credentials:{nonce}".encode(), "sha512")
+    number = int.from_bytes(digest[:16], "big")
+    pairs = []
+    for _ in range(CODE_LENGTH // 2):
+        number, index = divmod(number, len(_PAIRS))
+        pairs.append(_PAIRS[index])
+    code = "".join(pairs)
+    token = base64.urlsafe_b64encode(digest[16:48]).rstrip(b"=").decode()
+    return format_access_code(code), token
+
+
+def code_hash_unchecked(code: str) -> str:
+    """`access_code_hash` of a code `derived_credentials` made (as shown), without
+    checking it is one: for making many at once."""
+    return secret_hash(code.replace(" ", ""), kind="code")
+
+
+def secret_hash(secret: str, *, kind: str) -> str:
+    """The only form in which a code or a link token is stored.
+
+    Codes carry 78 bits and tokens 256 bits of randomness, so a plain SHA-256
+    cannot be reversed by guessing, and needs no key that could be lost or rotated.
+    """
+    return hashlib.sha256(f"{kind}:{secret}".encode()).hexdigest()
+
+
+def access_code_hash(code: str) -> str:
+    normalised = normalise_access_code(code)
+    if normalised is None:
+        raise ValueError("not an access code")
+    return secret_hash(normalised, kind="code")
+
+
+def link_token_hash(token: str) -> str:
+    return secret_hash(token, kind="link")
