@@ -168,25 +168,44 @@ def migrate_to(targets: list[tuple[str, str]] | None = None) -> Any:
     return executor
 
 
-def response_insert(*, survey_id: int | None = None, case_id: int | None = None) -> str:
-    """Run in the child: write a response in SQL (of the survey there is, unless
-    `survey_id` names another); "stored", or the database's first line of refusal."""
+def statement_outcome(sql: str, params: list[Any]) -> str:
+    """Run in the child: run one statement in its own transaction; "stored", or the
+    database's first line of refusal."""
     from django.db import IntegrityError, connection, transaction
 
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO surveys_response (id, survey_id, case_id, standard_version, mode, "
-                "status, source, is_test, reference, stop_reason, revision, next_question, "
-                "start_token, started_at, updated_at, nssec5, nssec3) "
-                "SELECT gen_random_uuid(), COALESCE(%s, id), %s, '2023-07-07', 'online', "
-                "'in_progress', 'collected', false, '', '', 0, 'school_type', '', now(), now(), "
-                "'', '' FROM surveys_survey",
-                [survey_id, case_id],
-            )
+            cursor.execute(sql, params)
     except IntegrityError as error:
         return str(error).splitlines()[0]
     return "stored"
+
+
+def tally_counts_every_case() -> bool:
+    """Run in the child: whether the case tally adds up to the cases there are."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT COALESCE(SUM(count), 0) FROM surveys_casetally), "
+            "(SELECT COUNT(*) FROM surveys_case)"
+        )
+        tallied, cases = cursor.fetchone()
+    return bool(tallied == cases)
+
+
+def response_insert(*, survey_id: int | None = None, case_id: int | None = None) -> str:
+    """Run in the child: write a response in SQL (of the survey there is, unless
+    `survey_id` names another); "stored", or the database's first line of refusal."""
+    return statement_outcome(
+        "INSERT INTO surveys_response (id, survey_id, case_id, standard_version, mode, "
+        "status, source, is_test, reference, stop_reason, revision, next_question, "
+        "start_token, started_at, updated_at, nssec5, nssec3) "
+        "SELECT gen_random_uuid(), COALESCE(%s, id), %s, '2023-07-07', 'online', "
+        "'in_progress', 'collected', false, '', '', 0, 'school_type', '', now(), now(), "
+        "'', '' FROM surveys_survey",
+        [survey_id, case_id],
+    )
 
 
 # The walk through the responses' reference triggers: back from the end one step at a
@@ -302,13 +321,7 @@ def walk_survey_and_case_tally_triggers() -> list[dict[str, object]]:
             "response triggers": response_triggers(),
         }
         if exists("table", "surveys_casetally"):
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT (SELECT COALESCE(SUM(count), 0) FROM surveys_casetally), "
-                    "(SELECT COUNT(*) FROM surveys_case)"
-                )
-                tallied, cases = cursor.fetchone()
-            state["tally counts every case"] = tallied == cases
+            state["tally counts every case"] = tally_counts_every_case()
         states.append(state)
     return states
 
@@ -337,22 +350,14 @@ def test_the_survey_and_case_tally_triggers_go_back_and_forward_with_their_migra
 def case_insert(*, survey_id: int | None = None) -> str:
     """Run in the child: write a case in SQL (of the survey there is, unless `survey_id`
     names another); "stored", or the database's first line of refusal."""
-    from django.db import IntegrityError, connection, transaction
-
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO surveys_case (survey_id, reference, name, email, phone, "
-                "phone_mobile, address, preferred_mode, variables, access_code_hash, "
-                "link_token_hash, credentials_nonce, outcome, in_progress, mode, "
-                "attempt_count, created_at) "
-                "SELECT COALESCE(%s, id), 'R' || gen_random_uuid(), '', '', '', false, '', '', "
-                "'{}', '', '', '', '3.10', false, '', 0, now() FROM surveys_survey",
-                [survey_id],
-            )
-    except IntegrityError as error:
-        return str(error).splitlines()[0]
-    return "stored"
+    return statement_outcome(
+        "INSERT INTO surveys_case (survey_id, reference, name, email, phone, phone_mobile, "
+        "address, preferred_mode, variables, access_code_hash, link_token_hash, "
+        "credentials_nonce, outcome, in_progress, mode, attempt_count, created_at) "
+        "SELECT COALESCE(%s, id), 'R' || gen_random_uuid(), '', '', '', false, '', '', "
+        "'{}', '', '', '', '3.10', false, '', 0, now() FROM surveys_survey",
+        [survey_id],
+    )
 
 
 # The walk through the cases' reference trigger (0022): back one step, then forward.
@@ -367,7 +372,7 @@ def walk_case_reference_triggers() -> list[dict[str, object]]:
     import django
 
     django.setup()
-    from django.db import IntegrityError, connection, transaction
+    from django.db import connection
 
     migrate_to()
     from surveys.models import Survey
@@ -381,21 +386,12 @@ def walk_case_reference_triggers() -> list[dict[str, object]]:
             "missing survey": case_insert(survey_id=999_999),
             "no survey missing": case_insert(),
         }
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("DELETE FROM surveys_survey WHERE id = %s", [survey.pk])
-            state["survey deleted"] = "deleted"
-        except IntegrityError as error:
-            state["survey deleted"] = str(error).splitlines()[0]
+        deleted = statement_outcome("DELETE FROM surveys_survey WHERE id = %s", [survey.pk])
+        state["survey deleted"] = "deleted" if deleted == "stored" else deleted
         with connection.cursor() as cursor:
             cursor.execute("SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'surveys_case'")
             state["indexes"] = cursor.fetchone()[0]
-            cursor.execute(
-                "SELECT (SELECT SUM(count) FROM surveys_casetally), "
-                "(SELECT COUNT(*) FROM surveys_case)"
-            )
-            tallied, cases = cursor.fetchone()
-        state["tally counts every case"] = tallied == cases
+        state["tally counts every case"] = tally_counts_every_case()
         states.append(state)
     return states
 
