@@ -23,120 +23,45 @@ an index on its first request: that takes about 1.5 s).
 
 from __future__ import annotations
 
-import argparse
-import csv
-import os
-import secrets
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
+from typing import Any
 
-from bench_journey import checkpoint, free_port, serve
-from common import ROOT, bench_database_url, heading, line, migrate, recreate_database, setup_django
+from common import heading, line
+from web import BARE, SERVICE_SETTINGS, figures, locust_stats, parse_args, under_load
 
 P99_TARGET_MS = 50.0
 SLOWEST_TARGET_MS = 500.0
+# Every simulated person comes from one address: the rate limits are raised out of the way.
+UNLIMITED = {
+    "JOB_TITLE_SUGGESTIONS_PER_RESPONSE": "1000000",
+    "JOB_TITLE_SUGGESTIONS_PER_ADDRESS": "1000000000",
+}
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=int(os.environ.get("BENCH_USERS", 20)))
-    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 60)))
-    parser.add_argument("--web-workers", type=int, default=None, help="gunicorn workers")
-    parser.add_argument("--keep", action="store_true")
-    return parser.parse_args()
-
-
-def load(target: str, port: int, users: int, seconds: int, folder: Path, env: dict) -> dict:
-    prefix = folder / target
-    subprocess.run(
-        [
-            *(sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locust_job_title.py")),
-            *("--headless", "-u", str(users), "-r", str(users), "-t", f"{seconds}s"),
-            *("--host", f"http://127.0.0.1:{port}", "--csv", str(prefix)),
-            *("--only-summary", "--loglevel", "WARNING"),
-        ],
-        env={**env, "LOAD_TARGET": target},
-        cwd=ROOT,
-        check=False,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    with Path(f"{prefix}_stats.csv").open() as handle:
-        rows = {row["Name"]: row for row in csv.DictReader(handle)}
-    measured = rows["suggestions" if target == "suggestions" else "bare page"]
-    return {
-        "rps": float(measured["Requests/s"]),
-        "p50": float(measured["50%"]),
-        "p99": float(measured["99%"]),
-        "max": float(measured["Max Response Time"]),
-        "requests": int(measured["Request Count"]),
-        "failures": int(measured["Failure Count"]),
-    }
-
-
-def main() -> None:
-    args = parse_args()
-    maintenance, url, name = bench_database_url("seb_bench_job_title")
-    recreate_database(maintenance, name)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "LOG_LEVEL": "WARNING",
-        "JOB_TITLE_SUGGESTIONS_PER_RESPONSE": "1000000",
-        "JOB_TITLE_SUGGESTIONS_PER_ADDRESS": "1000000000",
-    }
-    os.environ.update({key: env[key] for key in env if key != "DJANGO_SETTINGS_MODULE"})
-    setup_django(url)
-    migrate()
-    from django.db import connection
-
+def prepare() -> None:
     from surveys.models import Survey
 
     Survey.objects.create(slug="load", name="Load test", asks_job_title=True)
-    connection.close()
-    folder = Path(tempfile.mkdtemp(prefix="seb-job-title-"))
-    try:
-        measure(args, env, folder, name)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        if not args.keep:
-            recreate_database(maintenance, name, drop_only=True)
 
 
-def measure(args: argparse.Namespace, env: dict[str, str], folder: Path, name: str) -> None:
-    static = folder / "static"
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-        env={**env, "STATIC_ROOT": str(static)},
-        cwd=ROOT,
-        check=True,
+def main() -> None:
+    args = parse_args(__doc__.splitlines()[0])
+
+    def drive(target: str, port: int, env: dict[str, str], folder: Path) -> dict[str, Any]:
+        rows = locust_stats(
+            "locust_job_title.py", target, port, args.users, args.seconds, folder, env
+        )
+        return figures(rows["suggestions" if target == "suggestions" else "bare page"])
+
+    results = under_load(
+        "seb_bench_job_title",
+        args,
+        prepare=prepare,
+        targets=(BARE, ("suggestions", "config.wsgi", SERVICE_SETTINGS)),
+        drive=drive,
+        title="Job title suggestions under load",
+        extra_env=UNLIMITED,
     )
-    env["STATIC_ROOT"] = str(static)
-    print(f"Job title suggestions under load: {args.users} users, {args.seconds} s each ({name})")
-    results = {}
-    for target, app, settings_module in (
-        ("bare", "bench.bare.wsgi", "bench.bare.settings"),
-        ("suggestions", "config.wsgi", "config.settings.production"),
-    ):
-        checkpoint()
-        port = free_port()
-        run_env = {**env, "DJANGO_SETTINGS_MODULE": settings_module}
-        server = serve(app, port, run_env, args.web_workers)
-        try:
-            results[target] = load(target, port, args.users, args.seconds, folder, run_env)
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=60)
     bare, suggestions = results["bare"], results["suggestions"]
     heading("Requests per second and latency (each HTTP request counted)")
     for label, result in (("bare Django view", bare), ("job title suggestions", suggestions)):
