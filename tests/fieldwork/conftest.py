@@ -11,8 +11,12 @@ from django.contrib.auth.models import User
 
 from seb.interchange import FileFormat
 from surveys.access import SURVEY_MANAGER
+from surveys.fieldwork.contacts import round_create
 from surveys.fieldwork.samples import SampleReport, sample_load
-from surveys.models import Survey
+from surveys.models import ContactRound, Survey
+
+# A Notify template id: the local backend takes any.
+EMAIL_TEMPLATE = "f33517ff-2a88-4f6e-b855-c550268ce08a"
 
 
 @pytest.fixture
@@ -53,3 +57,23 @@ def loaded(invitation_survey: Survey) -> Callable[[int], SampleReport]:
         return report
 
     return make
+
+
+def new_round(
+    survey: Survey,
+    kind: str = "invitation",
+    *,
+    email: str = EMAIL_TEMPLATE,
+    sms: str = "",
+    letters: bool = False,
+) -> ContactRound:
+    """A round of `kind` by email (and text, given `sms`), or by letter; made by nobody,
+    not queued."""
+    return round_create(
+        survey=survey,
+        kind=kind,
+        email_template_id="" if letters else email,
+        sms_template_id="" if letters else sms,
+        letters=letters,
+        user=None,
+    )

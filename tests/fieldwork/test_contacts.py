@@ -24,7 +24,6 @@ from surveys.fieldwork.cases import case_by_access_code, case_by_link_token, cas
 from surveys.fieldwork.codes_file import codes_write
 from surveys.fieldwork.contacts import (
     message_statuses_update,
-    round_create,
     round_queue,
     round_send,
 )
@@ -43,10 +42,11 @@ from surveys.fieldwork.notify import (
 from surveys.fieldwork.samples import sample_cases
 from surveys.models import Case, ContactRound, LocalNotification, Message, Survey
 from surveys.responses.lifecycle import answer_record, response_for_case
+from tests.fieldwork.conftest import EMAIL_TEMPLATE as TEMPLATE
+from tests.fieldwork.conftest import new_round
 
 pytestmark = pytest.mark.django_db
 
-TEMPLATE = "f33517ff-2a88-4f6e-b855-c550268ce08a"
 SMS_TEMPLATE = "0e3bd8b1-5f4c-4c2e-9a57-6d1f0c2d9e01"
 
 
@@ -57,12 +57,8 @@ def send(
     outbox: list[Outgoing] | None = None,
     **templates: str,
 ) -> ContactRound:
-    round_ = round_create(
-        survey=survey,
-        kind=kind,
-        email_template_id=templates.get("email", TEMPLATE),
-        sms_template_id=templates.get("sms", ""),
-        user=None,
+    round_ = new_round(
+        survey, kind, email=templates.get("email", TEMPLATE), sms=templates.get("sms", "")
     )
     round_queue(round_)
     round_send(round_, backend=LocalBackend(outbox=outbox), pacer=Pacer(0))
@@ -113,13 +109,7 @@ def test_a_message_attempted_before_its_worker_stopped_is_looked_up_not_sent_aga
     invitation_survey: Survey, loaded: Callable[..., Any]
 ) -> None:
     loaded(3)
-    round_ = round_create(
-        survey=invitation_survey,
-        kind="invitation",
-        email_template_id=TEMPLATE,
-        sms_template_id="",
-        user=None,
-    )
+    round_ = new_round(invitation_survey)
     round_queue(round_)
     first = Message.objects.filter(round=round_).order_by("pk").first()
     # The worker sent it, then stopped before recording that it had.
@@ -392,13 +382,7 @@ def test_the_notify_backend_sends_through_notifys_client_and_follows_delivery(
 ) -> None:
     loaded(3, undeliverable=[])
     backend = NotifyBackend(api_key=API_KEY, base_url=notify_server)
-    round_ = round_create(
-        survey=invitation_survey,
-        kind="invitation",
-        email_template_id=TEMPLATE,
-        sms_template_id="",
-        user=None,
-    )
+    round_ = new_round(invitation_survey)
     round_queue(round_)
     report = round_send(round_, backend=backend, pacer=Pacer(0))
     assert report.sent == 3

@@ -18,16 +18,14 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from surveys.access import SURVEY_MANAGER
-from surveys.fieldwork.contacts import RoundStopped, round_create, round_queue, round_send
+from surveys.fieldwork.contacts import RoundStopped, round_queue, round_send
 from surveys.fieldwork.letters import CSV_FILE, letters_write
 from surveys.fieldwork.notify import AddressRefused, LocalBackend, Outgoing, Pacer
 from surveys.fieldwork.round_cancel import round_cancel, unsent_count
 from surveys.models import Case, ContactRound, Message, Survey
-from tests.fieldwork.conftest import load, sample_csv
+from tests.fieldwork.conftest import load, new_round, sample_csv
 
 pytestmark = pytest.mark.django_db
-
-EMAIL = "f33517ff-2a88-4f6e-b855-c550268ce08a"
 
 
 @pytest.fixture(autouse=True)
@@ -40,13 +38,7 @@ def queued(invitation_survey: Survey) -> ContactRound:
     """An invitation round queued to three cases, A, B and C."""
     rows = [("A", "a@example.org"), ("B", "b@example.org"), ("C", "c@example.org")]
     assert load(invitation_survey, sample_csv(rows)).ok
-    round_ = round_create(
-        survey=invitation_survey,
-        kind="invitation",
-        email_template_id=EMAIL,
-        sms_template_id="",
-        user=None,
-    )
+    round_ = new_round(invitation_survey)
     assert round_queue(round_) == 3
     return round_
 
@@ -139,21 +131,9 @@ def test_a_cancelled_invitation_invited_nobody(
     (they were never invited); and a case whose only message was cancelled is not
     counted undeliverable or contacted."""
     round_cancel(round_=queued, actor=manager)
-    reminder = round_create(
-        survey=invitation_survey,
-        kind="reminder",
-        email_template_id=EMAIL,
-        sms_template_id="",
-        user=None,
-    )
+    reminder = new_round(invitation_survey, "reminder")
     assert round_queue(reminder) == 0
-    again = round_create(
-        survey=invitation_survey,
-        kind="invitation",
-        email_template_id=EMAIL,
-        sms_template_id="",
-        user=None,
-    )
+    again = new_round(invitation_survey)
     assert round_queue(again) == 3
     outcomes = set(Case.objects.values_list("outcome", flat=True))
     assert outcomes == {"3.10"}
@@ -164,13 +144,7 @@ def test_cancelled_messages_do_not_make_a_case_undeliverable(
 ) -> None:
     rows = [("A", "a@undeliverable.example")]
     assert load(invitation_survey, sample_csv(rows)).ok
-    first = round_create(
-        survey=invitation_survey,
-        kind="invitation",
-        email_template_id=EMAIL,
-        sms_template_id="",
-        user=None,
-    )
+    first = new_round(invitation_survey)
     round_queue(first)
 
     class Refusing(LocalBackend):
@@ -181,13 +155,7 @@ def test_cancelled_messages_do_not_make_a_case_undeliverable(
     assert Case.objects.get().outcome == "3.20"
     case = Case.objects.get()
     Case.objects.filter(pk=case.pk).update(email="a@example.org")
-    second = round_create(
-        survey=invitation_survey,
-        kind="reminder",
-        email_template_id=EMAIL,
-        sms_template_id="",
-        user=None,
-    )
+    second = new_round(invitation_survey, "reminder")
     assert round_queue(second) == 1
     assert Case.objects.get().outcome == "3.10"  # a new message: no longer all failed
     round_cancel(round_=second, actor=manager)
@@ -220,14 +188,7 @@ def test_a_cancelled_letter_round_makes_no_letters(
 ) -> None:
     rows = [("A", "a@example.org", '"1 High Street, Town, AB1 2CD"')]
     assert load(invitation_survey, sample_csv(rows, header=("reference", "email", "address"))).ok
-    round_ = round_create(
-        survey=invitation_survey,
-        kind="invitation",
-        email_template_id="",
-        sms_template_id="",
-        letters=True,
-        user=None,
-    )
+    round_ = new_round(invitation_survey, letters=True)
     assert round_queue(round_) == 1
     assert round_cancel(round_=round_, actor=manager) == 1
     files: dict[str, Kept] = {}

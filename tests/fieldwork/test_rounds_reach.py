@@ -24,17 +24,17 @@ from surveys.fieldwork.cases import case_by_access_code, case_opt_out, case_with
 from surveys.fieldwork.contacts import (
     RoundRefused,
     RoundStopped,
-    round_create,
     round_queue,
     round_send,
 )
 from surveys.fieldwork.notify import LocalBackend, Outgoing, Pacer
 from surveys.models import Case, ContactRound, Message, Survey, SurveyMember, TeamRole
+from tests.fieldwork.conftest import EMAIL_TEMPLATE as EMAIL
 from tests.fieldwork.conftest import load, sample_csv
+from tests.fieldwork.conftest import new_round as fieldwork_round
 
 pytestmark = pytest.mark.django_db
 
-EMAIL = "f33517ff-2a88-4f6e-b855-c550268ce08a"
 SMS = "0e3bd8b1-5f4c-4c2e-9a57-6d1f0c2d9e01"
 HEADER = ("reference", "name", "email", "phone", "address")
 
@@ -47,14 +47,8 @@ def public_address(settings: Any) -> None:
 def new_round(
     survey: Survey, *, letters: bool = False, sms: str = SMS, email: str = EMAIL
 ) -> ContactRound:
-    return round_create(
-        survey=survey,
-        kind="invitation",
-        email_template_id="" if letters else email,
-        sms_template_id="" if letters else sms,
-        letters=letters,
-        user=None,
-    )
+    """An invitation by email and text (or by letter)."""
+    return fieldwork_round(survey, email=email, sms=sms, letters=letters)
 
 
 def sent_to(round_: ContactRound) -> dict[str, str]:
