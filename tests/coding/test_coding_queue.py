@@ -34,6 +34,17 @@ pytestmark = pytest.mark.django_db
 CIVIL = code("civil engineer").candidates[0]  # a unit group and its SOC 2010 pair
 
 
+def civil_engineer(survey: Survey, actor: User) -> tuple[CodingDecision, int]:
+    """The coder's decision that the survey's open "engineer" titles are civil engineers."""
+    return decide(
+        survey=survey,
+        normalised="engineer",
+        soc2020=CIVIL.soc2020,
+        soc2010=CIVIL.soc2010,
+        actor=actor,
+    )
+
+
 def groups(survey: Survey) -> list[tuple[str, int]]:
     return [(row["normalised"], row["titles"]) for row in queue_groups(survey)]
 
@@ -59,13 +70,7 @@ def test_a_decision_codes_every_identical_open_title_with_its_full_nssec(
     employee = make_title(survey_a, "Engineer")
     employer = make_title(survey_a, "engineers", answers=INDEPENDENT_LARGE_EMPLOYER)
     other = make_title(survey_a, "teacher")
-    decision, coded = decide(
-        survey=survey_a,
-        normalised="engineer",
-        soc2020=CIVIL.soc2020,
-        soc2010=CIVIL.soc2010,
-        actor=coder_a,
-    )
+    decision, coded = civil_engineer(survey_a, coder_a)
     assert coded == 2
     for title, answers in (
         (employee, STATE_EMPLOYEE_CLERICAL),
@@ -102,13 +107,7 @@ def test_a_decision_leaves_titles_the_respondent_settled_alone(
         survey_a, "engineer", status="coded", method="follow-up", soc2020="2121", soc2010="2121"
     )
     make_title(survey_a, "engineer")
-    _, coded = decide(
-        survey=survey_a,
-        normalised="engineer",
-        soc2020=CIVIL.soc2020,
-        soc2010=CIVIL.soc2010,
-        actor=coder_a,
-    )
+    _, coded = civil_engineer(survey_a, coder_a)
     assert coded == 1
     settled.refresh_from_db()
     assert (settled.method, settled.soc2020) == ("follow-up", "2121")
@@ -137,13 +136,7 @@ def test_a_title_already_decided_or_not_in_the_survey_is_refused(
     make_title(survey_b, "teacher")
     decide(survey=survey_a, normalised="engineer", uncodable=True, actor=coder_a)
     with pytest.raises(CodingRefused, match="already coded"):
-        decide(
-            survey=survey_a,
-            normalised="engineer",
-            soc2020=CIVIL.soc2020,
-            soc2010=CIVIL.soc2010,
-            actor=coder_a,
-        )
+        civil_engineer(survey_a, coder_a)
     with pytest.raises(CodingRefused, match="no such job title"):
         decide(survey=survey_a, normalised="teacher", uncodable=True, actor=coder_a)
     assert CodingDecision.objects.count() == 1
@@ -169,13 +162,7 @@ def test_a_title_arriving_later_takes_the_standing_decision(
     survey_a: Survey, survey_b: Survey, coder_a: User, make_title: MakeTitle
 ) -> None:
     make_title(survey_a, "engineer")
-    decide(
-        survey=survey_a,
-        normalised="engineer",
-        soc2020=CIVIL.soc2020,
-        soc2010=CIVIL.soc2010,
-        actor=coder_a,
-    )
+    civil_engineer(survey_a, coder_a)
     later = make_title(survey_a, "Engineers", answers=INDEPENDENT_LARGE_EMPLOYER)
     assert apply_standing_decision(later) is True
     later.save()
@@ -196,13 +183,7 @@ def test_undo_puts_the_titles_back_as_the_automatic_coder_left_them_and_in_the_q
     survey_a: Survey, coder_a: User, coder_2: User, make_title: MakeTitle
 ) -> None:
     title = make_title(survey_a, "engineer")
-    decision, _ = decide(
-        survey=survey_a,
-        normalised="engineer",
-        soc2020=CIVIL.soc2020,
-        soc2010=CIVIL.soc2010,
-        actor=coder_a,
-    )
+    decision, _ = civil_engineer(survey_a, coder_a)
     undone, restored = undo(survey=survey_a, decision_id=decision.pk, actor=coder_2)
     assert restored == 1
     assert undone.reversed_by == coder_2 and undone.reversed_at is not None
@@ -244,13 +225,7 @@ def test_a_second_coder_codes_the_sample_blind_never_applied_and_agreement_is_co
     Survey.objects.filter(pk=survey_a.pk).update(double_coding_percent=100)
     survey_a.refresh_from_db()
     engineer, teacher = make_title(survey_a, "engineer"), make_title(survey_a, "teacher")
-    decide(
-        survey=survey_a,
-        normalised="engineer",
-        soc2020=CIVIL.soc2020,
-        soc2010=CIVIL.soc2010,
-        actor=coder_a,
-    )
+    civil_engineer(survey_a, coder_a)
     decide(survey=survey_a, normalised="teacher", uncodable=True, actor=coder_a)
     assert second_coding_waiting(survey_a, coder_a) == []
     assert [row["normalised"] for row in second_coding_waiting(survey_a, coder_2)] == [
