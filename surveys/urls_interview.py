@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .urls_job_title import job_title_paths
 from .views import caseload, interviewer, job_title
 
 app_name = "interview"
@@ -33,25 +34,11 @@ urlpatterns = [
         name="confirmation",
     ),
     path("cases/<uuid:response_id>/stop/", interviewer.StopView.as_view(), name="stop"),
-    # The job title (an addition beyond the standard, when the survey asks it).
-    path(
-        "cases/<uuid:response_id>/job-title/",
-        job_title.InterviewJobTitleView.as_view(),
-        name="job-title",
-    ),
-    path(
-        "cases/<uuid:response_id>/job-title/follow-up/",
-        job_title.InterviewFollowUpView.as_view(),
-        name="job-title-follow-up",
-    ),
-    path(
-        "cases/<uuid:response_id>/job-title/closest/",
-        job_title.InterviewClosestView.as_view(),
-        name="job-title-closest",
-    ),
-    path(
-        "cases/<uuid:response_id>/job-title/suggestions/",
-        job_title.InterviewSuggestionsView.as_view(),
-        name="job-title-suggestions",
+    *job_title_paths(
+        "cases/<uuid:response_id>/",
+        job_title.InterviewJobTitleView,
+        job_title.InterviewFollowUpView,
+        job_title.InterviewClosestView,
+        job_title.InterviewSuggestionsView,
     ),
 ]

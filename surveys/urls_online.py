@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .urls_job_title import job_title_paths
 from .views import job_title, respondent
 
 app_name = "online"
@@ -20,21 +21,11 @@ urlpatterns = [
         "<slug:slug>/check-your-answers/", respondent.OnlineCheckAnswersView.as_view(), name="check"
     ),
     path("<slug:slug>/complete/", respondent.OnlineConfirmationView.as_view(), name="confirmation"),
-    # The job title (an addition beyond the standard, when the survey asks it).
-    path("<slug:slug>/job-title/", job_title.OnlineJobTitleView.as_view(), name="job-title"),
-    path(
-        "<slug:slug>/job-title/follow-up/",
-        job_title.OnlineFollowUpView.as_view(),
-        name="job-title-follow-up",
-    ),
-    path(
-        "<slug:slug>/job-title/closest/",
-        job_title.OnlineClosestView.as_view(),
-        name="job-title-closest",
-    ),
-    path(
-        "<slug:slug>/job-title/suggestions/",
-        job_title.OnlineSuggestionsView.as_view(),
-        name="job-title-suggestions",
+    *job_title_paths(
+        "<slug:slug>/",
+        job_title.OnlineJobTitleView,
+        job_title.OnlineFollowUpView,
+        job_title.OnlineClosestView,
+        job_title.OnlineSuggestionsView,
     ),
 ]
