@@ -37,6 +37,14 @@ def new_nonce() -> str:
     return secrets.token_hex(NONCE_BYTES)
 
 
+def new_nonces(count: int) -> list[str]:
+    """`count` nonces as `new_nonce` makes them, from one read of the system's random
+    source (each still 128 random bits of its own)."""
+    digits = secrets.token_hex(NONCE_BYTES * count)
+    width = 2 * NONCE_BYTES
+    return [digits[start : start + width] for start in range(0, len(digits), width)]
+
+
 # The code's characters two at a time: PAIRS[n] is the characters of n < 30^2, least
 # significant first (the order `derived_credentials` writes them in).
 _PAIRS: Final = tuple(

@@ -1,17 +1,20 @@
-"""A sample load's staged rows written straight into the cases table, a batch a `COPY`.
+"""A sample load's checked lines written straight into the cases table, a batch a `COPY`.
 
-What `cases.cases_insert` does with an INSERT ... SELECT from the staging table,
-for rows the load still holds: each case gets the survey, the load, the time, its
-preferred mode as its mode, and every other column that cannot be NULL its model
-default. A batch is copied inside a savepoint, so a reference the survey already
-has (or one repeated in the file) rolls back that batch only and is reported; the
-load then stops making cases and the whole-file checks say why. The survey, load and
-interviewers each batch names are checked once, as the batch's statement ends
+Each case gets the survey, the load, the time, its preferred mode as its mode, and
+every other column that cannot be NULL its model default, as `cases_insert` gives
+them with an INSERT ... SELECT. The checking thread (`sample_lines`) writes each
+line's case as a line of `COPY` text (`CaseLines.line`, everything but the
+interviewer, the last column); the loader's thread gives each its interviewer's id,
+which needs the database, and copies the batch (`CaseCopier`) inside a savepoint, so
+a reference the survey already has (or one repeated in the file) rolls back that
+batch only; the load then stops making cases and the whole-file checks say why. The
+survey, load and interviewers a batch names are checked once, as its statement ends
 (migration 0022's trigger).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Final
@@ -20,11 +23,12 @@ import psycopg
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
+from seb.sample import SampleRow
+
 from ..models import Case, SampleLoad, Survey
 
-# The staged row's columns (`sample_lines.staged_values`), by position.
-LINE, REFERENCE, EMAIL, PHONE, NAME, ADDRESS, MODE, INTERVIEWER, VARIABLES = range(9)
-NONCE, CODE_HASH, LINK_HASH = 9, 10, 11
+# The columns a line gives, after the four given (survey, load and two times) and
+# before the defaults; the interviewer comes last.
 COPIED: Final = (
     "survey",
     "sample_load",
@@ -37,73 +41,105 @@ COPIED: Final = (
     "phone",
     "address",
     "preferred_mode",
-    "interviewer",
     "variables",
     "credentials_nonce",
     "access_code_hash",
     "link_token_hash",
 )
+LAST: Final = "interviewer"
+NULL: Final = "\\N"
+# COPY's text format: a backslash, and the tab, newline and carriage return that
+# separate its columns and rows, escaped (a cell may hold them: an address's lines).
+_ESCAPES: Final = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-class CaseCopier:
-    """Makes cases of a load's staged rows, a batch at a time, while every batch so
-    far has become cases in full."""
+def copy_text(value: object) -> str:
+    """A value as a column of COPY's text format."""
+    if value is None:
+        return NULL
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.translate(_ESCAPES)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False).translate(_ESCAPES)
+    raise TypeError(f"no COPY text for {type(value).__name__}")
+
+
+class CaseLines:
+    """How a checked line of a load becomes a line of the cases' COPY: made on the
+    loader's thread, used on the checking thread (it touches no database)."""
 
     def __init__(self, *, survey: Survey, load: SampleLoad, now: datetime) -> None:
-        self.given = (survey.pk, load.pk, now, now)
         fixed = [
             (f.column, f.get_db_prep_save(f.get_default(), connection))
             for f in Case._meta.concrete_fields
-            if not f.primary_key and not f.null and f.name not in COPIED
+            if not f.primary_key and not f.null and f.name not in (*COPIED, LAST)
         ]
-        self.defaults = tuple(value for _, value in fixed)
-        columns = [Case._meta.get_field(name).column for name in COPIED]
-        columns += [column for column, _ in fixed]
+        self.head = "\t".join(copy_text(value) for value in (survey.pk, load.pk, now, now))
+        self.tail = "".join(f"\t{copy_text(value)}" for _, value in fixed)
         quote = connection.ops.quote_name
+        columns = [
+            *(Case._meta.get_field(name).column for name in COPIED),
+            *(column for column, _ in fixed),
+            Case._meta.get_field(LAST).column,
+        ]
         self.sql = (
             f"COPY {quote(Case._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
         )
-        self.user_ids: dict[str, int] = {}
+
+    def line(
+        self, row: SampleRow, variables: str, nonce: str, code_hash: str, link_hash: str
+    ) -> str:
+        """The case of `row` (its variables as JSON) up to its interviewer's column."""
+        mode = row.mode.translate(_ESCAPES)
+        return (
+            f"{self.head}\t{mode}\t{row.reference.translate(_ESCAPES)}"
+            f"\t{row.name.translate(_ESCAPES)}\t{row.email.translate(_ESCAPES)}"
+            f"\t{row.phone.translate(_ESCAPES)}\t{row.address.translate(_ESCAPES)}"
+            f"\t{mode}\t{variables.translate(_ESCAPES)}\t{nonce}\t{code_hash}\t{link_hash}"
+            f"{self.tail}\t"
+        )
+
+
+class CaseCopier:
+    """Makes cases of a load's lines, a batch at a time, while every batch so far has
+    become cases in full."""
+
+    def __init__(self, lines: CaseLines) -> None:
+        self.sql = lines.sql
+        self.user_ids: dict[str, str] = {}
         self.created = 0
 
-    def _interviewer_ids(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Learn the user id of each username the rows name (an unknown one stays
+    def _interviewer_ids(self, names: Sequence[str]) -> None:
+        """Learn the user id of each username the lines name (an unknown one stays
         unknown: its case has no interviewer, and the load is refused for it)."""
-        names = {row[INTERVIEWER] for row in rows if row[INTERVIEWER]} - self.user_ids.keys()
-        if names:
-            found = get_user_model().objects.filter(username__in=names)
-            self.user_ids.update(found.values_list("username", "pk"))
+        unknown = {name for name in names if name} - self.user_ids.keys()
+        if unknown:
+            found = get_user_model().objects.filter(username__in=unknown)
+            pairs = found.values_list("username", "pk")
+            self.user_ids.update((name, str(pk)) for name, pk in pairs)
 
-    def copy(self, cursor: Any, rows: Sequence[tuple[Any, ...]]) -> bool:
-        """The rows as cases; False (and no case made of them) when one of their
-        references is already a case of the survey."""
-        if not rows:
+    def copy(self, cursor: Any, lines: Sequence[str], interviewers: Sequence[str]) -> bool:
+        """The lines (`CaseLines.line`, each with the username of its interviewer or "")
+        as cases; False (and no case made of them) when one of their references is
+        already a case of the survey."""
+        if not lines:
             return True
-        self._interviewer_ids(rows)
-        given, defaults, ids = self.given, self.defaults, self.user_ids
+        self._interviewer_ids(interviewers)
+        ids = self.user_ids
+        text = "".join(
+            f"{line}{ids.get(name, NULL) if name else NULL}\n"
+            for line, name in zip(lines, interviewers, strict=True)
+        )
         try:
             with transaction.atomic(), cursor.copy(self.sql) as copy:
-                for row in rows:
-                    mode = row[MODE]
-                    copy.write_row(
-                        (
-                            *given,
-                            mode,
-                            row[REFERENCE],
-                            row[NAME],
-                            row[EMAIL],
-                            row[PHONE],
-                            row[ADDRESS],
-                            mode,
-                            ids.get(row[INTERVIEWER]),
-                            row[VARIABLES],
-                            row[NONCE],
-                            row[CODE_HASH],
-                            row[LINK_HASH],
-                            *defaults,
-                        )
-                    )
+                copy.write(text)
         except psycopg.errors.UniqueViolation:
             return False
-        self.created += len(rows)
+        self.created += len(lines)
         return True

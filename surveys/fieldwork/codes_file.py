@@ -25,7 +25,7 @@ from seb.safe_text import CsvWriter
 
 from ..models import Case, Survey
 from .contacts import personal_link_path, public_url
-from .issuing import Credentials, case_credentials
+from .issuing import case_credentials
 
 CODES_COLUMNS: Final = ("reference", "access_code", "link")
 PAGE: Final = 5_000  # cases read at a time
@@ -63,10 +63,8 @@ class CodesRows:
         self.link = link_maker(survey)
         self.writer.writerow(CODES_COLUMNS)
 
-    def add(self, credentials: Credentials) -> None:
-        self.writer.writerow(
-            (credentials.reference, credentials.access_code, self.link(credentials.link_token))
-        )
+    def add(self, reference: str, access_code: str, link_token: str) -> None:
+        self.writer.writerow((reference, access_code, self.link(link_token)))
 
     def close(self) -> None:
         self.text.flush()

@@ -14,46 +14,57 @@ from __future__ import annotations
 import json
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
+from seb.credentials import code_hash_unchecked, derived_credentials, link_token_hash, new_nonces
 from seb.interchange import Line, Problem
 from seb.sample import SampleHeader, SampleRow, check_sample_line
 from seb.standard import Mode
 
+from .case_copy import CaseLines, copy_text
 from .codes_file import CodesRows
-from .issuing import Issued, credentials_new
 
 AHEAD: Final = 2  # batches checked ahead of the one being written
+# Distinct sets of sample variables whose JSON is kept for the lines after (a file has
+# a few: a region, a grade); past this many, the kept ones are forgotten.
+VARIABLES_KEPT: Final = 4_096
 
 
 @dataclass(slots=True)
 class Batch:
-    """The staged rows of some lines, their problems, and how many lines they were."""
+    """Some lines: each one's row of the staging table (`staged_line`), and, while no
+    line of the file so far has a problem, each one's case (`CaseLines.line`) with its
+    interviewer's username; their problems, and how many lines they were."""
 
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    staged: list[str] = field(default_factory=list)
+    cases: list[str] = field(default_factory=list)
+    interviewers: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     lines: int = 0
     last_line: int = 0
 
 
-def staged_values(row: SampleRow, issued: Issued) -> tuple[Any, ...]:
-    """A checked line and its credentials as the staging table's row (STAGED_COLUMNS)."""
-    return (
-        row.line,
-        row.reference,
-        row.email,
-        row.phone,
-        row.name,
-        row.address,
-        row.mode,
-        row.interviewer,
-        json.dumps(dict(row.variables), ensure_ascii=False),
-        issued.nonce,
-        issued.access_code_hash,
-        issued.link_token_hash,
-    )
+def staged_line(row: SampleRow) -> str:
+    """A checked line as the staging table's row: line, reference, interviewer."""
+    return f"{row.line}\t{copy_text(row.reference)}\t{copy_text(row.interviewer)}\n"
+
+
+class VariablesJson:
+    """Sample variables as the JSON a case holds, each distinct set encoded once."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[tuple[str, str], ...], str] = {}
+
+    def __call__(self, variables: Mapping[str, str]) -> str:
+        key = tuple(variables.items())
+        text = self.kept.get(key)
+        if text is None:
+            if len(self.kept) >= VARIABLES_KEPT:
+                self.kept.clear()
+            text = self.kept[key] = json.dumps(dict(variables), ensure_ascii=False)
+        return text
 
 
 def checked_batches(
@@ -64,28 +75,58 @@ def checked_batches(
     csv_quoting: bool,
     key: bytes,
     codes: CodesRows | None,
+    cases: CaseLines,
     size: int,
 ) -> Iterator[Batch]:
     """The file's remaining lines checked, in batches of `size` lines, each line with a
-    reference staged with new credentials (its row written to `codes`), whatever its
-    own problems, so the whole-file checks report on every line."""
-    batch = Batch()
+    reference staged, whatever its own problems, so the whole-file checks report on
+    every line. While no line has had a problem, each such line is also made a case
+    with new credentials (one read of the random source a batch), its row written to
+    `codes`; after one has, the load will be refused, so nothing more is made."""
+    variables_json = VariablesJson()
+    refused = False
+    batch, rows = Batch(), []
     for line in lines:
         batch.lines += 1
         batch.last_line = line.number
         checked, problems = check_sample_line(header, line, modes=modes, csv_quoting=csv_quoting)
         if problems:
             batch.problems.extend(problems)
+            refused = True
         if checked is not None and checked.reference:
-            issued = credentials_new(reference=checked.reference, key=key)
-            batch.rows.append(staged_values(checked, issued))
-            if codes is not None:
-                codes.add(issued.credentials)
+            batch.staged.append(staged_line(checked))
+            rows.append(checked)
         if batch.lines >= size:
+            if not refused:
+                _make_cases(batch, rows, key=key, codes=codes, cases=cases, json=variables_json)
             yield batch
-            batch = Batch()
+            batch, rows = Batch(), []
     if batch.lines:
+        if not refused:
+            _make_cases(batch, rows, key=key, codes=codes, cases=cases, json=variables_json)
         yield batch
+
+
+def _make_cases(
+    batch: Batch,
+    rows: list[SampleRow],
+    *,
+    key: bytes,
+    codes: CodesRows | None,
+    cases: CaseLines,
+    json: VariablesJson,
+) -> None:
+    """Each row's case, with new credentials derived under `key`; its row of `codes`."""
+    for row, nonce in zip(rows, new_nonces(len(rows)), strict=True):
+        code, token = derived_credentials(key, nonce)
+        batch.cases.append(
+            cases.line(
+                row, json(row.variables), nonce, code_hash_unchecked(code), link_token_hash(token)
+            )
+        )
+        batch.interviewers.append(row.interviewer)
+        if codes is not None:
+            codes.add(row.reference, code, token)
 
 
 _END: Final = object()

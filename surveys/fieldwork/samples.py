@@ -40,7 +40,7 @@ from seb.sample import check_sample_header
 
 from ..audit import Event, audit
 from ..models import Case, SampleLoad, Survey
-from .case_copy import CaseCopier
+from .case_copy import CaseCopier, CaseLines
 from .codes_file import CodesOut, CodesRows
 from .issuing import credentials_keys
 from .phones import PhoneCheck, load_phones_classify
@@ -51,20 +51,8 @@ from .teams import interviewers_join
 STAGING: Final = "seb_sample_staging"
 STAGE_BATCH: Final = 5_000
 PROGRESS_EVERY: Final = 10_000
-STAGED_COLUMNS: Final = (
-    "line",
-    "reference",
-    "email",
-    "phone",
-    "name",
-    "address",
-    "mode",
-    "interviewer",
-    "variables",
-    "nonce",
-    "code_hash",
-    "link_hash",
-)
+# What the whole-file checks read of each line (`sample_lines.staged_line`).
+STAGED_COLUMNS: Final = ("line", "reference", "interviewer")
 
 
 @dataclass(kw_only=True)
@@ -123,14 +111,13 @@ def _create_staging(cursor: Any) -> None:
     cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} (line INTEGER PRIMARY KEY, {text_columns})")
 
 
-def _stage(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
-    """Write staged rows (`sample_lines.staged_values`)."""
-    if not rows:
+def _stage(cursor: Any, lines: list[str]) -> None:
+    """Write staged rows (`sample_lines.staged_line`)."""
+    if not lines:
         return
     columns = ", ".join(STAGED_COLUMNS)
     with cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+        copy.write("".join(lines))
 
 
 # Each line whose reference an earlier line has, with that earlier line: one pass
@@ -391,18 +378,25 @@ def _stage_file(
         csv_quoting=file_format is FileFormat.CSV,
         key=credentials_keys()[0],
         codes=codes,
+        cases=(case_lines := CaseLines(survey=survey, load=load, now=now)),
         size=STAGE_BATCH,
     )
     all_cases = True
-    copier = CaseCopier(survey=survey, load=load, now=now)
+    copier = CaseCopier(case_lines)
     with Ahead(batches) as ahead:
         for batch in ahead:
             before = report.lines_read
             report.lines_read += batch.lines
             if batch.problems:
                 report.add(batch.problems, limit=limit)
-            _stage(cursor, batch.rows)
-            all_cases = all_cases and report.ok and copier.copy(cursor, batch.rows)
+            _stage(cursor, batch.staged)
+            # Every staged line has its case while no line has had a problem.
+            all_cases = (
+                all_cases
+                and report.ok
+                and len(batch.cases) == len(batch.staged)
+                and copier.copy(cursor, batch.cases, batch.interviewers)
+            )
             if on_progress is not None and (
                 report.lines_read // PROGRESS_EVERY > before // PROGRESS_EVERY
             ):

@@ -103,11 +103,11 @@ def _fail_after_the_first_statement(monkeypatch: pytest.MonkeyPatch) -> None:
     made = {"count": 0}
     real = CaseCopier.copy
 
-    def failing(self: CaseCopier, cursor: object, rows: object) -> bool:
+    def failing(self: CaseCopier, cursor: object, lines: object, interviewers: object) -> bool:
         made["count"] += 1
         if made["count"] % 3 == 0:  # the third statement of each load
             raise RuntimeError("the machine fell over")
-        return real(self, cursor, rows)  # type: ignore[arg-type]
+        return real(self, cursor, lines, interviewers)  # type: ignore[arg-type]
 
     monkeypatch.setattr(CaseCopier, "copy", failing)
 

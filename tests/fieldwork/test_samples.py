@@ -9,6 +9,7 @@ import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -24,8 +25,7 @@ from seb.sample import SampleRow
 from surveys.access import INTERVIEWER
 from surveys.fieldwork.cases import case_by_access_code, case_by_link_token
 from surveys.fieldwork.codes_file import CodesOut, codes_write
-from surveys.fieldwork.issuing import credentials_keys, credentials_new
-from surveys.fieldwork.sample_lines import staged_values
+from surveys.fieldwork.sample_lines import staged_line
 from surveys.fieldwork.samples import (
     DUPLICATES_SQL,
     STAGING,
@@ -256,14 +256,7 @@ def test_the_staging_table_is_analysed_and_repeats_are_found_in_one_pass(
     """Before the whole-file checks the staging table has its statistics, and the
     repeated references are found without a loop over pairs of lines (a 1,000,000-line
     file with 100,000 repeats: bench/bench_sample_duplicates.py)."""
-    key = credentials_keys()[0]
-    rows = [
-        staged_values(
-            SampleRow(line=n + 2, reference=f"R{n % 900}"),
-            credentials_new(reference=f"R{n % 900}", key=key),
-        )
-        for n in range(1000)
-    ]
+    rows = [staged_line(SampleRow(line=n + 2, reference=f"R{n % 900}")) for n in range(1000)]
     with transaction.atomic(), connection.cursor() as cursor:
         _create_staging(cursor)
         _stage(cursor, rows)
@@ -316,3 +309,32 @@ def test_a_line_problem_after_cases_were_made_refuses_the_whole_load(
     assert not Case.objects.filter(survey=invitation_survey).exists()
     assert not SampleLoad.objects.filter(survey=invitation_survey).exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_character_a_cell_may_hold_reaches_the_case_as_it_was_written(
+    invitation_survey: Survey, make_staff: Any
+) -> None:
+    """The cases are written as COPY text: a backslash, a tab, a line break or quotes
+    in a cell (an address's lines, a name, a variable) reach the case unchanged, and
+    each case has the interviewer its line names, or none."""
+    interviewer = make_staff("ann", INTERVIEWER)
+    rows = [
+        ["R\\1", "Ann \\N O'Neil", "1 High St\nFlat\t2\r\nLeeds", "ann", 'say "hi"\\n'],
+        ["R2", "Bob\\", "\\", "", "é ü 名前"],
+    ]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["reference", "name", "address", "interviewer", "note"])
+    writer.writerows(rows)
+    report = load(invitation_survey, out.getvalue().encode())
+    assert report.ok, report.problems
+    cases = {
+        case.reference: case
+        for case in Case.objects.filter(survey=invitation_survey).select_related("interviewer")
+    }
+    assert set(cases) == {"R\\1", "R2"}
+    for reference, name, address, username, note in rows:
+        case = cases[reference]
+        assert (case.name, case.address, case.variables) == (name, address, {"note": note})
+        assert (case.interviewer.username if case.interviewer else "") == username
+    assert cases["R\\1"].interviewer == interviewer
