@@ -18,12 +18,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from seb.credentials import code_hash_unchecked, derived_credentials, link_token_hash, new_nonces
+from seb.credentials import CredentialsDeriver, code_hash_unchecked, link_token_hash, new_nonces
 from seb.interchange import Line, Problem
 from seb.sample import SampleHeader, SampleRow, check_sample_line
 from seb.standard import Mode
 
-from .case_copy import CaseLines, copy_text
+from .case_copy import CaseLines, copy_columns
 from .codes_file import CodesRows
 
 AHEAD: Final = 2  # batches checked ahead of the one being written
@@ -48,7 +48,7 @@ class Batch:
 
 def staged_line(row: SampleRow) -> str:
     """A checked line as the staging table's row: line, reference, interviewer."""
-    return f"{row.line}\t{copy_text(row.reference)}\t{copy_text(row.interviewer)}\n"
+    return f"{row.line}\t{copy_columns(row.reference, row.interviewer)}\n"
 
 
 class VariablesJson:
@@ -84,6 +84,7 @@ def checked_batches(
     with new credentials (one read of the random source a batch), its row written to
     `codes`; after one has, the load will be refused, so nothing more is made."""
     variables_json = VariablesJson()
+    derive = CredentialsDeriver(key)
     refused = False
     batch, rows = Batch(), []
     for line in lines:
@@ -98,27 +99,27 @@ def checked_batches(
             rows.append(checked)
         if batch.lines >= size:
             if not refused:
-                _make_cases(batch, rows, key=key, codes=codes, cases=cases, json=variables_json)
+                _make_cases(batch, rows, derive, codes=codes, cases=cases, json=variables_json)
             yield batch
             batch, rows = Batch(), []
     if batch.lines:
         if not refused:
-            _make_cases(batch, rows, key=key, codes=codes, cases=cases, json=variables_json)
+            _make_cases(batch, rows, derive, codes=codes, cases=cases, json=variables_json)
         yield batch
 
 
 def _make_cases(
     batch: Batch,
     rows: list[SampleRow],
+    derive: CredentialsDeriver,
     *,
-    key: bytes,
     codes: CodesRows | None,
     cases: CaseLines,
     json: VariablesJson,
 ) -> None:
-    """Each row's case, with new credentials derived under `key`; its row of `codes`."""
+    """Each row's case, with new credentials (`derive`d); its row of `codes`."""
     for row, nonce in zip(rows, new_nonces(len(rows)), strict=True):
-        code, token = derived_credentials(key, nonce)
+        code, token = derive(nonce)
         batch.cases.append(
             cases.line(
                 row, json(row.variables), nonce, code_hash_unchecked(code), link_token_hash(token)
