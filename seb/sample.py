@@ -123,7 +123,7 @@ def check_sample_header(line: Line) -> tuple[SampleHeader, list[Problem]]:
     return header, problems
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made once a line of a million-line file
 class SampleRow:
     """One case as the file gives it, its own checks passed."""
 
@@ -136,6 +136,9 @@ class SampleRow:
     mode: str = ""
     interviewer: str = ""
     variables: Mapping[str, str] = field(default_factory=dict)
+
+
+_NO_VALUES: Final = dict.fromkeys(CASE_COLUMNS, "")
 
 
 def _cell(cells: tuple[str, ...], position: int | None) -> str:
@@ -164,10 +167,11 @@ def check_sample_line(
         return None, [problem]
     problems = control_character_problems(header, line)
     bad = {problem.column for problem in problems}
-    values = {
-        column: "" if column in bad else _cell(line.cells, header.positions.get(column))
-        for column in CASE_COLUMNS
-    }
+    values = dict(_NO_VALUES)
+    cells, count = line.cells, len(line.cells)
+    for column, position in header.positions.items():
+        if position < count and column not in bad:
+            values[column] = cells[position].strip()
     if csv_quoting:
         values[REFERENCE] = unquote_csv_reference(values[REFERENCE])
     for rule in CELL_RULES:
