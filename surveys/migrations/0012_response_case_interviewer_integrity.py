@@ -75,12 +75,15 @@ DROP FUNCTION {function}();
 """
 
 
-def keeper(trigger: str, table: str, column: str, refusal: str) -> str:
-    """Deleting rows a response still names is refused, once a statement."""
+def keeper(
+    trigger: str, table: str, column: str, refusal: str, named_by: str = "surveys_response"
+) -> str:
+    """Deleting rows a response (or a row of `named_by`) still names is refused, once
+    a statement."""
     return f"""
 CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF EXISTS (SELECT 1 FROM old_rows o JOIN surveys_response r ON r.{column} = o.id) THEN
+  IF EXISTS (SELECT 1 FROM old_rows o JOIN {named_by} r ON r.{column} = o.id) THEN
     RAISE EXCEPTION '{refusal}' USING ERRCODE = 'foreign_key_violation';
   END IF;
   RETURN NULL;

@@ -103,23 +103,9 @@ CREATE TRIGGER {FUNCTION}_update
 """
 
 
-def keeper(trigger: str, table: str, column: str, refusal: str) -> str:
-    """Deleting rows a case still names is refused, once a statement."""
-    return f"""
-CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF EXISTS (SELECT 1 FROM old_rows o JOIN surveys_case c ON c.{column} = o.id) THEN
-    RAISE EXCEPTION '{refusal}' USING ERRCODE = 'foreign_key_violation';
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER {trigger}
-  AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION {trigger}();
-"""
-
-
-TRIGGERS = names_exist() + "".join(keeper(*kept) for kept in KEEPERS)
+TRIGGERS = names_exist() + "".join(
+    previous.keeper(*kept, named_by="surveys_case") for kept in KEEPERS
+)
 DROP_TRIGGERS = "".join(
     [
         *(
