@@ -22,10 +22,9 @@ QUESTION_KEYS = (
 
 
 def copy_codes(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        # Check the foreign keys as each row changes, so no trigger event is left
-        # pending when the columns are dropped below.
-        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # Check the foreign keys as each row changes, so no trigger event is left
+    # pending when the columns are dropped below.
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     Option = apps.get_model("surveys", "Option")
     Response = apps.get_model("surveys", "Response")
     Survey = apps.get_model("surveys", "Survey")

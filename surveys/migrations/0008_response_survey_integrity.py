@@ -3,10 +3,10 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-# On PostgreSQL two statement-level triggers hold what the foreign key held, at the
+# Two statement-level triggers hold what the foreign key held, at the
 # cost of one anti-join per statement instead of a lookup per row: every response
 # inserted (or moved) names an existing survey, and no survey with responses can be
-# deleted. (SQLite, for a developer's machine, relies on the application's PROTECT.)
+# deleted.
 TRIGGERS = """
 -- Bulk writes (COPY) leave a response's id to the database.
 ALTER TABLE surveys_response ALTER COLUMN id SET DEFAULT gen_random_uuid();
@@ -55,13 +55,11 @@ DROP FUNCTION surveys_response_survey_exists();
 
 
 def create_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(TRIGGERS)
+    schema_editor.execute(TRIGGERS)
 
 
 def drop_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_TRIGGERS)
+    schema_editor.execute(DROP_TRIGGERS)
 
 
 class Migration(migrations.Migration):

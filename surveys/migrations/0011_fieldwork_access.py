@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# The case tally's triggers (PostgreSQL only): statement-level, with transition tables,
+# The case tally's triggers: statement-level, with transition tables,
 # so a bulk insert or update of a million cases adjusts the counts in one statement.
 TALLY_COLUMNS = "survey_id, outcome, mode, interviewer_id, variables"
 TALLY_FUNCTION = f"""
@@ -58,8 +58,6 @@ TALLY_TRIGGERS = (
 
 
 def install_case_tally(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.execute(TALLY_FUNCTION)
     for statement in TALLY_TRIGGERS:
         schema_editor.execute(statement)
@@ -71,8 +69,6 @@ def install_case_tally(apps, schema_editor):
 
 
 def remove_case_tally(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for name in ("insert", "update", "delete"):
         schema_editor.execute(f"DROP TRIGGER IF EXISTS surveys_case_tally_{name} ON surveys_case")
     schema_editor.execute("DROP FUNCTION IF EXISTS surveys_case_tally()")

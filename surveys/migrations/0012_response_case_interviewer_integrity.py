@@ -9,7 +9,6 @@ from django.db import migrations, models
 # an empty reference (an import's million rows: two million events). Deleting a case
 # or a user that a response still names is refused, as the foreign keys refused it;
 # Django's PROTECT (case) and SET_NULL (interviewer) act first, as they did.
-# (SQLite, for a developer's machine, relies on the application.)
 # What a response names: (column, table, how a missing one is reported).
 NAMED = (
     ("survey_id", "surveys_survey", "a survey that does not exist"),
@@ -122,13 +121,11 @@ def _users_table(apps, schema_editor) -> str:
 
 
 def create_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(REFERENCES.replace("{users}", _users_table(apps, schema_editor)))
+    schema_editor.execute(REFERENCES.replace("{users}", _users_table(apps, schema_editor)))
 
 
 def drop_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_REFERENCES.replace("{users}", _users_table(apps, schema_editor)))
+    schema_editor.execute(DROP_REFERENCES.replace("{users}", _users_table(apps, schema_editor)))
 
 
 class Migration(migrations.Migration):

@@ -7,7 +7,6 @@ from django.db import migrations
 # it 50,000 whole rows, spilled to disk. This one reads them once, keeping only the
 # distinct references (one row for an import's 50,000), then checks those as before,
 # with one anti-join a reference. The refusals are unchanged.
-# (SQLite, for a developer's machine, relies on the application.)
 previous = importlib.import_module("surveys.migrations.0012_response_case_interviewer_integrity")
 FUNCTION = previous.ALL_NAMED
 
@@ -38,10 +37,9 @@ END $$;
 
 def replace_function(sql: str):
     def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            users = previous._users_table(apps, schema_editor)
-            # No parameters: the function's "%" is its own, not a placeholder.
-            schema_editor.execute(sql.replace("{users}", users), None)
+        users = previous._users_table(apps, schema_editor)
+        # No parameters: the function's "%" is its own, not a placeholder.
+        schema_editor.execute(sql.replace("{users}", users), None)
 
     return run
 

@@ -31,8 +31,6 @@ def key_sums_sql() -> list[str]:
 
 
 def count_key_sums(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     with schema_editor.connection.cursor() as cursor:
         for sql in key_sums_sql():
             cursor.execute(sql)
