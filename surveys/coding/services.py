@@ -105,22 +105,6 @@ def _automatic(job_title: JobTitle) -> None:
     )
 
 
-def apply_standing_decision(job_title: JobTitle) -> bool:
-    """Code a new or changed job title by its survey's standing decision for its
-    normalised form, when there is one and the title is unresolved; True if it did.
-
-    For the service that stores job titles, inside its transaction: it saves the title
-    (the fields this sets are the coding and the full NS-SEC, as `_decided` sets them).
-    """
-    if job_title.status not in UNRESOLVED:
-        return False
-    decision = standing_decision(job_title.response.survey_id, job_title.normalised)
-    if decision is None:
-        return False
-    _decided(job_title, decision)
-    return True
-
-
 def _group(survey: Survey, normalised: str, **where: Any) -> list[JobTitle]:
     rows = JobTitle.objects.select_for_update(of=("self",)).select_related("response__survey")
     return list(rows.filter(response__survey=survey, normalised=normalised, **where))

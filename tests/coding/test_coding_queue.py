@@ -4,9 +4,12 @@ later, undo, and the double-coding sample."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.contrib.auth.models import User
 
+from seb.occupation.asking import answer_text
 from seb.occupation.coder import code
 from seb.occupation.nssec import derive_full
 from surveys.coding.selectors import (
@@ -19,13 +22,13 @@ from surveys.coding.selectors import (
 )
 from surveys.coding.services import (
     CodingRefused,
-    apply_standing_decision,
     decide,
     in_double_coding_sample,
     second_code,
     undo,
 )
-from surveys.models import CodingDecision, JobTitle, Survey
+from surveys.models import CodingDecision, JobTitle, Response, Survey
+from surveys.responses.job_titles import job_title_record
 from tests.coding.conftest import MakeTitle, events
 from tests.conftest import INDEPENDENT_LARGE_EMPLOYER, STATE_EMPLOYEE_CLERICAL
 
@@ -159,24 +162,35 @@ def test_cannot_be_coded_takes_the_titles_out_of_the_queue_uncoded(
 
 
 def test_a_title_arriving_later_takes_the_standing_decision(
-    survey_a: Survey, survey_b: Survey, coder_a: User, make_title: MakeTitle
+    survey_a: Survey,
+    survey_b: Survey,
+    coder_a: User,
+    make_title: MakeTitle,
+    make_response: Callable[..., Response],
 ) -> None:
+    """A decision stands for the survey's titles still to come: the same title typed
+    later, stored by the job-title pages' service, is coded by it with its own full
+    NS-SEC; another survey's is not."""
     make_title(survey_a, "engineer")
     civil_engineer(survey_a, coder_a)
-    later = make_title(survey_a, "Engineers", answers=INDEPENDENT_LARGE_EMPLOYER)
-    assert apply_standing_decision(later) is True
-    later.save()
+    # A supervisor at a large employer: the job title is asked, and the decision's unit
+    # group gives this response its own full NS-SEC.
+    supervisor = {**STATE_EMPLOYEE_CLERICAL, "employer_size": "25_or_more", "supervisor": "yes"}
+
+    def typed_later(survey: Survey) -> JobTitle:
+        response = make_response(survey, supervisor, submit=False)
+        answer, _ = answer_text("Engineers")
+        return job_title_record(response_id=response.pk, answer=answer)
+
+    later = typed_later(survey_a)
     later.refresh_from_db()
-    full = derive_full(soc2010=CIVIL.soc2010, answers=INDEPENDENT_LARGE_EMPLOYER)
+    full = derive_full(soc2010=CIVIL.soc2010, answers=supervisor)
     assert full is not None
     assert (later.status, later.method, later.soc2020) == ("coded", "coder", CIVIL.soc2020)
+    assert later.coded_by == coder_a
     assert later.nssec_operational == full.operational_category
-    elsewhere = make_title(survey_b, "engineer")
-    assert apply_standing_decision(elsewhere) is False
-    coded = make_title(
-        survey_a, "engineer", status="coded", method="suggestion", soc2020="2121", soc2010="2121"
-    )
-    assert apply_standing_decision(coded) is False
+    elsewhere = typed_later(survey_b)
+    assert (elsewhere.status, elsewhere.method) != ("coded", "coder")
 
 
 def test_undo_puts_the_titles_back_as_the_automatic_coder_left_them_and_in_the_queue(
