@@ -62,11 +62,6 @@ def why_not_worked(case: CaseState) -> str:
     return ""
 
 
-def may_be_worked(case: CaseState) -> bool:
-    """A case may be worked when no rule of `why_not_worked` applies."""
-    return not why_not_worked(case)
-
-
 def may_be_assigned(case: CaseState) -> str:
     """Why a supervisor may not give the case to an interviewer to work; empty when
     they may. A closed case (no more attempts, refused at the door, not eligible) is

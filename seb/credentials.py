@@ -16,10 +16,6 @@ CODE_LENGTH: Final = 16
 CODE_GROUP: Final = 4
 
 
-def format_access_code(code: str) -> str:
-    return " ".join(code[i : i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
-
-
 def normalise_access_code(typed: str) -> str | None:
     """The code someone typed, read case-insensitively with spaces and hyphens
     ignored; None when it cannot be an access code at all."""

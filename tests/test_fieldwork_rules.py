@@ -10,7 +10,6 @@ from seb.credentials import (
     CODE_ALPHABET,
     access_code_hash,
     derived_credentials,
-    format_access_code,
     link_token_hash,
     new_nonce,
     normalise_access_code,
@@ -65,7 +64,10 @@ def test_codes_and_tokens_are_random_and_stored_only_as_different_hashes() -> No
     assert len(token) >= 43  # 256 bits in URL-safe base64
     assert link_token_hash(token) != token
     assert len(link_token_hash(token)) == 64
-    assert format_access_code("ABCDEFGHJKMNPQRS") == "ABCD EFGH JKMN PQRS"
+    for code, _ in made:  # shown in four groups of four, each character of the alphabet
+        groups = code.split(" ")
+        assert [len(group) for group in groups] == [4, 4, 4, 4]
+        assert set("".join(groups)) <= set(CODE_ALPHABET)
 
 
 # Outcomes.
