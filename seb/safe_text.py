@@ -63,11 +63,13 @@ class CsvWriter:
         self._figures = frozenset(figure_columns)
 
     def writerow(self, row: Iterable[object]) -> object:
+        figures = self._figures
+        if not figures:  # most files: every cell guarded as text (a str's own fast path)
+            return self._writer.writerow(
+                [safe_text(value) if type(value) is str else csv_cell(value) for value in row]
+            )
         return self._writer.writerow(
-            [
-                csv_cell(value, figure=position in self._figures)
-                for position, value in enumerate(row)
-            ]
+            [csv_cell(value, figure=position in figures) for position, value in enumerate(row)]
         )
 
     def writerows(self, rows: Iterable[Iterable[object]]) -> None:

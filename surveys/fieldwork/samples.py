@@ -108,7 +108,9 @@ class SampleReport(ProblemLog):
 def _create_staging(cursor: Any) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
     text_columns = ", ".join(f"{name} TEXT NOT NULL" for name in STAGED_COLUMNS[1:])
-    cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} (line INTEGER PRIMARY KEY, {text_columns})")
+    # No index while the lines go in (a line's number is unique as the file is read);
+    # the references are indexed only if they are checked (`_database_problems`).
+    cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} (line INTEGER NOT NULL, {text_columns})")
 
 
 def _stage(cursor: Any, lines: list[str]) -> None:
