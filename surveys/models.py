@@ -279,8 +279,8 @@ class Case(models.Model):
     rates are one GROUP BY at any size; `manage.py cases_refresh` derives them again.
     """
 
-    # The survey, sample load and interviewer a case names are held by one statement-level
-    # trigger (migration 0022), not foreign keys: a load's COPY checks each once.
+    # The survey, sample load and interviewer a case names are held by triggers
+    # (migration 0022), not foreign keys: a load's COPY checks each once a statement.
     survey = models.ForeignKey(
         Survey, models.PROTECT, related_name="cases", db_constraint=False, db_index=False
     )
