@@ -99,6 +99,37 @@ class JobTitleAnswer:
     def asked_follow_ups(self) -> int:
         return sum(1 for asked in self.follow_ups if asked["question"] != CLOSEST_QUESTION)
 
+    def as_data(self) -> dict[str, object]:
+        """The answer as JSON-ready data (a stored row's fields, a preview's session)."""
+        return {
+            "text": self.text,
+            "normalised": self.normalised,
+            "status": self.status.value,
+            "method": self.method,
+            "score": self.score,
+            "soc2020": self.soc2020,
+            "soc2010": self.soc2010,
+            "follow_ups": [dict(asked) for asked in self.follow_ups],
+        }
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, object]) -> JobTitleAnswer:
+        """The answer `as_data` gave."""
+        score = data["score"]
+        follow_ups = data["follow_ups"]
+        assert score is None or isinstance(score, int)
+        assert isinstance(follow_ups, list)
+        return cls(
+            text=str(data["text"]),
+            normalised=str(data["normalised"]),
+            status=Status(str(data["status"])),
+            method=str(data["method"]),
+            score=score,
+            soc2020=str(data["soc2020"]),
+            soc2010=str(data["soc2010"]),
+            follow_ups=tuple(follow_ups),
+        )
+
 
 def normalised(text: str) -> str:
     """The coder's tokens of a title, space-separated: identical titles (case, plurals,

@@ -107,16 +107,11 @@ def standing_decision(survey_id: int, normalised: str) -> CodingDecision | None:
 
 
 def _fields(answer: JobTitleAnswer) -> dict[str, Any]:
-    return {
-        "text": answer.text,
-        "normalised": answer.normalised,
-        "status": answer.status.value,
-        "method": answer.method,
-        "score": answer.score,
-        "soc2020": answer.soc2020 if answer.status is Status.CODED else "",
-        "soc2010": answer.soc2010 if answer.status is Status.CODED else "",
-        "follow_ups": [dict(asked) for asked in answer.follow_ups],
-    }
+    """The stored fields of `answer`: its codes only once it is coded."""
+    fields = answer.as_data()
+    if answer.status is not Status.CODED:
+        fields.update(soc2020="", soc2010="")
+    return fields
 
 
 def job_title_record(*, response_id: Any, answer: JobTitleAnswer) -> JobTitle:

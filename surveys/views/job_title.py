@@ -325,21 +325,8 @@ class PreviewJobTitlePage(PreviewJourney, JobTitlePage):
     """The preview keeps the job title in the manager's session, as it keeps answers."""
 
     def keep(self, answer: JobTitleAnswer) -> None:
-        self.preview_state["job_title"] = preview_stored(answer)
+        self.preview_state["job_title"] = answer.as_data()
         self.save_state()
-
-
-def preview_stored(answer: JobTitleAnswer) -> dict[str, Any]:
-    return {
-        "text": answer.text,
-        "normalised": answer.normalised,
-        "status": answer.status.value,
-        "method": answer.method,
-        "score": answer.score,
-        "soc2020": answer.soc2020,
-        "soc2010": answer.soc2010,
-        "follow_ups": [dict(asked) for asked in answer.follow_ups],
-    }
 
 
 class PreviewJobTitleView(PreviewJobTitlePage, JobTitleView):

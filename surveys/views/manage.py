@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from seb.occupation.asking import JobTitleAnswer
-from seb.occupation.coder import Status
 from seb.routing import Route, RouteProblem, apply_answer, complete_response, route
 from seb.standard import Mode
 
@@ -273,15 +272,7 @@ class PreviewJourney(RoleRequiredMixin, Journey):
 
     def stored_job_title(self) -> JobTitleAnswer | None:
         stored = self.preview_state.get("job_title")
-        if stored is None:
-            return None
-        return JobTitleAnswer(
-            **{
-                **stored,
-                "status": Status(stored["status"]),
-                "follow_ups": tuple(stored["follow_ups"]),
-            }
-        )
+        return None if stored is None else JobTitleAnswer.from_data(stored)
 
     def save_state(self) -> None:
         key = _preview_key(self.response.survey, Mode(self.response.mode))
