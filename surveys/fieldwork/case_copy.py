@@ -27,27 +27,13 @@ from django.db import connection, transaction
 from seb.sample import SampleRow
 
 from ..models import Case, SampleLoad, Survey
+from .issuing import GIVEN_FIELDS, INSERTED_FIELDS
 
-# The columns a line gives, after the four given (survey, load and two times) and
-# before the defaults; the interviewer comes last.
-COPIED: Final = (
-    "survey",
-    "sample_load",
-    "created_at",
-    "credentials_issued_at",
-    "mode",
-    "reference",
-    "name",
-    "email",
-    "phone",
-    "address",
-    "preferred_mode",
-    "variables",
-    "credentials_nonce",
-    "access_code_hash",
-    "link_token_hash",
-)
+# The columns of a new case (`issuing`'s, as `cases_insert` gives them): the given ones,
+# then the line's own, the interviewer moved last (the loader fills it in);
+# `CaseLines.line` writes them in this order.
 LAST: Final = "interviewer"
+COPIED: Final = (*GIVEN_FIELDS, *(name for name in INSERTED_FIELDS if name != LAST))
 NULL: Final = "\\N"
 # COPY's text format: a backslash, and the tab, newline and carriage return that
 # separate its columns and rows, escaped (a cell may hold them: an address's lines).
